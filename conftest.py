@@ -1,0 +1,34 @@
+"""Root pytest configuration.
+
+nameko's pytest plugin no longer monkey-patches eventlet (STYLE.md): do it
+before anything imports socket or threading.
+"""
+import warnings
+
+warnings.filterwarnings("ignore", message=r"(?s)\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()  # noqa: E402
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+
+import pytest  # noqa: E402
+
+AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+@pytest.fixture
+def mongo_prefix():
+    """A fresh database prefix per test: isolation by random id, not by wiping."""
+    return "t%s" % uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def service_config(rabbit_config, mongo_prefix):
+    """nameko config for a service under test: its own vhost and databases."""
+    config = dict(rabbit_config)
+    config["MONGO_DB_PREFIX"] = mongo_prefix
+    config["MONGO_URI"] = os.environ.get("TEST_MONGO_URI", "")
+    return config

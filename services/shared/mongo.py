@@ -1,0 +1,95 @@
+"""The one Mongo dependency provider every service uses.
+
+``MONGO_URI`` set: a real MongoDB through pymongo. Unset: an in-process
+``mongomock`` store (not durable), announced once at start. One client per
+process and URI, so the store, the outbox relay and the inbox of a service see
+the same database (which matters for mongomock, where each client is its own
+world).
+"""
+import logging
+import os
+import threading
+
+from nameko.extensions import DependencyProvider
+
+log = logging.getLogger(__name__)
+
+_clients = {}
+_lock = threading.Lock()
+
+
+def get_client(uri=None):
+    """Return the process-wide client for ``uri`` (``None``/empty: mongomock)."""
+    key = uri or ""
+    with _lock:
+        client = _clients.get(key)
+        if client is None:
+            if uri:
+                import pymongo
+                client = pymongo.MongoClient(uri, tz_aware=True,
+                                             serverSelectionTimeoutMS=5000)
+            else:
+                import mongomock
+                log.warning("MONGO_URI is unset: using an in-process mongomock "
+                            "store; data is NOT durable and is lost on restart")
+                client = mongomock.MongoClient(tz_aware=True)
+            _clients[key] = client
+        return client
+
+
+def database_for(container):
+    """The database a service owns: ``<MONGO_DB_PREFIX or 'bansos'>_<service>``.
+
+    Tests set ``MONGO_DB_PREFIX`` to a random value to isolate their data.
+    """
+    config = container.config
+    uri = config.get("MONGO_URI") or os.environ.get("MONGO_URI") or None
+    prefix = config.get("MONGO_DB_PREFIX") or os.environ.get("MONGO_DB_PREFIX") or "bansos"
+    return get_client(uri)["%s_%s" % (prefix, container.service_name)]
+
+
+class MongoStore(DependencyProvider):
+    """Hands each worker a repository built on the service's database.
+
+    Subclass-free use: ``store = MongoStore(RegistryRepository)``. The
+    repository class is constructed as ``repository_class(db, notify)`` where
+    ``notify()`` wakes the outbox relay after a write that queued events; it
+    may define ``ensure_indexes(db)`` (a classmethod) which runs once at setup.
+    With ``outbox_collections`` the provider also runs the outbox relay
+    (see ``services.shared.relay``) for those collections.
+    """
+
+    def __init__(self, repository_class, outbox_collections=(), **relay_options):
+        self.repository_class = repository_class
+        self.outbox_collections = tuple(outbox_collections)
+        self.relay_options = relay_options
+        self.relay = None
+        self.db = None
+
+    def setup(self):
+        self.db = database_for(self.container)
+        ensure = getattr(self.repository_class, "ensure_indexes", None)
+        if ensure:
+            ensure(self.db)
+        if self.outbox_collections:
+            from services.shared.relay import OutboxRelay
+            self.relay = OutboxRelay(self.container, self.db, self.outbox_collections,
+                                     **self.relay_options)
+
+    def start(self):
+        if self.relay:
+            self.relay.start()
+
+    def stop(self):
+        if self.relay:
+            self.relay.stop()
+
+    def kill(self):
+        self.stop()
+
+    def _notify(self):
+        if self.relay:
+            self.relay.kick()
+
+    def get_dependency(self, worker_ctx):
+        return self.repository_class(self.db, self._notify)

@@ -1,0 +1,138 @@
+"""NIK and KK number rules (DOMAIN.md, "NIK and KK").
+
+NIK: 16 digits ``PP RR SS DDMMYY NNNN``: province, regency/city and district
+where the number was first issued (not necessarily where the person lives),
+birth date with 40 added to the day for women, and a serial from 0001.
+Structural checks come from python-stdnum's ``stdnum.id.nik`` (length, digits,
+a real date, known province and regency); stdnum accepts serial 0000, which
+real numbers never use, so that is refused here. A disagreement between the
+encoded date/sex and the stated ones is *flagged*, not refused: real
+civil-registry data carries such mismatches (a corrected birth date does not
+change the NIK).
+
+KK: 16 digits, the same 6-digit area code, the card's issue date (DDMMYY, no
++40) and a serial. An old card whose date part does not parse is a warning.
+
+Temporary numbers (OpenSID's practice for a resident with no known NIK):
+``0`` + the 10-digit village code + a 5-digit counter.
+"""
+import datetime
+import re
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.id import nik as stdnum_nik
+
+#: Kelurahan Tanjung Barat, Kec. Jagakarsa, Jakarta Selatan (Kepmendagri 300.2.2-2138/2025).
+DEFAULT_VILLAGE_CODE = "3174091005"
+
+TEMPORARY_RE = re.compile(r"^0\d{15}$")
+
+FLAG_BIRTH_DATE = "nik_birth_date_mismatch"
+FLAG_SEX = "nik_sex_mismatch"
+FLAG_TEMPORARY = "temporary_nik"
+FLAG_KK_DATE = "kk_issue_date_unparsable"
+
+
+class NumberRuleError(ValueError):
+    """A NIK or KK breaks a rule; ``str(exc)`` names the rule in plain words."""
+
+
+def is_temporary(number):
+    """True when ``number`` has the shape of a temporary (no-NIK) number."""
+    return bool(TEMPORARY_RE.match(number or ""))
+
+
+def temporary_number(village_code, counter):
+    """Build a temporary number: ``0`` + 10-digit village code + 5-digit counter."""
+    if not re.match(r"^\d{10}$", village_code) or not 0 < counter < 100000:
+        raise NumberRuleError("temporary number needs a 10-digit village code and counter 1-99999")
+    return "0%s%05d" % (village_code, counter)
+
+
+def _structure(number, what):
+    if not isinstance(number, str) or not number.isdigit():
+        raise NumberRuleError("%s must be 16 digits (0-9 only)" % what)
+    if len(number) != 16:
+        raise NumberRuleError("%s must be exactly 16 digits, got %d" % (what, len(number)))
+
+
+def validate_nik(nik):
+    """Check a NIK's structure; return it.
+
+    Raises NumberRuleError naming the broken rule: not 16 digits; unknown
+    province or regency code; no real date in DDMMYY (day minus 40 for women);
+    serial 0000. Temporary numbers are *not* accepted here (see ``is_temporary``).
+    """
+    _structure(nik, "NIK")
+    try:
+        stdnum_nik.get_birth_date(nik)
+    except StdnumError:
+        raise NumberRuleError("NIK digits 7-12 must be a real birth date DDMMYY "
+                              "(women add 40 to the day)") from None
+    try:
+        stdnum_nik.validate(nik)
+    except StdnumError:
+        raise NumberRuleError("NIK digits 1-4 must be a known province and regency code "
+                              "(Kemendagri)") from None
+    if nik[12:] == "0000":
+        raise NumberRuleError("NIK serial (digits 13-16) must not be 0000")
+    return nik
+
+
+def nik_encoded(nik):
+    """Return ``{"sex": "M"|"F", "day": int, "month": int, "yy": int}`` read from a NIK."""
+    day = int(nik[6:8])
+    return {"sex": "F" if day > 40 else "M", "day": day % 40,
+            "month": int(nik[8:10]), "yy": int(nik[10:12])}
+
+
+def nik_quality_flags(nik, birth_date, sex):
+    """Compare a NIK's encoded date and sex with the stated ones.
+
+    Args:
+        nik (str): a structurally valid NIK or a temporary number.
+        birth_date (datetime.date): the stated birth date.
+        sex (str): ``"M"`` or ``"F"``.
+    Returns:
+        list[str]: flags (``temporary_nik``, ``nik_birth_date_mismatch``,
+        ``nik_sex_mismatch``); empty when everything agrees.
+    """
+    if is_temporary(nik):
+        return [FLAG_TEMPORARY]
+    enc = nik_encoded(nik)
+    flags = []
+    if (enc["day"], enc["month"], enc["yy"]) != (birth_date.day, birth_date.month,
+                                                  birth_date.year % 100):
+        flags.append(FLAG_BIRTH_DATE)
+    if enc["sex"] != sex:
+        flags.append(FLAG_SEX)
+    return flags
+
+
+def validate_kk(kk_number):
+    """Check a KK (family card) number; return a list of warnings.
+
+    Raises NumberRuleError when it is not 16 digits or its area code (digits
+    1-4) is not a known province and regency. An issue date (digits 7-12) that
+    does not parse is only a warning (old cards; unverified in DOMAIN.md).
+    """
+    _structure(kk_number, "KK number")
+    try:
+        stdnum_nik._check_registration_place(kk_number)
+    except StdnumError:
+        raise NumberRuleError("KK number digits 1-4 must be a known province and "
+                              "regency code (Kemendagri)") from None
+    if kk_number[12:] == "0000":
+        raise NumberRuleError("KK number serial (digits 13-16) must not be 0000")
+    try:
+        datetime.date(2000 + int(kk_number[10:12]), int(kk_number[8:10]), int(kk_number[6:8]))
+    except ValueError:
+        return [FLAG_KK_DATE]
+    return []
+
+
+def mask_nik(nik):
+    """Mask a NIK as CONTRACT.md shows: first 4 and last 4 digits kept."""
+    if not nik or len(nik) < 8:
+        return nik
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]

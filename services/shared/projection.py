@@ -1,0 +1,52 @@
+"""Projections of another service's aggregates, kept by events and rebuildable.
+
+CONTRACT.md: a service that needs another's data keeps its own projection, fed
+by events and rebuildable from the owner's export. ``apply_snapshot`` is the
+one write every projection uses: a single conditional upsert, so a repeated
+or older snapshot changes nothing (atomic on one document, on MongoDB and
+mongomock alike).
+"""
+import logging
+
+from pymongo.errors import DuplicateKeyError
+
+log = logging.getLogger(__name__)
+
+
+def apply_snapshot(collection, aggregate_id, version, fields):
+    """Store ``fields`` for ``aggregate_id`` if ``version`` is newer than stored.
+
+    Returns True when applied, False when the stored version is equal or newer.
+    """
+    doc = dict(fields)
+    doc["version"] = int(version)
+    doc.pop("_id", None)
+    try:
+        collection.update_one({"_id": aggregate_id, "version": {"$lt": int(version)}},
+                              {"$set": doc}, upsert=True)
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+def resync(fetch_page, apply_item, per_page=500):
+    """Rebuild a projection from an owner's export.
+
+    Args:
+        fetch_page (callable): ``fetch_page(page, per_page)`` returning the
+            CONTRACT list shape ``{"items": [...], "total": n}``.
+        apply_item (callable): applies one exported item (idempotently).
+    Returns:
+        int: items applied.
+    """
+    page, seen = 1, 0
+    while True:
+        answer = fetch_page(page, per_page)
+        for item in answer["items"]:
+            apply_item(item)
+            seen += 1
+        if not answer["items"] or page * per_page >= answer["total"]:
+            break
+        page += 1
+    log.info("resync: %d items applied", seen)
+    return seen

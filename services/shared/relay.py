@@ -1,0 +1,185 @@
+"""Publish pending outbox events with publisher confirms, in batches.
+
+nameko's ``EventDispatcher`` waits for one broker confirm per event. The relay
+puts its channel in confirm mode, publishes a whole batch, then waits for the
+broker's (cumulative) acks once, which is what lets it beat nameko's own
+dispatch rate. Events go to the same exchange nameko uses (``<service>.events``,
+topic, durable, routing key = event type), so ordinary nameko
+``event_handler``s receive them.
+
+Only after every event of a batch is confirmed are they pulled from their
+documents' outboxes: a crash at any point before that re-publishes them on
+restart (at least once; consumers drop duplicates by ``event_id``).
+"""
+import json
+import logging
+
+import amqp
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from kombu import Connection
+from amqp import spec
+
+from services.shared.outbox import OUTBOX, PENDING, ensure_outbox_index
+
+log = logging.getLogger(__name__)
+
+
+class PublishFailed(Exception):
+    """The broker nacked, or the connection failed, before every confirm came."""
+
+
+class ConfirmingPublisher:
+    """Publishes JSON envelopes to ``<service>.events`` and waits for confirms."""
+
+    def __init__(self, amqp_uri, exchange_name, confirm_timeout=10):
+        self.amqp_uri = amqp_uri
+        self.exchange_name = exchange_name
+        self.confirm_timeout = confirm_timeout
+        self._conn = None
+        self._channel = None
+        self._tag = 0
+        self._acked = 0
+        self._nacked = False
+
+    def _connect(self):
+        info = Connection(self.amqp_uri)
+        conn = amqp.Connection(
+            host="%s:%s" % (info.hostname or "localhost", info.port or 5672),
+            userid=info.userid, password=info.password,
+            virtual_host=info.virtual_host or "/", connect_timeout=5,
+        )
+        conn.connect()
+        ch = conn.channel()
+        ch.exchange_declare(self.exchange_name, "topic", durable=True, auto_delete=False)
+        ch.confirm_select()
+        ch.events["basic_ack"].add(self._on_ack)
+        ch.events["basic_nack"].add(self._on_nack)
+        self._conn, self._channel, self._tag, self._acked = conn, ch, 0, 0
+
+    def _on_ack(self, delivery_tag, multiple):
+        self._acked = max(self._acked, delivery_tag)
+
+    def _on_nack(self, delivery_tag, multiple):
+        self._nacked = True
+
+    def publish(self, events):
+        """Publish ``events`` (envelopes) and return once all are confirmed.
+
+        Raises PublishFailed (after closing the connection) on a nack, a
+        timeout or a connection error; the caller keeps the events pending.
+        """
+        if not events:
+            return
+        try:
+            if self._conn is None:
+                self._connect()
+            self._nacked = False
+            for event in events:
+                body = json.dumps(event, ensure_ascii=False).encode("utf-8")
+                msg = amqp.Message(body, content_type="application/json",
+                                   content_encoding="utf-8", delivery_mode=2,
+                                   message_id=event["event_id"])
+                self._channel.basic_publish(msg, exchange=self.exchange_name,
+                                            routing_key=event["type"])
+                self._tag += 1
+            while self._acked < self._tag and not self._nacked:
+                self._conn.drain_events(timeout=self.confirm_timeout)
+            if self._nacked:
+                raise PublishFailed("broker nacked a published event")
+        except Exception as exc:
+            self.close()
+            if isinstance(exc, PublishFailed):
+                raise
+            raise PublishFailed(repr(exc)) from exc
+
+    def close(self):
+        conn, self._conn, self._channel = self._conn, None, None
+        if conn is not None:
+            try:
+                conn.collect()
+            except Exception:  # noqa: BLE001 - closing a dead socket
+                pass
+
+
+class OutboxRelay:
+    """Runs in a service's managed greenthread; publishes pending events.
+
+    Woken by ``kick()`` after each write, and every ``poll_interval`` seconds
+    regardless (to pick up what a crashed process left behind).
+    """
+
+    def __init__(self, container, db, collections, batch_size=500,
+                 poll_interval=0.5, publisher=None):
+        self.container = container
+        self.db = db
+        self.collections = collections
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.publisher = publisher or ConfirmingPublisher(
+            container.config["AMQP_URI"], "%s.events" % container.service_name)
+        self._wake = LightQueue(maxsize=1)
+        self._running = False
+        self._gt = None
+        for name in collections:
+            ensure_outbox_index(db[name])
+
+    def start(self):
+        self._running = True
+        self._gt = self.container.spawn_managed_thread(self._run)
+
+    def stop(self):
+        self._running = False
+        self.kick()
+        if self._gt is not None:
+            self._gt.kill()
+            self._gt = None
+        self.publisher.close()
+
+    def kick(self):
+        try:
+            self._wake.put_nowait(True)
+        except Exception:  # noqa: BLE001 - queue full: a wake-up is already pending
+            pass
+
+    def _run(self):
+        backoff = self.poll_interval
+        while self._running:
+            try:
+                self._wake.get(timeout=backoff)
+            except Empty:
+                pass
+            if not self._running:
+                break
+            try:
+                self.flush()
+                backoff = self.poll_interval
+            except PublishFailed as exc:
+                backoff = min(max(backoff * 2, 0.2), 10.0)
+                log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, backoff)
+            except Exception:  # noqa: BLE001 - keep relaying after a store hiccup
+                backoff = min(max(backoff * 2, 0.2), 10.0)
+                log.exception("outbox relay: flush failed; retrying in %.1fs", backoff)
+
+    def flush(self):
+        """Publish everything pending now; return how many events went out."""
+        total = 0
+        for name in self.collections:
+            coll = self.db[name]
+            while True:
+                docs = list(coll.find({PENDING: {"$gt": 0}}, {OUTBOX: 1})
+                            .limit(self.batch_size))
+                if not docs:
+                    break
+                events = [e for d in docs for e in d.get(OUTBOX, [])]
+                self.publisher.publish(events)
+                for d in docs:
+                    ids = [e["event_id"] for e in d.get(OUTBOX, [])]
+                    coll.update_one({"_id": d["_id"]},
+                                    {"$pull": {OUTBOX: {"event_id": {"$in": ids}}},
+                                     "$inc": {PENDING: -len(ids)}})
+                total += len(events)
+                if len(docs) < self.batch_size:
+                    break
+            eventlet.sleep(0)
+        return total

@@ -1,0 +1,28 @@
+"""Deadlines for RPC calls (nameko's proxies have none; STYLE.md)."""
+import eventlet
+
+from services.shared.errors import BansosError
+
+
+class Timeout(BansosError):
+    """A call did not answer within its deadline (HTTP 504 at the gateway)."""
+
+    title = "Service timed out"
+
+
+DEFAULT_DEADLINE = 10.0
+
+
+def call(method, *args, deadline=DEFAULT_DEADLINE, **kwargs):
+    """Call ``proxy.service.method(*args)`` and wait at most ``deadline`` seconds.
+
+    Raises Timeout past the deadline. The request may still run later when the
+    callee comes back, so mutating RPCs must be idempotent.
+    """
+    reply = method.call_async(*args, **kwargs)
+    try:
+        with eventlet.Timeout(deadline):
+            return reply.result()
+    except eventlet.Timeout:
+        raise Timeout("%s did not answer within %.0f s" % (
+            getattr(method, "identifier", "service"), deadline)) from None
