@@ -24,5 +24,6 @@ def call(method, *args, deadline=DEFAULT_DEADLINE, **kwargs):
         with eventlet.Timeout(deadline):
             return reply.result()
     except eventlet.Timeout:
-        raise Timeout("%s did not answer within %.0f s" % (
-            getattr(method, "identifier", "service"), deadline)) from None
+        name = "%s.%s" % (getattr(method, "service_name", "service"),
+                          getattr(method, "method_name", "?"))
+        raise Timeout("%s did not answer within %g s" % (name, deadline)) from None

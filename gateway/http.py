@@ -1,0 +1,193 @@
+"""Routes: the one decorator every gateway endpoint uses.
+
+``route`` wraps a handler in nameko's ``http`` entrypoint and does, in order:
+authenticate (bearer token), authorise (role), rate-limit, call the handler,
+mask NIKs for roles that may not see them, and render JSON, or map any error
+to an RFC 9457 problem (``gateway/errors.py``). It also records the route for
+the OpenAPI description (``gateway/openapi.py``).
+
+Example::
+
+    class RegistryRoutes:
+        @route("GET", "/api/v1/residents/<nik>", role="officer",
+               response=ResidentOut, tags=["registry"], summary="A resident")
+        def get_resident(self, request, principal, nik):
+            resident = self.call(self.registry.get_resident, nik)
+            self.audit(principal, "read_resident", nik)
+            return resident
+"""
+import functools
+import json
+import logging
+import os
+import uuid
+
+from nameko.web.handlers import http
+from werkzeug.wrappers import Response
+
+from services.shared.errors import InvalidInput
+from services.shared.nik import mask_nik
+from services.shared.pagination import page_args
+from services.shared.rpc import DEFAULT_DEADLINE, call
+
+from gateway.auth import authorize
+from gateway.errors import problem_from_exception
+
+log = logging.getLogger(__name__)
+
+#: Every route declared, for the OpenAPI description.
+ROUTES = []
+
+MAX_JSON_BYTES = 1024 * 1024
+
+
+class RouteSpec:
+    def __init__(self, method, path, role, body, query, response, status, tags, summary,
+                 many, description, content_types):
+        self.method, self.path, self.role = method, path, role
+        self.body, self.query, self.response = body, query, response
+        self.status, self.tags, self.summary = status, tuple(tags), summary
+        self.many, self.description, self.content_types = many, description, content_types
+
+
+def route(method, path, role=None, body=None, query=None, response=None, status=200,
+          tags=(), summary="", many=False, rate_limit=None, description="",
+          content_types=None):
+    """Declare an HTTP endpoint.
+
+    Args:
+        method (str): ``GET``, ``POST``, ``PATCH``, ``DELETE``.
+        path (str): werkzeug rule under ``/api/v1`` (``<nik>`` for parameters).
+        role: ``None`` (public), ``"officer"`` (officer or admin), ``"admin"``,
+            or a tuple of roles.
+        body, query, response: marshmallow schema classes, for OpenAPI (the
+            service validates the body with the same schema).
+        status (int): success status.
+        many (bool): ``response`` is a paginated list of that schema.
+        rate_limit (tuple): ``(name, calls, seconds)`` per client.
+        content_types (list): request body media types when not JSON.
+    The handler is called as ``handler(self, request, principal, **url_params)``
+    and returns a JSON-safe value or a werkzeug Response.
+    """
+    spec = RouteSpec(method, path, role, body, query, response, status, tags, summary,
+                     many, description, content_types)
+
+    def decorator(fn):
+        @functools.wraps(fn)
+        def endpoint(self, request, **params):
+            return self.handle_route(fn, spec, rate_limit, request, params)
+
+        ROUTES.append(spec)
+        return http(method, path)(endpoint)
+    return decorator
+
+
+def mask_niks(value):
+    """Mask every ``nik`` / ``*_nik`` string field in a JSON-safe structure."""
+    if isinstance(value, dict):
+        return {k: (mask_nik(v) if isinstance(v, str) and (k == "nik" or k.endswith("_nik"))
+                    else mask_niks(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_niks(v) for v in value]
+    return value
+
+
+def json_response(value, status=200, headers=None):
+    return Response(json.dumps(value, ensure_ascii=False), status=status,
+                    mimetype="application/json", headers=headers)
+
+
+class RouteHandling:
+    """Mixin for the gateway service class: what ``route`` handlers may use.
+
+    Expects ``self.store`` (GatewayRepository), ``self.limiter`` and
+    ``self.settings`` (dependencies declared on GatewayService).
+    """
+
+    def handle_route(self, fn, spec, rate_limit, request, params):
+        try:
+            principal = self.authenticate(request)
+            authorize(principal, spec.role)
+            if rate_limit:
+                name, calls, seconds = rate_limit
+                self.limiter.hit(name, self.client_key(request), calls, seconds)
+            result = fn(self, request, principal, **params)
+            if isinstance(result, Response):
+                return result
+            if not principal.sees_full_nik:
+                result = mask_niks(result)
+            if spec.status == 204:
+                return Response(status=204)
+            return json_response(result, spec.status, {"X-Request-Id": principal.request_id})
+        except Exception as exc:  # noqa: BLE001 - every error becomes a problem
+            return problem_from_exception(exc)
+
+    def authenticate(self, request):
+        """Resolve the ``Authorization: Bearer`` header; no header means public."""
+        from gateway.auth import Principal
+        from gateway.errors import Unauthorized
+        request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return Principal(request_id=request_id)
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Authorization must be 'Bearer <token>'.")
+        return self.store.principal_for(token.strip(), self.settings.admin_token,
+                                        request_id=request_id)
+
+    def client_key(self, request):
+        """The client a rate limit counts: the peer address, or the first
+        ``X-Forwarded-For`` hop when ``TRUST_FORWARDED_FOR`` is set (behind a proxy)."""
+        forwarded = request.headers.get("X-Forwarded-For")
+        if forwarded and self.settings.trust_forwarded_for:
+            return forwarded.split(",")[0].strip()
+        return request.remote_addr or "unknown"
+
+    def body(self, request, max_bytes=MAX_JSON_BYTES):
+        """The request body as a JSON object; InvalidInput when it is not one."""
+        raw = request.get_data(cache=True)
+        if len(raw) > max_bytes:
+            raise InvalidInput("The request body is too large.",
+                               {"_body": ["must be at most %d bytes" % max_bytes]})
+        try:
+            value = json.loads(raw.decode("utf-8") or "null")
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidInput("The request body is not valid JSON.",
+                               {"_body": ["must be a JSON object (UTF-8)"]}) from None
+        if not isinstance(value, dict):
+            raise InvalidInput("The request body must be a JSON object.",
+                               {"_body": ["must be a JSON object"]})
+        return value
+
+    def call(self, method, *args, deadline=None, **kwargs):
+        """RPC with a deadline (seconds; default ``RPC_DEADLINE``): 504 past it."""
+        return call(method, *args, deadline=deadline or self.settings.rpc_deadline, **kwargs)
+
+    def page_args(self, request):
+        """``(page, per_page)`` from the query string; InvalidInput when out of range."""
+        page, per_page, _ = page_args(request.args.get("page", 1),
+                                      request.args.get("per_page", 50))
+        return page, per_page
+
+    def audit(self, principal, action, subject, request=None):
+        """Record that ``principal`` read or changed the personal data of ``subject`` (a NIK)."""
+        self.store.record_audit(principal, action, subject,
+                                getattr(request, "method", None), getattr(request, "path", None))
+
+
+class Settings:
+    """Gateway settings from the nameko config, falling back to the environment."""
+
+    def __init__(self, config):
+        def get(key, default=None):
+            value = config.get(key)
+            if value in (None, ""):
+                value = os.environ.get(key, default)
+            return value
+        self.admin_token = get("ADMIN_TOKEN") or None
+        self.rpc_deadline = float(get("RPC_DEADLINE", DEFAULT_DEADLINE))
+        self.import_deadline = float(get("IMPORT_DEADLINE", 120))
+        self.health_deadline = float(get("HEALTH_DEADLINE", 3))
+        self.trust_forwarded_for = str(get("TRUST_FORWARDED_FOR", "")).lower() in ("1", "true", "yes")
+        self.rate_limits = get("RATE_LIMITS", "")

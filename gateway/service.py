@@ -1,0 +1,23 @@
+"""The HTTP gateway: one nameko service whose routes come from mixins.
+
+Each ``gateway/routes/<service>.py`` holds one mixin; add it to the bases and
+declare its ``RpcProxy`` here.
+"""
+from nameko.rpc import RpcProxy
+
+from services.shared.mongo import MongoStore
+
+from gateway.auth import GatewayRepository
+from gateway.dependencies import LimiterProvider, SettingsProvider
+from gateway.http import RouteHandling
+from gateway.routes.admin import AdminRoutes
+
+
+class GatewayService(AdminRoutes, RouteHandling):
+    name = "gateway"
+
+    store = MongoStore(GatewayRepository)
+    settings = SettingsProvider()
+    limiter = LimiterProvider()
+
+    registry = RpcProxy("registry")

@@ -1,0 +1,131 @@
+"""The gateway's own behaviour over the real broker: health, tokens, roles, errors, deadlines."""
+import socket
+
+import eventlet
+import pytest
+import requests
+from nameko.rpc import rpc
+
+from gateway.service import GatewayService
+
+pytestmark = pytest.mark.integration
+
+ADMIN = "test-admin-token"
+
+
+class StubRegistry:
+    """Stands in for the registry: answers ping; its parked-events call is slow."""
+    name = "registry"
+
+    @rpc
+    def ping(self):
+        return {"service": "registry", "ok": True}
+
+    @rpc
+    def list_parked_events(self):
+        eventlet.sleep(3)
+        return []
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gateway(container_factory, service_config):
+    port = free_port()
+    config = dict(service_config, WEB_SERVER_ADDRESS="127.0.0.1:%d" % port,
+                  ADMIN_TOKEN=ADMIN, RPC_DEADLINE=1, HEALTH_DEADLINE=1)
+    container = container_factory(GatewayService, config)
+    container.start()
+    return "http://127.0.0.1:%d" % port, config
+
+
+def auth(token):
+    return {"Authorization": "Bearer %s" % token}
+
+
+def test_health_is_503_until_every_service_answers(gateway, container_factory):
+    url, config = gateway
+    r = requests.get(url + "/health")
+    assert r.status_code == 503
+    assert r.json()["services"]["registry"].startswith("unavailable")
+    container_factory(StubRegistry, config).start()
+    r = requests.get(url + "/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "services": {"registry": "ok"}}
+
+
+def test_rpc_past_its_deadline_answers_504_problem(gateway, container_factory):
+    url, config = gateway
+    container_factory(StubRegistry, config).start()
+    r = requests.get(url + "/api/v1/admin/parked-events", headers=auth(ADMIN), timeout=5)
+    assert r.status_code == 504
+    assert r.headers["Content-Type"] == "application/problem+json"
+    body = r.json()
+    assert body["status"] == 504 and "registry" in body["detail"]
+    assert "Traceback" not in r.text
+
+
+def test_token_lifecycle_roles_and_hashing(gateway):
+    url, _ = gateway
+    r = requests.post(url + "/api/v1/tokens", json={"role": "officer", "name": "Petugas RW 05"},
+                      headers=auth(ADMIN))
+    assert r.status_code == 201
+    officer = r.json()
+    assert officer["token"].startswith("bt_") and officer["role"] == "officer"
+    listed = requests.get(url + "/api/v1/tokens", headers=auth(ADMIN)).json()["items"]
+    assert [t["id"] for t in listed] == [officer["id"]]
+    assert "token" not in listed[0] and officer["token"] not in str(listed)
+    # an officer may not manage tokens
+    r = requests.post(url + "/api/v1/tokens", json={"role": "admin", "name": "x"},
+                      headers=auth(officer["token"]))
+    assert r.status_code == 403
+    assert r.json()["title"] == "Forbidden"
+    # revoke: the token stops working
+    assert requests.delete(url + "/api/v1/tokens/" + officer["id"],
+                           headers=auth(ADMIN)).status_code == 200
+    r = requests.get(url + "/api/v1/tokens", headers=auth(officer["token"]))
+    assert r.status_code == 401
+    assert requests.delete(url + "/api/v1/tokens/" + officer["id"],
+                           headers=auth(ADMIN)).status_code == 409
+    assert requests.delete(url + "/api/v1/tokens/tok_nope", headers=auth(ADMIN)).status_code == 404
+
+
+def test_bad_token_body_lists_every_field(gateway):
+    url, _ = gateway
+    r = requests.post(url + "/api/v1/tokens", json={"role": "partner", "extra": 1},
+                      headers=auth(ADMIN))
+    assert r.status_code == 400
+    errors = r.json()["errors"]
+    assert set(errors) == {"name", "extra"}
+    r = requests.post(url + "/api/v1/tokens", json={"role": "partner", "name": "NGO"},
+                      headers=auth(ADMIN))
+    assert r.status_code == 400 and "partner_id" in r.json()["errors"]
+    r = requests.post(url + "/api/v1/tokens", data=b"{not json", headers=auth(ADMIN))
+    assert r.status_code == 400 and "_body" in r.json()["errors"]
+
+
+def test_missing_and_malformed_tokens_are_401(gateway):
+    url, _ = gateway
+    assert requests.get(url + "/api/v1/tokens").status_code == 401
+    assert requests.get(url + "/api/v1/tokens", headers={"Authorization": "Basic abc"}).status_code == 401
+    assert requests.get(url + "/api/v1/tokens", headers=auth("bt_unknown")).status_code == 401
+
+
+def test_unknown_path_is_a_404_problem(gateway):
+    url, _ = gateway
+    r = requests.get(url + "/api/v1/nothing-here")
+    assert r.status_code == 404
+    assert r.headers["Content-Type"] == "application/problem+json"
+
+
+def test_openapi_is_3_1_and_describes_routes(gateway):
+    url, _ = gateway
+    doc = requests.get(url + "/api/v1/openapi.json").json()
+    assert doc["openapi"] == "3.1.0"
+    assert "post" in doc["paths"]["/api/v1/tokens"]
+    assert doc["paths"]["/api/v1/tokens/{token_id}"]["delete"]["security"] == [{"bearer": []}]
+    assert "TokenIn" in doc["components"]["schemas"]
