@@ -173,13 +173,35 @@ class OutboxRelay:
                     break
                 events = [e for d in docs for e in d.get(OUTBOX, [])]
                 self.publisher.publish(events)
-                for d in docs:
-                    ids = [e["event_id"] for e in d.get(OUTBOX, [])]
-                    coll.update_one({"_id": d["_id"]},
-                                    {"$pull": {OUTBOX: {"event_id": {"$in": ids}}},
-                                     "$inc": {PENDING: -len(ids)}})
+                self._mark_sent(coll, docs)
                 total += len(events)
                 if len(docs) < self.batch_size:
                     break
             eventlet.sleep(0)
         return total
+
+    @staticmethod
+    def _mark_sent(coll, docs):
+        """Remove published events from their documents' outboxes.
+
+        Fast path: documents whose outbox still holds exactly what was read are
+        emptied with one ``update_many`` per outbox size. A document that got
+        a new event meanwhile does not match (its ``_pending`` grew) and has
+        only the published events pulled, guarded by the presence of the first
+        one so a document already emptied is not decremented twice.
+        """
+        by_size = {}
+        for d in docs:
+            by_size.setdefault(len(d.get(OUTBOX, [])), []).append(d)
+        for size, group in by_size.items():
+            if size == 0:
+                continue
+            result = coll.update_many({"_id": {"$in": [d["_id"] for d in group]}, PENDING: size},
+                                      {"$set": {OUTBOX: [], PENDING: 0}})
+            if result.modified_count == len(group):
+                continue
+            for d in group:
+                ids = [e["event_id"] for e in d[OUTBOX]]
+                coll.update_one({"_id": d["_id"], OUTBOX + ".event_id": ids[0]},
+                                {"$pull": {OUTBOX: {"event_id": {"$in": ids}}},
+                                 "$inc": {PENDING: -len(ids)}})
