@@ -16,7 +16,7 @@ import uuid
 import pytest
 import requests
 
-from demo.client import ApiClient
+from demo.client import Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MGMT = os.environ.get("RABBIT_API_URI", "http://guest:guest@127.0.0.1:15672")
@@ -80,13 +80,13 @@ def platform():
 def admin(platform):
     """An API client with the admin token."""
     url, token = platform
-    return ApiClient(url, token)
+    return Client(url, token)
 
 
 @pytest.fixture(scope="session")
 def public(platform):
     """An API client with no token."""
-    return ApiClient(platform[0], None)
+    return Client(platform[0], None)
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +96,7 @@ def make_client(platform, admin):
         body = {"role": role, "name": name or "e2e %s %s" % (role, uuid.uuid4().hex[:6])}
         body.update(scope)
         token = admin.post("/api/v1/tokens", body)["token"]
-        return ApiClient(platform[0], token)
+        return Client(platform[0], token)
     return make
 
 
