@@ -11,9 +11,13 @@ from gateway.auth import GatewayRepository
 from gateway.dependencies import LimiterProvider, SettingsProvider
 from gateway.http import RouteHandling
 from gateway.routes.admin import AdminRoutes
+from gateway.routes.complaints import ComplaintRoutes
+from gateway.routes.distribution import DistributionRoutes
+from gateway.routes.registry import RegistryRoutes
 
 
-class GatewayService(AdminRoutes, RouteHandling):
+class GatewayService(AdminRoutes, ComplaintRoutes, DistributionRoutes, RegistryRoutes,
+                     RouteHandling):
     name = "gateway"
 
     store = MongoStore(GatewayRepository)
@@ -21,3 +25,5 @@ class GatewayService(AdminRoutes, RouteHandling):
     limiter = LimiterProvider()
 
     registry = RpcProxy("registry")
+    complaints = RpcProxy("complaints")
+    distribution = RpcProxy("distribution")

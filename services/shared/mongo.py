@@ -30,6 +30,8 @@ def get_client(uri=None):
                                              serverSelectionTimeoutMS=5000)
             else:
                 import mongomock
+                from services.shared.mongomock_fast import install
+                install()
                 log.warning("MONGO_URI is unset: using an in-process mongomock "
                             "store; data is NOT durable and is lost on restart")
                 client = mongomock.MongoClient(tz_aware=True)

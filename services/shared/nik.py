@@ -3,9 +3,14 @@
 NIK: 16 digits ``PP RR SS DDMMYY NNNN``: province, regency/city and district
 where the number was first issued (not necessarily where the person lives),
 birth date with 40 added to the day for women, and a serial from 0001.
-Structural checks come from python-stdnum's ``stdnum.id.nik`` (length, digits,
-a real date, known province and regency); stdnum accepts serial 0000, which
-real numbers never use, so that is refused here. A disagreement between the
+Structural checks: 16 digits; a real date through python-stdnum's
+``stdnum.id.nik`` (which takes the day modulo 40, so the day part is also
+required to be 01-31 or 41-71 here); a province among Kemendagri's 38 codes
+and a regency part other than 00. stdnum's own place table is not used for
+the province: it follows BPS, lacks Kalimantan Utara (65) and the Papua
+provinces created in 2022 (92-96), and checks only the province anyway
+(checked here with python-stdnum 2.2). stdnum accepts serial 0000, which real
+numbers never use, so that is refused here. A disagreement between the
 encoded date/sex and the stated ones is *flagged*, not refused: real
 civil-registry data carries such mismatches (a corrected birth date does not
 change the NIK).
@@ -26,6 +31,21 @@ from stdnum.id import nik as stdnum_nik
 DEFAULT_VILLAGE_CODE = "3174091005"
 
 TEMPORARY_RE = re.compile(r"^0\d{15}$")
+
+#: Kemendagri province codes (38 provinces, Kepmendagri 300.2.2-2138/2025 as in cahyadsn/wilayah).
+PROVINCES = {
+    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
+    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung",
+    "19": "Kepulauan Bangka Belitung", "21": "Kepulauan Riau", "31": "DKI Jakarta",
+    "32": "Jawa Barat", "33": "Jawa Tengah", "34": "DI Yogyakarta", "35": "Jawa Timur",
+    "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur",
+    "61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan",
+    "64": "Kalimantan Timur", "65": "Kalimantan Utara", "71": "Sulawesi Utara",
+    "72": "Sulawesi Tengah", "73": "Sulawesi Selatan", "74": "Sulawesi Tenggara",
+    "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara",
+    "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah",
+    "95": "Papua Pegunungan", "96": "Papua Barat Daya",
+}
 
 FLAG_BIRTH_DATE = "nik_birth_date_mismatch"
 FLAG_SEX = "nik_sex_mismatch"
@@ -56,24 +76,32 @@ def _structure(number, what):
         raise NumberRuleError("%s must be exactly 16 digits, got %d" % (what, len(number)))
 
 
+def _check_area(number, what):
+    if number[:2] not in PROVINCES:
+        raise NumberRuleError("%s digits 1-2 must be a Kemendagri province code" % what)
+    if number[2:4] == "00":
+        raise NumberRuleError("%s digits 3-4 must be a regency/city code (not 00)" % what)
+
+
 def validate_nik(nik):
     """Check a NIK's structure; return it.
 
-    Raises NumberRuleError naming the broken rule: not 16 digits; unknown
-    province or regency code; no real date in DDMMYY (day minus 40 for women);
-    serial 0000. Temporary numbers are *not* accepted here (see ``is_temporary``).
+    Raises NumberRuleError naming the broken rule: not 16 digits; a day part
+    outside 01-31 and 41-71; no real date in DDMMYY; unknown province or
+    regency 00; serial 0000. Temporary numbers are *not* accepted here (see
+    ``is_temporary``).
     """
     _structure(nik, "NIK")
+    day = int(nik[6:8])
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        raise NumberRuleError("NIK digits 7-8 must be the birth day, 01-31 (men) or "
+                              "41-71 (women add 40)")
     try:
         stdnum_nik.get_birth_date(nik)
     except StdnumError:
         raise NumberRuleError("NIK digits 7-12 must be a real birth date DDMMYY "
                               "(women add 40 to the day)") from None
-    try:
-        stdnum_nik.validate(nik)
-    except StdnumError:
-        raise NumberRuleError("NIK digits 1-4 must be a known province and regency code "
-                              "(Kemendagri)") from None
+    _check_area(nik, "NIK")
     if nik[12:] == "0000":
         raise NumberRuleError("NIK serial (digits 13-16) must not be 0000")
     return nik
@@ -112,16 +140,12 @@ def nik_quality_flags(nik, birth_date, sex):
 def validate_kk(kk_number):
     """Check a KK (family card) number; return a list of warnings.
 
-    Raises NumberRuleError when it is not 16 digits or its area code (digits
-    1-4) is not a known province and regency. An issue date (digits 7-12) that
+    Raises NumberRuleError when it is not 16 digits, its province (digits
+    1-2) is not a Kemendagri code or its regency (digits 3-4) is 00. An issue date (digits 7-12) that
     does not parse is only a warning (old cards; unverified in DOMAIN.md).
     """
     _structure(kk_number, "KK number")
-    try:
-        stdnum_nik._check_registration_place(kk_number)
-    except StdnumError:
-        raise NumberRuleError("KK number digits 1-4 must be a known province and "
-                              "regency code (Kemendagri)") from None
+    _check_area(kk_number, "KK number")
     if kk_number[12:] == "0000":
         raise NumberRuleError("KK number serial (digits 13-16) must not be 0000")
     try:

@@ -27,6 +27,19 @@ class StubRegistry:
         return []
 
 
+def stub_for(service_name):
+    """A stand-in answering ping for any service the gateway declares."""
+    return type("Stub_" + service_name, (), {
+        "name": service_name, "ping": rpc(lambda self: {"ok": True}),
+        "list_parked_events": rpc(lambda self: [])})
+
+
+def declared_services():
+    from nameko.rpc import RpcProxy
+    return sorted(v.target_service for v in vars(GatewayService).values()
+                  if isinstance(v, RpcProxy))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -49,18 +62,30 @@ def auth(token):
 
 def test_health_is_503_until_every_service_answers(gateway, container_factory):
     url, config = gateway
+    services = declared_services()
+    assert "registry" in services
     r = requests.get(url + "/health")
     assert r.status_code == 503
     assert r.json()["services"]["registry"].startswith("unavailable")
+    others = [n for n in services if n != "registry"]
     container_factory(StubRegistry, config).start()
+    for name in others[:-1]:
+        container_factory(stub_for(name), config).start()
+    if others:
+        r = requests.get(url + "/health")
+        assert r.status_code == 503 and r.json()["services"][others[-1]] != "ok"
+        container_factory(stub_for(others[-1]), config).start()
     r = requests.get(url + "/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "services": {"registry": "ok"}}
+    assert r.json() == {"status": "ok", "services": {n: "ok" for n in services}}
 
 
 def test_rpc_past_its_deadline_answers_504_problem(gateway, container_factory):
     url, config = gateway
     container_factory(StubRegistry, config).start()
+    for name in declared_services():
+        if name != "registry":
+            container_factory(stub_for(name), config).start()
     r = requests.get(url + "/api/v1/admin/parked-events", headers=auth(ADMIN), timeout=5)
     assert r.status_code == 504
     assert r.headers["Content-Type"] == "application/problem+json"

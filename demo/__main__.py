@@ -1,0 +1,122 @@
+"""The main job: walk a running platform through its HTTP API and show real answers.
+
+    python -m demo --url http://127.0.0.1:8000 --token <admin token>
+
+(``scripts/demo`` starts the platform and runs this for you.) The steps are
+modules ``demo/<step>.py`` for each name in ``STEPS``, run in order; each
+exposes ``run(client, out)``:
+
+- ``client``: a ``demo.client.Client`` acting with the admin token;
+- ``out``: an ``Output``: ``out("a line", ...)``, ``out.section("Title")``,
+  ``out.json(value)``, ``out.table(rows, columns)``.
+
+A step module that does not exist yet is skipped with a note. The job stops at
+the first step that fails and exits 1; 0 when every present step ran.
+"""
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+
+from demo.client import ApiError, Client
+
+STEPS = ("registry", "distribution", "complaints")
+
+
+class Output:
+    """Where a step writes what it shows (stdout by default)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+
+    def __call__(self, *lines):
+        for line in lines:
+            self.stream.write("%s\n" % (line,))
+        self.stream.flush()
+
+    def write(self, text):
+        """File-like use: ``print(..., file=out)``."""
+        self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+    def section(self, title):
+        self("", "== %s" % title)
+
+    def json(self, value):
+        self(json.dumps(value, indent=2, ensure_ascii=False))
+
+    def table(self, rows, columns):
+        """Print ``rows`` (dicts) as aligned text columns named by ``columns``."""
+        cells = [[str(row.get(c, "")) for c in columns] for row in rows]
+        widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+        line = "  ".join("%%-%ds" % w for w in widths)
+        self(line % tuple(columns), line % tuple("-" * w for w in widths))
+        for row in cells:
+            self(line % tuple(row))
+
+
+def load_step(name):
+    """Return the step module ``demo.<name>``, or None when it is not written yet."""
+    try:
+        return importlib.import_module("demo.%s" % name)
+    except ModuleNotFoundError as exc:
+        if exc.name == "demo.%s" % name:
+            return None
+        raise
+
+
+def run_steps(client, out, steps=STEPS):
+    """Run the steps in order; return True when every present step succeeded."""
+    for name in steps:
+        module = load_step(name)
+        if module is None:
+            out("", "(skipped %s: demo/%s.py is not written yet)" % (name, name))
+            continue
+        began = time.monotonic()
+        try:
+            module.run(client, out)
+        except ApiError as exc:
+            out("", "FAILED in step %s: %s" % (name, exc))
+            return False
+        except Exception:  # noqa: BLE001 - a bug in a step: show where, then stop
+            out("", "FAILED in step %s with an unexpected error:" % name)
+            out(traceback.format_exc().rstrip())
+            return False
+        out("(%s: done in %.1f s)" % (name, time.monotonic() - began))
+    return True
+
+
+def main(argv=None):
+    default_url = os.environ.get("BANSOS_URL") or "http://127.0.0.1:%s" % (
+        os.environ.get("GATEWAY_PORT") or "8000")
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default=default_url, help="gateway URL (default %(default)s)")
+    parser.add_argument("--token", default=os.environ.get("ADMIN_TOKEN"),
+                        help="admin token (default: $ADMIN_TOKEN)")
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS),
+                        help="run only these steps, in this order")
+    args = parser.parse_args(argv)
+    out = Output()
+    if not args.token:
+        out("demo: no admin token: pass --token or set ADMIN_TOKEN "
+            "(deploy/run-local prints the one it uses)")
+        return 2
+    client = Client(args.url, args.token)
+    try:
+        client.get("/health")
+    except (ApiError, OSError) as exc:
+        out("demo: the platform at %s is not healthy: %s" % (args.url, exc))
+        return 1
+    out("Bansos Tanjung Barat: the main job against %s" % args.url)
+    ok = run_steps(client, out, args.steps)
+    out("", "The main job %s." % ("finished" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

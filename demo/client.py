@@ -1,0 +1,125 @@
+"""A tiny client of the gateway's HTTP API (CONTRACT.md), over requests.
+
+Used by the demo steps and the end-to-end tests::
+
+    api = Client("http://127.0.0.1:8000", token=admin_token)
+    household = api.post("households", {...})        # -> parsed JSON answer
+    api.get("residents", params={"rt": "001"})
+    officer = api.with_token(officer_token)          # same server, other role
+    try:
+        api.get("residents/0000000000000000")
+    except ApiError as exc:
+        exc.status, exc.problem["errors"]            # 404, RFC 9457 body
+
+A path without a leading ``/`` is under ``/api/v1/``; ``/health`` and other
+absolute paths are used as given.
+"""
+import requests
+
+API_PREFIX = "/api/v1/"
+DEFAULT_TIMEOUT = 60.0  # seconds; a whole-registry import is the slowest call
+
+
+class ApiError(Exception):
+    """A non-2xx answer.
+
+    Attributes:
+        status (int): the HTTP status.
+        problem (dict): the RFC 9457 problem body (``type``, ``title``,
+            ``status``, ``detail``, ``errors``), or ``{"title": <text>}`` when
+            the answer was not JSON.
+        method, path (str): the request that failed.
+    """
+
+    def __init__(self, method, path, status, problem):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.problem = problem
+        super().__init__(str(self))
+
+    @property
+    def errors(self):
+        """``{"field": ["message", ...]}`` from the problem body (empty if none)."""
+        return self.problem.get("errors") or {}
+
+    @property
+    def detail(self):
+        return self.problem.get("detail") or self.problem.get("title") or ""
+
+    def __str__(self):
+        text = "%s %s -> %s: %s" % (self.method, self.path, self.status, self.detail)
+        if self.errors:
+            text += " %s" % self.errors
+        return text
+
+
+class Client:
+    """Speaks JSON to the gateway at ``base_url`` with an optional bearer ``token``."""
+
+    def __init__(self, base_url, token=None, timeout=DEFAULT_TIMEOUT, session=None):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.session = session or requests.Session()
+
+    def with_token(self, token):
+        """A client for the same gateway (sharing connections) acting with ``token``."""
+        return Client(self.base_url, token, self.timeout, self.session)
+
+    def url(self, path):
+        return self.base_url + (path if path.startswith("/") else API_PREFIX + path)
+
+    def raw(self, method, path, json=None, params=None, data=None, headers=None,
+            timeout=None):
+        """Send a request and return the ``requests.Response`` whatever its status."""
+        sent = {"Accept": "application/json"}
+        if self.token:
+            sent["Authorization"] = "Bearer %s" % self.token
+        sent.update(headers or {})
+        return self.session.request(method, self.url(path), json=json, params=params,
+                                    data=data, headers=sent, timeout=timeout or self.timeout)
+
+    def request(self, method, path, json=None, params=None, data=None, headers=None,
+                timeout=None):
+        """Send a request; return the parsed JSON answer (None when the body is empty).
+
+        Raises ApiError for any status outside 200-299.
+        """
+        answer = self.raw(method, path, json=json, params=params, data=data,
+                          headers=headers, timeout=timeout)
+        if not 200 <= answer.status_code < 300:
+            raise ApiError(method, path, answer.status_code, _problem(answer))
+        if not answer.content:
+            return None
+        return answer.json()
+
+    def get(self, path, params=None, **kwargs):
+        """GET ``path`` with query ``params`` (dict); return parsed JSON."""
+        return self.request("GET", path, params=params, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        """POST the JSON body ``json`` (or ``data=`` bytes with a Content-Type header)."""
+        return self.request("POST", path, json=json, **kwargs)
+
+    def patch(self, path, json=None, **kwargs):
+        return self.request("PATCH", path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+    def upload(self, path, content, content_type="text/csv", **kwargs):
+        """POST a file's bytes as the body (the registry import); return parsed JSON."""
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers["Content-Type"] = content_type
+        return self.request("POST", path, data=content, headers=headers, **kwargs)
+
+
+def _problem(answer):
+    try:
+        body = answer.json()
+    except ValueError:
+        return {"title": answer.text[:500] or answer.reason or "", "status": answer.status_code}
+    if isinstance(body, dict):
+        return body
+    return {"title": str(body)[:500], "status": answer.status_code}

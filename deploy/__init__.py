@@ -1,0 +1,1 @@
+"""How the platform is deployed: config, local runner, containers (see README.md)."""

@@ -1,0 +1,25 @@
+"""One log line per record, so ``grep`` and log shippers see whole records.
+
+A traceback or a multi-line message is folded into its record's line with
+``\\n`` escapes instead of spilling over lines that carry no time, level or
+logger name.
+"""
+import logging
+import time
+
+
+class OneLineFormatter(logging.Formatter):
+    """``logging.Formatter`` with UTC ISO 8601 times and newlines escaped.
+
+    Times look like ``2026-11-29T08:00:00.123Z`` (CONTRACT.md: instants in UTC).
+    """
+
+    converter = time.gmtime
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
+        return "%s.%03dZ" % (time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)),
+                             record.msecs)
+
+    def format(self, record):
+        text = super().format(record)
+        return text.replace("\r", "").replace("\n", "\\n")

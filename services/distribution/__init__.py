@@ -1,0 +1,1 @@
+"""Distribution: programmes, eligibility, rounds, allocations, disbursement (issue 3)."""

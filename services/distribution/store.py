@@ -1,0 +1,242 @@
+"""Storage of the distribution service, behind ``services.shared.mongo.MongoStore``.
+
+Collections: ``programmes`` (``_id`` = code), ``rounds``, ``allocations`` (one
+document per allocation, ``_id`` deterministic per round+household(+member)),
+and the registry projection ``residents`` / ``households`` (``_id`` = the
+registry's ids), plus ``meta`` (projection bookkeeping). Every write that
+announces an event queues it in the same single-document operation
+(``services.shared.outbox``) and then wakes the relay.
+"""
+from pymongo import ASCENDING
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from services.shared.envelope import utcnow_iso
+from services.shared.outbox import HIDE_OUTBOX, new_document, with_events
+from services.shared.projection import apply_snapshot
+
+from services.distribution import events as ev
+from services.distribution.domain import RECEIVING
+
+OUTBOX_COLLECTIONS = ("programmes", "rounds", "allocations")
+#: Fields kept off the public snapshot of an allocation (events, RPC answers).
+PRIVATE = {"_outbox", "_pending", "history"}
+
+
+def public(doc):
+    """A stored document as a JSON-safe answer: ``_id`` -> ``id``, bookkeeping dropped."""
+    if doc is None:
+        return None
+    out = {k: v for k, v in doc.items() if k not in PRIVATE and k != "_id"}
+    return dict({"id": doc["_id"]}, **out)
+
+
+class DistributionRepository:
+    def __init__(self, db, notify):
+        self.db = db
+        self.notify = notify
+        self.programmes = db["programmes"]
+        self.rounds = db["rounds"]
+        self.allocations = db["allocations"]
+        self.residents = db["residents"]
+        self.households = db["households"]
+        self.meta = db["meta"]
+
+    @classmethod
+    def ensure_indexes(cls, db):
+        db["rounds"].create_index([("programme_code", ASCENDING), ("starts_on", ASCENDING)])
+        db["rounds"].create_index("ends_on")
+        al = db["allocations"]
+        al.create_index([("round_id", ASCENDING), ("status", ASCENDING)])
+        al.create_index("household_id")
+        al.create_index("member_id")
+        al.create_index("recipient_id")
+        al.create_index([("year", ASCENDING), ("status", ASCENDING)])
+        db["residents"].create_index("nik")
+        db["residents"].create_index("household_id")
+        db["households"].create_index("kk_number")
+        db["households"].create_index("status")
+
+    # ------------------------------------------------------------ programmes
+
+    def insert_programme(self, doc, correlation_id=None):
+        """Insert a new programme; return its snapshot or None when the code exists."""
+        snapshot = public(doc)
+        try:
+            self.programmes.insert_one(new_document(doc, [ev.programme_event(
+                ev.PROGRAMME_PUBLISHED, snapshot, correlation_id)]))
+        except DuplicateKeyError:
+            return None
+        self.notify()
+        return snapshot
+
+    def replace_programme(self, doc, expected_version, correlation_id=None):
+        """Replace a programme if still at ``expected_version``; None when it moved on."""
+        fields = {k: v for k, v in doc.items() if k != "_id"}
+        event = ev.programme_event(ev.PROGRAMME_REVISED, public(doc), correlation_id)
+        res = self.programmes.update_one({"_id": doc["_id"], "version": expected_version},
+                                         with_events({"$set": fields}, [event]))
+        if not res.matched_count:
+            return None
+        self.notify()
+        return public(doc)
+
+    def get_programme(self, code):
+        return self.programmes.find_one({"_id": code}, HIDE_OUTBOX)
+
+    def list_programmes(self, query=None):
+        return list(self.programmes.find(query or {}, HIDE_OUTBOX).sort("_id", 1))
+
+    def exclusion_table(self):
+        """``{code: [codes it excludes]}`` over the whole catalogue."""
+        return {d["_id"]: d.get("excludes", []) for d in self.programmes.find({}, {"excludes": 1})}
+
+    # ------------------------------------------------------------ rounds
+
+    def insert_round(self, doc, correlation_id=None):
+        """Insert a round; None when its (deterministic) id exists already."""
+        snapshot = public(doc)
+        try:
+            self.rounds.insert_one(new_document(doc, [ev.round_event(
+                ev.ROUND_SCHEDULED, snapshot, correlation_id)]))
+        except DuplicateKeyError:
+            return None
+        self.notify()
+        return snapshot
+
+    def get_round(self, round_id):
+        return self.rounds.find_one({"_id": round_id}, HIDE_OUTBOX)
+
+    def find_rounds(self, query, skip=0, limit=50):
+        cursor = self.rounds.find(query, HIDE_OUTBOX).sort([("starts_on", 1), ("_id", 1)])
+        return list(cursor.skip(skip).limit(limit)), self.rounds.count_documents(query)
+
+    def update_round(self, round_doc, fields, event_type=None, correlation_id=None):
+        """Set ``fields`` on a round if its version is unchanged; the new doc or None."""
+        new = dict(round_doc, **fields)
+        new["version"] = round_doc["version"] + 1
+        update = {"$set": dict(fields, version=new["version"])}
+        if event_type:
+            update = with_events(update, [ev.round_event(event_type, public(new), correlation_id)])
+        res = self.rounds.update_one({"_id": round_doc["_id"], "version": round_doc["version"]},
+                                     update)
+        if not res.matched_count:
+            return None
+        if event_type:
+            self.notify()
+        return new
+
+    # ------------------------------------------------------------ allocations
+
+    def insert_allocations(self, docs, correlation_id=None):
+        """Insert new allocations with their ``allocation_created`` events.
+
+        Ids are deterministic, so a concurrent or repeated run inserts nothing
+        twice: duplicates are skipped. Returns the number inserted.
+        """
+        if not docs:
+            return 0
+        batch = [new_document(d, [ev.allocation_event(ev.ALLOCATION_CREATED, public(d),
+                                                      correlation_id)]) for d in docs]
+        try:
+            inserted = len(self.allocations.insert_many(batch, ordered=False).inserted_ids)
+        except BulkWriteError as exc:
+            inserted = exc.details.get("nInserted", 0)
+        self.notify()
+        return inserted
+
+    def get_allocation(self, allocation_id):
+        return self.allocations.find_one({"_id": allocation_id}, HIDE_OUTBOX)
+
+    def find_allocations(self, query, skip=0, limit=None, sort=(("_id", 1),), fields=None):
+        cursor = self.allocations.find(query, fields or {"_outbox": 0, "_pending": 0, "history": 0})
+        cursor = cursor.sort(list(sort)).skip(skip)
+        if limit:
+            cursor = cursor.limit(limit)
+        return list(cursor)
+
+    def count_allocations(self, query):
+        return self.allocations.count_documents(query)
+
+    def receiving(self, year):
+        """``[(household_id, member_id|None, programme_code)]`` received in ``year``."""
+        return [(d["household_id"], d.get("member_id"), d["programme_code"])
+                for d in self.allocations.find(
+                    {"year": year, "status": {"$in": list(RECEIVING)}},
+                    {"household_id": 1, "member_id": 1, "programme_code": 1})]
+
+    def change_allocation(self, current, changes, event_type, entry, extra_filter=None,
+                          correlation_id=None, **event_extra):
+        """Apply ``changes`` if the allocation is still at ``current``'s version.
+
+        The change, a history entry and the event land in one single-document
+        update (exactly once: a concurrent change makes this one match
+        nothing). Returns the new public snapshot, or None when it lost the race.
+        """
+        now = utcnow_iso()
+        new = dict(current, **changes)
+        new["version"] = current["version"] + 1
+        new["updated_at"] = now
+        entry = dict(entry, at=now, version=new["version"])
+        event = ev.allocation_event(event_type, public(new), correlation_id, **event_extra)
+        query = {"_id": current["_id"], "version": current["version"]}
+        query.update(extra_filter or {})
+        update = with_events({"$set": dict(changes, version=new["version"], updated_at=now),
+                              "$push": {"history": entry}}, [event])
+        res = self.allocations.update_one(query, update)
+        if not res.matched_count:
+            return None
+        self.notify()
+        return public(new)
+
+    # ------------------------------------------------------------ projection
+
+    def apply_resident(self, snapshot):
+        return apply_snapshot(self.residents, snapshot["id"], snapshot.get("version", 1), snapshot)
+
+    def apply_household(self, snapshot):
+        return apply_snapshot(self.households, snapshot["id"], snapshot.get("version", 1), snapshot)
+
+    def projection_empty(self):
+        return self.households.find_one({}, {"_id": 1}) is None and \
+            self.residents.find_one({}, {"_id": 1}) is None
+
+    def mark_resynced(self, counts):
+        self.meta.update_one({"_id": "projection"}, {"$set": dict(counts, resynced_at=utcnow_iso())},
+                             upsert=True)
+
+    def projection_status(self):
+        doc = self.meta.find_one({"_id": "projection"}) or {}
+        doc.pop("_id", None)
+        doc["households"] = self.households.count_documents({})
+        doc["residents"] = self.residents.count_documents({})
+        return doc
+
+    def resident(self, resident_id):
+        return self.residents.find_one({"_id": resident_id})
+
+    def residents_by_nik(self, nik):
+        return list(self.residents.find({"nik": nik}))
+
+    def household(self, household_id):
+        return self.households.find_one({"_id": household_id})
+
+    def household_by_kk(self, kk_number):
+        return self.households.find_one({"kk_number": kk_number})
+
+    def members_of(self, household_id):
+        return [_as_snapshot(d) for d in self.residents.find({"household_id": household_id})]
+
+    def active_households(self):
+        return [_as_snapshot(d) for d in self.households.find({"status": {"$ne": "inactive"}})]
+
+    def active_residents_by_household(self):
+        out = {}
+        for doc in self.residents.find({"status": "active"}):
+            out.setdefault(doc.get("household_id"), []).append(_as_snapshot(doc))
+        return out
+
+
+def _as_snapshot(doc):
+    doc = dict(doc)
+    doc["id"] = doc.pop("_id")
+    return doc

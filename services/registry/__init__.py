@@ -1,0 +1,1 @@
+"""The registry: households (KK) and residents (docs/registry-data.md)."""

@@ -1,0 +1,192 @@
+"""Changes to one record, and the follow-ups they start (a mixin of RegistryRepository).
+
+Each change is one conditional single-document write (``version`` must be
+what was read; else Conflict) carrying its event and a history entry. A
+follow-up that touches other documents (a household's status after a member
+is deactivated; members' kk/rt/rw after their household changed) is marked
+on the changed document first, so that ``repair`` finishes it after a crash.
+"""
+import time
+import uuid
+
+from services.shared.envelope import utcnow_iso
+from services.shared.errors import Conflict, InvalidInput
+from services.shared.outbox import HIDE_OUTBOX, with_events
+
+from services.registry import domain, events
+from services.registry.keys import GRACE_SECONDS, kk_key, nik_key, person_key
+from services.registry.queries import (NO_HISTORY, STAGED, STAGED_AT, SYNC_HOUSEHOLD,
+                                       SYNC_MEMBERS)
+
+RETRIES = 5
+
+
+class RecordChanges:
+    """Expects ``residents``, ``households``, ``guard``, ``notify`` and the queries."""
+
+    # --- changes to one record -----------------------------------------------
+
+    def update_resident(self, nik, changes, reason, actor, correlation_id):
+        """Apply a validated PATCH; returns the resident view after it.
+
+        Raises NotFound, InvalidInput (nothing changes), Conflict (new NIK
+        taken, or the record changed meanwhile).
+        """
+        doc = self.resident_doc(nik)
+        update, diff = domain.resident_changes(doc, changes)
+        if update.get("relationship") == "head" and any(
+                rel == "head" and status == "active"
+                for rel, status in self.member_summary(doc["household_id"])):
+            raise InvalidInput("The family already has an active head.",
+                               {"relationship": ["the family already has an active head"]})
+        batch = uuid.uuid4().hex
+        if "nik" in update:
+            self._claim_or_refuse([(nik_key(update["nik"]), doc["_id"])], batch, "nik")
+        after = self._write_resident(doc, update, actor, correlation_id, "updated", diff, reason,
+                                     events.resident_updated, batch=batch)
+        if "nik" in update:
+            self.guard.release_owned(doc["_id"], [nik_key(doc["nik"])])
+        return domain.resident_view(after)
+
+    def deactivate_resident(self, nik, reason, note, actor, correlation_id):
+        """Deactivate a resident, then the household if no member is left active."""
+        doc = self.resident_doc(nik)
+        update = domain.deactivation(doc, reason, note)
+        diff = [{"field": f, "old": doc.get(f), "new": v} for f, v in sorted(update.items())]
+        after = self._write_resident(
+            doc, update, actor, correlation_id, "deactivated", diff, reason,
+            lambda d, changed, why, cid: events.resident_deactivated(d, reason, note, cid),
+            note=note, extra={SYNC_HOUSEHOLD: True})
+        self.sync_household_status(doc["household_id"], actor, correlation_id)
+        self.residents.update_one({"_id": doc["_id"]}, {"$unset": {SYNC_HOUSEHOLD: ""}})
+        return domain.resident_view(after)
+
+    def update_household(self, household_id, changes, reason, actor, correlation_id):
+        """Apply a validated household PATCH; members get the new kk/rt/rw."""
+        doc = self.household_doc(household_id)
+        update, diff = domain.household_changes(doc, changes)
+        batch = uuid.uuid4().hex
+        if "kk_number" in update:
+            self._claim_or_refuse([(kk_key(update["kk_number"]), doc["_id"])], batch,
+                                  "kk_number")
+        copies = any(f in update for f in domain.MEMBER_COPIES)
+        now = utcnow_iso()
+        after = dict(doc, **update, version=doc["version"] + 1, updated_at=now)
+        entry = domain.history_entry(after["version"], now, actor, "updated", diff, reason)
+        sets = dict(update, updated_at=now, **({SYNC_MEMBERS: True} if copies else {}))
+        event = events.household_updated(after, [d["field"] for d in diff], reason,
+                                         correlation_id)
+        result = self.households.update_one(
+            {"_id": doc["_id"], "version": doc["version"]},
+            with_events({"$set": sets, "$inc": {"version": 1}, "$push": {"history": entry}},
+                        [event]))
+        if not result.matched_count:
+            self.guard.release(batch)
+            raise Conflict("Household %s changed meanwhile; read it again." % doc["_id"])
+        if "kk_number" in update:
+            self.guard.release_owned(doc["_id"], [kk_key(doc["kk_number"])])
+        self.notify()
+        if copies:
+            self.sync_members(doc["_id"], reason, actor, correlation_id)
+        return self.household(doc["_id"])
+
+    def _claim_or_refuse(self, claims, batch, field):
+        conflicts = self.guard.claim(claims, batch)
+        if conflicts:
+            key, owner = next(iter(conflicts.items()))
+            raise Conflict("That %s is already registered (record %s)." % (field, owner),
+                           {field: ["already registered as %s" % owner]})
+
+    def _write_resident(self, doc, update, actor, correlation_id, action, diff, reason,
+                        make_event, note=None, extra=None, batch=None):
+        now = utcnow_iso()
+        after = dict(doc, **update, version=doc["version"] + 1, updated_at=now)
+        entry = domain.history_entry(after["version"], now, actor, action, diff, reason, note)
+        event = make_event(after, [d["field"] for d in diff], reason, correlation_id)
+        sets = dict(update, updated_at=now, **(extra or {}))
+        result = self.residents.update_one(
+            {"_id": doc["_id"], "version": doc["version"]},
+            with_events({"$set": sets, "$inc": {"version": 1}, "$push": {"history": entry}},
+                        [event]))
+        if not result.matched_count:
+            if batch:
+                self.guard.release(batch)
+            raise Conflict("Resident %s changed meanwhile; read it again." % doc["_id"])
+        self.notify()
+        return after
+
+    # --- follow-ups of a change (also finished by ``repair``) ----------------
+
+    def sync_household_status(self, household_id, actor, correlation_id):
+        """Make a household inactive when no member is active (and active again
+        when one is); announced by ``household_updated``."""
+        for _ in range(RETRIES):
+            household = self.households.find_one({"_id": household_id}, HIDE_OUTBOX)
+            statuses = [r["status"] for r in self.residents.find(
+                {"household_id": household_id, STAGED: {"$exists": False}}, {"status": 1})]
+            status = domain.household_status(statuses)
+            if household is None or household["status"] == status:
+                return
+            now = utcnow_iso()
+            after = dict(household, status=status, version=household["version"] + 1,
+                         updated_at=now)
+            reason = domain.ALL_MEMBERS_INACTIVE if status == "inactive" else "a member is active"
+            entry = domain.history_entry(after["version"], now, actor, "updated", [
+                {"field": "status", "old": household["status"], "new": status}], reason)
+            result = self.households.update_one(
+                {"_id": household_id, "version": household["version"]}, with_events(
+                    {"$set": {"status": status, "updated_at": now}, "$inc": {"version": 1},
+                     "$push": {"history": entry}},
+                    [events.household_updated(after, ["status"], reason, correlation_id)]))
+            if result.matched_count:
+                self.notify()
+                return
+
+    def sync_members(self, household_id, reason, actor, correlation_id):
+        """Copy a household's kk_number/rt/rw onto each member (resident_updated each)."""
+        household = self.households.find_one({"_id": household_id}, HIDE_OUTBOX)
+        copies = {f: household[f] for f in domain.MEMBER_COPIES}
+        for member in self.residents.find({"household_id": household_id,
+                                           STAGED: {"$exists": False}}, NO_HISTORY):
+            update = {f: v for f, v in copies.items() if member.get(f) != v}
+            if update:
+                diff = [{"field": f, "old": member.get(f), "new": v}
+                        for f, v in sorted(update.items())]
+                try:
+                    self._write_resident(member, update, actor, correlation_id, "updated",
+                                         diff, "household %s: %s" % (household_id, reason),
+                                         events.resident_updated)
+                except Conflict:
+                    return  # changed meanwhile: the flag stays, repair retries
+        self.households.update_one({"_id": household_id}, {"$unset": {SYNC_MEMBERS: ""}})
+
+    def repair(self, grace=GRACE_SECONDS):
+        """Finish writes a crash interrupted; returns counts of what it did."""
+        done = {"committed": 0, "deleted": 0, "households": 0, "members": 0}
+        old = time.time() - grace
+        staged = list(self.residents.find({STAGED_AT: {"$lt": old}},
+                                          {"household_id": 1, "nik": 1, "temp_key": 1}))
+        for household_id in {s["household_id"] for s in staged}:
+            household = self.households.find_one({"_id": household_id}, {"member_ids": 1})
+            listed = set(household["member_ids"]) if household else set()
+            for s in (s for s in staged if s["household_id"] == household_id):
+                if s["_id"] in listed:
+                    self._commit_staged({"_id": s["_id"]})
+                    done["committed"] += 1
+                else:
+                    self.residents.delete_one({"_id": s["_id"], STAGED: {"$exists": True}})
+                    keys = [nik_key(s["nik"])] + ([person_key(s["temp_key"])]
+                                                  if s.get("temp_key") else [])
+                    self.guard.release_owned(s["_id"], keys)
+                    done["deleted"] += 1
+        system = {"name": "registry repair"}
+        for r in self.residents.find({SYNC_HOUSEHOLD: True}, {"household_id": 1}):
+            self.sync_household_status(r["household_id"], system, None)
+            self.residents.update_one({"_id": r["_id"]}, {"$unset": {SYNC_HOUSEHOLD: ""}})
+            done["households"] += 1
+        for h in self.households.find({SYNC_MEMBERS: True}, {"_id": 1}):
+            self.sync_members(h["_id"], "address or KK changed", system, None)
+            done["members"] += 1
+        if done["committed"]:
+            self.notify()
+        return done

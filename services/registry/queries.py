@@ -1,0 +1,134 @@
+"""Reads of the registry: lookups, search, history, export.
+
+Every read skips staged residents (a registration not yet committed; see
+store.py) and never returns outbox bookkeeping.
+"""
+import re
+
+from services.shared.errors import NotFound
+from services.shared.nik import mask_nik
+from services.shared.outbox import HIDE_OUTBOX
+from services.shared.pagination import page_of
+
+from services.registry import domain
+
+STAGED, STAGED_AT = "_staged", "_staged_at"   # a new resident awaiting its commit point
+SYNC_HOUSEHOLD = "_sync_household"   # a member's status changed: recompute the household's
+SYNC_MEMBERS = "_sync_members"       # kk/rt/rw changed: copy them onto the members
+VISIBLE = {STAGED: {"$exists": False}}
+NO_HISTORY = dict(HIDE_OUTBOX, history=0)
+#: Above this many values a lookup scans one projected field instead of ``$in``:
+#: mongomock evaluates ``$in`` value by value (quadratic), a scan is linear,
+#: and a village registry is small enough for either on a real MongoDB.
+IN_LIMIT = 200
+
+
+class RegistryQueries:
+    def __init__(self, db):
+        self.db = db
+        self.residents = db["residents"]
+        self.households = db["households"]
+
+    # --- single records ------------------------------------------------------
+
+    def resident_doc(self, nik):
+        """The stored resident with this NIK (no history/outbox); NotFound."""
+        doc = self.residents.find_one(dict(VISIBLE, nik=nik), NO_HISTORY)
+        if doc is None:
+            raise NotFound("No resident with NIK %s." % mask_nik(nik),
+                           {"nik": ["not registered"]})
+        return doc
+
+    def household_doc(self, household_id):
+        doc = self.households.find_one({"_id": household_id}, NO_HISTORY)
+        if doc is None:
+            raise NotFound("No household with id %s." % household_id,
+                           {"id": ["not registered"]})
+        return doc
+
+    def resident(self, nik):
+        return domain.resident_view(self.resident_doc(nik))
+
+    def household(self, household_id):
+        """The household view with its members (active and inactive)."""
+        doc = self.household_doc(household_id)
+        members = list(self.residents.find(dict(VISIBLE, household_id=household_id),
+                                           NO_HISTORY))
+        return domain.household_view(doc, members)
+
+    def member_summary(self, household_id):
+        """``[(relationship, status)]`` of a household's members."""
+        return [(m["relationship"], m["status"]) for m in self.residents.find(
+            dict(VISIBLE, household_id=household_id), {"relationship": 1, "status": 1})]
+
+    def history(self, nik, page, per_page, skip):
+        """A resident's history, oldest first, as the CONTRACT's list shape."""
+        doc = self.residents.find_one(dict(VISIBLE, nik=nik), {"history": 1})
+        if doc is None:
+            raise NotFound("No resident with NIK %s." % mask_nik(nik),
+                           {"nik": ["not registered"]})
+        items = doc.get("history", [])
+        answer = page_of(items[skip:skip + per_page], page, per_page, len(items))
+        answer["resident_id"] = doc["_id"]
+        return answer
+
+    # --- lists ---------------------------------------------------------------
+
+    def search_residents(self, q, rt, rw, status, flagged, kk_number, page, per_page, skip):
+        """Residents matching every given filter, by name then id."""
+        query = dict(VISIBLE)
+        if q:
+            q = q.strip()
+            if q.isdigit():
+                prefix = "^" + re.escape(q)
+                query["$or"] = [{"nik": {"$regex": prefix}}, {"kk_number": {"$regex": prefix}}]
+            else:
+                query["full_name"] = {"$regex": re.escape(q), "$options": "i"}
+        for name, value in (("rt", rt), ("rw", rw), ("status", status),
+                            ("kk_number", kk_number)):
+            if value is not None:
+                query[name] = value
+        if flagged is True:
+            query["quality_flags.0"] = {"$exists": True}
+        elif flagged is False:
+            query["quality_flags.0"] = {"$exists": False}
+        total = self.residents.count_documents(query)
+        docs = self.residents.find(query, NO_HISTORY).sort(
+            [("full_name", 1), ("_id", 1)]).skip(skip).limit(per_page)
+        return page_of([domain.resident_view(d) for d in docs], page, per_page, total)
+
+    def search_households(self, kk_number, rt, rw, status, page, per_page, skip):
+        query = {}
+        for name, value in (("kk_number", kk_number), ("rt", rt), ("rw", rw),
+                            ("status", status)):
+            if value is not None:
+                query[name] = value
+        total = self.households.count_documents(query)
+        docs = self.households.find(query, NO_HISTORY).sort("_id", 1).skip(skip).limit(per_page)
+        return page_of([domain.household_view(d) for d in docs], page, per_page, total)
+
+    def export(self, kind, page, per_page, skip):
+        """Snapshots with versions, ordered by id (docs/events.md, "Export")."""
+        coll, snap = ((self.residents, domain.resident_snapshot) if kind == "residents"
+                      else (self.households, domain.household_snapshot))
+        query = VISIBLE if kind == "residents" else {}
+        total = coll.count_documents(query)
+        docs = coll.find(query, NO_HISTORY).sort("_id", 1).skip(skip).limit(per_page)
+        return page_of([snap(d) for d in docs], page, per_page, total)
+
+    # --- bulk lookups for the import -----------------------------------------
+
+    def lookup(self, kind, field, values, projection):
+        """``{value: doc}`` for the documents of ``kind`` whose ``field`` is in ``values``."""
+        values = set(values)
+        coll = self.residents if kind == "residents" else self.households
+        base = VISIBLE if kind == "residents" else {}
+        fields = dict.fromkeys(projection, 1)
+        fields[field] = 1
+        if not values:
+            return {}
+        if len(values) <= IN_LIMIT:
+            cursor = coll.find(dict(base, **{field: {"$in": list(values)}}), fields)
+        else:
+            cursor = coll.find(dict(base, **{field: {"$exists": True}}), fields)
+        return {d[field]: d for d in cursor if d.get(field) in values}
