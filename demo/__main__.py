@@ -113,7 +113,11 @@ def main(argv=None):
         out("demo: the platform at %s is not healthy: %s" % (args.url, exc))
         return 1
     out("Bansos Tanjung Barat: the main job against %s" % args.url)
-    ok = run_steps(client, out, args.steps)
+    try:
+        ok = run_steps(client, out, args.steps)
+    except KeyboardInterrupt:
+        out("", "The main job was interrupted.")
+        return 130
     out("", "The main job %s." % ("finished" if ok else "FAILED"))
     return 0 if ok else 1
 

@@ -85,7 +85,7 @@ class RecordChanges:
             raise Conflict("Household %s changed meanwhile; read it again." % doc["_id"])
         if "kk_number" in update:
             self.guard.release_owned(doc["_id"], [kk_key(doc["kk_number"])])
-        self.notify()
+        self.notify("households", [doc["_id"]])
         if copies:
             self.sync_members(doc["_id"], reason, actor, correlation_id)
         return self.household(doc["_id"])
@@ -112,7 +112,7 @@ class RecordChanges:
             if batch:
                 self.guard.release(batch)
             raise Conflict("Resident %s changed meanwhile; read it again." % doc["_id"])
-        self.notify()
+        self.notify("residents", [doc["_id"]])
         return after
 
     # --- follow-ups of a change (also finished by ``repair``) ----------------
@@ -139,7 +139,7 @@ class RecordChanges:
                      "$push": {"history": entry}},
                     [events.household_updated(after, ["status"], reason, correlation_id)]))
             if result.matched_count:
-                self.notify()
+                self.notify("households", [household_id])
                 return
 
     def sync_members(self, household_id, reason, actor, correlation_id):

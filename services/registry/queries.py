@@ -11,6 +11,7 @@ from services.shared.outbox import HIDE_OUTBOX
 from services.shared.pagination import page_of
 
 from services.registry import domain
+from services.registry.keys import nik_key
 
 STAGED, STAGED_AT = "_staged", "_staged_at"   # a new resident awaiting its commit point
 SYNC_HOUSEHOLD = "_sync_household"   # a member's status changed: recompute the household's
@@ -31,9 +32,20 @@ class RegistryQueries:
 
     # --- single records ------------------------------------------------------
 
+    def _by_nik(self, nik, projection):
+        """Find a resident by NIK through its uniqueness claim (an ``_id`` lookup),
+        falling back to a query on ``nik``: a claim is written before its resident,
+        so it is the fast path, and mongomock has no secondary indexes."""
+        key = self.db["registry_keys"].find_one({"_id": nik_key(nik)}, {"owner": 1})
+        if key is not None:
+            doc = self.residents.find_one(dict(VISIBLE, _id=key["owner"], nik=nik), projection)
+            if doc is not None:
+                return doc
+        return self.residents.find_one(dict(VISIBLE, nik=nik), projection)
+
     def resident_doc(self, nik):
         """The stored resident with this NIK (no history/outbox); NotFound."""
-        doc = self.residents.find_one(dict(VISIBLE, nik=nik), NO_HISTORY)
+        doc = self._by_nik(nik, NO_HISTORY)
         if doc is None:
             raise NotFound("No resident with NIK %s." % mask_nik(nik),
                            {"nik": ["not registered"]})
@@ -58,12 +70,15 @@ class RegistryQueries:
 
     def member_summary(self, household_id):
         """``[(relationship, status)]`` of a household's members."""
+        household = self.households.find_one({"_id": household_id}, {"member_ids": 1})
+        ids = household.get("member_ids", []) if household else []
         return [(m["relationship"], m["status"]) for m in self.residents.find(
-            dict(VISIBLE, household_id=household_id), {"relationship": 1, "status": 1})]
+            dict(VISIBLE, _id={"$in": ids}, household_id=household_id),
+            {"relationship": 1, "status": 1})]
 
     def history(self, nik, page, per_page, skip):
         """A resident's history, oldest first, as the CONTRACT's list shape."""
-        doc = self.residents.find_one(dict(VISIBLE, nik=nik), {"history": 1})
+        doc = self._by_nik(nik, {"history": 1})
         if doc is None:
             raise NotFound("No resident with NIK %s." % mask_nik(nik),
                            {"nik": ["not registered"]})

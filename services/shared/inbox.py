@@ -42,7 +42,6 @@ from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
-from pymongo.errors import DuplicateKeyError
 
 from services.shared.envelope import load_envelope
 from services.shared.errors import NotFound
@@ -58,11 +57,19 @@ def _now():
 
 
 class InboxRecords:
-    """The consumer bookkeeping of one service (what was applied, failed, parked)."""
+    """The consumer bookkeeping of one service (what was applied, failed, parked).
+
+    ``_inbox`` holds one document per ``(source, aggregate_id)``: the highest
+    version applied and the last ``APPLIED_KEPT`` ``handler:event_id`` pairs,
+    so checking an event is one ``_id`` read and recording it one write. An
+    event pushed out of that list is older than the recorded version, so the
+    version check still drops it.
+    """
+
+    APPLIED_KEPT = 200
 
     def __init__(self, db):
-        self.applied = db["_inbox_applied"]
-        self.versions = db["_inbox_versions"]
+        self.inbox = db["_inbox"]
         self.failures = db["_inbox_failures"]
         self.parked = db["_parked_events"]
 
@@ -70,23 +77,26 @@ class InboxRecords:
     def ensure_indexes(cls, db):
         db["_parked_events"].create_index("parked_at")
 
-    def is_applied(self, handler, event):
-        return self.applied.find_one({"_id": "%s:%s" % (handler, event["event_id"])},
-                                     {"_id": 1}) is not None
+    @staticmethod
+    def _key(event):
+        return "%s:%s" % (event["source"], event["aggregate_id"])
 
-    def is_stale(self, event):
-        doc = self.versions.find_one({"_id": "%s:%s" % (event["source"], event["aggregate_id"])})
-        return doc is not None and event["aggregate_version"] < doc["version"]
+    def should_skip(self, handler, event):
+        """True when ``handler`` already applied this event, or it is older than
+        what this service applied for its aggregate."""
+        doc = self.inbox.find_one({"_id": self._key(event)})
+        if doc is None:
+            return False
+        return (event["aggregate_version"] < doc.get("version", 0)
+                or "%s:%s" % (handler, event["event_id"]) in doc.get("applied", ()))
 
     def mark_applied(self, handler, event):
-        try:
-            self.applied.insert_one({"_id": "%s:%s" % (handler, event["event_id"]),
-                                     "at": _now()})
-        except DuplicateKeyError:
-            pass
-        self.versions.update_one(
-            {"_id": "%s:%s" % (event["source"], event["aggregate_id"])},
-            {"$max": {"version": event["aggregate_version"]}}, upsert=True)
+        self.inbox.update_one(
+            {"_id": self._key(event)},
+            {"$max": {"version": event["aggregate_version"]},
+             "$push": {"applied": {"$each": ["%s:%s" % (handler, event["event_id"])],
+                                   "$slice": -self.APPLIED_KEPT}}},
+            upsert=True)
         self.failures.delete_one({"_id": "%s:%s" % (handler, event["event_id"])})
 
     def count_failure(self, handler, event_id, error):
@@ -154,7 +164,7 @@ def consumes(source, event_type, max_attempts=DEFAULT_MAX_ATTEMPTS,
                 log.error("%s: malformed event parked: %s", handler, exc.messages)
                 records.park(handler, payload, "malformed envelope: %s" % exc.messages, 1)
                 return None
-            if records.is_applied(handler, event) or records.is_stale(event):
+            if records.should_skip(handler, event):
                 log.debug("%s: skip event %s (seen or stale)", handler, event["event_id"])
                 return None
             try:
@@ -205,7 +215,7 @@ class ParkingLot:
         doc = records.take_parked(parked_id)
         method = getattr(self, doc["handler"])
         event = load_envelope(doc["payload"])
-        if not (records.is_applied(doc["handler"], event) or records.is_stale(event)):
+        if not records.should_skip(doc["handler"], event):
             try:
                 method.__wrapped__(self, event)
             except Exception:

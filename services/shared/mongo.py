@@ -55,7 +55,8 @@ class MongoStore(DependencyProvider):
 
     Subclass-free use: ``store = MongoStore(RegistryRepository)``. The
     repository class is constructed as ``repository_class(db, notify)`` where
-    ``notify()`` wakes the outbox relay after a write that queued events; it
+    ``notify(collection, ids)`` wakes the outbox relay after a write that
+    queued events in those documents (``notify()`` alone: scan everything); it
     may define ``ensure_indexes(db)`` (a classmethod) which runs once at setup.
     With ``outbox_collections`` the provider also runs the outbox relay
     (see ``services.shared.relay``) for those collections.
@@ -89,9 +90,9 @@ class MongoStore(DependencyProvider):
     def kill(self):
         self.stop()
 
-    def _notify(self):
+    def _notify(self, collection=None, ids=None):
         if self.relay:
-            self.relay.kick()
+            self.relay.kick(collection, ids)
 
     def get_dependency(self, worker_ctx):
         return self.repository_class(self.db, self._notify)

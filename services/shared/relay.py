@@ -13,6 +13,7 @@ restart (at least once; consumers drop duplicates by ``event_id``).
 """
 import json
 import logging
+import time
 
 import amqp
 import eventlet
@@ -105,12 +106,15 @@ class ConfirmingPublisher:
 class OutboxRelay:
     """Runs in a service's managed greenthread; publishes pending events.
 
-    Woken by ``kick()`` after each write, and every ``poll_interval`` seconds
-    regardless (to pick up what a crashed process left behind).
+    Woken by ``kick(collection, ids)`` after each write: it then reads just
+    those documents by ``_id``. A full scan of every outbox collection (by the
+    indexed ``_pending``) runs at start, after a failure, when ``kick()`` names
+    no documents, and every ``full_scan_interval`` seconds, to pick up what a
+    crashed process left behind.
     """
 
     def __init__(self, container, db, collections, batch_size=500,
-                 poll_interval=0.5, publisher=None):
+                 poll_interval=0.5, full_scan_interval=5.0, publisher=None):
         self.container = container
         self.db = db
         self.collections = collections
@@ -118,7 +122,11 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.publisher = publisher or ConfirmingPublisher(
             container.config["AMQP_URI"], "%s.events" % container.service_name)
+        self.full_scan_interval = full_scan_interval
         self._wake = LightQueue(maxsize=1)
+        self._dirty = {}
+        self._full = True
+        self._last_full = 0.0
         self._running = False
         self._gt = None
         for name in collections:
@@ -136,7 +144,12 @@ class OutboxRelay:
             self._gt = None
         self.publisher.close()
 
-    def kick(self):
+    def kick(self, collection=None, ids=None):
+        """Wake the relay; ``collection`` and ``ids`` name the documents just written."""
+        if collection and ids:
+            self._dirty.setdefault(collection, set()).update(ids)
+        else:
+            self._full = True
         try:
             self._wake.put_nowait(True)
         except Exception:  # noqa: BLE001 - queue full: a wake-up is already pending
@@ -152,17 +165,49 @@ class OutboxRelay:
             if not self._running:
                 break
             try:
-                self.flush()
+                if self._full or time.monotonic() - self._last_full >= self.full_scan_interval:
+                    self.flush()
+                else:
+                    self.flush_dirty()
                 backoff = self.poll_interval
             except PublishFailed as exc:
+                self._full = True
                 backoff = min(max(backoff * 2, 0.2), 10.0)
                 log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, backoff)
             except Exception:  # noqa: BLE001 - keep relaying after a store hiccup
+                self._full = True
                 backoff = min(max(backoff * 2, 0.2), 10.0)
                 log.exception("outbox relay: flush failed; retrying in %.1fs", backoff)
 
+    def flush_dirty(self):
+        """Publish the pending events of the documents named by ``kick``; return the count."""
+        dirty, self._dirty = self._dirty, {}
+        total = 0
+        try:
+            for name, ids in dirty.items():
+                ids = list(ids)
+                for i in range(0, len(ids), self.batch_size):
+                    docs = list(self.db[name].find(
+                        {"_id": {"$in": ids[i:i + self.batch_size]}, PENDING: {"$gt": 0}},
+                        {OUTBOX: 1}))
+                    total += self._publish(self.db[name], docs)
+        except Exception:
+            self._full = True  # whatever was dirty is found again by the full scan
+            raise
+        return total
+
+    def _publish(self, coll, docs):
+        events = [e for d in docs for e in d.get(OUTBOX, [])]
+        if events:
+            self.publisher.publish(events)
+            self._mark_sent(coll, docs)
+        return len(events)
+
     def flush(self):
-        """Publish everything pending now; return how many events went out."""
+        """Publish everything pending now (a full scan); return how many events went out."""
+        self._full = False
+        self._dirty = {}
+        self._last_full = time.monotonic()
         total = 0
         for name in self.collections:
             coll = self.db[name]
@@ -171,10 +216,7 @@ class OutboxRelay:
                             .limit(self.batch_size))
                 if not docs:
                     break
-                events = [e for d in docs for e in d.get(OUTBOX, [])]
-                self.publisher.publish(events)
-                self._mark_sent(coll, docs)
-                total += len(events)
+                total += self._publish(coll, docs)
                 if len(docs) < self.batch_size:
                     break
             eventlet.sleep(0)

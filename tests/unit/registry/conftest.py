@@ -14,7 +14,7 @@ class Notifications:
     def __init__(self):
         self.count = 0
 
-    def __call__(self):
+    def __call__(self, collection=None, ids=None):
         self.count += 1
 
 
