@@ -39,6 +39,10 @@ class Sink:
     def on_resident_registered(self, payload):
         _record()
 
+    @event_handler("registry", "household_registered")
+    def on_household_registered(self, payload):
+        _record()
+
     @rpc
     def reset(self):
         _seen.update(count=0, last=0.0, times={})

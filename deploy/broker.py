@@ -114,8 +114,9 @@ def management_answers(url, timeout=2.0):
         pair = "%s:%s" % (urllib.parse.unquote(parts.username),
                           urllib.parse.unquote(parts.password or ""))
         request.add_header("Authorization", "Basic " + base64.b64encode(pair.encode()).decode())
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via http_proxy
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        with opener.open(request, timeout=timeout) as answer:
             return answer.status == 200
     except (OSError, urllib.error.URLError, ValueError):
         return False

@@ -9,6 +9,7 @@ from services.distribution.store import public
 #: The one answer to a status check that finds nobody: identical for an
 #: unknown NIK and a wrong birth date, so guessing learns nothing (issue 3).
 NO_MATCH = "Data tidak ditemukan. Periksa kembali NIK dan tanggal lahir, atau hubungi kantor kelurahan."
+EXPORT_MAX = 1000
 #: Shown to the public instead of officers' reasons.
 PUBLIC_STATUS = {"pending": "siap diambil", "waiting": "daftar tunggu", "disbursed": "sudah diterima",
                  "not_collected": "tidak diambil", "cancelled": "dibatalkan",
@@ -185,6 +186,22 @@ def list_allocations(repo, round_id, status=None, rw=None, rt=None, page=1, per_
         query["rt"] = rt
     items = repo.find_allocations(query, skip, per_page)
     return page_of([public(a) for a in items], page, per_page, repo.count_allocations(query))
+
+
+def export_allocations(repo, page=1, per_page=500):
+    """Every allocation's public snapshot ordered by id, for consumers rebuilding a
+    projection (the complaints service): ``{"items", "page", "per_page", "total"}``.
+    ``per_page`` up to 1000 (``services.shared.projection.resync`` asks for 500)."""
+    try:
+        page, per_page = int(page), int(per_page)
+        if page < 1 or not 1 <= per_page <= EXPORT_MAX:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise InvalidInput("Invalid export page.", {"per_page": [
+            "page >= 1 and per_page from 1 to %d" % EXPORT_MAX]}) from None
+    skip = (page - 1) * per_page
+    items = repo.find_allocations({}, skip, per_page)
+    return page_of([public(a) for a in items], page, per_page, repo.count_allocations({}))
 
 
 def get_allocation(repo, allocation_id):

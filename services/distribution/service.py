@@ -120,6 +120,11 @@ class DistributionService(Ops):
         """Give a closed allocation's slot to the next waiting one."""
         return allocations.reassign(self.store, allocation_id, actor)
 
+    @rpc
+    def export_allocations(self, page=1, per_page=500):
+        """All allocations by id (``per_page`` up to 1000), for other services' projections."""
+        return queries.export_allocations(self.store, page, per_page)
+
     # ------------------------------------------------------------ reads
 
     @rpc

@@ -81,8 +81,11 @@ def alive(pid):
 
 
 @pytest.fixture
-def launch(tmp_path):
-    """Start run-local with a services file; yield a function, kill leftovers afterwards."""
+def launch(tmp_path, rabbit_config):
+    """Start run-local with a services file; yield a function, kill leftovers afterwards.
+
+    The services get a vhost of their own (nameko's rabbit_config), removed afterwards.
+    """
     started = []
 
     def start(services, **env):
@@ -91,10 +94,12 @@ def launch(tmp_path):
         port = free_port()
         full_env = dict(os.environ)
         full_env.pop("ADMIN_TOKEN", None)
-        full_env.update(RUN_LOCAL_SERVICES=str(services_file), RUN_LOCAL_LOG_DIR=str(tmp_path / "log"),
-                        RUN_LOCAL_READY_FILE=str(tmp_path / "ready.json"), RUN_LOCAL_SKIP_SETUP="1",
-                        GATEWAY_PORT=str(port), BANSOS_VENV=os.path.dirname(os.path.dirname(
-                            sys.executable)), DEPLOYTEST_GRANDCHILD_FILE=str(tmp_path / "grandchild"))
+        full_env.update(
+            AMQP_URI=rabbit_config["AMQP_URI"], GATEWAY_PORT=str(port),
+            RUN_LOCAL_SERVICES=str(services_file), RUN_LOCAL_LOG_DIR=str(tmp_path / "log"),
+            RUN_LOCAL_READY_FILE=str(tmp_path / "ready.json"), RUN_LOCAL_SKIP_SETUP="1",
+            BANSOS_VENV=os.path.dirname(os.path.dirname(sys.executable)),
+            DEPLOYTEST_GRANDCHILD_FILE=str(tmp_path / "grandchild"))
         full_env.update(env)
         proc = subprocess.Popen([RUN_LOCAL], cwd=ROOT, env=full_env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, start_new_session=True)

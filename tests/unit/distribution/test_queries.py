@@ -86,3 +86,19 @@ def test_round_and_year_reports_with_csv(repo, registry, publish, schedule):
     year = reports.programme_year_report(repo, "SEMBAKO", "2026")
     assert year["totals"]["eligible"]["count"] == 3 and len(year["rounds"]) == 1
     assert reports.programme_year_csv(year).splitlines()[-1].endswith("returned,0,0")
+
+
+def test_export_pages_every_allocation_for_other_projections(repo, registry, publish, schedule):
+    publish("SEMBAKO")
+    for decile in (1, 2, 3):
+        registry.household(decile=decile, members=PKH_FAMILY)
+    allocations.generate(repo, schedule("SEMBAKO")["id"], OFFICER)
+    first = queries.export_allocations(repo, 1, 2)
+    second = queries.export_allocations(repo, 2, 2)
+    assert first["total"] == 3 and len(first["items"]) == 2 and len(second["items"]) == 1
+    item = first["items"][0]
+    assert {"id", "version", "status", "status_reason", "programme_code", "round_id",
+            "amount_idr"} <= set(item) and "history" not in item and "_outbox" not in item
+    assert queries.export_allocations(repo, 1, 500)["total"] == 3
+    with pytest.raises(InvalidInput):
+        queries.export_allocations(repo, 0, 5000)
