@@ -11,6 +11,7 @@ and print the round reports. Running it again is harmless: programmes and
 rounds exist (409 is read as "already there"), generation creates nothing new,
 and only allocations still pending are handled.
 """
+import concurrent.futures
 import datetime
 import glob
 import json
@@ -18,7 +19,7 @@ import os
 import random
 import time
 
-from demo.client import ApiError
+from demo.client import ApiError, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMMES = os.path.join(ROOT, "data", "programmes")
@@ -29,6 +30,9 @@ BUDGETS = {"UMKM_DESA": 30_000_000}
 SHARE_REPRESENTATIVE, SHARE_ABSENT = 0.06, 0.08
 ABSENT_REASONS = ("not_found", "refused", "moved", "other")
 CATCH_UP_SECONDS = 120
+#: officers recording handovers at the same time (parallel HTTP requests)
+OFFICERS = 4
+BANK_PROGRAMMES = ("PKH", "KLJ", "KPDJ", "KAJ", "KJP_PLUS", "PIP")
 
 
 def _section(out, title):
@@ -162,35 +166,48 @@ def stand_in(client, alloc):
 
 
 def hand_out(client, out, rounds, rng, share=1.0, title="Hand out aid"):
-    """Disburse a ``share`` of each round's pending allocations, with gaps."""
+    """Disburse a ``share`` of each round's pending allocations, with gaps.
+
+    Who comes, who sends someone and who never shows up is drawn first (a
+    seeded ``rng``), then the handovers are recorded by a few officers at once.
+    """
     _section(out, title)
     rows = []
     for rnd in rounds:
         todo = pending(client, rnd["id"])
         todo = todo[:int(len(todo) * share)] if share < 1 else todo
-        done = rep = absent = 0
+        jobs = []
         for alloc in todo:
             roll = rng.random()
-            first_grant = rnd["programme_code"] in BUDGETS and not absent
+            first_grant = rnd["programme_code"] in BUDGETS and not any(
+                kind == "absent" for kind, _, _ in jobs)
             if share == 1.0 and (roll < SHARE_ABSENT or first_grant):
-                client.post("allocations/%s/not-collected" % alloc["id"],
-                            {"reason": rng.choice(ABSENT_REASONS),
-                             "note": "tidak datang sampai akhir tahap"})
-                absent += 1
-                continue
-            receiver = alloc["recipient_nik"]
-            if roll > 1 - SHARE_REPRESENTATIVE:
-                receiver = stand_in(client, alloc) or receiver
-            channel = "bank" if rnd["programme_code"] in ("PKH", "KLJ", "KPDJ", "KAJ",
-                                                           "KJP_PLUS", "PIP") else "cash"
-            client.post("allocations/%s/disburse" % alloc["id"], {
-                "received_by_nik": receiver, "channel": channel,
-                "evidence_ref": "BAST/%s/%s" % (rnd["programme_code"], alloc["id"][-6:])})
-            done += 1
-            rep += receiver != alloc["recipient_nik"]
-        rows.append({"programme": rnd["programme_code"], "disbursed": done,
-                     "by a representative": rep, "not collected": absent})
+                jobs.append(("absent", alloc, rng.choice(ABSENT_REASONS)))
+            else:
+                jobs.append(("representative" if roll > 1 - SHARE_REPRESENTATIVE else "recipient",
+                             alloc, None))
+        channel = "bank" if rnd["programme_code"] in BANK_PROGRAMMES else "cash"
+        with concurrent.futures.ThreadPoolExecutor(OFFICERS) as pool:
+            done = list(pool.map(lambda job: _record(client, rnd, channel, *job), jobs))
+        rows.append({"programme": rnd["programme_code"],
+                     "disbursed": sum(d != "absent" for d in done),
+                     "by a representative": done.count("representative"),
+                     "not collected": done.count("absent")})
     _table(out, rows, ["programme", "disbursed", "by a representative", "not collected"])
+
+
+def _record(client, rnd, channel, kind, alloc, reason):
+    client = Client(client.base_url, client.token)  # one session per officer (thread)
+    if kind == "absent":
+        client.post("allocations/%s/not-collected" % alloc["id"],
+                    {"reason": reason, "note": "tidak datang sampai akhir tahap"})
+        return kind
+    receiver = (stand_in(client, alloc) if kind == "representative" else None) \
+        or alloc["recipient_nik"]
+    client.post("allocations/%s/disburse" % alloc["id"], {
+        "received_by_nik": receiver, "channel": channel,
+        "evidence_ref": "BAST/%s/%s" % (rnd["programme_code"], alloc["id"][-6:])})
+    return "representative" if receiver != alloc["recipient_nik"] else "recipient"
 
 
 def deactivate_mid_round(client, out, rounds):

@@ -73,8 +73,7 @@ def generate(repo, round_id, actor):
             continue
         for cand in domain.evaluate_household(compiled, ctx):
             member = cand["member"]
-            received = receiving.of_member(household["id"], member["id"]) if member \
-                else receiving.of_household(household["id"])
+            received = member["programmes"] if member else ctx.household["programmes"]
             blocked = domain.excluded_by(rnd["programme_code"], compiled.excludes, received,
                                          exclusions)
             if blocked:

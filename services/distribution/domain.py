@@ -104,10 +104,15 @@ def build_context(household, residents, reference, receiving=None):
     """
     receiving = receiving or Receiving()
     hid = household["id"]
-    members = [rules.member_view(r, reference, sorted(receiving.of_member(hid, r["id"])))
-               for r in residents if r.get("status", "active") == "active"]
+    family = set(receiving.of_household(hid))
+    members = []
+    for r in residents:
+        if r.get("status", "active") == "active":
+            members.append(rules.member_view(r, reference, sorted(receiving.of_member(hid, r["id"]))))
+            # a member who joined from another family brings their own programmes along
+            family |= receiving.member.get(r["id"], set())
     hh = dict(household)
-    hh["programmes"] = sorted(receiving.of_household(hid))
+    hh["programmes"] = sorted(family)
     return rules.Context(hh, members)
 
 
@@ -121,19 +126,21 @@ def evaluate_household(compiled, ctx):
     if compiled.target == "household":
         if not compiled.criteria(ctx):
             return []
-        benefit = _benefit(compiled, ctx, None)
+        benefit = benefit_for(compiled, ctx, None)
         return [benefit] if benefit else []
     out = []
     for member in ctx.members:
         mctx = ctx.for_member(member)
         if compiled.criteria(mctx):
-            benefit = _benefit(compiled, mctx, member)
+            benefit = benefit_for(compiled, mctx, member)
             if benefit:
                 out.append(benefit)
     return out
 
 
-def _benefit(compiled, ctx, member):
+def benefit_for(compiled, ctx, member):
+    """``{"member", "components", "amount_idr"}`` earned, or None when a programme
+    with components finds none (``member``: a per-member programme's beneficiary)."""
     if compiled.components:
         comps = rules.member_components(compiled.components, ctx, member,
                                         compiled.benefit.get("max_components"))

@@ -62,15 +62,14 @@ def eligibility(repo, nik, code, deployment, on=None):
     ]
     explained = rules.explain(programme["criteria"], mctx)
     compiled = domain.Compiled(programme)
-    benefit = domain._benefit(compiled, mctx, view if compiled.target == "member" else None)
+    benefit = domain.benefit_for(compiled, mctx, view if compiled.target == "member" else None)
     extra = []
     if compiled.components:
         extra.append({"criterion": "Memenuhi minimal satu komponen manfaat",
                       "path": "benefit.components",
                       "value": [c["code"] for c in (benefit or {}).get("components", [])],
                       "passed": bool(benefit)})
-    received = receiving.of_member(household["id"], person["id"]) if compiled.target == "member" \
-        else receiving.of_household(household["id"])
+    received = view["programmes"] if compiled.target == "member" else ctx.household["programmes"]
     blocked = domain.excluded_by(code, compiled.excludes, received, repo.exclusion_table())
     extra.append({"criterion": "Tidak menerima program yang tidak boleh digabung",
                   "path": "excludes", "value": blocked, "passed": not blocked})

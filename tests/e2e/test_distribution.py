@@ -175,3 +175,40 @@ def test_eligibility_is_explained_and_bad_requests_are_named(officer, make_clien
     fails(lambda: officer.post("allocations/al_nope/disburse", {
         "received_by_nik": head["nik"], "channel": "cash", "evidence_ref": "x"}), 404)
     fails(lambda: officer.post("programmes/NOPE/rounds", round_body()), 404)
+
+
+def test_short_budget_waiting_list_not_collected_and_reassigned(officer, public, client_ip):
+    poorer = register(officer)  # decile 2
+    richer = officer.post("households", factories.household(welfare_decile=4))
+    wait_for(lambda: _known(officer, richer["members"][0]["nik"]), timeout=30)
+    body = programme_for([poorer["kk_number"], richer["kk_number"]], amount=500000)
+    code = officer.post("programmes", body)["code"]
+    revised = officer.request("PUT", "programmes/%s" % code,
+                              json=dict(body, benefit=dict(body["benefit"], amount_idr=400000)))
+    assert revised["version"] == 2
+    rnd = officer.post("programmes/%s/rounds" % code, dict(round_body(), budget_idr=400000))
+    assert officer.post("rounds/%s/allocations" % rnd["id"]) == {
+        "round_id": rnd["id"], "eligible": 2, "created": 1, "waiting": 1,
+        "already_allocated": 0, "refused": {}}
+    items = {a["kk_number"]: a for a in officer.get("rounds/%s/allocations" % rnd["id"])["items"]}
+    first, second = items[poorer["kk_number"]], items[richer["kk_number"]]
+    assert (first["status"], second["status"], first["amount_idr"]) == ("pending", "waiting", 400000)
+
+    fails(lambda: officer.post("allocations/%s/not-collected" % first["id"],
+                               {"reason": "asleep"}), 400)
+    closed = officer.post("allocations/%s/not-collected" % first["id"],
+                          {"reason": "moved", "note": "pindah ke Bogor"})
+    assert (closed["status"], closed["status_reason"]) == ("not_collected", "moved")
+    moved = officer.post("allocations/%s/reassign" % first["id"])
+    assert moved["to"]["id"] == second["id"] and moved["to"]["status"] == "pending"
+    fails(lambda: officer.post("allocations/%s/reassign" % first["id"]), 409)
+
+    wife = poorer["members"][1]
+    mine = public.post("status-check", {"nik": wife["nik"], "birth_date": wife["birth_date"]},
+                       headers={"X-Forwarded-For": client_ip})
+    assert mine["programmes"] == [{"programme_code": code, "programme_name": body["name"],
+                                   "status": "tidak diambil"}]
+    assert "moved" not in repr(mine) and "Bogor" not in repr(mine)
+    totals = officer.get("rounds/%s/report" % rnd["id"])["totals"]
+    assert (totals["eligible"]["count"], totals["allocated"]["count"],
+            totals["not_collected"]["count"], totals["pending"]["count"]) == (2, 2, 1, 1)

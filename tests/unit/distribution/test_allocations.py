@@ -168,3 +168,18 @@ def test_closing_a_round_marks_pending_as_not_collected(repo, registry, publish,
     assert repo.get_allocation(alloc["_id"])["status"] == "not_collected"
     with pytest.raises(RuleRefused):
         allocations.generate(repo, rnd["id"], OFFICER)
+
+
+def test_a_member_who_joins_brings_their_programmes_to_the_exclusivity_check(
+        repo, registry, publish, schedule, seeds):
+    from services.distribution import catalogue
+    publish("KLJ")
+    umkm = dict(seeds["UMKM_DESA"], excludes=["KLJ"])
+    catalogue.publish_programme(repo, umkm, OFFICER, "kelurahan")
+    _, [grandma] = registry.household(decile=2, members=(("head", "F", "1950-01-01"),))
+    allocations.generate(repo, schedule("KLJ")["id"], OFFICER)
+    hh, people = registry.household(decile=2, members=(("head", "M", "1980-01-01",
+                                                        {"occupation_code": 84}),))
+    repo.apply_resident(dict(grandma, household_id=hh["id"], relationship="parent", version=2))
+    out = allocations.generate(repo, schedule("UMKM_DESA", "Tahun 2026")["id"], OFFICER)
+    assert out["refused"] == {"excluded_by_KLJ": 1} and out["created"] == 0
