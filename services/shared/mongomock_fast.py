@@ -4,8 +4,8 @@
    collection (``Collection._iter_documents``), so the inbox's per-event
    ``find_one({"_id": ...})`` checks grow linearly with the events already
    applied and a 5,000-resident import took minutes to reach a consumer.
-   Filters on a scalar ``_id`` go straight to the collection's dict; the rest
-   of the filter is still applied.
+   Filters on a scalar ``_id``, or ``{"_id": {"$in": [scalars]}}``, go straight
+   to the collection's dict; the rest of the filter is still applied.
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
@@ -14,6 +14,10 @@ from mongomock.collection import Collection, Cursor
 from mongomock.filtering import filter_applies
 
 _installed = False
+
+
+def _scalar(key):
+    return isinstance(key, (str, int)) and not isinstance(key, bool)
 
 
 def install():
@@ -25,13 +29,14 @@ def install():
 
     def _iter_documents(self, filter):
         key = filter.get("_id") if isinstance(filter, dict) else None
-        if isinstance(key, (str, int)) and not isinstance(key, bool):
-            try:
-                doc = self._store[key]
-            except KeyError:
-                return iter(())
-            return iter([doc] if filter_applies(filter, doc) else [])
-        return original(self, filter)
+        if _scalar(key):
+            keys = [key]
+        elif isinstance(key, dict) and set(key) == {"$in"} and all(_scalar(k) for k in key["$in"]):
+            keys = list(dict.fromkeys(key["$in"]))
+        else:
+            return original(self, filter)
+        docs = [self._store[k] for k in keys if k in self._store]
+        return iter([doc for doc in docs if filter_applies(filter, doc)])
 
     def __next__(self):
         results = self._compute_results()
