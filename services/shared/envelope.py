@@ -64,6 +64,9 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
+_ENVELOPE = EnvelopeSchema()  # built once: a schema instance is reusable and costly to build
+
+
 def load_envelope(payload):
     """Validate an incoming envelope; raises marshmallow.ValidationError."""
-    return EnvelopeSchema().load(payload)
+    return _ENVELOPE.load(payload)
