@@ -4,6 +4,9 @@ and follow the registry when a member leaves (issue 3).
 Every change is one conditional single-document update carrying its event
 (``store.change_allocation``): a concurrent change makes the other match nothing.
 """
+import contextlib
+import uuid
+
 import eventlet
 
 from services.shared.envelope import utcnow_iso
@@ -54,6 +57,25 @@ def generate(repo, round_id, actor):
     rnd = _round(repo, round_id)
     if rnd["status"] == "closed":
         raise RuleRefused("Round %s is closed." % round_id)
+    with _round_lease(repo, round_id):
+        return _generate(repo, rnd, round_id, actor)
+
+
+@contextlib.contextmanager
+def _round_lease(repo, round_id):
+    """Serialise work that spends a round's budget or quota (generation, reassignment),
+    so two officers acting at once cannot overshoot it."""
+    holder = uuid.uuid4().hex
+    if not repo.lock_round(round_id, holder):
+        raise Conflict("Allocations of round %s are being generated or reassigned right now; "
+                       "try again in a moment." % round_id)
+    try:
+        yield
+    finally:
+        repo.unlock_round(round_id, holder)
+
+
+def _generate(repo, rnd, round_id, actor):
     rules_doc = dict(rnd["rules"], code=rnd["programme_code"])
     compiled = domain.Compiled(rules_doc)
     reference = parse_date(rnd["starts_on"])
@@ -239,6 +261,11 @@ def reassign(repo, allocation_id, actor):
         raise Conflict("Allocation %s was already reassigned to %s." % (
             allocation_id, source["reassigned_to"]))
     rnd = _round(repo, source["round_id"])
+    with _round_lease(repo, rnd["_id"]):
+        return _reassign(repo, rnd, source, allocation_id, actor)
+
+
+def _reassign(repo, rnd, source, allocation_id, actor):
     held = repo.find_allocations({"round_id": rnd["_id"], "status": {"$in": [PENDING, DISBURSED]}},
                                  fields={"amount_idr": 1})
     spent = sum(d["amount_idr"] for d in held)

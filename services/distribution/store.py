@@ -7,6 +7,8 @@ registry's ids), plus ``meta`` (projection bookkeeping). Every write that
 announces an event queues it in the same single-document operation
 (``services.shared.outbox``) and then wakes the relay.
 """
+import time
+
 from pymongo import ASCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -100,7 +102,7 @@ class DistributionRepository:
                 ev.ROUND_SCHEDULED, snapshot, correlation_id)]))
         except DuplicateKeyError:
             return None
-        self.notify()
+        self.notify("rounds", [doc["_id"]])
         return snapshot
 
     def get_round(self, round_id):
@@ -122,8 +124,24 @@ class DistributionRepository:
         if not res.matched_count:
             return None
         if event_type:
-            self.notify()
+            self.notify("rounds", [round_doc["_id"]])
         return new
+
+    def lock_round(self, round_id, holder, seconds=60):
+        """Take a round's short lease for work that spends its budget or quota.
+
+        Returns False while another holder's lease runs. One conditional
+        single-document update, so two officers cannot both take it; a lease
+        left by a crashed worker expires after ``seconds``.
+        """
+        now = time.time()
+        res = self.rounds.update_one(
+            {"_id": round_id, "$or": [{"lease": None}, {"lease.until": {"$lt": now}}]},
+            {"$set": {"lease": {"holder": holder, "until": now + seconds}}})
+        return res.matched_count == 1
+
+    def unlock_round(self, round_id, holder):
+        self.rounds.update_one({"_id": round_id, "lease.holder": holder}, {"$set": {"lease": None}})
 
     # ------------------------------------------------------------ allocations
 
@@ -141,7 +159,7 @@ class DistributionRepository:
             inserted = len(self.allocations.insert_many(batch, ordered=False).inserted_ids)
         except BulkWriteError as exc:
             inserted = exc.details.get("nInserted", 0)
-        self.notify()
+        self.notify("allocations", [d["_id"] for d in docs])
         return inserted
 
     def get_allocation(self, allocation_id):
@@ -185,7 +203,7 @@ class DistributionRepository:
         res = self.allocations.update_one(query, update)
         if not res.matched_count:
             return None
-        self.notify()
+        self.notify("allocations", [current["_id"]])
         return public(new)
 
     # ------------------------------------------------------------ projection

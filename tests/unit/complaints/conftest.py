@@ -29,7 +29,7 @@ def db():
 @pytest.fixture
 def repo(db):
     ComplaintRepository.ensure_indexes(db)
-    return ComplaintRepository(db, lambda: None)
+    return ComplaintRepository(db, lambda *args: None)
 
 
 @pytest.fixture

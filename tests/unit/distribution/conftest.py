@@ -70,7 +70,7 @@ class Registry:
 def repo():
     db = mongomock.MongoClient()["t" + uuid.uuid4().hex[:8]]
     DistributionRepository.ensure_indexes(db)
-    return DistributionRepository(db, lambda: None)
+    return DistributionRepository(db, lambda *args: None)
 
 
 @pytest.fixture

@@ -183,3 +183,21 @@ def test_a_member_who_joins_brings_their_programmes_to_the_exclusivity_check(
     repo.apply_resident(dict(grandma, household_id=hh["id"], relationship="parent", version=2))
     out = allocations.generate(repo, schedule("UMKM_DESA", "Tahun 2026")["id"], OFFICER)
     assert out["refused"] == {"excluded_by_KLJ": 1} and out["created"] == 0
+
+
+def test_round_lease_serialises_budget_work(repo=None):
+    """Generation and reassignment take the round's lease; a second holder is refused
+    until it is released or expires."""
+    import mongomock
+    from services.distribution.store import DistributionRepository
+    store = DistributionRepository(mongomock.MongoClient().db, lambda *a, **k: None)
+    store.rounds.insert_one({"_id": "r1", "version": 1})
+    assert store.lock_round("r1", "a")
+    assert not store.lock_round("r1", "b")
+    store.unlock_round("r1", "b")          # not the holder: nothing changes
+    assert not store.lock_round("r1", "b")
+    store.unlock_round("r1", "a")
+    assert store.lock_round("r1", "b")
+    assert store.lock_round("r1", "c", seconds=0) is False
+    store.rounds.update_one({"_id": "r1"}, {"$set": {"lease.until": 0}})  # b's lease ran out
+    assert store.lock_round("r1", "c")
