@@ -76,8 +76,8 @@ def publish_catalogue(client, out):
         amount = (rupiah(benefit["amount_idr"]) if benefit.get("amount_idr") is not None
                   else "%d components" % len(benefit.get("components") or []))
         shown.append({"code": programme["code"], "target": programme["target"],
-                      "per round": amount, "enabled here": programme["enabled"], "": state})
-    _table(out, shown, ["code", "target", "per round", "enabled here", ""])
+                      "per round": amount, "enabled here": programme["enabled"], "state": state})
+    _table(out, shown, ["code", "target", "per round", "enabled here", "state"])
     public = client.with_token(None).get("programmes", params={"per_page": 200})
     out("Public catalogue: %d programmes enabled for this kelurahan (BLT Dana Desa is desa-only)."
         % public["total"])

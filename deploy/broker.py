@@ -16,7 +16,9 @@ when it does not.
 """
 import argparse
 import base64
+import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -190,6 +192,53 @@ def ensure(uri, management=False, timeout=90.0, start=True, say=None):
                 raise BrokerUnavailable("The RabbitMQ management API does not answer at %s "
                                         "within %.0f s." % (redact(url), timeout))
     return started
+
+
+def _management_request(url, method, path, body=None, timeout=10.0):
+    """Send one management API request (credentials from ``url``); return the status."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.hostname + (":%d" % parts.port if parts.port else "")
+    target = urllib.parse.urlunsplit((parts.scheme, netloc, path, "", ""))
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(target, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if parts.username:
+        pair = "%s:%s" % (urllib.parse.unquote(parts.username),
+                          urllib.parse.unquote(parts.password or ""))
+        request.add_header("Authorization", "Basic " + base64.b64encode(pair.encode()).decode())
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=timeout) as answer:
+        return answer.status
+
+
+def create_private_vhost(uri, prefix="bansos-run"):
+    """Create a fresh vhost on the broker of ``uri``, usable by its user.
+
+    Returns ``(uri_with_the_new_vhost, vhost)``. A platform whose stores are
+    in memory starts empty every time; on a vhost of its own it cannot
+    receive events an earlier or a parallel run left in durable queues.
+    Raises OSError/URLError when the management API refuses.
+    """
+    info = parse_uri(uri)
+    vhost = "%s-%s" % (prefix, secrets.token_hex(4))
+    url = management_url(uri)
+    quoted = urllib.parse.quote(vhost, safe="")
+    _management_request(url, "PUT", "/api/vhosts/%s" % quoted, {})
+    _management_request(url, "PUT", "/api/permissions/%s/%s" % (
+        quoted, urllib.parse.quote(info["user"], safe="")),
+        {"configure": ".*", "write": ".*", "read": ".*"})
+    parts = urllib.parse.urlsplit(uri)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + quoted, "", "")), vhost
+
+
+def delete_vhost(uri, vhost):
+    """Delete ``vhost`` (and with it its queues) on the broker of ``uri``; never raises."""
+    try:
+        _management_request(management_url(uri), "DELETE",
+                             "/api/vhosts/%s" % urllib.parse.quote(vhost, safe=""))
+        return True
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
 
 
 def _advice(uri):

@@ -62,7 +62,8 @@ class Platform:
         os.makedirs(self.log_dir, exist_ok=True)
         for name, spec in self.services:
             log_path = os.path.join(self.log_dir, "%s.log" % name)
-            with open(log_path, "w", encoding="utf-8") as log:
+            # append: a second run-local must never truncate a running one's log
+            with open(log_path, "a", encoding="utf-8") as log:
                 proc = subprocess.Popen(self.command + [spec], cwd=self.cwd, env=self.env,
                                         stdin=subprocess.DEVNULL, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)

@@ -78,7 +78,8 @@ def authorize(principal, role):
         return
     if principal.is_public:
         raise Unauthorized("This endpoint needs a bearer token.")
-    raise Forbidden("A %s token may not do this." % principal.role)
+    article = "An" if principal.role[:1] in "aeiou" else "A"
+    raise Forbidden("%s %s token may not do this." % (article, principal.role))
 
 
 def _now():

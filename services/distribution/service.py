@@ -9,12 +9,12 @@ import logging
 import os
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from services.shared.health import Ops
 from services.shared.inbox import Inbox, consumes
 from services.shared.mongo import MongoStore
 from services.shared.nik import DEFAULT_VILLAGE_CODE
+from services.shared.rpc import rpc
 
 from services.distribution import allocations, catalogue, domain, projection, queries, reports
 from services.distribution.store import OUTBOX_COLLECTIONS, DistributionRepository

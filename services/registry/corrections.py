@@ -16,7 +16,6 @@ decided_by, decision_note}``.
 import datetime
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -25,6 +24,7 @@ from services.shared.errors import Conflict, InvalidInput, NotFound, from_marshm
 from services.shared.inbox import consumes
 from services.shared.mongo import database_for
 from services.shared.pagination import page_args, page_of
+from services.shared.rpc import rpc
 
 HOUSEHOLD_FIELDS = ("street", "rt", "rw")
 NOTE_MAX = 500

@@ -12,7 +12,6 @@ import os
 
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.shared.errors import InvalidInput
@@ -21,6 +20,7 @@ from services.shared.inbox import Inbox
 from services.shared.mongo import MongoStore
 from services.shared.nik import DEFAULT_VILLAGE_CODE
 from services.shared.pagination import page_args
+from services.shared.rpc import rpc
 
 from services.registry import commands, importer, schemas
 from services.registry.corrections import CorrectionHandling

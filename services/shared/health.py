@@ -1,7 +1,7 @@
 """Operations RPCs every service offers: liveness and the parking lot."""
-from nameko.rpc import rpc
 
 from services.shared.inbox import ParkingLot
+from services.shared.rpc import rpc
 
 
 class Ops(ParkingLot):

@@ -41,11 +41,11 @@ import eventlet
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 
 from services.shared.envelope import load_envelope
 from services.shared.errors import NotFound
 from services.shared.mongo import database_for
+from services.shared.rpc import rpc
 
 log = logging.getLogger(__name__)
 

@@ -27,3 +27,18 @@ def call(method, *args, deadline=DEFAULT_DEADLINE, **kwargs):
         name = "%s.%s" % (getattr(method, "service_name", "service"),
                           getattr(method, "method_name", "?"))
         raise Timeout("%s did not answer within %g s" % (name, deadline)) from None
+
+
+def rpc(fn=None, **kwargs):
+    """nameko's ``@rpc`` with the domain errors (``BansosError``) marked expected.
+
+    nameko logs an unexpected error of an entrypoint at ERROR with its
+    traceback; a refused request (a 404, 409, 422 for the caller) is not a
+    fault of the service, so it is logged at WARNING without one. Use as
+    ``@rpc`` or ``@rpc(...)`` like nameko's.
+    """
+    from nameko.rpc import rpc as nameko_rpc
+    kwargs.setdefault("expected_exceptions", (BansosError,))
+    if fn is None:
+        return lambda f: nameko_rpc(**kwargs)(f)
+    return nameko_rpc(**kwargs)(fn)
