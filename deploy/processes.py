@@ -44,15 +44,16 @@ class Platform:
         Args:
             services: ``[(name, "module:Class")]`` in start order.
             env (dict): the environment of every process.
-            log_dir (str): where ``<name>.log`` goes (overwritten each start).
-            nameko (str): the ``nameko`` executable; config (str): its ``--config``;
+            log_dir (str): where ``<name>.log`` goes (appended to).
+            nameko (str|list): the ``nameko`` command; config (str): its ``--config``;
             cwd (str): the repo root (``nameko run`` imports from ``.``).
             say (callable): prints a progress line.
         """
         self.services = services
         self.env = env
         self.log_dir = log_dir
-        self.command = [nameko, "run", "--config", config]
+        self.command = (list(nameko) if isinstance(nameko, (list, tuple)) else [nameko]) + [
+            "run", "--config", config]
         self.cwd = cwd
         self.say = say
         self.procs = []  # [(name, Popen)]
