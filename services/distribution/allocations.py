@@ -5,6 +5,7 @@ Every change is one conditional single-document update carrying its event
 (``store.change_allocation``): a concurrent change makes the other match nothing.
 """
 import contextlib
+import datetime
 import uuid
 
 import eventlet
@@ -191,6 +192,9 @@ def disburse(repo, allocation_id, payload, actor):
     rnd = _round(repo, doc["round_id"])
     if rnd["status"] == "closed" and doc["status"] == PENDING:
         raise RuleRefused("Round %s is closed; record the allocation as not collected." % rnd["_id"])
+    if doc["status"] == PENDING and _today_wib().isoformat() < rnd["starts_on"]:
+        raise RuleRefused("Round %s starts on %s; aid is handed over from that day."
+                          % (rnd["_id"], rnd["starts_on"]))
     receiver = _receiver(repo, doc, data["received_by_nik"])
     disbursement = {"received_by_nik": data["received_by_nik"],
                     "received_by_name": receiver.get("full_name"),
@@ -203,6 +207,11 @@ def disburse(repo, allocation_id, payload, actor):
                    {"status": DISBURSED, "disbursement": disbursement}, ev.AID_DISBURSED,
                    {"action": "disbursed", "by": actor},
                    already=(DISBURSED, "Allocation %(_id)s was already disbursed."))
+
+
+def _today_wib():
+    """Today's date in the village (WIB, UTC+7): a round's days are local days."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).date()
 
 
 def _receiver(repo, doc, nik):

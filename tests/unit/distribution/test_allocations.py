@@ -201,3 +201,17 @@ def test_round_lease_serialises_budget_work(repo=None):
     assert store.lock_round("r1", "c", seconds=0) is False
     store.rounds.update_one({"_id": "r1"}, {"$set": {"lease.until": 0}})  # b's lease ran out
     assert store.lock_round("r1", "c")
+
+
+
+def test_no_handover_before_the_round_starts(repo, registry, publish, schedule):
+    """A handover recorded before the round's first day is refused (422); nothing changes."""
+    publish("SEMBAKO")
+    _, people = registry.household(decile=1, members=PKH_FAMILY)
+    rnd = schedule("SEMBAKO", name="Tahap depan", starts_on="2099-01-05", ends_on="2099-01-30")
+    allocations.generate(repo, rnd["id"], OFFICER)
+    alloc = allocs(repo, rnd["id"])[0]
+    with pytest.raises(RuleRefused, match="starts on 2099-01-05"):
+        allocations.disburse(repo, alloc["_id"], dict(PAY, received_by_nik=people[1]["nik"]),
+                             OFFICER)
+    assert repo.get_allocation(alloc["_id"])["status"] == "pending"
