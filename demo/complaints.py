@@ -33,8 +33,9 @@ def run(client, out):
             out("  (%s not filed: %s)" % (key, exc.detail))
             continue
         filed[key] = officer.get("complaints", params={"tracking_code": answer["tracking_code"]})["items"][0]
-        out("  %-16s %-15s tracking code %s%s" % (key, body["category"], answer["tracking_code"],
-                                                  "  (anonymous)" if body.get("anonymous") else ""))
+        out("  %-16s tracking code %s  %s: %s" % (
+            key, answer["tracking_code"], "anonymous" if body.get("anonymous") else "identified",
+            body["description"][:60]))
     counts = officer.get("complaints", params={"per_page": 1})["counts"]
     out("Officer view: %d new complaints waiting, %d overdue." % (counts["received"], counts["overdue"]))
 
@@ -124,13 +125,14 @@ def _moves(officer, filed, out):
             continue
         for move in moves:
             view = officer.post("complaints/%s/transitions" % filed[key]["id"], move)
-        rows.append({"complaint": key, "category": view["category"], "status": view["status"],
+        rows.append({"tracking code": view.get("tracking_code") or filed[key].get("tracking_code", ""),
+                     "category": view["category"], "status": view["status"],
                      "assigned_to": view["assigned_to"] or "", "forwarded_to": view["forwarded_to"] or ""})
     if "schedule" in filed:
         officer.post("complaints/%s/publication" % filed["schedule"]["id"], {
             "summary": "Warga meminta jadwal pembagian tidak bersamaan dengan posyandu.",
             "answer": "Jadwal pembagian dipindah ke Sabtu pukul 09.00 di balai RW."})
-    out.table(rows, ["complaint", "category", "status", "assigned_to", "forwarded_to"])
+    out.table(rows, ["tracking code", "category", "status", "assigned_to", "forwarded_to"])
 
 
 def _disburse_and_watch(officer, complaint, allocation, out):

@@ -138,10 +138,11 @@ def generate(client, out, rounds):
         result = client.post("rounds/%s/allocations" % rnd["id"], timeout=600)
         rows.append({"programme": rnd["programme_code"], "eligible": result["eligible"],
                      "created": result["created"], "waiting": result["waiting"],
-                     "before": result["already_allocated"],
+                     "already there": result["already_allocated"],
                      "refused": ", ".join("%s %d" % kv for kv in result["refused"].items()) or "-",
                      "seconds": "%.2f" % (time.monotonic() - began)})
-    _table(out, rows, ["programme", "eligible", "created", "waiting", "before", "refused", "seconds"])
+    _table(out, rows, ["programme", "eligible", "created", "waiting", "already there", "refused",
+                      "seconds"])
 
 
 def pending(client, round_id):
@@ -256,12 +257,20 @@ def explain_and_check(client, out, rounds):
     out("Eligibility of %s for PKH: %s, %s this tahap." % (
         alloc["recipient_name"], "eligible" if answer["eligible"] else "not eligible",
         rupiah(answer["amount_idr"])))
-    _table(out, [{"criterion": c["criterion"][:70], "value": c["value"], "passed": c["passed"]}
+    _table(out, [{"criterion": c["criterion"][:70],
+                  "value": "-" if c["value"] in (None, [], "") else c["value"],
+                  "passed": "ya" if c["passed"] else "tidak"}
                  for c in answer["criteria"]], ["criterion", "value", "passed"])
     person = client.get("residents/%s" % alloc["recipient_nik"])
     public = client.with_token(None)
     mine = public.post("status-check", {"nik": person["nik"], "birth_date": person["birth_date"]})
-    out("Status check by the resident (public): %s" % json.dumps(mine, ensure_ascii=False)[:400])
+    out("Status check by the resident (public, NIK + birth date), for %s:" % mine.get("full_name"))
+    _table(out, [dict(p, **{"programme": p.get("programme_name") or p.get("programme_code")})
+                 for p in mine.get("programmes", [])], ["programme", "status"])
+    for item in mine.get("upcoming", [])[:3]:
+        out("  upcoming: %s %s, %s to %s at %s, %s" % (
+            item["programme_code"], item["round_name"], item["starts_on"], item["ends_on"],
+            item["location"], rupiah(item["amount_idr"])))
     try:
         public.post("status-check", {"nik": person["nik"], "birth_date": "1900-01-01"})
     except ApiError as exc:

@@ -129,7 +129,8 @@ class GatewayRepository:
     def principal_for(self, token, admin_token=None, request_id=None):
         """Resolve a bearer token to a Principal; raise Unauthorized if unknown or revoked."""
         if admin_token and hmac.compare_digest(token, admin_token):
-            return Principal("admin", "env:ADMIN_TOKEN", "ADMIN_TOKEN", request_id=request_id)
+            return Principal("admin", "env:ADMIN_TOKEN", "Administrator (ADMIN_TOKEN)",
+                             request_id=request_id)
         doc = self.tokens.find_one({"hash": hash_token(token)})
         if doc is None or doc["revoked_at"] is not None:
             raise Unauthorized("The bearer token is unknown or revoked.")
