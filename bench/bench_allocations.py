@@ -45,7 +45,7 @@ PROGRAMMES = ("PKH", "SEMBAKO", "KLJ", "KJP_PLUS")
 def repository(uri):
     db = get_client(uri)["bench_%s_distribution" % uuid.uuid4().hex[:8]]
     DistributionRepository.ensure_indexes(db)
-    return DistributionRepository(db, lambda: None)
+    return DistributionRepository(db, lambda *args: None)
 
 
 def publish_catalogue(repo):

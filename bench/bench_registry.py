@@ -11,6 +11,8 @@ In one run, on this machine's RabbitMQ:
 3. (b) the sample CSV (5,098 residents) imported through the gateway: seconds
    for the HTTP answer, and seconds until the consumer had handled every
    ``resident_registered`` and ``household_registered``;
+   By default only the registry and the gateway run (``--services all`` adds
+   the other services, whose consumers then compete for the same 2 cores);
 4. (a) N ``PATCH /api/v1/residents/{nik}`` from ``concurrency`` clients:
    changes per second from the first request sent to the last
    ``resident_updated`` handled, and the p50/p99 lag from sending a request
@@ -40,14 +42,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLE = os.path.join(ROOT, "data", "sample", "tanjung-barat-registry.csv")
 
 
-def start_platform(uri):
+def start_platform(uri, services=()):
     ready = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
     os.unlink(ready)
     env = dict(os.environ, AMQP_URI=uri, GATEWAY_PORT=str(free_port()),
                ADMIN_TOKEN="bench-admin", RUN_LOCAL_READY_FILE=ready,
                LOG_DIR=os.path.join(ROOT, "var", "log", "bench"))
     env.pop("MONGO_URI", None)
-    proc = subprocess.Popen([os.path.join(ROOT, "deploy", "run-local")], cwd=ROOT, env=env,
+    proc = subprocess.Popen([os.path.join(ROOT, "deploy", "run-local")] + list(services),
+                            cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 180
@@ -116,6 +119,9 @@ def main():
     parser.add_argument("--changes", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--events", type=int, default=3000, help="baseline events")
+    parser.add_argument("--services", default="registry,gateway",
+                        help="services deploy/run-local starts (comma-separated; 'all' for "
+                             "every one, whose consumers then share the 2 cores with the sink)")
     args = parser.parse_args()
 
     baseline = measure(NamekoProducer, args.events)
@@ -125,7 +131,8 @@ def main():
     config = {"AMQP_URI": uri}
     sink = start_sink(uri)
     wait_sink_ready(config, sink)
-    platform, url, token = start_platform(uri)
+    services = [] if args.services == "all" else args.services.split(",")
+    platform, url, token = start_platform(uri, services)
     headers = {"Authorization": "Bearer " + token}
     try:
         with open(SAMPLE, newline="", encoding="utf-8") as handle:
@@ -143,6 +150,7 @@ def main():
 
     print("date (UTC):                               %s" % time.strftime("%Y-%m-%d %H:%M", time.gmtime()))
     print("machine:                                  %d cores, %s" % (os.cpu_count(), sys.platform))
+    print("platform services:                        %s" % args.services)
     print("baseline nameko EventDispatcher:          %6.0f events/s handled" % baseline)
     print("outbox relay, same harness:               %6.0f events/s handled" % relay)
     print("(a) registry changes, HTTP -> handled:    %6.0f changes/s  (x%.2f of baseline; "

@@ -89,7 +89,7 @@ class ProjectionCatchUp(DependencyProvider):
         self.stop()
 
     def repository(self):
-        return DistributionRepository(self.db, lambda: None)
+        return DistributionRepository(self.db, lambda *args: None)
 
     def _run(self):
         repo = self.repository()

@@ -33,7 +33,7 @@ def repo():
     name = "t%s_registry" % uuid.uuid4().hex[:10]
     db = client[name]
     RegistryRepository.ensure_indexes(db)
-    yield RegistryRepository(db, lambda: None, pause=lambda: None)
+    yield RegistryRepository(db, lambda *args: None, pause=lambda: None)
     client.drop_database(name)
     client.close()
 

@@ -167,7 +167,7 @@ def test_relay_batches_beat_one_by_one(container_factory, service_config):
     producer = container_factory(Producer, service_config)
     producer.start()
     store = get_extension(producer, MongoStore)
-    repo = ThingRepository(store.db, lambda: None)
+    repo = ThingRepository(store.db, lambda *args: None)
     for i in range(300):
         repo.create("bulk%d" % i, "n%d" % i)
     store.relay.kick()
