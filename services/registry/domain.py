@@ -166,12 +166,7 @@ def resident_changes(doc, changes):
     """
     if "nik" in changes and changes["nik"] is None:
         raise InvalidInput("A NIK cannot be removed.", {"nik": ["must be a 16-digit NIK"]})
-    new = {k: _plain(v) for k, v in changes.items()}
-    diff = [{"field": k, "old": doc.get(k), "new": v} for k, v in sorted(new.items())
-            if doc.get(k) != v]
-    if not diff:
-        raise InvalidInput("Nothing to change: every field given already has that value.",
-                           {"_body": ["give at least one field with a new value"]})
+    new, diff = _diff(doc, changes)
     merged = dict(doc, **new)
     if merged.get("pregnant") and merged.get("sex") == "M":
         raise InvalidInput("The resident cannot be both male and pregnant.",
@@ -185,13 +180,19 @@ def resident_changes(doc, changes):
 
 def household_changes(doc, changes):
     """Like ``resident_changes`` for a household; returns ``($set, diff)``."""
+    _, diff = _diff(doc, changes)
+    return {d["field"]: d["new"] for d in diff}, diff
+
+
+def _diff(doc, changes):
+    """``(new values, [{field, old, new}] of those that differ)``; InvalidInput if none do."""
     new = {k: _plain(v) for k, v in changes.items()}
     diff = [{"field": k, "old": doc.get(k), "new": v} for k, v in sorted(new.items())
             if doc.get(k) != v]
     if not diff:
         raise InvalidInput("Nothing to change: every field given already has that value.",
                            {"_body": ["give at least one field with a new value"]})
-    return {d["field"]: d["new"] for d in diff}, diff
+    return new, diff
 
 
 def deactivation(doc, reason, note):
