@@ -22,7 +22,9 @@ import logging
 import os
 import uuid
 
-from nameko.web.handlers import http
+import eventlet
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
 from werkzeug.wrappers import Response
 
 from services.shared.errors import InvalidInput
@@ -34,6 +36,30 @@ from gateway.auth import authorize
 from gateway.errors import problem_from_exception
 
 log = logging.getLogger(__name__)
+
+class ExclusiveWebServer(WebServer):
+    """nameko's web server, but the port is its own.
+
+    ``eventlet.listen`` sets SO_REUSEPORT by default, so a second gateway
+    started on a busy port binds as well and the kernel splits requests
+    between the two platforms (seen with two run-locals started together).
+    Without it the second one fails to start, as it should.
+    """
+
+    def start(self):
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
+            self._sock.settimeout(None)  # as nameko does (kombu issue 838)
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
+
+class GatewayHttp(HttpRequestHandler):
+    server = ExclusiveWebServer()
+
+
+http = GatewayHttp.decorator
 
 #: Every route declared, for the OpenAPI description.
 ROUTES = []

@@ -4,13 +4,12 @@ import inspect
 import eventlet
 from marshmallow import ValidationError
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 
 from services.shared.errors import NotFound, from_marshmallow
 from services.shared.pagination import page_of
 
 from gateway.errors import problem
-from gateway.http import json_response, route
+from gateway.http import http, json_response, route
 from gateway.openapi import build_spec
 from gateway.schemas import AuditEntryOut, AuditQuery, HealthOut, ParkedEventOut, TokenIn, TokenOut
 

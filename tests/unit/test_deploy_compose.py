@@ -97,6 +97,7 @@ def test_gateway_publishes_its_port_and_requires_an_admin_token(compose):
     gateway = compose["services"]["gateway"]
     env = gateway["environment"]
     assert env["GATEWAY_PORT"] == "8000"
+    assert env["GATEWAY_HOST"] == "0.0.0.0"  # reachable through the published port
     assert gateway["ports"] == ["${GATEWAY_PORT:-8000}:8000"]
     assert env["ADMIN_TOKEN"].startswith("${ADMIN_TOKEN:?")
     # The gateway keeps the common settings when it adds its own.

@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def test_defaults_when_nothing_is_set():
     config = load_config(environ={})
     assert config["AMQP_URI"] == "amqp://guest:guest@127.0.0.1:5672/"
-    assert config["WEB_SERVER_ADDRESS"] == "0.0.0.0:8000"
+    assert config["WEB_SERVER_ADDRESS"] == "127.0.0.1:8000"
     assert config["MONGO_URI"] == ""
     assert config["ADMIN_TOKEN"] == ""
 
@@ -27,7 +27,7 @@ def test_environment_wins_and_values_stay_strings():
         "GATEWAY_PORT": "9123", "ADMIN_TOKEN": "0123456789"})
     assert config["AMQP_URI"] == "amqp://u:p@broker:5672/bansos"
     assert config["MONGO_URI"] == "mongodb://db:27017/"
-    assert config["WEB_SERVER_ADDRESS"] == "0.0.0.0:9123"
+    assert config["WEB_SERVER_ADDRESS"] == "127.0.0.1:9123"
     # A token of digits must not turn into an int (or lose its leading zero).
     assert config["ADMIN_TOKEN"] == "0123456789"
 

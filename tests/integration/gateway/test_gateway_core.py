@@ -154,3 +154,12 @@ def test_openapi_is_3_1_and_describes_routes(gateway):
     assert "post" in doc["paths"]["/api/v1/tokens"]
     assert doc["paths"]["/api/v1/tokens/{token_id}"]["delete"]["security"] == [{"bearer": []}]
     assert "TokenIn" in doc["components"]["schemas"]
+
+
+def test_a_second_gateway_cannot_share_the_port(gateway, container_factory):
+    """Two platforms must never split one port's requests between them."""
+    url, config = gateway
+    second = container_factory(GatewayService, dict(config))
+    with pytest.raises(OSError):
+        second.start()
+    assert requests.get(url + "/api/v1/tokens", headers=auth(ADMIN)).status_code == 200
