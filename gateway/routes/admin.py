@@ -66,11 +66,12 @@ class AdminRoutes:
         return self.store.create_token(data["role"], data["name"], data["partner_id"],
                                        data["seller_id"], created_by=principal.actor)
 
-    @route("GET", "/api/v1/tokens", role="admin", response=TokenOut, tags=["tokens"],
+    @route("GET", "/api/v1/tokens", role="admin", response=TokenOut, many=True, tags=["tokens"],
            summary="List tokens (never their values)")
     def list_tokens(self, request, principal):
+        page, per_page = self.page_args(request)
         items = self.store.list_tokens()
-        return page_of(items, 1, len(items), len(items))
+        return page_of(items[(page - 1) * per_page: page * per_page], page, per_page, len(items))
 
     @route("DELETE", "/api/v1/tokens/<token_id>", role="admin", response=TokenOut,
            tags=["tokens"], summary="Revoke a token")

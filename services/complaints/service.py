@@ -122,13 +122,14 @@ class ComplaintsService(Ops):
         _officer(role)
         data = load_or_400(PublicationIn(), payload)
         doc = self.store.publish(complaint_id, data["summary"], data["answer"], actor, now_utc())
-        return views.officer_view(doc, role, now_utc())
+        return views.officer_view(doc, role, now_utc(), self.store.allocation_for(doc))
 
     @rpc
     def unpublish_complaint(self, complaint_id, role):
         """Take a complaint off the public list; returns the officer view."""
         _officer(role)
-        return views.officer_view(self.store.unpublish(complaint_id), role, now_utc())
+        doc = self.store.unpublish(complaint_id)
+        return views.officer_view(doc, role, now_utc(), self.store.allocation_for(doc))
 
     @rpc
     def list_published(self, page=1, per_page=50):

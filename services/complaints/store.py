@@ -30,6 +30,11 @@ def _key_id(prefix, request_key, payload):
     return prefix + digest[:24]
 
 
+def _key_claim(request_key):
+    """The ``_id`` under which an idempotency key is remembered, whatever the body."""
+    return "key_" + hashlib.sha256(request_key.encode("utf-8")).hexdigest()[:32]
+
+
 def year_bounds(year, month=None):
     """UTC instants bounding a WIB calendar year or month: ``(start, end)``."""
     start = datetime.datetime(year, month or 1, 1, tzinfo=sla.WIB)
@@ -47,6 +52,7 @@ class ComplaintRepository:
         self.complaints = db["complaints"]
         self.feedback = db["feedback"]
         self.allocations = db["allocations"]
+        self.request_keys = db["idempotency_keys"]
         self.notify = notify
         self.levels = levels or datafiles.service_levels()
 
@@ -76,6 +82,18 @@ class ComplaintRepository:
         """
         complaint_id = (_key_id("cmp_", request_key, data) if request_key
                         else "cmp_" + uuid.uuid4().hex[:24])
+        if request_key:
+            # The same key with another body is a client error, not a new complaint
+            # (IETF draft "The Idempotency-Key HTTP Header Field": 422/409).
+            claim = {"_id": _key_claim(request_key), "complaint_id": complaint_id}
+            try:
+                self.request_keys.insert_one(claim)
+            except DuplicateKeyError:
+                held = self.request_keys.find_one({"_id": claim["_id"]})
+                if held and held["complaint_id"] != complaint_id:
+                    raise Conflict("This Idempotency-Key was already used for a different "
+                                   "complaint.", {"Idempotency-Key": ["already used with "
+                                                                      "another body"]})
         for _ in range(5):
             doc = {"_id": complaint_id, "tracking_code": domain.new_tracking_code(),
                    "category": data["category"], "description": data["description"],

@@ -130,15 +130,19 @@ def status_check(repo, payload):
     """The public status check (``POST /status-check``): NIK + birth date.
 
     Returns ``{"full_name", "programmes": [{"programme_code", "programme_name",
-    "status"}], "upcoming": [{"programme_code", "programme_name", "round_name",
-    "starts_on", "ends_on", "location", "amount_idr", "status"}]}`` covering
-    only allocations this person receives, is the beneficiary of, or that go
-    to their family; never another person's name, NIK or any reason. Raises
-    NotFound with the same detail for an unknown NIK and a wrong birth date.
+    "round_name", "starts_on", "status"}], "upcoming": [{"programme_code",
+    "programme_name", "round_name", "starts_on", "ends_on", "location",
+    "amount_idr", "status"}]}``: one ``programmes`` entry per round, newest
+    round first within a programme, covering only allocations this person
+    receives, is the beneficiary of, or that go to their family; never another
+    person's name, NIK or any reason. A pending allocation of a round that has
+    not started reads "dijadwalkan". Raises NotFound with the same detail for
+    an unknown NIK, a wrong birth date and a resident no longer active.
     """
     data = schemas.load(schemas.StatusCheckIn, payload)
     matches = [r for r in repo.residents_by_nik(data["nik"])
-               if r.get("birth_date") == data["birth_date"].isoformat()]
+               if r.get("birth_date") == data["birth_date"].isoformat()
+               and r.get("status", "active") == "active"]
     if not matches:
         raise NotFound(NO_MATCH)
     person = matches[0]
@@ -154,18 +158,23 @@ def status_check(repo, payload):
             names[code] = (repo.get_programme(code) or {}).get("name", code)
         rnd = rounds.get(alloc["round_id"]) or rounds.setdefault(
             alloc["round_id"], repo.get_round(alloc["round_id"]))
-        programmes[code] = {"programme_code": code, "programme_name": names[code],
-                            "status": PUBLIC_STATUS.get(alloc["status"], alloc["status"])}
+        label = PUBLIC_STATUS.get(alloc["status"], alloc["status"])
+        if alloc["status"] == "pending" and rnd and rnd["starts_on"] > today:
+            label = "dijadwalkan"
+        programmes[(code, alloc["round_id"])] = {
+            "programme_code": code, "programme_name": names[code],
+            "round_name": rnd["name"] if rnd else None,
+            "starts_on": rnd["starts_on"] if rnd else None, "status": label}
         if alloc["status"] in domain.OPEN and rnd and rnd["ends_on"] >= today \
                 and rnd["status"] == "scheduled":
             upcoming.append({"programme_code": code, "programme_name": names[code],
                              "round_name": rnd["name"], "starts_on": rnd["starts_on"],
                              "ends_on": rnd["ends_on"], "location": rnd["location"],
-                             "amount_idr": alloc["amount_idr"],
-                             "status": PUBLIC_STATUS[alloc["status"]]})
+                             "amount_idr": alloc["amount_idr"], "status": label})
     upcoming.sort(key=lambda u: (u["starts_on"], u["programme_code"]))
-    return {"full_name": person.get("full_name"), "programmes": sorted(
-        programmes.values(), key=lambda p: p["programme_code"]), "upcoming": upcoming}
+    rows = sorted(programmes.values(), key=lambda p: p["starts_on"] or "", reverse=True)
+    rows.sort(key=lambda p: p["programme_code"])  # stable: newest round first per programme
+    return {"full_name": person.get("full_name"), "programmes": rows, "upcoming": upcoming}
 
 
 def list_allocations(repo, round_id, status=None, rw=None, rt=None, page=1, per_page=50):

@@ -120,7 +120,7 @@ class RegistryService(CorrectionHandling, Ops):
         no reason), NotFound, Conflict (new NIK taken, concurrent change).
         Event: ``resident_updated``.
         """
-        data = schemas.load(schemas.ResidentPatch(), dict(changes or {}, reason=reason),
+        data = schemas.load(schemas.ResidentPatch(), _with_reason(changes, reason),
                             partial=tuple(schemas.ResidentFields().fields))
         reason = data.pop("reason")
         return self.store.update_resident(nik, data, reason, actor, self._cid(actor))
@@ -132,7 +132,7 @@ class RegistryService(CorrectionHandling, Ops):
         Returns the household after, with members. Events: ``household_updated``,
         ``resident_updated`` per member whose copied fields changed.
         """
-        data = schemas.load(schemas.HouseholdPatch(), dict(changes or {}, reason=reason),
+        data = schemas.load(schemas.HouseholdPatch(), _with_reason(changes, reason),
                             partial=tuple(schemas.HouseholdFields().fields))
         reason = data.pop("reason")
         return self.store.update_household(household_id, data, reason, actor, self._cid(actor))
@@ -204,3 +204,12 @@ def _export_page(page, per_page):
         raise InvalidInput("Invalid pagination.", {"per_page": [
             "page >= 1 and per_page from 1 to %d" % EXPORT_MAX_PER_PAGE]}) from None
     return page, per_page, (page - 1) * per_page
+
+
+def _with_reason(changes, reason):
+    """The PATCH body with its reason; a missing reason stays missing (so the
+    error says "required", not "may not be null")."""
+    body = dict(changes or {})
+    if reason is not None:
+        body["reason"] = reason
+    return body

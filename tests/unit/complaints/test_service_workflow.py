@@ -36,8 +36,11 @@ def test_unknown_and_malformed_tracking_codes(service):
 def test_a_retried_submission_with_the_same_key_is_stored_once(service, db):
     first = service.submit_complaint(anonymous(), request_key="k-1")
     again = service.submit_complaint(anonymous(), request_key="k-1")
-    other = service.submit_complaint(anonymous(description="Lain"), request_key="k-1")
     assert again["tracking_code"] == first["tracking_code"]
+    with pytest.raises(Conflict) as reused:
+        service.submit_complaint(anonymous(description="Lain"), request_key="k-1")
+    assert "Idempotency-Key" in reused.value.errors
+    other = service.submit_complaint(anonymous(description="Lain"), request_key="k-2")
     assert other["tracking_code"] != first["tracking_code"]
     assert db["complaints"].count_documents({}) == 2
 

@@ -102,3 +102,25 @@ def test_export_pages_every_allocation_for_other_projections(repo, registry, pub
     assert queries.export_allocations(repo, 1, 500)["total"] == 3
     with pytest.raises(InvalidInput):
         queries.export_allocations(repo, 0, 5000)
+
+
+def test_status_check_shows_each_round_and_nothing_for_an_inactive_resident(
+        repo, registry, publish, schedule):
+    """Two rounds of one programme: each keeps its own state (a handover in the
+    first does not read as 'ready' because the second is pending)."""
+    publish("SEMBAKO")
+    _, people = registry.household(decile=1, members=PKH_FAMILY)
+    first = schedule("SEMBAKO", name="Tahap 1", starts_on="2026-01-05", ends_on="2026-01-30")
+    later = schedule("SEMBAKO", name="Tahap 9", starts_on="2099-01-05", ends_on="2099-01-30")
+    for rnd in (first, later):
+        allocations.generate(repo, rnd["id"], OFFICER)
+    done = repo.find_allocations({"round_id": first["id"]})[0]
+    allocations.disburse(repo, done["_id"], {"received_by_nik": people[1]["nik"],
+                                             "channel": "cash", "evidence_ref": "BAST-9"}, OFFICER)
+    mother = people[1]
+    out = queries.status_check(repo, {"nik": mother["nik"], "birth_date": mother["birth_date"]})
+    assert [(p["round_name"], p["status"]) for p in out["programmes"]] == [
+        ("Tahap 9", "dijadwalkan"), ("Tahap 1", "sudah diterima")]
+    registry.deactivate(mother)
+    with pytest.raises(NotFound):
+        queries.status_check(repo, {"nik": mother["nik"], "birth_date": mother["birth_date"]})
