@@ -145,14 +145,21 @@ def generate(client, out, rounds):
                       "seconds"])
 
 
-def pending(client, round_id):
+def pending(client, round_id, status="pending"):
+    """Every allocation of a round with ``status`` (all when None), in a stable order."""
     items, page = [], 1
     while True:
-        answer = client.get("rounds/%s/allocations" % round_id,
-                            params={"status": "pending", "page": page, "per_page": 200})
+        params = {"page": page, "per_page": 200}
+        if status:
+            params["status"] = status
+        answer = client.get("rounds/%s/allocations" % round_id, params=params)
         items.extend(answer["items"])
         if page * 200 >= answer["total"]:
-            return items
+            # ids are random per run: order by KK and person so that the seeded
+            # draws pick the same families every run
+            return sorted(items, key=lambda a: (a.get("kk_number") or "",
+                                                a.get("member_nik") or "",
+                                                a.get("recipient_nik") or ""))
         page += 1
 
 
@@ -249,10 +256,10 @@ def deactivate_mid_round(client, out, rounds):
 def explain_and_check(client, out, rounds):
     _section(out, "An officer explains a decision; a resident checks their own status")
     by_code = {r["programme_code"]: r for r in rounds}
-    some = client.get("rounds/%s/allocations" % by_code["PKH"]["id"], params={"per_page": 1})
-    if not some["items"]:
+    some = pending(client, by_code["PKH"]["id"], status=None)
+    if not some:
         return
-    alloc = some["items"][0]
+    alloc = some[0]
     answer = client.get("eligibility", params={"nik": alloc["recipient_nik"], "programme": "PKH"})
     out("Eligibility of %s for PKH: %s, %s this tahap." % (
         alloc["recipient_name"], "eligible" if answer["eligible"] else "not eligible",

@@ -192,11 +192,12 @@ def round_id(programme_code, name, starts_on):
 
 def priority(candidate):
     """Sort key when budget or quota is short: lowest welfare decile first (issue 3),
-    then lowest income, then a stable id. Unknown deciles come last."""
+    then lowest income, then the KK number (stable across runs and deployments,
+    unlike ids), then the id. Unknown deciles come last."""
     decile = candidate.get("welfare_decile")
     income = candidate.get("monthly_income_idr")
     return (decile if decile is not None else 99, income if income is not None else 1 << 62,
-            candidate["_id"])
+            candidate.get("kk_number") or "", candidate["_id"])
 
 
 def plan(candidates, budget_idr, quota, committed_idr=0, committed_count=0):
