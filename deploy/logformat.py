@@ -23,3 +23,18 @@ class OneLineFormatter(logging.Formatter):
     def format(self, record):
         text = super().format(record)
         return text.replace("\r", "").replace("\n", "\\n")
+
+
+class ExpectedErrorsBrief(logging.Filter):
+    """Drop the traceback from nameko's "(expected) error handling worker" records.
+
+    A refused request (a domain error a service raises on purpose: 404, 409,
+    422) is logged by nameko at WARNING with its traceback; the message
+    already names the error, and the traceback only buries real faults.
+    """
+
+    def filter(self, record):
+        if record.name == "nameko.containers" and str(record.msg).startswith("(expected)"):
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -91,3 +91,21 @@ def test_config_file_is_the_one_nameko_run_is_given():
 def logging_record(name, exc_info):
     import logging
     return logging.LogRecord(name, logging.ERROR, __file__, 1, "import failed", None, exc_info)
+
+
+def test_expected_errors_are_logged_without_traceback():
+    import logging
+
+    from deploy.logformat import ExpectedErrorsBrief, OneLineFormatter
+    try:
+        raise KeyError("boom")
+    except KeyError:
+        import sys
+        info = sys.exc_info()
+    expected = logging.LogRecord("nameko.containers", logging.WARNING, "f", 1,
+                                 "(expected) error handling worker %s: %s", ("w", "no"), info)
+    fault = logging.LogRecord("nameko.containers", logging.ERROR, "f", 1,
+                              "error handling worker %s: %s", ("w", "boom"), info)
+    brief, fmt = ExpectedErrorsBrief(), OneLineFormatter("%(message)s")
+    assert brief.filter(expected) and "Traceback" not in fmt.format(expected)
+    assert brief.filter(fault) and "Traceback" in fmt.format(fault)
