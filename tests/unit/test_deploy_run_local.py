@@ -187,3 +187,23 @@ def test_a_busy_gateway_port_is_refused_before_anything_starts(launch):
         output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert "is in use" in output and "GATEWAY_PORT" in output
+
+
+def _run_local_module():
+    import importlib.machinery
+    import importlib.util
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "deploy", "run-local")
+    loader = importlib.machinery.SourceFileLoader("run_local", path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("run_local", loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_a_subset_is_ready_when_its_own_services_answer():
+    started_ok = _run_local_module().started_ok
+    body = json.dumps({"status": "unavailable", "services": {
+        "registry": "ok", "distribution": "unavailable: Unknown service `distribution`"}})
+    services = [("registry", "x:Y"), ("gateway", "g:G")]
+    assert started_ok((503, body), services)
+    assert not started_ok((503, body), services + [("distribution", "d:D")])
+    assert not started_ok((0, "connection refused"), services)
