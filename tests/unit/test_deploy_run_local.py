@@ -207,3 +207,24 @@ def test_a_subset_is_ready_when_its_own_services_answer():
     assert started_ok((503, body), services)
     assert not started_ok((503, body), services + [("distribution", "d:D")])
     assert not started_ok((0, "connection refused"), services)
+
+
+def test_in_memory_run_on_the_root_vhost_gets_a_private_vhost_deleted_on_exit(launch, tmp_path):
+    """A platform whose stores start empty must not receive what earlier or
+    parallel runs left in durable queues on ``/`` (seen in a newcomer's run)."""
+    import requests
+    mgmt = "http://127.0.0.1:15672/api/vhosts"
+    proc, _ = launch([("worker", "%s:FakeWorker" % MODULE), ("gateway", "%s:FakeGateway" % MODULE)],
+                     AMQP_URI="amqp://guest:guest@127.0.0.1:5672/", MONGO_URI="")
+    ready = tmp_path / "ready.json"
+    wait_for(lambda: ready.exists() or proc.poll() is not None, timeout=90)
+    assert proc.poll() is None, proc.stdout.read()
+    ours = [v["name"] for v in requests.get(mgmt, auth=("guest", "guest"), timeout=10).json()
+            if v["name"].startswith("bansos-run-")]
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+    vhost = re.search(r"vhost of its own \((bansos-run-[0-9a-f]+)", output).group(1)
+    assert vhost in ours
+    left = [v["name"] for v in requests.get(mgmt, auth=("guest", "guest"), timeout=10).json()]
+    assert vhost not in left
