@@ -5,12 +5,12 @@ import datetime
 import io
 import json
 import os
-import random
 
 import pytest
 
 from demo.client import ApiError
 from tests.helpers import wait_for
+from tests.unit.registry import factories
 
 pytestmark = pytest.mark.e2e
 
@@ -106,21 +106,22 @@ def test_feedback_and_reports_with_csv(public, officer, client_ip):
     assert rows[0]["period"] == str(year) and "median_hours_to_resolve" in rows[0]
 
 
-def _family(seed):
-    rnd = random.Random(seed)
-    serial = rnd.randint(1000, 9999)
-    kk = "317409%s%04d" % (datetime.date.today().strftime("%d%m%y"), serial)
-    nik = "3174094506870%03d" % rnd.randint(1, 999)
+def _family(seed=None):
+    """A poor one-person family with a fresh NIK and KK: random birth date and
+    4-digit serials (``tests.unit.registry.factories``), so two tests of one
+    session, or the sample another test imported, never collide."""
+    born = factories.random_date(1960, 1995)
+    kk, nik = factories.kk_number(), factories.nik_for(born, "F")
     return kk, nik, {
-        "kk_number": kk, "street": "Jl. Tanjung Barat Raya No. %d" % rnd.randint(1, 99),
+        "kk_number": kk, "street": "Jl. Tanjung Barat Raya No. %d" % (born.day + 1),
         "rt": "005", "rw": "003", "welfare_decile": 1, "monthly_income_idr": 900000,
         "members": [{"nik": nik, "full_name": "Siti Rahayu", "sex": "F", "birth_place": "Jakarta",
-                     "birth_date": "1987-06-05", "relationship": "head"}]}
+                     "birth_date": born.isoformat(), "relationship": "head"}]}
 
 
 def test_a_not_received_complaint_follows_its_allocation(public, officer, client_ip):
     """Across services: the allocation's state, and a note when distribution disburses it."""
-    kk, nik, household = _family(os.getpid())
+    kk, nik, household = _family()
     officer.post("households", household)
     with open(os.path.join(ROOT, "data", "programmes", "sembako.json"), encoding="utf-8") as fh:
         programme = json.load(fh)
@@ -168,7 +169,7 @@ def test_a_not_received_complaint_follows_its_allocation(public, officer, client
 
 
 def test_a_resolved_data_correction_waits_for_an_officer_in_the_registry(public, officer, client_ip):
-    kk, nik, household = _family(os.getpid() + 1)
+    kk, nik, household = _family()
     officer.post("households", household)
     code = public.post("complaints", {
         "category": "data_correction", "anonymous": True,
