@@ -105,7 +105,7 @@ class ProgrammeIn(Strict):
     funding_source = fields.String(required=True)
     excludes = fields.List(fields.String(validate=validate.Regexp(CODE_RE)), load_default=list,
                            metadata={"description": "codes this programme may not be combined with"})
-    criteria = fields.Dict(required=True, metadata={"description": "a rule (services/shared/rules.py)"})
+    criteria = fields.Dict(required=True, metadata={"description": "a rule (services/shared/rules/)"})
     recipient = fields.Nested(ProgrammeRecipient, load_default=None)
     rights_and_obligations = fields.Nested(ProgrammeRights, required=True)
     applies_to = fields.List(fields.String(validate=validate.OneOf(DEPLOYMENTS)),

@@ -1,4 +1,4 @@
-"""The eligibility rule engine (services/shared/rules.py): validation, evaluation, explanation."""
+"""The eligibility rule engine (services/shared/rules/): validation, evaluation, explanation."""
 import datetime
 
 import pytest
