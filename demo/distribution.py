@@ -35,18 +35,6 @@ OFFICERS = 4
 BANK_PROGRAMMES = ("PKH", "KLJ", "KPDJ", "KAJ", "KJP_PLUS", "PIP")
 
 
-def _section(out, title):
-    (getattr(out, "section", None) or (lambda t: out("", "== %s" % t)))(title)
-
-
-def _table(out, rows, columns):
-    if getattr(out, "table", None):
-        out.table(rows, columns)
-    else:
-        for row in rows:
-            out("  ".join(str(row.get(c, "")) for c in columns))
-
-
 def rupiah(amount):
     return "Rp" + format(amount or 0, ",").replace(",", ".")
 
@@ -60,7 +48,7 @@ def quarter(today):
 
 
 def publish_catalogue(client, out):
-    _section(out, "Distribution: publish the programme catalogue (data/programmes/)")
+    out.section("Distribution: publish the programme catalogue (data/programmes/)")
     shown = []
     for path in sorted(glob.glob(os.path.join(PROGRAMMES, "*.json"))):
         with open(path, encoding="utf-8") as handle:
@@ -77,7 +65,7 @@ def publish_catalogue(client, out):
                   else "%d components" % len(benefit.get("components") or []))
         shown.append({"code": programme["code"], "target": programme["target"],
                       "per round": amount, "enabled here": programme["enabled"], "state": state})
-    _table(out, shown, ["code", "target", "per round", "enabled here", "state"])
+    out.table(shown, ["code", "target", "per round", "enabled here", "state"])
     public = client.with_token(None).get("programmes", params={"per_page": 200})
     out("Public catalogue: %d programmes enabled for this kelurahan (BLT Dana Desa is desa-only)."
         % public["total"])
@@ -102,7 +90,7 @@ def wait_for_projection(client, out):
 
 def schedule_quarter(client, out, programmes, today):
     q, first, last = quarter(today)
-    _section(out, "Schedule the rounds of quarter %d %d (%s to %s)" % (q, today.year, first, last))
+    out.section("Schedule the rounds of quarter %d %d (%s to %s)" % (q, today.year, first, last))
     rounds = []
     for programme in programmes:
         if programme["kind"] in NO_HANDOVER:
@@ -124,14 +112,14 @@ def schedule_quarter(client, out, programmes, today):
             found = client.get("rounds", params={"programme": programme["code"], "per_page": 200})
             rnd = next(r for r in found["items"] if r["name"] == name)
         rounds.append(rnd)
-    _table(out, [{"programme": r["programme_code"], "round": r["name"], "budget": rupiah(
+    out.table([{"programme": r["programme_code"], "round": r["name"], "budget": rupiah(
         r["budget_idr"]) if r.get("budget_idr") else "-", "id": r["id"]} for r in rounds],
         ["programme", "round", "budget", "id"])
     return rounds
 
 
 def generate(client, out, rounds):
-    _section(out, "Generate allocations for the sample registry")
+    out.section("Generate allocations for the sample registry")
     rows = []
     for rnd in rounds:
         began = time.monotonic()
@@ -141,7 +129,7 @@ def generate(client, out, rounds):
                      "already there": result["already_allocated"],
                      "refused": ", ".join("%s %d" % kv for kv in result["refused"].items()) or "-",
                      "seconds": "%.2f" % (time.monotonic() - began)})
-    _table(out, rows, ["programme", "eligible", "created", "waiting", "already there", "refused",
+    out.table(rows, ["programme", "eligible", "created", "waiting", "already there", "refused",
                       "seconds"])
 
 
@@ -179,7 +167,7 @@ def hand_out(client, out, rounds, rng, share=1.0, title="Hand out aid"):
     Who comes, who sends someone and who never shows up is drawn first (a
     seeded ``rng``), then the handovers are recorded by a few officers at once.
     """
-    _section(out, title)
+    out.section(title)
     rows = []
     for rnd in rounds:
         todo = pending(client, rnd["id"])
@@ -201,7 +189,7 @@ def hand_out(client, out, rounds, rng, share=1.0, title="Hand out aid"):
                      "disbursed": sum(d != "absent" for d in done),
                      "by a representative": done.count("representative"),
                      "not collected": done.count("absent")})
-    _table(out, rows, ["programme", "disbursed", "by a representative", "not collected"])
+    out.table(rows, ["programme", "disbursed", "by a representative", "not collected"])
 
 
 def _record(client, rnd, channel, kind, alloc, reason):
@@ -220,7 +208,7 @@ def _record(client, rnd, channel, kind, alloc, reason):
 
 def deactivate_mid_round(client, out, rounds):
     """Deactivate three recipients of pending allocations; show what followed."""
-    _section(out, "Mid-round: three residents leave the registry")
+    out.section("Mid-round: three residents leave the registry")
     picks, seen = [], set()
     wanted = [("KLJ", "deceased"), ("SEMBAKO", "moved_out"), ("PKH", "deceased")]
     by_code = {r["programme_code"]: r for r in rounds}
@@ -250,11 +238,11 @@ def deactivate_mid_round(client, out, rounds):
             alloc["recipient_name"], reason), "allocation": after["status"],
             "reason": after["status_reason"] or "-", "now received by": after["recipient_name"]
             if after["status"] == "pending" else "-"})
-    _table(out, rows, ["programme", "left", "allocation", "reason", "now received by"])
+    out.table(rows, ["programme", "left", "allocation", "reason", "now received by"])
 
 
 def explain_and_check(client, out, rounds):
-    _section(out, "An officer explains a decision; a resident checks their own status")
+    out.section("An officer explains a decision; a resident checks their own status")
     by_code = {r["programme_code"]: r for r in rounds}
     some = pending(client, by_code["PKH"]["id"], status=None)
     if not some:
@@ -264,7 +252,7 @@ def explain_and_check(client, out, rounds):
     out("Eligibility of %s for PKH: %s, %s this tahap." % (
         alloc["recipient_name"], "eligible" if answer["eligible"] else "not eligible",
         rupiah(answer["amount_idr"])))
-    _table(out, [{"criterion": c["criterion"][:70],
+    out.table([{"criterion": c["criterion"][:70],
                   "value": "-" if c["value"] in (None, [], "") else c["value"],
                   "passed": "ya" if c["passed"] else "tidak"}
                  for c in answer["criteria"]], ["criterion", "value", "passed"])
@@ -272,7 +260,7 @@ def explain_and_check(client, out, rounds):
     public = client.with_token(None)
     mine = public.post("status-check", {"nik": person["nik"], "birth_date": person["birth_date"]})
     out("Status check by the resident (public, NIK + birth date), for %s:" % mine.get("full_name"))
-    _table(out, [dict(p, **{"programme": p.get("programme_name") or p.get("programme_code")})
+    out.table([dict(p, **{"programme": p.get("programme_name") or p.get("programme_code")})
                  for p in mine.get("programmes", [])], ["programme", "status"])
     for item in mine.get("upcoming", [])[:3]:
         out("  upcoming: %s %s, %s to %s at %s, %s" % (
@@ -303,7 +291,7 @@ def reassign_one(client, out, rounds):
 
 
 def reports(client, out, rounds):
-    _section(out, "Round reports (counts and rupiah)")
+    out.section("Round reports (counts and rupiah)")
     rows = []
     for rnd in rounds:
         t = client.get("rounds/%s/report" % rnd["id"])["totals"]
@@ -313,7 +301,7 @@ def reports(client, out, rounds):
                      "disbursed Rp": rupiah(t["disbursed"]["amount_idr"]),
                      "not collected": t["not_collected"]["count"],
                      "cancelled": t["cancelled"]["count"]})
-    _table(out, rows, ["programme", "round", "eligible", "allocated", "waiting", "disbursed",
+    out.table(rows, ["programme", "round", "eligible", "allocated", "waiting", "disbursed",
                        "disbursed Rp", "not collected", "cancelled"])
     csv_text = client.raw("GET", "rounds/%s/report" % rounds[0]["id"],
                           params={"format": "csv"}).text

@@ -21,19 +21,6 @@ SAMPLE_CSV = os.path.join(ROOT, "data", "sample", "tanjung-barat-registry.csv")
 SHOWN = 8   # rows shown per list
 
 
-def _section(out, title):
-    (getattr(out, "section", None) or (lambda t: out("", "== %s" % t)))(title)
-
-
-def _table(out, rows, columns):
-    table = getattr(out, "table", None)
-    if table:
-        table(rows, columns)
-        return
-    for row in rows:
-        out("  ".join(str(row.get(c, "")) for c in columns))
-
-
 def read_sample(path=SAMPLE_CSV):
     """The sample's rows (dicts of strings) grouped by KK: ``{kk: [rows]}``, file order."""
     families = collections.OrderedDict()
@@ -71,7 +58,7 @@ def import_sample(client, out, path=SAMPLE_CSV):
     with open(path, "rb") as fh:
         content = fh.read()
     name = os.path.basename(path)
-    _section(out, "Registry: import %s (%d KB)" % (name, len(content) // 1024))
+    out.section("Registry: import %s (%d KB)" % (name, len(content) // 1024))
     began = time.monotonic()
     result = client.upload("imports/registry", content, "text/csv", params={"filename": name})
     elapsed = time.monotonic() - began
@@ -88,17 +75,17 @@ def import_sample(client, out, path=SAMPLE_CSV):
 
 
 def show_rw(client, out, rw):
-    _section(out, "Residents of RW %s" % rw)
+    out.section("Residents of RW %s" % rw)
     page = client.get("residents", params={"rw": rw, "per_page": SHOWN})
     out("%d residents live in RW %s; the first %d:" % (page["total"], rw, len(page["items"])))
-    _table(out, page["items"], ["nik", "full_name", "sex", "birth_date", "rt", "relationship",
+    out.table(page["items"], ["nik", "full_name", "sex", "birth_date", "rt", "relationship",
                                 "occupation"])
 
 
 def show_household(client, out, head_nik):
     resident = client.get("residents/%s" % head_nik)
     household = client.get("households/%s" % resident["household_id"])
-    _section(out, "One household: KK %s" % household["kk_number"])
+    out.section("One household: KK %s" % household["kk_number"])
     out("%s, RT %s / RW %s; welfare decile %s, income Rp%s a month; house: %s, %s VA, "
         "water %s, car: %s" % (
             household["street"], household["rt"], household["rw"],
@@ -106,27 +93,27 @@ def show_household(client, out, head_nik):
                                                           or 0).replace(",", "."),
             household.get("house_ownership"), household.get("electricity_va"),
             household.get("water_source"), "yes" if household.get("has_car") else "no"))
-    _table(out, household.get("members") or [], ["nik", "full_name", "relationship", "sex",
+    out.table(household.get("members") or [], ["nik", "full_name", "relationship", "sex",
                                                  "birth_date", "education", "occupation"])
     return household
 
 
 def show_flagged(client, out, expected):
-    _section(out, "Data quality: records to verify")
+    out.section("Data quality: records to verify")
     page = client.get("residents", params={"flagged": "true", "per_page": SHOWN})
     out("%d residents carry a data-quality flag (the sample holds %d NIK/birth-date "
         "mismatches, %d NIK/sex mismatches and %d people without a NIK)." % (
             page["total"], expected["nik_birth_date_mismatch"], expected["nik_sex_mismatch"],
             expected["temporary_nik"]))
     rows = [dict(r, flags=", ".join(r.get("quality_flags") or [])) for r in page["items"]]
-    _table(out, rows, ["nik", "full_name", "birth_date", "sex", "flags"])
+    out.table(rows, ["nik", "full_name", "birth_date", "sex", "flags"])
 
 
 def show_update_and_history(client, out, nik):
     before = client.get("residents/%s" % nik)
     occupation = 84 if before.get("occupation_code") != 84 else 88
     phone = "0812%08d" % ((int((before.get("phone") or "0")[-8:]) + 1) % 10 ** 8)
-    _section(out, "An update, and %s's history" % before["full_name"])
+    out.section("An update, and %s's history" % before["full_name"])
     after = client.patch("residents/%s" % nik, {
         "occupation_code": occupation, "phone": phone,
         "reason": "Berganti pekerjaan dan nomor HP, dilaporkan Ketua RT %s" % before["rt"]})

@@ -108,18 +108,8 @@ def management_url(uri):
 
 def management_answers(url, timeout=2.0):
     """True when ``GET <url>/api/overview`` answers 200 (credentials taken from the URL)."""
-    parts = urllib.parse.urlsplit(url)
-    netloc = parts.hostname + (":%d" % parts.port if parts.port else "")
-    plain = urllib.parse.urlunsplit((parts.scheme, netloc, "/api/overview", "", ""))
-    request = urllib.request.Request(plain)
-    if parts.username:
-        pair = "%s:%s" % (urllib.parse.unquote(parts.username),
-                          urllib.parse.unquote(parts.password or ""))
-        request.add_header("Authorization", "Basic " + base64.b64encode(pair.encode()).decode())
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via http_proxy
     try:
-        with opener.open(request, timeout=timeout) as answer:
-            return answer.status == 200
+        return _management_request(url, "GET", "/api/overview", timeout=timeout) == 200
     except (OSError, urllib.error.URLError, ValueError):
         return False
 
@@ -195,7 +185,8 @@ def ensure(uri, management=False, timeout=90.0, start=True, say=None):
 
 
 def _management_request(url, method, path, body=None, timeout=10.0):
-    """Send one management API request (credentials from ``url``); return the status."""
+    """Send one management API request (credentials from ``url``, never via an
+    ``http_proxy``); return the status. Raises HTTPError for an error status."""
     parts = urllib.parse.urlsplit(url)
     netloc = parts.hostname + (":%d" % parts.port if parts.port else "")
     target = urllib.parse.urlunsplit((parts.scheme, netloc, path, "", ""))

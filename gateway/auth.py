@@ -10,6 +10,8 @@ import hmac
 import secrets
 import uuid
 
+from pymongo import ReturnDocument
+
 from services.shared.errors import Conflict, Forbidden, NotFound
 
 from gateway.errors import Unauthorized
@@ -115,20 +117,23 @@ class GatewayRepository:
         return out
 
     def revoke_token(self, token_id):
+        doc = self.tokens.find_one_and_update({"_id": token_id, "revoked_at": None},
+                                              {"$set": {"revoked_at": _now()}},
+                                              return_document=ReturnDocument.AFTER)
+        if doc is not None:
+            return self._public(doc)
         doc = self.tokens.find_one({"_id": token_id})
         if doc is None:
             raise NotFound("No token with id %s." % token_id)
-        if doc["revoked_at"] is not None:
-            raise Conflict("Token %s was already revoked at %s." % (token_id, _iso(doc["revoked_at"])))
-        self.tokens.update_one({"_id": token_id, "revoked_at": None}, {"$set": {"revoked_at": _now()}})
-        return self._public(self.tokens.find_one({"_id": token_id}))
+        raise Conflict("Token %s was already revoked at %s." % (token_id, _iso(doc["revoked_at"])))
 
     def list_tokens(self):
         return [self._public(d) for d in self.tokens.find().sort("created_at", 1)]
 
     def principal_for(self, token, admin_token=None, request_id=None):
         """Resolve a bearer token to a Principal; raise Unauthorized if unknown or revoked."""
-        if admin_token and hmac.compare_digest(token, admin_token):
+        # bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500)
+        if admin_token and hmac.compare_digest(token.encode("utf-8"), admin_token.encode("utf-8")):
             return Principal("admin", "env:ADMIN_TOKEN", "Administrator (ADMIN_TOKEN)",
                              request_id=request_id)
         doc = self.tokens.find_one({"hash": hash_token(token)})
@@ -137,12 +142,16 @@ class GatewayRepository:
         return Principal(doc["role"], doc["_id"], doc["name"], doc.get("partner_id"),
                          doc.get("seller_id"), request_id=request_id)
 
-    def record_audit(self, principal, action, subject, method, path):
-        """Write one audit entry: who (token), what action, on whose data (NIK), when."""
-        self.audit.insert_one({"_id": uuid.uuid4().hex, "at": _now(), "token_id": principal.token_id,
-                               "token_name": principal.name, "role": principal.role,
-                               "action": action, "subject": subject, "method": method,
-                               "path": path, "request_id": principal.request_id})
+    def record_audits(self, principal, entries, method, path):
+        """Write one audit entry per ``(action, subject)`` of ``entries``, in one insert:
+        who (token), what action, on whose data (NIK), when."""
+        docs = [{"_id": uuid.uuid4().hex, "at": _now(), "token_id": principal.token_id,
+                 "token_name": principal.name, "role": principal.role,
+                 "action": action, "subject": subject, "method": method,
+                 "path": path, "request_id": principal.request_id}
+                for action, subject in entries]
+        if docs:
+            self.audit.insert_many(docs)
 
     def list_audit(self, subject=None, skip=0, limit=50):
         query = {"subject": subject} if subject else {}

@@ -32,10 +32,11 @@ from services.shared.nik import mask_nik
 from services.shared.pagination import page_args
 from services.shared.rpc import DEFAULT_DEADLINE, call
 
-from gateway.auth import authorize
-from gateway.errors import problem_from_exception
+from gateway.auth import Principal, authorize
+from gateway.errors import Unauthorized, problem_from_exception
 
 log = logging.getLogger(__name__)
+
 
 class ExclusiveWebServer(WebServer):
     """nameko's web server, but the port is its own.
@@ -123,6 +124,12 @@ def json_response(value, status=200, headers=None):
                     mimetype="application/json", headers=headers)
 
 
+def csv_response(text, filename):
+    """A ``text/csv`` attachment named ``filename``."""
+    return Response(text, status=200, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="%s"' % filename})
+
+
 class RouteHandling:
     """Mixin for the gateway service class: what ``route`` handlers may use.
 
@@ -150,8 +157,6 @@ class RouteHandling:
 
     def authenticate(self, request):
         """Resolve the ``Authorization: Bearer`` header; no header means public."""
-        from gateway.auth import Principal
-        from gateway.errors import Unauthorized
         request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         header = request.headers.get("Authorization", "")
         if not header:
@@ -178,7 +183,7 @@ class RouteHandling:
                                {"_body": ["must be at most %d bytes" % max_bytes]})
         try:
             value = json.loads(raw.decode("utf-8") or "null")
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
             raise InvalidInput("The request body is not valid JSON.",
                                {"_body": ["must be a JSON object (UTF-8)"]}) from None
         if not isinstance(value, dict):
@@ -198,8 +203,12 @@ class RouteHandling:
 
     def audit(self, principal, action, subject, request=None):
         """Record that ``principal`` read or changed the personal data of ``subject`` (a NIK)."""
-        self.store.record_audit(principal, action, subject,
-                                getattr(request, "method", None), getattr(request, "path", None))
+        self.audit_many(principal, [(action, subject)], request)
+
+    def audit_many(self, principal, entries, request=None):
+        """``audit`` for each ``(action, subject)`` of ``entries``, in one write."""
+        self.store.record_audits(principal, entries, getattr(request, "method", None),
+                                 getattr(request, "path", None))
 
 
 class Settings:
@@ -211,7 +220,7 @@ class Settings:
             if value in (None, ""):
                 value = os.environ.get(key, default)
             return value
-        self.admin_token = get("ADMIN_TOKEN") or None
+        self.admin_token = str(get("ADMIN_TOKEN") or "") or None
         self.rpc_deadline = float(get("RPC_DEADLINE", DEFAULT_DEADLINE))
         self.import_deadline = float(get("IMPORT_DEADLINE", 120))
         self.health_deadline = float(get("HEALTH_DEADLINE", 3))

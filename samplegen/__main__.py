@@ -1,6 +1,5 @@
 """Command line: ``python -m samplegen --seed 20261129 --out data/sample/``."""
 import argparse
-import collections
 import os
 import sys
 
@@ -28,7 +27,7 @@ def main(argv=None):
     xlsx_path = os.path.join(args.out, XLSX_NAME)
     write_opensid_xlsx(extra_hh, xlsx_path, REFERENCE_DATE)
     residents = [p for hh in main_hh for p in hh["members"]]
-    rws = collections.Counter(hh["rw"] for hh in main_hh)
+    rws = {hh["rw"] for hh in main_hh}
     rts = {(hh["rw"], hh["rt"]) for hh in main_hh}
     print("%s: %d families, %d residents, %d RW, %d RT (seed %d)" % (
         csv_path, len(main_hh), len(residents), len(rws), len(rts), args.seed))

@@ -11,6 +11,7 @@ import datetime
 import io
 
 from samplegen import codes
+from samplegen.dates import age_on
 
 CSV_COLUMNS = ["kk_number", "street", "rt", "rw", "dusun", "village_code", "welfare_decile",
                "monthly_income_idr", "house_ownership", "floor_type", "wall_type", "roof_type",
@@ -19,6 +20,7 @@ CSV_COLUMNS = ["kk_number", "street", "rt", "rw", "dusun", "village_code", "welf
                "education", "marital_status", "disability", "occupation_code", "pregnant",
                "phone"]
 HOUSEHOLD_COLUMNS = CSV_COLUMNS[:17]
+PERSON_COLUMNS = CSV_COLUMNS[17:]
 
 OPENSID_COLUMNS = ["alamat", "dusun", "rw", "rt", "nama", "no_kk", "nik", "sex", "tempatlahir",
                    "tanggallahir", "agama_id", "pendidikan_kk_id", "pendidikan_sedang_id",
@@ -51,7 +53,7 @@ def csv_rows(households):
         shared = {c: _cell(hh[c]) for c in HOUSEHOLD_COLUMNS}
         for p in hh["members"]:
             row = dict(shared)
-            for c in CSV_COLUMNS[17:]:
+            for c in PERSON_COLUMNS:
                 row[c] = _cell(p[c])
             yield row
 
@@ -78,7 +80,6 @@ def _school_now(p, age):
 
 def opensid_rows(households, today):
     """Yield OpenSID rows (lists in OPENSID_COLUMNS order)."""
-    from samplegen.dates import age_on
     for hh in households:
         for p in hh["members"]:
             age = age_on(p["birth_date"], today)

@@ -4,8 +4,6 @@ The service decides what each role sees; the gateway passes ``principal.role``
 and writes the audit trail whenever an answer carries a resident's NIK (a
 reporter's, or the subject of a data correction).
 """
-from werkzeug.wrappers import Response
-
 from services.complaints.answers import (ComplaintOut, FeedbackOut, PublishedOut, SubmittedOut,
                                          TrackingOut)
 from services.complaints.schemas import (ComplaintIn, ComplaintQuery, FeedbackIn, NoteIn,
@@ -13,7 +11,7 @@ from services.complaints.schemas import (ComplaintIn, ComplaintQuery, FeedbackIn
 from services.registry.corrections import ConfirmIn, CorrectionOut, RejectIn
 
 from gateway.auth import authorize
-from gateway.http import route
+from gateway.http import csv_response, route
 
 TAGS = ["complaints"]
 #: per client: submissions are cheap to make and costly to handle
@@ -23,19 +21,20 @@ FEEDBACK_LIMIT = ("feedback", 10, 600)
 LOOKUP_LIMIT = ("complaint_lookup", 30, 60)
 
 
-def _csv(text, filename):
-    return Response(text, status=200, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="%s"' % filename})
+def _revealed(view):
+    """``(action, NIK)`` for every resident NIK an officer's complaint view reveals."""
+    out = []
+    if (view.get("reporter") or {}).get("nik"):
+        out.append(("read_complaint_reporter", view["reporter"]["nik"]))
+    if (view.get("correction") or {}).get("subject_nik"):
+        out.append(("read_complaint_correction", view["correction"]["subject_nik"]))
+    return out
 
 
 class ComplaintRoutes:
     def _audit_complaint(self, principal, request, view):
         """Audit every resident NIK an officer answer reveals."""
-        if (view.get("reporter") or {}).get("nik"):
-            self.audit(principal, "read_complaint_reporter", view["reporter"]["nik"], request)
-        if (view.get("correction") or {}).get("subject_nik"):
-            self.audit(principal, "read_complaint_correction", view["correction"]["subject_nik"],
-                       request)
+        self.audit_many(principal, _revealed(view), request)
         return view
 
     @route("POST", "/api/v1/complaints", body=ComplaintIn, response=SubmittedOut, status=201,
@@ -52,8 +51,8 @@ class ComplaintRoutes:
         page, per_page = self.page_args(request)
         filters = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
         answer = self.call(self.complaints.list_complaints, filters, page, per_page, principal.role)
-        for item in answer["items"]:
-            self._audit_complaint(principal, request, item)
+        self.audit_many(principal, [e for item in answer["items"] for e in _revealed(item)],
+                        request)
         return answer
 
     @route("GET", "/api/v1/complaints/<ref>", response=TrackingOut, rate_limit=LOOKUP_LIMIT,
@@ -115,7 +114,8 @@ class ComplaintRoutes:
         year, month = request.args.get("year"), request.args.get("month") or None
         if request.args.get("format") == "csv":
             text = self.call(self.complaints.complaint_report_csv, year, month)
-            return _csv(text, "complaints-%s%s.csv" % (year, "-%s" % month if month else ""))
+            return csv_response(text, "complaints-%s%s.csv" % (
+                year, "-%s" % month if month else ""))
         return self.call(self.complaints.complaint_report, year, month)
 
     @route("GET", "/api/v1/reports/feedback", role="officer", query=ReportQuery, tags=TAGS,
@@ -123,8 +123,8 @@ class ComplaintRoutes:
     def feedback_report(self, request, principal):
         year, code = request.args.get("year"), request.args.get("programme_code") or None
         if request.args.get("format") == "csv":
-            return _csv(self.call(self.complaints.feedback_summary_csv, year, code),
-                        "feedback-%s.csv" % year)
+            return csv_response(self.call(self.complaints.feedback_summary_csv, year, code),
+                                "feedback-%s.csv" % year)
         return self.call(self.complaints.feedback_summary, year, code)
 
     # ---- the registry's side of data corrections (RPCs in services/registry/corrections.py) ----
@@ -136,8 +136,8 @@ class ComplaintRoutes:
         page, per_page = self.page_args(request)
         answer = self.call(self.registry.list_pending_corrections,
                            request.args.get("status", "pending"), page, per_page)
-        for item in answer["items"]:
-            self.audit(principal, "read_correction", item["subject_nik"], request)
+        self.audit_many(principal, [("read_correction", item["subject_nik"])
+                                    for item in answer["items"]], request)
         return answer
 
     @route("POST", "/api/v1/corrections/<correction_id>/confirm", role="officer", body=ConfirmIn,

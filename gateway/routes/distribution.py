@@ -4,8 +4,6 @@ The service validates bodies with the schemas named here (the same ones feed
 OpenAPI). Every answer that carries a resident's NIK to a token is audited;
 public answers drop who published or scheduled.
 """
-from werkzeug.wrappers import Response
-
 from services.distribution.schemas import (AllocationOut, AllocationQuery, CancelIn,
                                            DisbursementIn, DistributionReportQuery,
                                            EligibilityOut, EligibilityQuery, GenerateOut,
@@ -14,7 +12,7 @@ from services.distribution.schemas import (AllocationOut, AllocationQuery, Cance
                                            RoundQuery, StatusCheckIn, StatusCheckOut)
 from services.shared.errors import InvalidInput
 
-from gateway.http import route
+from gateway.http import csv_response, route
 
 TAGS = ["distribution"]
 #: per client: NIK + birth date guessing must stay hopeless (issue 3)
@@ -37,20 +35,11 @@ def _public(principal, value):
     return {k: v for k, v in value.items() if k not in ACTOR_FIELDS}
 
 
-def _csv(text, filename):
-    return Response(text, status=200, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="%s"' % filename})
-
-
 class DistributionRoutes:
     def _audit_allocations(self, principal, request, allocations, action):
-        seen = set()
-        for alloc in allocations:
-            for key in ("recipient_nik", "member_nik"):
-                nik = alloc.get(key)
-                if nik and nik not in seen:
-                    seen.add(nik)
-                    self.audit(principal, action, nik, request)
+        niks = (alloc.get(key) for alloc in allocations for key in ("recipient_nik", "member_nik"))
+        self.audit_many(principal, [(action, nik) for nik in dict.fromkeys(niks) if nik],
+                        request)
 
     # ------------------------------------------------------------ programmes
 
@@ -125,8 +114,8 @@ class DistributionRoutes:
            summary="Eligible, allocated, waiting, disbursed, cancelled: counts and rupiah (format=csv)")
     def round_report(self, request, principal, round_id):
         if request.args.get("format") == "csv":
-            return _csv(self.call(self.distribution.round_report, round_id, True),
-                        "round-%s.csv" % round_id)
+            return csv_response(self.call(self.distribution.round_report, round_id, True),
+                                "round-%s.csv" % round_id)
         return self.call(self.distribution.round_report, round_id)
 
     @route("GET", "/api/v1/programmes/<code>/reports/<year>", role="officer",
@@ -134,8 +123,9 @@ class DistributionRoutes:
            summary="A programme's rounds in a year with totals (format=csv)")
     def programme_year_report(self, request, principal, code, year):
         if request.args.get("format") == "csv":
-            return _csv(self.call(self.distribution.programme_year_report, code, year, True),
-                        "%s-%s.csv" % (code, year))
+            return csv_response(
+                self.call(self.distribution.programme_year_report, code, year, True),
+                "%s-%s.csv" % (code, year))
         return self.call(self.distribution.programme_year_report, code, year)
 
     # ------------------------------------------------------------ allocations

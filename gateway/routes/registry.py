@@ -43,8 +43,7 @@ def upload(request):
 
 class RegistryRoutes:
     def _audit_all(self, principal, request, action, residents):
-        for resident in residents:
-            self.audit(principal, action, resident["nik"], request)
+        self.audit_many(principal, [(action, r["nik"]) for r in residents], request)
 
     @route("POST", "/api/v1/households", role="officer", body=HouseholdIn,
            response=HouseholdOut, status=201, tags=TAGS,

@@ -30,6 +30,15 @@ def _month(doc):
     return sla.aware(doc["submitted_at"]).astimezone(sla.WIB).strftime("%Y-%m")
 
 
+def _months(docs, year, month):
+    """``[("YYYY-MM", docs of that month)]``: the one month asked, else all twelve."""
+    by_month = {}
+    for doc in docs:
+        by_month.setdefault(_month(doc), []).append(doc)
+    wanted = ["%04d-%02d" % (year, m) for m in ([month] if month else range(1, 13))]
+    return [(m, by_month.get(m, [])) for m in wanted]
+
+
 def _block(docs, now):
     by_category = {c: 0 for c in domain.CATEGORIES}
     by_status = {s: 0 for s in domain.STATUSES}
@@ -65,13 +74,10 @@ def complaint_report(docs, year, month, now):
         ``by_status``, ``by_category_and_status``, ``resolved``,
         ``hours_to_resolve {median, p90}``, ``overdue_now``, ``missed_deadline``.
     """
-    months = {}
-    for doc in docs:
-        months.setdefault(_month(doc), []).append(doc)
-    wanted = ["%04d-%02d" % (year, month)] if month else ["%04d-%02d" % (year, m) for m in range(1, 13)]
     return {"year": year, "month": month, "generated_at": domain.iso(now),
             "total": _block(docs, now),
-            "months": [dict(_block(months.get(m, []), now), month=m) for m in wanted]}
+            "months": [dict(_block(month_docs, now), month=m)
+                       for m, month_docs in _months(docs, year, month)]}
 
 
 CSV_COLUMNS = (["period", "category", "submitted"] + list(domain.STATUSES)
@@ -82,13 +88,9 @@ CSV_COLUMNS = (["period", "category", "submitted"] + list(domain.STATUSES)
 def complaint_report_csv(docs, year, month, now):
     """The same report as CSV: one row per period (the year or month, then each month)
     and category, plus an ``all`` row per period. UTF-8, header row, comma-separated."""
-    report = complaint_report(docs, year, month, now)
     periods = [(str(year) if not month else "%04d-%02d" % (year, month), docs)]
     if not month:
-        by_month = {}
-        for doc in docs:
-            by_month.setdefault(_month(doc), []).append(doc)
-        periods += [(m["month"], by_month.get(m["month"], [])) for m in report["months"]]
+        periods += _months(docs, year, month)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

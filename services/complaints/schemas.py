@@ -48,6 +48,13 @@ def nik_rule(value):
         raise ValidationError(str(exc)) from None
 
 
+class Strict(Schema):
+    """A request body: unknown fields are refused."""
+
+    class Meta:
+        unknown = RAISE
+
+
 def load_or_400(schema, payload, detail="The request body is invalid."):
     """``schema.load(payload)`` or InvalidInput with one message list per field."""
     if not isinstance(payload, dict):
@@ -58,14 +65,21 @@ def load_or_400(schema, payload, detail="The request body is invalid."):
         raise from_marshmallow(exc, detail) from None
 
 
-class ReporterIn(Schema):
-    class Meta:
-        unknown = RAISE
-
+class ReporterIn(Strict):
     name = text(100, required=True)
     nik = fields.String(load_default=None, allow_none=True, validate=nik_rule)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         PHONE, error="must be 8 to 15 digits with an optional leading +"))
+
+
+def _programme_code(**kwargs):
+    return fields.String(validate=validate.Regexp(
+        PROGRAMME_CODE, error="must be an upper-case programme code such as PKH"), **kwargs)
+
+
+def _opaque_id():
+    return fields.String(load_default=None, allow_none=True,
+                         validate=validate.Regexp(OPAQUE_ID, error="is not a valid id"))
 
 
 def _one_of(values):
@@ -97,11 +111,8 @@ CORRECTABLE = {
 }
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(Strict):
     """The record to correct (by NIK) and the proposed values, all as strings."""
-
-    class Meta:
-        unknown = RAISE
 
     subject_nik = fields.String(required=True, validate=lambda v: is_temporary(v) or nik_rule(v),
                                 metadata={"description": "the record's NIK, or its temporary number"})
@@ -138,22 +149,16 @@ class CorrectionIn(Schema):
         return {"subject_nik": data["subject_nik"], "fields": changes}
 
 
-class ComplaintIn(Schema):
+class ComplaintIn(Strict):
     """CONTRACT: ``category``, ``description``, optional links, and either
     ``anonymous: true`` or ``reporter``; ``correction`` is this service's addition
     for ``data_correction``."""
 
-    class Meta:
-        unknown = RAISE
-
     category = fields.String(required=True, validate=_one_of(CATEGORIES))
     description = text(DESCRIPTION_MAX, required=True)
-    programme_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        PROGRAMME_CODE, error="must be an upper-case programme code such as PKH"))
-    round_id = fields.String(load_default=None, allow_none=True,
-                             validate=validate.Regexp(OPAQUE_ID, error="is not a valid id"))
-    allocation_id = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Regexp(OPAQUE_ID, error="is not a valid id"))
+    programme_code = _programme_code(load_default=None, allow_none=True)
+    round_id = _opaque_id()
+    allocation_id = _opaque_id()
     anonymous = fields.Boolean(load_default=False)
     reporter = fields.Nested(ReporterIn, load_default=None, allow_none=True)
     correction = fields.Nested(CorrectionIn, load_default=None, allow_none=True)
@@ -173,7 +178,7 @@ class ComplaintIn(Schema):
             raise ValidationError(errors)
 
 
-class TransitionIn(Schema):
+class TransitionIn(Strict):
     """CONTRACT: ``to``, ``note``, ``forwarded_to`` when ``to`` is forwarded.
 
     Additions: ``internal_note`` (officers only), ``assigned_to`` (defaults to
@@ -181,9 +186,6 @@ class TransitionIn(Schema):
     ``correction`` (the fields a resolved data correction asks for).
     ``note`` is public: the complainant reads it by tracking code.
     """
-
-    class Meta:
-        unknown = RAISE
 
     to = fields.String(required=True, validate=_one_of(STATUSES))
     note = text(NOTE_MAX)
@@ -214,19 +216,13 @@ class TransitionIn(Schema):
             raise ValidationError(errors)
 
 
-class NoteIn(Schema):
-    class Meta:
-        unknown = RAISE
-
+class NoteIn(Strict):
     text = text(NOTE_MAX, required=True)
     public = fields.Boolean(load_default=False)
 
 
-class PublicationIn(Schema):
+class PublicationIn(Strict):
     """The wording the village publishes: written by an officer, redacted again."""
-
-    class Meta:
-        unknown = RAISE
 
     summary = text(1000, required=True)
     answer = text(NOTE_MAX, required=True)
@@ -255,17 +251,12 @@ class ReportQuery(Schema):
     programme_code = fields.String(load_default=None)
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(Strict):
     """CONTRACT: ``programme_code``, ``rating`` 1-5, ``comment``, ``needs`` (list);
     additions: ``round_id`` and ``needs_other`` (free text)."""
 
-    class Meta:
-        unknown = RAISE
-
-    programme_code = fields.String(required=True, validate=validate.Regexp(
-        PROGRAMME_CODE, error="must be an upper-case programme code such as PKH"))
-    round_id = fields.String(load_default=None, allow_none=True,
-                             validate=validate.Regexp(OPAQUE_ID, error="is not a valid id"))
+    programme_code = _programme_code(required=True)
+    round_id = _opaque_id()
     rating = fields.Integer(required=True, strict=True,
                             validate=validate.Range(min=1, max=5, error="must be an integer 1 to 5"))
     comment = text(COMMENT_MAX)

@@ -45,6 +45,18 @@ def _tracking(code):
     return normal
 
 
+def _instant(text):
+    """An ISO 8601 instant with its offset (``...Z``) as an aware datetime; InvalidInput."""
+    try:
+        at = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise InvalidInput("Invalid instant.", {"now": ["must be ISO 8601 with an offset, "
+                                                        "e.g. 2026-01-05T00:00:00Z"]})
+    return at
+
+
 class ComplaintsService(Ops):
     name = "complaints"
 
@@ -88,7 +100,9 @@ class ComplaintsService(Ops):
         page, per_page, skip = page_args(page, per_page)
         now = now_utc()
         docs, total = self.store.search(query, skip, per_page, now)
-        items = [views.officer_view(d, role, now, self.store.allocation_for(d)) for d in docs]
+        linked = self.store.allocations_for(docs)
+        items = [views.officer_view(d, role, now, linked.get(d.get("allocation_id")))
+                 for d in docs]
         return dict(page_of(items, page, per_page, total), counts=self.store.counts(now))
 
     @rpc
@@ -109,7 +123,8 @@ class ComplaintsService(Ops):
         """Add an officer note (``NoteIn``: ``text``, ``public``); returns the officer view."""
         _officer(role)
         data = load_or_400(NoteIn(), payload)
-        request_id = (actor or {}).get("request_id")  # a re-run of one request adds one note
+        actor = actor or {}
+        request_id = actor.get("request_id")  # a re-run of one request adds one note
         note = new_note(data["text"], actor.get("name"), data["public"], now_utc(),
                         note_id="note_%s" % request_id if request_id else None)
         doc = self.store.add_note(complaint_id, note)
@@ -138,20 +153,21 @@ class ComplaintsService(Ops):
         docs, total = self.store.published(skip, per_page)
         return page_of([views.published_view(d) for d in docs], page, per_page, total)
 
+    def _report(self, build, year, month):
+        q = load_or_400(ReportQuery(), {"year": year, "month": month}, "Invalid report period.")
+        docs = self.store.submitted_between(*year_bounds(q["year"], q["month"]))
+        return build(docs, q["year"], q["month"], now_utc())
+
     @rpc
     def complaint_report(self, year, month=None):
         """Counts by category and status, hours to resolve (median, p90), overdue,
         for a WIB year and its months (``reports.complaint_report``)."""
-        q = load_or_400(ReportQuery(), {"year": year, "month": month}, "Invalid report period.")
-        docs = self.store.submitted_between(*year_bounds(q["year"], q["month"]))
-        return reports.complaint_report(docs, q["year"], q["month"], now_utc())
+        return self._report(reports.complaint_report, year, month)
 
     @rpc
     def complaint_report_csv(self, year, month=None):
         """The complaint report as CSV text (``reports.complaint_report_csv``)."""
-        q = load_or_400(ReportQuery(), {"year": year, "month": month}, "Invalid report period.")
-        docs = self.store.submitted_between(*year_bounds(q["year"], q["month"]))
-        return reports.complaint_report_csv(docs, q["year"], q["month"], now_utc())
+        return self._report(reports.complaint_report_csv, year, month)
 
     @rpc
     def submit_feedback(self, payload, request_key=None):
@@ -180,8 +196,7 @@ class ComplaintsService(Ops):
     def check_overdue(self, now=None):
         """Announce missed deadlines now (or as of ``now``, ISO UTC, for tests and
         operators). Idempotent. Returns ``{"announced": n}``."""
-        at = (datetime.datetime.fromisoformat(now.replace("Z", "+00:00")) if now else now_utc())
-        return {"announced": self.store.announce_overdue(at)}
+        return {"announced": self.store.announce_overdue(_instant(now) if now else now_utc())}
 
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def scheduled_overdue_check(self):

@@ -10,6 +10,7 @@ import hashlib
 import json
 import uuid
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.shared.errors import Conflict, NotFound, RuleRefused
@@ -18,6 +19,7 @@ from services.shared.projection import apply_snapshot
 
 from services.complaints import data as datafiles
 from services.complaints import domain, events, sla
+
 
 def _overdue(now):
     return {"deadlines": {"$elemMatch": {"met_at": None, "due_at": {"$lt": now}}}}
@@ -134,6 +136,13 @@ class ComplaintRepository:
             return None
         return self.allocations.find_one({"_id": doc["allocation_id"]})
 
+    def allocations_for(self, docs):
+        """``allocation_for`` of many complaints in one query: ``{allocation_id: projection}``."""
+        ids = list({d["allocation_id"] for d in docs if d.get("allocation_id")})
+        if not ids:
+            return {}
+        return {a["_id"]: a for a in self.allocations.find({"_id": {"$in": ids}})}
+
     def search(self, filters, skip, limit, now):
         """Complaints matching ``filters`` (status, category, overdue, programme_code,
         assigned_to, tracking_code), newest first; returns ``(docs, total)``."""
@@ -211,9 +220,12 @@ class ComplaintRepository:
         return self.get(complaint_id)
 
     def unpublish(self, complaint_id):
-        self.get(complaint_id)
-        self.complaints.update_one({"_id": complaint_id}, {"$set": {"publication": None}})
-        return self.get(complaint_id)
+        doc = self.complaints.find_one_and_update({"_id": complaint_id},
+                                                  {"$set": {"publication": None}},
+                                                  HIDE_OUTBOX, return_document=ReturnDocument.AFTER)
+        if doc is None:
+            raise NotFound("No complaint with id %s." % complaint_id)
+        return doc
 
     def published(self, skip, limit):
         """Resolved complaints the village published, latest resolution first."""

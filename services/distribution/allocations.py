@@ -5,7 +5,6 @@ Every change is one conditional single-document update carrying its event
 (``store.change_allocation``): a concurrent change makes the other match nothing.
 """
 import contextlib
-import datetime
 import uuid
 
 import eventlet
@@ -170,7 +169,7 @@ def _change(repo, allocation_id, allowed, changes, event_type, entry, already=No
                 allocation_id, doc["status"], " or ".join(allowed)), {"status": [doc["status"]]})
         new = repo.change_allocation(doc, changes(doc) if callable(changes) else changes,
                                      event_type, entry, {"status": {"$in": list(allowed)}},
-                                     entry["by"] and entry["by"].get("request_id"))
+                                     _rid(entry["by"]))
         if new is not None:
             return new
     raise Conflict("Allocation %s keeps changing; retry." % allocation_id)
@@ -192,7 +191,7 @@ def disburse(repo, allocation_id, payload, actor):
     rnd = _round(repo, doc["round_id"])
     if rnd["status"] == "closed" and doc["status"] == PENDING:
         raise RuleRefused("Round %s is closed; record the allocation as not collected." % rnd["_id"])
-    if doc["status"] == PENDING and _today_wib().isoformat() < rnd["starts_on"]:
+    if doc["status"] == PENDING and domain.today().isoformat() < rnd["starts_on"]:
         raise RuleRefused("Round %s starts on %s; aid is handed over from that day."
                           % (rnd["_id"], rnd["starts_on"]))
     receiver = _receiver(repo, doc, data["received_by_nik"])
@@ -207,11 +206,6 @@ def disburse(repo, allocation_id, payload, actor):
                    {"status": DISBURSED, "disbursement": disbursement}, ev.AID_DISBURSED,
                    {"action": "disbursed", "by": actor},
                    already=(DISBURSED, "Allocation %(_id)s was already disbursed."))
-
-
-def _today_wib():
-    """Today's date in the village (WIB, UTC+7): a round's days are local days."""
-    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).date()
 
 
 def _receiver(repo, doc, nik):
@@ -317,6 +311,7 @@ def on_resident_deactivated(repo, resident, reason, correlation_id=None):
     rid = resident["id"]
     query = {"status": {"$in": list(OPEN)}, "$or": [
         {"member_id": rid}, {"recipient_id": rid}, {"components.member_id": rid}]}
+    actor = {"name": "registry event", "role": "system", "request_id": correlation_id}
     changed, rounds, households = 0, {}, {}
     for alloc in repo.find_allocations(query):
         rnd = rounds.get(alloc["round_id"]) or rounds.setdefault(
@@ -328,7 +323,6 @@ def on_resident_deactivated(repo, resident, reason, correlation_id=None):
         members = [member_view(r, parse_date(rnd["starts_on"])) for r in households[hid]]
         rule = rnd["rules"].get("recipient") or domain.HEAD_FIRST
         action, arg = domain.deactivation_effect(alloc, rid, members, rule, reason)
-        actor = {"name": "registry event", "role": "system", "request_id": correlation_id}
         if action == "cancel":
             new = repo.change_allocation(alloc, {"status": CANCELLED, "status_reason": arg,
                                                  "status_note": "resident %s: %s" % (rid, reason)},

@@ -9,7 +9,7 @@ from services.shared.envelope import utcnow_iso
 from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from services.shared.pagination import page_args, page_of
 
-from services.distribution import domain, events as ev, schemas
+from services.distribution import allocations, domain, events as ev, schemas
 from services.distribution.store import public
 
 RULE_FIELDS = ("name", "kind", "target", "criteria", "benefit", "recipient", "excludes",
@@ -147,7 +147,6 @@ def close_round(repo, round_id, actor):
     """Close a round: allocations still pending become ``not_collected`` (reason
     ``other``, note "round ended"); waiting ones stay on record as waiting.
     Returns the round. Raises NotFound; closing twice answers the closed round."""
-    from services.distribution import allocations
     doc = repo.get_round(round_id)
     if doc is None:
         raise NotFound("No round with id %s." % round_id)

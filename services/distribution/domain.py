@@ -12,6 +12,7 @@ from services.shared.errors import InvalidInput
 #: Allocation statuses (CONTRACT.md).
 PENDING, WAITING, DISBURSED = "pending", "waiting", "disbursed"
 NOT_COLLECTED, CANCELLED, RETURNED = "not_collected", "cancelled", "returned"
+STATUSES = (PENDING, WAITING, DISBURSED, NOT_COLLECTED, CANCELLED, RETURNED)
 #: What counts as "receiving" a programme for the exclusivity policy.
 RECEIVING = (PENDING, DISBURSED)
 OPEN = (PENDING, WAITING)
@@ -25,8 +26,8 @@ ADULT_AGE = 17
 
 
 def today():
-    """Today's date in UTC."""
-    return datetime.datetime.now(datetime.timezone.utc).date()
+    """Today's date in the village (WIB, UTC+7): a round's days are local days."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).date()
 
 
 def deployment_kind(village_code):

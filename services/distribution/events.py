@@ -19,16 +19,6 @@ ALLOCATION_NOT_COLLECTED = "allocation_not_collected"
 ALLOCATION_RETURNED = "allocation_returned"
 AID_DISBURSED = "aid_disbursed"
 
-#: the event each allocation status change announces.
-EVENT_FOR_STATUS = {
-    "pending": ALLOCATION_PROMOTED,
-    "cancelled": ALLOCATION_CANCELLED,
-    "not_collected": ALLOCATION_NOT_COLLECTED,
-    "returned": ALLOCATION_RETURNED,
-    "disbursed": AID_DISBURSED,
-}
-
-
 def programme_event(event_type, programme, correlation_id=None):
     return make_envelope(event_type, SOURCE, programme["code"], programme["version"],
                          {"programme": programme}, correlation_id)

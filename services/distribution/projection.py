@@ -25,22 +25,21 @@ from services.distribution.store import DistributionRepository
 log = logging.getLogger(__name__)
 
 
+def _read(schema, snapshot, what):
+    try:
+        return schema().load(snapshot)
+    except ValidationError as exc:
+        raise ValueError("%s snapshot unreadable: %s" % (what, exc.messages)) from None
+
+
 def apply_resident(repo, snapshot):
     """Store a registry resident snapshot if newer; returns True when applied."""
-    try:
-        data = ResidentSnapshot().load(snapshot)
-    except ValidationError as exc:
-        raise ValueError("resident snapshot unreadable: %s" % exc.messages) from None
-    return repo.apply_resident(data)
+    return repo.apply_resident(_read(ResidentSnapshot, snapshot, "resident"))
 
 
 def apply_household(repo, snapshot):
     """Store a registry household snapshot if newer; returns True when applied."""
-    try:
-        data = HouseholdSnapshot().load(snapshot)
-    except ValidationError as exc:
-        raise ValueError("household snapshot unreadable: %s" % exc.messages) from None
-    return repo.apply_household(data)
+    return repo.apply_household(_read(HouseholdSnapshot, snapshot, "household"))
 
 
 def rebuild(repo, registry, deadline=10.0, per_page=500):

@@ -17,7 +17,7 @@ PUBLIC_STATUS = {"pending": "siap diambil", "waiting": "daftar tunggu", "disburs
 
 
 def _resident(repo, nik):
-    found = [r for r in repo.residents_by_nik(nik)]
+    found = repo.residents_by_nik(nik)
     if not found:
         raise NotFound("No resident with NIK %s in the distribution service's registry "
                        "projection." % nik)
@@ -184,8 +184,7 @@ def list_allocations(repo, round_id, status=None, rw=None, rt=None, page=1, per_
         raise NotFound("No round with id %s." % round_id)
     query = {"round_id": round_id}
     if status:
-        if status not in ("pending", "waiting", "disbursed", "not_collected", "cancelled",
-                          "returned"):
+        if status not in domain.STATUSES:
             raise InvalidInput("Unknown status.", {"status": ["not an allocation status"]})
         query["status"] = status
     if rw:
@@ -200,21 +199,14 @@ def export_allocations(repo, page=1, per_page=500):
     """Every allocation's public snapshot ordered by id, for consumers rebuilding a
     projection (the complaints service): ``{"items", "page", "per_page", "total"}``.
     ``per_page`` up to 1000 (``services.shared.projection.resync`` asks for 500)."""
-    try:
-        page, per_page = int(page), int(per_page)
-        if page < 1 or not 1 <= per_page <= EXPORT_MAX:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise InvalidInput("Invalid export page.", {"per_page": [
-            "page >= 1 and per_page from 1 to %d" % EXPORT_MAX]}) from None
-    skip = (page - 1) * per_page
+    page, per_page, skip = page_args(page, per_page, max_per_page=EXPORT_MAX)
     items = repo.find_allocations({}, skip, per_page)
     return page_of([public(a) for a in items], page, per_page, repo.count_allocations({}))
 
 
 def get_allocation(repo, allocation_id):
     """One allocation with its history; NotFound."""
-    doc = repo.allocations.find_one({"_id": allocation_id}, {"_outbox": 0, "_pending": 0})
+    doc = repo.get_allocation(allocation_id)
     if doc is None:
         raise NotFound("No allocation with id %s." % allocation_id)
     history = doc.pop("history", [])

@@ -65,11 +65,11 @@ def programme_year_report(repo, code, year):
     if repo.get_programme(code) is None:
         raise NotFound("No programme with code %s." % code)
     rounds, _ = repo.find_rounds({"programme_code": code, "year": year}, 0, 0)
-    out, everything = [], []
-    for rnd in rounds:
-        allocations = repo.find_allocations({"round_id": rnd["_id"]}, fields=FIELDS)
-        everything.extend(allocations)
-        out.append({"round": _round_head(rnd), "totals": _tally(allocations)})
+    by_round = {rnd["_id"]: [] for rnd in rounds}
+    everything = repo.find_allocations({"round_id": {"$in": list(by_round)}}, fields=FIELDS)
+    for alloc in everything:
+        by_round[alloc["round_id"]].append(alloc)
+    out = [{"round": _round_head(rnd), "totals": _tally(by_round[rnd["_id"]])} for rnd in rounds]
     return {"programme_code": code, "year": year, "rounds": out, "totals": _tally(everything)}
 
 

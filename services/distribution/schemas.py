@@ -7,6 +7,8 @@ for the OpenAPI description; the service returns plain JSON-safe dicts.
 """
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.shared.errors import from_marshmallow
+
 KINDS = ("cash_transfer", "staple_food", "business_capital", "in_kind_service")
 TARGETS = ("household", "member")
 DEPLOYMENTS = ("kelurahan", "desa")
@@ -25,11 +27,8 @@ class Strict(Schema):
         unknown = RAISE
 
 
-class ProgrammeSource(Schema):
+class ProgrammeSource(Strict):
     """Where a published figure comes from (kept with the figure in the data file)."""
-
-    class Meta:
-        unknown = RAISE
 
     figure = fields.String(load_default=None)
     text = fields.String(required=True, validate=validate.Length(min=1, max=500))
@@ -64,7 +63,7 @@ class ProgrammeBenefit(Strict):
     goods = fields.List(fields.Nested(ProgrammeGoods), load_default=list)
 
     @validates_schema
-    def something(self, data, **kwargs):
+    def amount_given(self, data, **kwargs):
         if data["amount_idr"] is None and not data["components"] and not data["goods"]:
             raise ValidationError("give amount_idr, components or goods", "amount_idr")
         if data["amount_idr"] is not None and data["components"]:
@@ -138,20 +137,23 @@ class DisbursementIn(Strict):
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class CancelIn(Strict):
+class _ReasonedIn(Strict):
+    """An allocation closed with a ``reason`` (each subclass its own list) and a note."""
+
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class CancelIn(_ReasonedIn):
     reason = fields.String(required=True, validate=validate.OneOf(CANCEL_REASONS))
-    note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class ReturnIn(Strict):
+class ReturnIn(_ReasonedIn):
     reason = fields.String(required=True, validate=validate.OneOf(RETURN_REASONS))
-    note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class NotCollectedIn(Strict):
+class NotCollectedIn(_ReasonedIn):
     reason = fields.String(required=True, validate=validate.OneOf(NOT_COLLECTED_REASONS),
                            metadata={"description": "never shown to the public"})
-    note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
 class StatusCheckIn(Strict):
@@ -184,10 +186,15 @@ class ProgrammeOut(Schema):
     updated_at = fields.String()
 
 
-class ProgrammeQuery(Schema):
-    include_disabled = fields.Boolean()
+class PageQuery(Schema):
+    """``page``/``per_page`` of a list (CONTRACT pagination)."""
+
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class ProgrammeQuery(PageQuery):
+    include_disabled = fields.Boolean()
 
 
 class RoundOut(Schema):
@@ -208,11 +215,9 @@ class RoundOut(Schema):
     version = fields.Integer()
 
 
-class RoundQuery(Schema):
+class RoundQuery(PageQuery):
     programme = fields.String()
     upcoming = fields.Boolean()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class GenerateOut(Schema):
@@ -255,12 +260,10 @@ class AllocationOut(Schema):
     version = fields.Integer()
 
 
-class AllocationQuery(Schema):
+class AllocationQuery(PageQuery):
     status = fields.String()
     rw = fields.String()
     rt = fields.String()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class EligibilityQuery(Schema):
@@ -298,7 +301,6 @@ class DistributionReportQuery(Schema):
 
 def load(schema_class, payload):
     """Load ``payload`` strictly; raise ``InvalidInput`` naming every bad field."""
-    from services.shared.errors import from_marshmallow
     try:
         return schema_class().load(payload if payload is not None else {})
     except ValidationError as exc:

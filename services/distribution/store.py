@@ -183,7 +183,7 @@ class DistributionRepository:
                     {"household_id": 1, "member_id": 1, "programme_code": 1})]
 
     def change_allocation(self, current, changes, event_type, entry, extra_filter=None,
-                          correlation_id=None, **event_extra):
+                          correlation_id=None):
         """Apply ``changes`` if the allocation is still at ``current``'s version.
 
         The change, a history entry and the event land in one single-document
@@ -195,7 +195,7 @@ class DistributionRepository:
         new["version"] = current["version"] + 1
         new["updated_at"] = now
         entry = dict(entry, at=now, version=new["version"])
-        event = ev.allocation_event(event_type, public(new), correlation_id, **event_extra)
+        event = ev.allocation_event(event_type, public(new), correlation_id)
         query = {"_id": current["_id"], "version": current["version"]}
         query.update(extra_filter or {})
         update = with_events({"$set": dict(changes, version=new["version"], updated_at=now),

@@ -11,12 +11,12 @@ import uuid
 
 from services.shared.envelope import utcnow_iso
 from services.shared.errors import Conflict, InvalidInput
-from services.shared.outbox import HIDE_OUTBOX, with_events
+from services.shared.outbox import with_events
 
 from services.registry import domain, events
 from services.registry.keys import GRACE_SECONDS, kk_key, nik_key, person_key
 from services.registry.queries import (NO_HISTORY, STAGED, STAGED_AT, SYNC_HOUSEHOLD,
-                                       SYNC_MEMBERS)
+                                       SYNC_MEMBERS, VISIBLE)
 
 RETRIES = 5
 
@@ -52,7 +52,7 @@ class RecordChanges:
         """Deactivate a resident, then the household if no member is left active."""
         doc = self.resident_doc(nik)
         update = domain.deactivation(doc, reason, note)
-        diff = [{"field": f, "old": doc.get(f), "new": v} for f, v in sorted(update.items())]
+        diff = domain.field_changes(doc, update)
         after = self._write_resident(
             doc, update, actor, correlation_id, "deactivated", diff, reason,
             lambda d, changed, why, cid: events.resident_deactivated(d, reason, note, cid),
@@ -70,22 +70,11 @@ class RecordChanges:
             self._claim_or_refuse([(kk_key(update["kk_number"]), doc["_id"])], batch,
                                   "kk_number")
         copies = any(f in update for f in domain.MEMBER_COPIES)
-        now = utcnow_iso()
-        after = dict(doc, **update, version=doc["version"] + 1, updated_at=now)
-        entry = domain.history_entry(after["version"], now, actor, "updated", diff, reason)
-        sets = dict(update, updated_at=now, **({SYNC_MEMBERS: True} if copies else {}))
-        event = events.household_updated(after, [d["field"] for d in diff], reason,
-                                         correlation_id)
-        result = self.households.update_one(
-            {"_id": doc["_id"], "version": doc["version"]},
-            with_events({"$set": sets, "$inc": {"version": 1}, "$push": {"history": entry}},
-                        [event]))
-        if not result.matched_count:
-            self.guard.release(batch)
-            raise Conflict("Household %s changed meanwhile; read it again." % doc["_id"])
+        self._write("households", doc, update, actor, correlation_id, "updated", diff, reason,
+                    events.household_updated, extra={SYNC_MEMBERS: True} if copies else None,
+                    batch=batch)
         if "kk_number" in update:
             self.guard.release_owned(doc["_id"], [kk_key(doc["kk_number"])])
-        self.notify("households", [doc["_id"]])
         if copies:
             self.sync_members(doc["_id"], reason, actor, correlation_id)
         return self.household(doc["_id"])
@@ -99,20 +88,29 @@ class RecordChanges:
 
     def _write_resident(self, doc, update, actor, correlation_id, action, diff, reason,
                         make_event, note=None, extra=None, batch=None):
+        return self._write("residents", doc, update, actor, correlation_id, action, diff, reason,
+                           make_event, note, extra, batch)
+
+    def _write(self, collection, doc, update, actor, correlation_id, action, diff, reason,
+               make_event, note=None, extra=None, batch=None):
+        """One conditional write of ``update`` on ``doc`` (its version must still be the one
+        read, else Conflict, releasing ``batch``'s claims) with a history entry and the
+        event ``make_event(after, changed fields, reason, correlation_id)``; returns after."""
         now = utcnow_iso()
         after = dict(doc, **update, version=doc["version"] + 1, updated_at=now)
         entry = domain.history_entry(after["version"], now, actor, action, diff, reason, note)
         event = make_event(after, [d["field"] for d in diff], reason, correlation_id)
         sets = dict(update, updated_at=now, **(extra or {}))
-        result = self.residents.update_one(
+        result = self.db[collection].update_one(
             {"_id": doc["_id"], "version": doc["version"]},
             with_events({"$set": sets, "$inc": {"version": 1}, "$push": {"history": entry}},
                         [event]))
         if not result.matched_count:
             if batch:
                 self.guard.release(batch)
-            raise Conflict("Resident %s changed meanwhile; read it again." % doc["_id"])
-        self.notify("residents", [doc["_id"]])
+            raise Conflict("%s %s changed meanwhile; read it again."
+                           % (collection[:-1].capitalize(), doc["_id"]))
+        self.notify(collection, [doc["_id"]])
         return after
 
     # --- follow-ups of a change (also finished by ``repair``) ----------------
@@ -121,40 +119,32 @@ class RecordChanges:
         """Make a household inactive when no member is active (and active again
         when one is); announced by ``household_updated``."""
         for _ in range(RETRIES):
-            household = self.households.find_one({"_id": household_id}, HIDE_OUTBOX)
-            statuses = [r["status"] for r in self.residents.find(
-                {"household_id": household_id, STAGED: {"$exists": False}}, {"status": 1})]
-            status = domain.household_status(statuses)
+            household = self.households.find_one({"_id": household_id}, NO_HISTORY)
+            status = domain.household_status(self.member_statuses(household_id))
             if household is None or household["status"] == status:
                 return
-            now = utcnow_iso()
-            after = dict(household, status=status, version=household["version"] + 1,
-                         updated_at=now)
+            update = {"status": status}
             reason = domain.ALL_MEMBERS_INACTIVE if status == "inactive" else "a member is active"
-            entry = domain.history_entry(after["version"], now, actor, "updated", [
-                {"field": "status", "old": household["status"], "new": status}], reason)
-            result = self.households.update_one(
-                {"_id": household_id, "version": household["version"]}, with_events(
-                    {"$set": {"status": status, "updated_at": now}, "$inc": {"version": 1},
-                     "$push": {"history": entry}},
-                    [events.household_updated(after, ["status"], reason, correlation_id)]))
-            if result.matched_count:
-                self.notify("households", [household_id])
+            try:
+                self._write("households", household, update, actor, correlation_id, "updated",
+                            domain.field_changes(household, update), reason,
+                            events.household_updated)
                 return
+            except Conflict:
+                continue  # changed meanwhile: read it again
 
     def sync_members(self, household_id, reason, actor, correlation_id):
         """Copy a household's kk_number/rt/rw onto each member (resident_updated each)."""
-        household = self.households.find_one({"_id": household_id}, HIDE_OUTBOX)
+        household = self.households.find_one({"_id": household_id}, NO_HISTORY)
         copies = {f: household[f] for f in domain.MEMBER_COPIES}
-        for member in self.residents.find({"household_id": household_id,
-                                           STAGED: {"$exists": False}}, NO_HISTORY):
+        for member in self.residents.find(dict(VISIBLE, household_id=household_id),
+                                          NO_HISTORY):
             update = {f: v for f, v in copies.items() if member.get(f) != v}
             if update:
-                diff = [{"field": f, "old": member.get(f), "new": v}
-                        for f, v in sorted(update.items())]
                 try:
                     self._write_resident(member, update, actor, correlation_id, "updated",
-                                         diff, "household %s: %s" % (household_id, reason),
+                                         domain.field_changes(member, update),
+                                         "household %s: %s" % (household_id, reason),
                                          events.resident_updated)
                 except Conflict:
                     return  # changed meanwhile: the flag stays, repair retries
@@ -164,12 +154,14 @@ class RecordChanges:
         """Finish writes a crash interrupted; returns counts of what it did."""
         done = {"committed": 0, "deleted": 0, "households": 0, "members": 0}
         old = time.time() - grace
-        staged = list(self.residents.find({STAGED_AT: {"$lt": old}},
-                                          {"household_id": 1, "nik": 1, "temp_key": 1}))
-        for household_id in {s["household_id"] for s in staged}:
+        staged = {}
+        for s in self.residents.find({STAGED_AT: {"$lt": old}},
+                                     {"household_id": 1, "nik": 1, "temp_key": 1}):
+            staged.setdefault(s["household_id"], []).append(s)
+        for household_id, residents in staged.items():
             household = self.households.find_one({"_id": household_id}, {"member_ids": 1})
             listed = set(household["member_ids"]) if household else set()
-            for s in (s for s in staged if s["household_id"] == household_id):
+            for s in residents:
                 if s["_id"] in listed:
                     self._commit_staged({"_id": s["_id"]})
                     done["committed"] += 1

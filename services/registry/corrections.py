@@ -20,11 +20,13 @@ from pymongo.errors import DuplicateKeyError
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from services.shared.errors import Conflict, InvalidInput, NotFound, from_marshmallow
+from services.shared.errors import Conflict, InvalidInput, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import database_for
 from services.shared.pagination import page_args, page_of
 from services.shared.rpc import rpc
+
+from services.registry.schemas import load
 
 HOUSEHOLD_FIELDS = ("street", "rt", "rw")
 NOTE_MAX = 500
@@ -68,10 +70,7 @@ class CorrectionOut(Schema):
 
 
 def _load(schema, payload):
-    try:
-        return schema.load(payload if isinstance(payload, dict) else {})
-    except ValidationError as exc:
-        raise from_marshmallow(exc) from None
+    return load(schema, payload if isinstance(payload, dict) else {})
 
 
 def _now():
@@ -207,5 +206,4 @@ class CorrectionHandling:
         """Reject a pending correction (``payload``: ``RejectIn``, the reason is
         required); returns it. InvalidInput, NotFound, Conflict."""
         reason = _load(RejectIn(), payload)["reason"]
-        self.corrections.get(correction_id)
         return self.corrections.decide(correction_id, "rejected", actor, reason, ["pending"])

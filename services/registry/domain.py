@@ -184,11 +184,15 @@ def household_changes(doc, changes):
     return {d["field"]: d["new"] for d in diff}, diff
 
 
+def field_changes(doc, update):
+    """``[{field, old, new}]`` of ``update`` against ``doc``, by field name (history, events)."""
+    return [{"field": k, "old": doc.get(k), "new": v} for k, v in sorted(update.items())]
+
+
 def _diff(doc, changes):
     """``(new values, [{field, old, new}] of those that differ)``; InvalidInput if none do."""
     new = {k: _plain(v) for k, v in changes.items()}
-    diff = [{"field": k, "old": doc.get(k), "new": v} for k, v in sorted(new.items())
-            if doc.get(k) != v]
+    diff = field_changes(doc, {k: v for k, v in new.items() if doc.get(k) != v})
     if not diff:
         raise InvalidInput("Nothing to change: every field given already has that value.",
                            {"_body": ["give at least one field with a new value"]})

@@ -111,7 +111,7 @@ class ImportRun:
     def plan_and_write(self, families):
         families = {kk: f for kk, f in families.items() if f["household"] and f["members"]}
         members = [m for f in families.values() for m in f["members"]]
-        households = self.store.lookup("households", "kk_number", families, ["_id"])
+        households = self.store.lookup("households", "kk_number", families, domain.MEMBER_COPIES)
         by_nik = self.store.lookup("residents", "nik", [p["nik"] for _, p, _ in members
                                                         if p["nik"]], ["kk_number"])
         by_person = self.store.lookup("residents", "temp_key", [
@@ -144,10 +144,10 @@ class ImportRun:
         for kk, new in fresh.items():
             household = families[kk]["household"]
             existing = households.get(kk)
-            stub = {"_id": existing["_id"] if existing else domain.new_id("hh"),
-                    "kk_number": kk, "rt": household["rt"], "rw": household["rw"]}
-            if existing:
-                stub.update(self.store.household_doc(existing["_id"]))
+            # members take the registered household's kk/rt/rw (an existing family keeps them)
+            stub = dict(existing) if existing else {
+                "_id": domain.new_id("hh"), "kk_number": kk, "rt": household["rt"],
+                "rw": household["rw"]}
             docs = []
             for row, person, (status, reason, inactive_note) in new:
                 nik = person["nik"] or temporaries[kk].pop(0)

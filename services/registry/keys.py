@@ -83,11 +83,11 @@ class KeyGuard:
                 conflicts[wanted["_id"]] = current["owner"]
         return conflicts
 
-    def release(self, batch, keys=None):
-        """Drop the claims of ``batch`` (all of them, or only ``keys``)."""
+    def release(self, batch, owners=None):
+        """Drop the claims of ``batch`` (all of them, or only those of ``owners``)."""
         query = {"batch": batch}
-        if keys is not None:
-            query["_id"] = {"$in": list(keys)}
+        if owners is not None:
+            query["owner"] = {"$in": list(owners)}
         self.keys.delete_many(query)
 
     def release_owned(self, owner, keys):

@@ -43,9 +43,9 @@ class RegistryQueries:
                 return doc
         return self.residents.find_one(dict(VISIBLE, nik=nik), projection)
 
-    def resident_doc(self, nik):
-        """The stored resident with this NIK (no history/outbox); NotFound."""
-        doc = self._by_nik(nik, NO_HISTORY)
+    def resident_doc(self, nik, projection=NO_HISTORY):
+        """The stored resident with this NIK (by default no history/outbox); NotFound."""
+        doc = self._by_nik(nik, projection)
         if doc is None:
             raise NotFound("No resident with NIK %s." % mask_nik(nik),
                            {"nik": ["not registered"]})
@@ -76,12 +76,14 @@ class RegistryQueries:
             dict(VISIBLE, _id={"$in": ids}, household_id=household_id),
             {"relationship": 1, "status": 1})]
 
+    def member_statuses(self, household_id):
+        """The statuses of a household's committed members."""
+        return [r["status"] for r in self.residents.find(
+            dict(VISIBLE, household_id=household_id), {"status": 1})]
+
     def history(self, nik, page, per_page, skip):
         """A resident's history, oldest first, as the CONTRACT's list shape."""
-        doc = self._by_nik(nik, {"history": 1})
-        if doc is None:
-            raise NotFound("No resident with NIK %s." % mask_nik(nik),
-                           {"nik": ["not registered"]})
+        doc = self.resident_doc(nik, {"history": 1})
         items = doc.get("history", [])
         answer = page_of(items[skip:skip + per_page], page, per_page, len(items))
         answer["resident_id"] = doc["_id"]

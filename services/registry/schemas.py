@@ -47,18 +47,14 @@ class AreaNumber(fields.String):
         raise ValidationError("must be 1-3 digits (e.g. 001) or '-'")
 
 
-def _nik_rule(value):
-    try:
-        validate_nik(value)
-    except NumberRuleError as exc:
-        raise ValidationError(str(exc)) from None
-
-
-def _kk_rule(value):
-    try:
-        validate_kk(value)
-    except NumberRuleError as exc:
-        raise ValidationError(str(exc)) from None
+def _number_rule(check):
+    """A field validator from a ``services.shared.nik`` check (its rule names the error)."""
+    def rule(value):
+        try:
+            check(value)
+        except NumberRuleError as exc:
+            raise ValidationError(str(exc)) from None
+    return rule
 
 
 def _birth_date_rule(value):
@@ -86,7 +82,7 @@ class ResidentFields(Schema):
     class Meta:
         unknown = RAISE
 
-    nik = fields.String(load_default=None, allow_none=True, validate=_nik_rule)
+    nik = fields.String(load_default=None, allow_none=True, validate=_number_rule(validate_nik))
     full_name = Text(required=True, validate=validate.Length(1, 100))
     sex = _choice(codes.SEXES, required=True)
     birth_place = Text(required=True, validate=validate.Length(1, 100))
@@ -120,7 +116,7 @@ class HouseholdFields(Schema):
     class Meta:
         unknown = RAISE
 
-    kk_number = fields.String(required=True, validate=_kk_rule)
+    kk_number = fields.String(required=True, validate=_number_rule(validate_kk))
     street = Text(required=True, validate=validate.Length(1, 200))
     rt = AreaNumber(required=True)
     rw = AreaNumber(required=True)

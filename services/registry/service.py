@@ -196,14 +196,7 @@ def _search_args(**given):
 
 
 def _export_page(page, per_page):
-    try:
-        page, per_page = int(page), int(per_page)
-        if page < 1 or not 1 <= per_page <= EXPORT_MAX_PER_PAGE:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise InvalidInput("Invalid pagination.", {"per_page": [
-            "page >= 1 and per_page from 1 to %d" % EXPORT_MAX_PER_PAGE]}) from None
-    return page, per_page, (page - 1) * per_page
+    return page_args(page, per_page, max_per_page=EXPORT_MAX_PER_PAGE)
 
 
 def _with_reason(changes, reason):

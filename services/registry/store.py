@@ -30,6 +30,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.shared.envelope import utcnow_iso
 from services.shared.errors import Conflict, NotFound
+from services.shared.nik import temporary_number
 from services.shared.outbox import HIDE_OUTBOX, OUTBOX, PENDING, new_document, with_events
 
 from services.registry import domain, events
@@ -79,7 +80,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         last = doc["value"]
         if last > 99999:
             raise Conflict("No temporary numbers left for village %s." % village_code)
-        return ["0%s%05d" % (village_code, n) for n in range(last - count + 1, last + 1)]
+        return [temporary_number(village_code, n) for n in range(last - count + 1, last + 1)]
 
     # --- registering (new households, added members) -------------------------
 
@@ -129,11 +130,10 @@ class RegistryRepository(RecordChanges, RegistryQueries):
             try:
                 self._add_to_household(household_id, members, actor, correlation_id)
             except Exception as exc:  # noqa: BLE001 - drop this family's additions only
+                self._abandon(members, batch)
                 if all_or_nothing:
-                    self._abandon(members, batch)
                     raise
                 log.warning("adding members to %s failed: %s", household_id, exc)
-                self._abandon(members, batch)
                 for m in members:
                     refused[m["_id"]] = ("household:" + household_id, household_id)
         self._commit_staged({STAGED: batch})
@@ -184,8 +184,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
             dropped.extend(m["_id"] for m in members if m["_id"] in refused)
             if ok:
                 kept_add.append((household_id, ok))
-        for owner in dropped:
-            self.guard.keys.delete_many({"batch": batch, "owner": owner})
+        self.guard.release(batch, dropped)
         return kept_new, kept_add
 
     def _stage(self, residents, batch, correlation_id):
@@ -214,9 +213,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
             household = self.households.find_one({"_id": household_id}, HIDE_OUTBOX)
             if household is None:
                 raise NotFound("No household with id %s." % household_id)
-            statuses = [r["status"] for r in self.residents.find(
-                {"household_id": household_id, STAGED: {"$exists": False}}, {"status": 1})]
-            statuses += [m["status"] for m in members]
+            statuses = self.member_statuses(household_id) + [m["status"] for m in members]
             now = utcnow_iso()
             new_ids = [m["_id"] for m in members]
             after = dict(household, member_ids=household["member_ids"] + new_ids,
@@ -241,7 +238,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
     def _abandon(self, members, batch):
         ids = [m["_id"] for m in members]
         self.residents.delete_many({"_id": {"$in": ids}, STAGED: batch})
-        self.guard.keys.delete_many({"batch": batch, "owner": {"$in": ids}})
+        self.guard.release(batch, ids)
 
     def _commit_staged(self, query):
         self.residents.update_many(query, {"$set": {PENDING: 1},

@@ -4,8 +4,11 @@ from services.shared.errors import InvalidInput
 MAX_PER_PAGE = 200
 
 
-def page_args(page=1, per_page=50):
-    """Validate and return ``(page, per_page, skip)``; raises InvalidInput."""
+def page_args(page=1, per_page=50, max_per_page=MAX_PER_PAGE):
+    """Validate and return ``(page, per_page, skip)``; raises InvalidInput.
+
+    ``max_per_page`` is raised only for service-to-service exports, never for HTTP.
+    """
     errors = {}
     try:
         page = int(page)
@@ -15,10 +18,10 @@ def page_args(page=1, per_page=50):
         errors["page"] = ["must be an integer >= 1"]
     try:
         per_page = int(per_page)
-        if not 1 <= per_page <= MAX_PER_PAGE:
+        if not 1 <= per_page <= max_per_page:
             raise ValueError
     except (TypeError, ValueError):
-        errors["per_page"] = ["must be an integer from 1 to %d" % MAX_PER_PAGE]
+        errors["per_page"] = ["must be an integer from 1 to %d" % max_per_page]
     if errors:
         raise InvalidInput("Invalid pagination.", errors)
     return page, per_page, (page - 1) * per_page

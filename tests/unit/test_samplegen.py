@@ -10,6 +10,7 @@ import io
 import os
 import re
 
+import openpyxl
 import pytest
 
 from samplegen import CSV_NAME, DEFAULT_SEED, XLSX_NAME, places
@@ -18,6 +19,8 @@ from samplegen.codes import EDUCATION_MIN_AGE, WORKING
 from samplegen.dates import REFERENCE_DATE, age_on
 from samplegen.generate import generate
 from samplegen.writers import CSV_COLUMNS, OPENSID_COLUMNS, csv_text, opensid_rows
+from services.registry import importer
+from services.registry.schemas import HouseholdFields, ResidentFields
 from services.shared.nik import (FLAG_BIRTH_DATE, FLAG_SEX, nik_quality_flags, validate_kk,
                                  validate_nik)
 
@@ -30,6 +33,12 @@ TEMPLATE = os.path.join(ROOT, "..", "shared", "data", "opensid", "FormatImporExc
 def committed_text():
     with open(os.path.join(SAMPLE, CSV_NAME), encoding="utf-8", newline="") as fh:
         return fh.read()
+
+
+@pytest.fixture(scope="module")
+def fresh():
+    """``(main, extra)`` households of a fresh generation with the committed files' settings."""
+    return generate(DEFAULT_SEED, extra_residents=OPENSID_RESIDENTS)
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +58,8 @@ def age(row):
     return age_on(datetime.date.fromisoformat(row["birth_date"]), REFERENCE_DATE)
 
 
-def test_committed_csv_equals_a_fresh_generation(committed_text):
-    main_households, _ = generate(DEFAULT_SEED, extra_residents=OPENSID_RESIDENTS)
-    assert csv_text(main_households) == committed_text
+def test_committed_csv_equals_a_fresh_generation(committed_text, fresh):
+    assert csv_text(fresh[0]) == committed_text
 
 
 def test_same_seed_same_sample_other_seed_other_sample():
@@ -227,8 +235,7 @@ def test_programmes_have_candidates_in_deciles_1_to_4(families):
     assert sum(r["disability"] != "none" for r in poor) >= 10             # KPDJ
 
 
-def test_committed_opensid_sheet_has_the_template_columns_and_valid_numbers():
-    openpyxl = pytest.importorskip("openpyxl")
+def test_committed_opensid_sheet_has_the_template_columns_and_valid_numbers(rows, fresh):
     book = openpyxl.load_workbook(os.path.join(SAMPLE, XLSX_NAME))
     sheet = book["Data Penduduk"]
     lines = list(sheet.iter_rows(values_only=True))
@@ -244,11 +251,9 @@ def test_committed_opensid_sheet_has_the_template_columns_and_valid_numbers():
         assert validate_kk(row["no_kk"]) == []
         assert row["sex"] in (1, 2) and 1 <= row["kk_level"] <= 11
         assert 1 <= row["pekerjaan_id"] <= 89 and 1 <= row["pendidikan_kk_id"] <= 10
-    csv_niks = {r["nik"] for r in csv.DictReader(open(os.path.join(SAMPLE, CSV_NAME),
-                                                      encoding="utf-8"))}
+    csv_niks = {r["nik"] for r in rows}
     assert not csv_niks & {row["nik"] for row in data}
-    _, extra = generate(DEFAULT_SEED, extra_residents=OPENSID_RESIDENTS)
-    assert [list(line) for line in lines[1:-1]] == list(opensid_rows(extra, REFERENCE_DATE))
+    assert [list(line) for line in lines[1:-1]] == list(opensid_rows(fresh[1], REFERENCE_DATE))
 
 
 def test_command_line_writes_both_files(tmp_path, capsys):
@@ -260,8 +265,6 @@ def test_command_line_writes_both_files(tmp_path, capsys):
 
 @pytest.mark.parametrize("name", [CSV_NAME, XLSX_NAME])
 def test_every_row_passes_the_registry_import_rules(name):
-    importer = pytest.importorskip("services.registry.importer")
-    from services.registry.schemas import HouseholdFields, ResidentFields
     household_fields, person_fields = HouseholdFields(), ResidentFields()
     with open(os.path.join(SAMPLE, name), "rb") as fh:
         fmt, rows, _ = importer.read_file(name, fh.read())

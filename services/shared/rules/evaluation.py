@@ -105,7 +105,12 @@ def _explain(rule, ctx, path, out):
         sub = compile_rule(rule[kind])
         matching = sum(1 for m in ctx.members if sub(ctx.for_member(m)))
         entry["value"] = matching
-        entry["passed"] = compile_rule(rule)(ctx)
+        if kind == "any_member":
+            entry["passed"] = matching > 0
+        elif kind == "all_members":
+            entry["passed"] = matching == len(ctx.members)
+        else:
+            entry["passed"] = COMPARISONS[rule["op"]](matching, rule["value"])
     return entry["passed"]
 
 

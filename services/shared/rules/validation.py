@@ -138,7 +138,7 @@ def _value_problem(kind, op, value):
     return None if _fits(kind, value) else "must be a %s value" % kind
 
 
-# ---------------------------------------------------------------- evaluation
+# ---------------------------------------------------------------- components
 
 
 def validate_components(components, path="benefit.components"):

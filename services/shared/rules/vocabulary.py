@@ -102,6 +102,3 @@ class Context:
         scope, field = path.split(".", 1)
         source = self.household if scope == "household" else self.member
         return None if source is None else source.get(field)
-
-
-# ---------------------------------------------------------------- validation

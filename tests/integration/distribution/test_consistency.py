@@ -26,6 +26,26 @@ def programme(code):
         return json.load(f)
 
 
+def sembako_round(dist):
+    """Publish SEMBAKO and schedule its first round; returns the round."""
+    dist.publish_programme(programme("SEMBAKO"), OFFICER)
+    return dist.schedule_round("SEMBAKO", {"name": "Tahap 1", "starts_on": "2026-01-05",
+                                           "ends_on": "2026-01-31", "location": "Balai RW 02"},
+                               OFFICER)
+
+
+def one_sembako_allocation(config, dist):
+    """A poor family registered by events and its one SEMBAKO allocation:
+    ``(family, round, allocation)``."""
+    fam = Family(config, decile=1, people=SEMBAKO_FAMILY)
+    fam.publish_registered()
+    wait_for(lambda: dist.projection_status()["residents"] == 3)
+    rnd = sembako_round(dist)
+    dist.generate_allocations(rnd["id"], OFFICER)
+    [alloc] = dist.list_allocations(rnd["id"])["items"]
+    return fam, rnd, alloc
+
+
 def start(container_factory, config, *classes):
     containers = [container_factory(cls, config) for cls in classes]
     for c in containers:
@@ -64,15 +84,7 @@ def test_deactivation_cancels_pending_allocations_and_announces_it(
 def test_duplicates_and_reordering_are_harmless(container_factory, service_config, rpc_proxy):
     (_, service) = start(container_factory, service_config, Listener, DistributionService)
     dist = rpc_proxy()
-    fam = Family(service_config, decile=1, people=SEMBAKO_FAMILY)
-    fam.publish_registered()
-    wait_for(lambda: dist.projection_status()["residents"] == 3)
-    dist.publish_programme(programme("SEMBAKO"), OFFICER)
-    rnd = dist.schedule_round("SEMBAKO", {"name": "Tahap 1", "starts_on": "2026-01-05",
-                                          "ends_on": "2026-01-31", "location": "Balai RW 02"},
-                              OFFICER)
-    dist.generate_allocations(rnd["id"], OFFICER)
-    [alloc] = dist.list_allocations(rnd["id"])["items"]
+    fam, rnd, alloc = one_sembako_allocation(service_config, dist)
     assert alloc["recipient_id"] == fam.members[1]["id"]
 
     older = dict(fam.members[1])  # version 1, still active
@@ -106,10 +118,7 @@ def test_an_empty_service_rebuilds_from_the_export_and_a_restart_catches_up(
     wait_for(lambda: dist.projection_status().get("resynced_at"), timeout=20)
     assert dist.projection_status()["households"] == 3
     assert dist.projection_status()["residents"] == 9
-    dist.publish_programme(programme("SEMBAKO"), OFFICER)
-    rnd = dist.schedule_round("SEMBAKO", {"name": "Tahap 1", "starts_on": "2026-01-05",
-                                          "ends_on": "2026-01-31", "location": "Balai RW 02"},
-                              OFFICER)
+    rnd = sembako_round(dist)
     assert dist.generate_allocations(rnd["id"], OFFICER)["created"] == 3
 
     first.stop()  # down for maintenance; the registry keeps publishing
@@ -147,15 +156,7 @@ def test_two_simultaneous_disbursements_one_wins_one_conflicts(
     from services.shared.errors import Conflict
     start(container_factory, service_config, DistributionService)
     dist = rpc_proxy()
-    fam = Family(service_config, decile=1, people=SEMBAKO_FAMILY)
-    fam.publish_registered()
-    wait_for(lambda: dist.projection_status()["residents"] == 3)
-    dist.publish_programme(programme("SEMBAKO"), OFFICER)
-    rnd = dist.schedule_round("SEMBAKO", {"name": "Tahap 1", "starts_on": "2026-01-05",
-                                          "ends_on": "2026-01-31", "location": "Balai RW 02"},
-                              OFFICER)
-    dist.generate_allocations(rnd["id"], OFFICER)
-    [alloc] = dist.list_allocations(rnd["id"])["items"]
+    _, _, alloc = one_sembako_allocation(service_config, dist)
     body = {"received_by_nik": alloc["recipient_nik"], "channel": "cash", "evidence_ref": "B-1"}
     replies = [dist.disburse.call_async(alloc["id"], dict(body, evidence_ref=ref), OFFICER)
                for ref in ("B-1", "B-2")]

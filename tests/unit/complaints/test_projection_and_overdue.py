@@ -112,3 +112,25 @@ def test_the_timer_runs_the_same_check(service, repo, db):
     service.scheduled_overdue_check()
     service.scheduled_overdue_check()
     assert len([e for e in queued_events(db) if e["type"] == "complaint_overdue"]) == 2
+
+
+def test_the_officer_list_shows_each_linked_allocation(service):
+    service.handle_allocation_created(alloc_event("allocation_created", 1, "pending"))
+    service.handle_allocation_created(alloc_event("allocation_created", 1, "waiting", "alc_8"))
+    for allocation_id in ("alc_7", "alc_8", "alc_404"):
+        service.submit_complaint(anonymous(allocation_id=allocation_id))
+    service.submit_complaint(anonymous("schedule", allocation_id="alc_7"))
+    items = service.list_complaints({}, role="officer")["items"]
+    seen = {(i["allocation_id"], (i["allocation"] or {}).get("status")) for i in items}
+    assert seen == {("alc_7", "pending"), ("alc_8", "waiting"), ("alc_404", "unknown"),
+                    ("alc_7", None)}
+
+
+def test_a_bad_instant_for_the_overdue_check_is_invalid_input(service):
+    import pytest
+
+    from services.shared.errors import InvalidInput
+    for bad in ("yesterday", "2026-11-04T00:00:00"):  # no offset: ambiguous
+        with pytest.raises(InvalidInput) as exc:
+            service.check_overdue(now=bad)
+        assert "now" in exc.value.errors

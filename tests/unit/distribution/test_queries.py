@@ -88,6 +88,22 @@ def test_round_and_year_reports_with_csv(repo, registry, publish, schedule):
     assert reports.programme_year_csv(year).splitlines()[-1].endswith("returned,0,0")
 
 
+def test_the_year_report_keeps_each_rounds_allocations_apart(repo, registry, publish, schedule):
+    publish("SEMBAKO")
+    for decile in (1, 2):
+        registry.household(decile=decile, members=PKH_FAMILY)
+    first = schedule("SEMBAKO", name="Tahap 1", starts_on="2026-01-05", ends_on="2026-01-30")
+    second = schedule("SEMBAKO", name="Tahap 2", starts_on="2026-04-06", ends_on="2026-04-30",
+                      quota=1)
+    schedule("SEMBAKO", name="Tahap 1", starts_on="2027-01-04", ends_on="2027-01-29")
+    for rnd in (first, second):
+        allocations.generate(repo, rnd["id"], OFFICER)
+    year = reports.programme_year_report(repo, "SEMBAKO", 2026)
+    assert [(r["round"]["id"], r["totals"]["eligible"]["count"], r["totals"]["waiting"]["count"])
+            for r in year["rounds"]] == [(first["id"], 2, 0), (second["id"], 2, 1)]
+    assert year["totals"]["eligible"]["count"] == 4 and year["totals"]["pending"]["count"] == 3
+
+
 def test_export_pages_every_allocation_for_other_projections(repo, registry, publish, schedule):
     publish("SEMBAKO")
     for decile in (1, 2, 3):
