@@ -65,7 +65,7 @@ class Things:
 
 class RelayProducer:
     name = "bench_relay"
-    store = MongoStore(Things, outbox_collections=["things"])
+    store = MongoStore(Things, outbox=["things"])
 
     @rpc
     def fire(self, n):

@@ -1,10 +1,9 @@
-"""Bearer tokens and roles (CONTRACT.md, "Roles and authentication").
+"""Bearer tokens and roles (docs/contract.md, "Roles and authentication").
 
 A token is shown once and stored only as its SHA-256 hash. The value of
 ``ADMIN_TOKEN`` (environment or config) is accepted as an admin token so that
 a fresh deployment can start.
 """
-import datetime
 import hashlib
 import hmac
 import secrets
@@ -12,12 +11,13 @@ import uuid
 
 from pymongo import ReturnDocument
 
+from services.shared import clock
 from services.shared.errors import Conflict, Forbidden, NotFound
 
 from gateway.errors import Unauthorized
 
 ROLES = ("officer", "partner", "seller", "admin")
-#: roles that may see a NIK whole (CONTRACT.md).
+#: roles that may see a NIK whole (docs/contract.md).
 FULL_NIK_ROLES = ("officer", "admin")
 
 
@@ -84,14 +84,6 @@ def authorize(principal, role):
     raise Forbidden("%s %s token may not do this." % (article, principal.role))
 
 
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def _iso(value):
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
-
-
 class GatewayRepository:
     """Tokens and the audit trail, the only data the gateway owns."""
 
@@ -110,7 +102,7 @@ class GatewayRepository:
         token = new_token()
         doc = {"_id": "tok_" + uuid.uuid4().hex[:16], "hash": hash_token(token), "role": role,
                "name": name, "partner_id": partner_id, "seller_id": seller_id,
-               "created_at": _now(), "created_by": created_by, "revoked_at": None}
+               "created_at": clock.now(), "created_by": created_by, "revoked_at": None}
         self.tokens.insert_one(doc)
         out = self._public(doc)
         out["token"] = token
@@ -118,14 +110,14 @@ class GatewayRepository:
 
     def revoke_token(self, token_id):
         doc = self.tokens.find_one_and_update({"_id": token_id, "revoked_at": None},
-                                              {"$set": {"revoked_at": _now()}},
+                                              {"$set": {"revoked_at": clock.now()}},
                                               return_document=ReturnDocument.AFTER)
         if doc is not None:
             return self._public(doc)
         doc = self.tokens.find_one({"_id": token_id})
         if doc is None:
             raise NotFound("No token with id %s." % token_id)
-        raise Conflict("Token %s was already revoked at %s." % (token_id, _iso(doc["revoked_at"])))
+        raise Conflict("Token %s was already revoked at %s." % (token_id, clock.iso(doc["revoked_at"])))
 
     def list_tokens(self):
         return [self._public(d) for d in self.tokens.find().sort("created_at", 1)]
@@ -145,7 +137,7 @@ class GatewayRepository:
     def record_audits(self, principal, entries, method, path):
         """Write one audit entry per ``(action, subject)`` of ``entries``, in one insert:
         who (token), what action, on whose data (NIK), when."""
-        docs = [{"_id": uuid.uuid4().hex, "at": _now(), "token_id": principal.token_id,
+        docs = [{"_id": uuid.uuid4().hex, "at": clock.now(), "token_id": principal.token_id,
                  "token_name": principal.name, "role": principal.role,
                  "action": action, "subject": subject, "method": method,
                  "path": path, "request_id": principal.request_id}
@@ -156,7 +148,7 @@ class GatewayRepository:
     def list_audit(self, subject=None, skip=0, limit=50):
         query = {"subject": subject} if subject else {}
         total = self.audit.count_documents(query)
-        items = [{"id": d["_id"], "at": _iso(d["at"]), "token_id": d["token_id"],
+        items = [{"id": d["_id"], "at": clock.iso(d["at"]), "token_id": d["token_id"],
                   "token_name": d["token_name"], "role": d["role"], "action": d["action"],
                   "subject": d["subject"], "method": d["method"], "path": d["path"],
                   "request_id": d.get("request_id")}
@@ -167,4 +159,4 @@ class GatewayRepository:
     def _public(doc):
         return {"id": doc["_id"], "role": doc["role"], "name": doc["name"],
                 "partner_id": doc.get("partner_id"), "seller_id": doc.get("seller_id"),
-                "created_at": _iso(doc["created_at"]), "revoked_at": _iso(doc.get("revoked_at"))}
+                "created_at": clock.iso(doc["created_at"]), "revoked_at": clock.iso(doc.get("revoked_at"))}

@@ -2,26 +2,14 @@
 
 A sliding window per ``(limit name, client key)``. One gateway process holds
 the counts; several gateway replicas would each allow the limit (noted in the
-README). Limits can be overridden by ``RATE_LIMITS`` (``name=calls/seconds,...``).
+README). Limits can be overridden by the ``RATE_LIMITS`` setting
+(``name=calls/seconds,...``; read by ``services.shared.settings``).
 """
 import collections
 import threading
 import time
 
 from gateway.errors import RateLimited
-
-
-def parse_overrides(text):
-    """Parse ``"status_check=5/60,complaints=10/3600"`` into ``{name: (5, 60)}``."""
-    out = {}
-    for part in (text or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name, _, spec = part.partition("=")
-        calls, _, seconds = spec.partition("/")
-        out[name.strip()] = (int(calls), float(seconds))
-    return out
 
 
 class RateLimiter:

@@ -1,15 +1,15 @@
 """Schemas of what the gateway itself owns: tokens, audit entries, health, problems."""
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from services.shared.contract import Answer, Strict
+from services.shared.fields import Instant, Text
 
 from gateway.auth import ROLES
 
 
-class TokenIn(Schema):
-    class Meta:
-        unknown = RAISE
-
+class TokenIn(Strict):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(100, required=True)
     partner_id = fields.String(load_default=None, allow_none=True)
     seller_id = fields.String(load_default=None, allow_none=True)
 
@@ -21,53 +21,60 @@ class TokenIn(Schema):
             raise ValidationError("required when role is seller", "seller_id")
 
 
-class TokenOut(Schema):
+class TokenOut(Answer):
     id = fields.String()
     role = fields.String()
     name = fields.String()
     partner_id = fields.String(allow_none=True)
     seller_id = fields.String(allow_none=True)
-    created_at = fields.String(metadata={"description": "UTC instant"})
-    revoked_at = fields.String(allow_none=True)
-    token = fields.String(metadata={"description": "Only in the answer to POST: shown once"})
+    created_at = Instant()
+    revoked_at = Instant(allow_none=True)
+    token = fields.String(metadata={"optional": "only in the answer to POST: shown once"})
 
 
-class AuditEntryOut(Schema):
+class AuditEntryOut(Answer):
     id = fields.String()
-    at = fields.String()
-    token_id = fields.String()
-    token_name = fields.String()
-    role = fields.String()
+    at = Instant()
+    token_id = fields.String(allow_none=True)
+    token_name = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
     action = fields.String()
     subject = fields.String(metadata={"description": "NIK whose data was read or changed"})
-    method = fields.String()
-    path = fields.String()
-    request_id = fields.String()
+    method = fields.String(allow_none=True)
+    path = fields.String(allow_none=True)
+    request_id = fields.String(allow_none=True)
 
 
-class AuditQuery(Schema):
+class AuditQuery(Strict):
+    class Meta:
+        unknown = "exclude"
+
     subject = fields.String()
     page = fields.Integer()
     per_page = fields.Integer()
 
 
-class HealthOut(Schema):
-    status = fields.String()
-    services = fields.Dict(keys=fields.String(), values=fields.String())
+class HealthOut(Answer):
+    status = fields.String(metadata={"description": "ok or unavailable"})
+    services = fields.Dict(keys=fields.String(), values=fields.String(),
+                           metadata={"description": "service -> ok, timeout, error: ..."})
 
 
-class ParkedEventOut(Schema):
+class ParkedEventOut(Answer):
     id = fields.String()
     handler = fields.String()
-    payload = fields.Dict()
+    payload = fields.Raw(metadata={"description": "the event as it arrived"})
     error = fields.String()
     attempts = fields.Integer()
-    parked_at = fields.String()
+    parked_at = Instant()
 
 
-class Problem(Schema):
+class Problem(Answer):
+    """RFC 9457 problem details (docs/contract.md, "Conventions")."""
+
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"optional": "per-field messages, on invalid input"})

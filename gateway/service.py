@@ -1,29 +1,49 @@
-"""The HTTP gateway: one nameko service whose routes come from mixins.
+"""The HTTP gateway: one nameko service; its routes come from route tables.
 
-Each ``gateway/routes/<service>.py`` holds one mixin; add it to the bases and
-declare its ``RpcProxy`` here.
+The routes served are those of ``ROUTE_MODULES`` (the gateway's own) plus,
+for each service in deploy/services.txt, ``gateway/routes/<name>.py`` when it
+exists. Another module (the web app's, say) is added by one line in
+``ROUTE_MODULES``. A route declared twice stops the gateway at start
+(``gateway.http.RouteConflict``).
 """
-from nameko.rpc import RpcProxy
+import importlib
+import importlib.util
 
 from services.shared.mongo import MongoStore
+from services.shared.service import SettingsProvider
 
+from deploy.services import service_names
 from gateway.auth import GatewayRepository
-from gateway.dependencies import LimiterProvider, SettingsProvider
-from gateway.http import RouteHandling
-from gateway.routes.admin import AdminRoutes
-from gateway.routes.complaints import ComplaintRoutes
-from gateway.routes.distribution import DistributionRoutes
-from gateway.routes.registry import RegistryRoutes
+from gateway.dependencies import LimiterProvider, ServiceProxies
+from gateway.http import METHODS, Router, http
+
+#: Route modules that belong to no service behind the gateway.
+ROUTE_MODULES = ("gateway.routes.platform",)
+SERVICES = tuple(service_names())
 
 
-class GatewayService(AdminRoutes, ComplaintRoutes, DistributionRoutes, RegistryRoutes,
-                     RouteHandling):
+def route_modules(services=SERVICES, extra=ROUTE_MODULES):
+    """The modules whose ``routes`` tables the gateway serves."""
+    own = ["gateway.routes.%s" % name for name in services
+           if importlib.util.find_spec("gateway.routes.%s" % name) is not None]
+    return list(extra) + own
+
+
+ROUTER = Router([importlib.import_module(m).routes for m in route_modules()])
+
+
+class GatewayService:
     name = "gateway"
 
     store = MongoStore(GatewayRepository)
     settings = SettingsProvider()
     limiter = LimiterProvider()
+    services = ServiceProxies(SERVICES)
 
-    registry = RpcProxy("registry")
-    complaints = RpcProxy("complaints")
-    distribution = RpcProxy("distribution")
+    @http(METHODS, "/")
+    def serve_root(self, request):
+        return ROUTER.dispatch(self, request)
+
+    @http(METHODS, "/<path:path>")
+    def serve(self, request, path):
+        return ROUTER.dispatch(self, request)

@@ -1,18 +1,22 @@
-"""The registry over HTTP (CONTRACT.md "Registry"; docs/registry-data.md).
+"""The registry over HTTP (docs/contract.md "Registry"; docs/registry-data.md).
 
 Every route is for officers (and admins). Each read or change of a
 resident's personal data writes an audit entry per resident it shows or
-touches; an import writes one entry naming the file.
+touches; an import writes one entry naming the file. The registry's side of
+data corrections (asked for by resolved complaints) is here too.
 """
 import base64
 
-from services.registry.schemas import (DeactivateIn, HistoryEntryOut, HouseholdIn, HouseholdOut,
-                                       HouseholdPatch, ImportResultOut, ResidentFields,
-                                       ResidentOut, ResidentPatch, SearchQuery)
+from services.registry.contract import (ConfirmIn, CorrectionOut, DeactivateIn, HistoryPage,
+                                        HouseholdIn, HouseholdOut, HouseholdPatch,
+                                        ImportResultOut, RejectIn, ResidentFields, ResidentOut,
+                                        ResidentPatch, SearchQuery)
+from services.shared.contract import Page
 from services.shared.errors import InvalidInput
 
-from gateway.http import route
+from gateway.http import RouteTable
 
+routes = RouteTable()
 TAGS = ["registry"]
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 XLSX_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -41,118 +45,163 @@ def upload(request):
     return request.args.get("filename") or default, request.get_data()
 
 
-class RegistryRoutes:
-    def _audit_all(self, principal, request, action, residents):
-        self.audit_many(principal, [(action, r["nik"]) for r in residents], request)
+def _audit_all(ex, action, residents):
+    ex.audit_many([(action, r["nik"]) for r in residents])
 
-    @route("POST", "/api/v1/households", role="officer", body=HouseholdIn,
-           response=HouseholdOut, status=201, tags=TAGS,
-           summary="Register a family (KK) with its members",
-           description="A member without `nik` gets a flagged temporary number. 409 names "
-                       "the record that already holds the KK number or a NIK.")
-    def register_household(self, request, principal):
-        household = self.call(self.registry.register_household, self.body(request),
-                              principal.actor)
-        self._audit_all(principal, request, "register_resident", household["members"])
-        return household
 
-    @route("GET", "/api/v1/households", role="officer", response=HouseholdOut, many=True,
-           tags=TAGS, summary="Households by kk_number, rt, rw, status")
-    def search_households(self, request, principal):
-        page, per_page = self.page_args(request)
-        args = {k: request.args.get(k) or None for k in ("kk_number", "rt", "rw", "status")}
-        return self.call(self.registry.search_households, args["kk_number"], args["rt"],
-                         args["rw"], args["status"], page, per_page)
+@routes.route("POST", "/api/v1/households", role="officer", body=HouseholdIn,
+              response=HouseholdOut, status=201, tags=TAGS,
+              summary="Register a family (KK) with its members",
+              description="A member without `nik` gets a flagged temporary number. 409 names "
+                          "the record that already holds the KK number or a NIK.")
+def register_household(ex):
+    household = ex.call(ex.services.registry.register_household, ex.body(), ex.actor)
+    _audit_all(ex, "register_resident", household["members"])
+    return household
 
-    @route("GET", "/api/v1/households/<household_id>", role="officer", response=HouseholdOut,
-           tags=TAGS, summary="A household with its members")
-    def get_household(self, request, principal, household_id):
-        household = self.call(self.registry.get_household, household_id)
-        self._audit_all(principal, request, "read_resident", household["members"])
-        return household
 
-    @route("PATCH", "/api/v1/households/<household_id>", role="officer", body=HouseholdPatch,
-           response=HouseholdOut, tags=TAGS, summary="Change a household (with a reason)")
-    def update_household(self, request, principal, household_id):
-        body = self.body(request)
-        reason = body.pop("reason", None)
-        household = self.call(self.registry.update_household, household_id, body, reason,
-                              principal.actor)
-        self._audit_all(principal, request, "update_household", household["members"])
-        return household
+@routes.route("GET", "/api/v1/households", role="officer", response=Page(HouseholdOut),
+              tags=TAGS, summary="Households by kk_number, rt, rw, status")
+def search_households(ex):
+    page, per_page = ex.page_args()
+    args = {k: ex.args.get(k) or None for k in ("kk_number", "rt", "rw", "status")}
+    return ex.call(ex.services.registry.search_households, args["kk_number"], args["rt"],
+                   args["rw"], args["status"], page, per_page)
 
-    @route("POST", "/api/v1/households/<household_id>/members", role="officer",
-           body=ResidentFields, response=ResidentOut, status=201, tags=TAGS,
-           summary="Add a member to a household")
-    def add_member(self, request, principal, household_id):
-        resident = self.call(self.registry.add_member, household_id, self.body(request),
-                             principal.actor)
-        self.audit(principal, "register_resident", resident["nik"], request)
-        return resident
 
-    @route("GET", "/api/v1/residents", role="officer", query=SearchQuery, response=ResidentOut,
-           many=True, tags=TAGS, summary="Search residents",
-           description="`q`: part of the name, or the start of a NIK or KK number; "
-                       "`flagged=true`: records with data-quality flags to verify.")
-    def search_residents(self, request, principal):
-        page, per_page = self.page_args(request)
-        args = {k: request.args.get(k) or None for k in SEARCH_ARGS}
-        answer = self.call(self.registry.search_residents, args["q"], args["rt"], args["rw"],
-                           args["status"], args["flagged"], page, per_page, args["kk_number"])
-        self._audit_all(principal, request, "search_residents", answer["items"])
-        return answer
+@routes.route("GET", "/api/v1/households/<household_id>", role="officer",
+              response=HouseholdOut, tags=TAGS, summary="A household with its members")
+def get_household(ex, household_id):
+    household = ex.call(ex.services.registry.get_household, household_id)
+    _audit_all(ex, "read_resident", household["members"])
+    return household
 
-    @route("GET", "/api/v1/residents/<nik>", role="officer", response=ResidentOut, tags=TAGS,
-           summary="A resident by NIK (or temporary number)")
-    def get_resident(self, request, principal, nik):
-        resident = self.call(self.registry.get_resident, nik)
-        self.audit(principal, "read_resident", nik, request)
-        return resident
 
-    @route("PATCH", "/api/v1/residents/<nik>", role="officer", body=ResidentPatch,
-           response=ResidentOut, tags=TAGS, summary="Change a resident (with a reason)")
-    def update_resident(self, request, principal, nik):
-        body = self.body(request)
-        reason = body.pop("reason", None)
-        resident = self.call(self.registry.update_resident, nik, body, reason, principal.actor)
-        self.audit(principal, "update_resident", nik, request)
-        if resident["nik"] != nik:
-            self.audit(principal, "update_resident", resident["nik"], request)
-        return resident
+@routes.route("PATCH", "/api/v1/households/<household_id>", role="officer", body=HouseholdPatch,
+              response=HouseholdOut, tags=TAGS, summary="Change a household (with a reason)")
+def update_household(ex, household_id):
+    body = ex.body()
+    reason = body.pop("reason", None)
+    household = ex.call(ex.services.registry.update_household, household_id, body, reason,
+                        ex.actor)
+    _audit_all(ex, "update_household", household["members"])
+    return household
 
-    @route("POST", "/api/v1/residents/<nik>/deactivate", role="officer", body=DeactivateIn,
-           response=ResidentOut, tags=TAGS,
-           summary="Deactivate a resident (moved_out, deceased, duplicate, other)")
-    def deactivate_resident(self, request, principal, nik):
-        body = self.body(request)
-        unknown = sorted(set(body) - {"reason", "note"})
-        if unknown:
-            raise InvalidInput("Unknown fields.", {k: ["Unknown field."] for k in unknown})
-        resident = self.call(self.registry.deactivate_resident, nik, body.get("reason"),
-                             body.get("note"), principal.actor)
-        self.audit(principal, "deactivate_resident", nik, request)
-        return resident
 
-    @route("GET", "/api/v1/residents/<nik>/history", role="officer", response=HistoryEntryOut,
-           many=True, tags=TAGS, summary="Who changed what, when and why")
-    def resident_history(self, request, principal, nik):
-        page, per_page = self.page_args(request)
-        answer = self.call(self.registry.resident_history, nik, page, per_page)
-        self.audit(principal, "read_resident_history", nik, request)
-        return answer
+@routes.route("POST", "/api/v1/households/<household_id>/members", role="officer",
+              body=ResidentFields, response=ResidentOut, status=201, tags=TAGS,
+              summary="Add a member to a household")
+def add_member(ex, household_id):
+    resident = ex.call(ex.services.registry.add_member, household_id, ex.body(), ex.actor)
+    ex.audit("register_resident", resident["nik"])
+    return resident
 
-    @route("POST", "/api/v1/imports/registry", role="officer", response=ImportResultOut,
-           tags=TAGS, content_types=["text/csv", XLSX_TYPES[0], XLSX_TYPES[1],
-                                     "multipart/form-data"],
-           summary="Import residents from a CSV or an OpenSID spreadsheet",
-           description="Body: the CSV of docs/registry-data.md (`text/csv`), OpenSID's "
-                       "resident spreadsheet (an .xlsx/.xlsm media type), or a multipart "
-                       "form with `file`. Answers counts and per-row errors "
-                       "`{row, field, rule}`; importing a file again adds nothing.")
-    def import_registry(self, request, principal):
-        filename, content = upload(request)
-        result = self.call(self.registry.import_registry, filename,
-                           base64.b64encode(content).decode("ascii"), principal.actor,
-                           deadline=self.settings.import_deadline)
-        self.audit(principal, "import_registry", "file:%s" % filename, request)
-        return result
+
+@routes.route("GET", "/api/v1/residents", role="officer", query=SearchQuery,
+              response=Page(ResidentOut), tags=TAGS, summary="Search residents",
+              description="`q`: part of the name, or the start of a NIK or KK number; "
+                          "`flagged=true`: records with data-quality flags to verify.")
+def search_residents(ex):
+    page, per_page = ex.page_args()
+    args = {k: ex.args.get(k) or None for k in SEARCH_ARGS}
+    answer = ex.call(ex.services.registry.search_residents, args["q"], args["rt"], args["rw"],
+                     args["status"], args["flagged"], page, per_page, args["kk_number"])
+    _audit_all(ex, "search_residents", answer["items"])
+    return answer
+
+
+@routes.route("GET", "/api/v1/residents/<nik>", role="officer", response=ResidentOut, tags=TAGS,
+              summary="A resident by NIK (or temporary number)")
+def get_resident(ex, nik):
+    resident = ex.call(ex.services.registry.get_resident, nik)
+    ex.audit("read_resident", nik)
+    return resident
+
+
+@routes.route("PATCH", "/api/v1/residents/<nik>", role="officer", body=ResidentPatch,
+              response=ResidentOut, tags=TAGS, summary="Change a resident (with a reason)")
+def update_resident(ex, nik):
+    body = ex.body()
+    reason = body.pop("reason", None)
+    resident = ex.call(ex.services.registry.update_resident, nik, body, reason, ex.actor)
+    ex.audit("update_resident", nik)
+    if resident["nik"] != nik:
+        ex.audit("update_resident", resident["nik"])
+    return resident
+
+
+@routes.route("POST", "/api/v1/residents/<nik>/deactivate", role="officer", body=DeactivateIn,
+              response=ResidentOut, tags=TAGS,
+              summary="Deactivate a resident (moved_out, deceased, duplicate, other)")
+def deactivate_resident(ex, nik):
+    body = ex.body()
+    unknown = sorted(set(body) - {"reason", "note"})
+    if unknown:
+        raise InvalidInput("Unknown fields.", {k: ["Unknown field."] for k in unknown})
+    resident = ex.call(ex.services.registry.deactivate_resident, nik, body.get("reason"),
+                       body.get("note"), ex.actor)
+    ex.audit("deactivate_resident", nik)
+    return resident
+
+
+@routes.route("GET", "/api/v1/residents/<nik>/history", role="officer", response=HistoryPage,
+              tags=TAGS, summary="Who changed what, when and why")
+def resident_history(ex, nik):
+    page, per_page = ex.page_args()
+    answer = ex.call(ex.services.registry.resident_history, nik, page, per_page)
+    ex.audit("read_resident_history", nik)
+    return answer
+
+
+@routes.route("POST", "/api/v1/imports/registry", role="officer", response=ImportResultOut,
+              tags=TAGS, content_types=["text/csv", XLSX_TYPES[0], XLSX_TYPES[1],
+                                        "multipart/form-data"],
+              summary="Import residents from a CSV or an OpenSID spreadsheet",
+              description="Body: the CSV of docs/registry-data.md (`text/csv`), OpenSID's "
+                          "resident spreadsheet (an .xlsx/.xlsm media type), or a multipart "
+                          "form with `file`. Answers counts and per-row errors "
+                          "`{row, field, rule}`; importing a file again adds nothing.")
+def import_registry(ex):
+    filename, content = upload(ex.request)
+    result = ex.call(ex.services.registry.import_registry, filename,
+                     base64.b64encode(content).decode("ascii"), ex.actor,
+                     deadline=ex.settings.import_deadline)
+    ex.audit("import_registry", "file:%s" % filename)
+    return result
+
+
+# ---- data corrections asked for by resolved complaints (services/registry/corrections.py) ----
+
+CORRECTION_TAGS = ["complaints"]
+
+
+@routes.route("GET", "/api/v1/corrections", role="officer", response=Page(CorrectionOut),
+              tags=CORRECTION_TAGS,
+              summary="Registry changes asked for by resolved data-correction complaints",
+              description="?status=pending (default), confirming, confirmed, rejected, or "
+                          "empty for all.")
+def list_corrections(ex):
+    page, per_page = ex.page_args()
+    answer = ex.call(ex.services.registry.list_pending_corrections,
+                     ex.args.get("status", "pending"), page, per_page)
+    ex.audit_many([("read_correction", item["subject_nik"]) for item in answer["items"]])
+    return answer
+
+
+@routes.route("POST", "/api/v1/corrections/<correction_id>/confirm", role="officer",
+              body=ConfirmIn, response=CorrectionOut, tags=CORRECTION_TAGS,
+              summary="Apply a requested correction to the registry (with history and events)")
+def confirm_correction(ex, correction_id):
+    answer = ex.call(ex.services.registry.confirm_correction, correction_id,
+                     ex.body() if ex.request.get_data() else {}, ex.actor)
+    ex.audit("confirm_correction", answer["subject_nik"])
+    return answer
+
+
+@routes.route("POST", "/api/v1/corrections/<correction_id>/reject", role="officer",
+              body=RejectIn, response=CorrectionOut, tags=CORRECTION_TAGS,
+              summary="Reject a requested correction with a reason")
+def reject_correction(ex, correction_id):
+    answer = ex.call(ex.services.registry.reject_correction, correction_id, ex.body(), ex.actor)
+    ex.audit("reject_correction", answer["subject_nik"])
+    return answer

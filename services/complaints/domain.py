@@ -1,21 +1,18 @@
 """Complaint rules: codes, the workflow table, tracking codes, who sees what.
 
 Plain functions over plain dicts; no nameko, no pymongo. Instants are aware
-UTC datetimes inside, ISO 8601 ``Z`` strings outside (``iso``).
-Codes are fixed by CONTRACT.md ("Codes and fields fixed here").
+UTC datetimes inside, ISO 8601 ``Z`` strings outside (``services.shared.clock``).
+Codes are fixed by docs/contract.md ("Codes and fields fixed here") and
+declared in the contract.
 """
-import datetime
 import re
 import secrets
 
-from services.shared.errors import RuleRefused
+from services.shared import clock
+from services.shared.errors import InvalidInput, RuleRefused
 
 from services.complaints import sla
-
-CATEGORIES = ("exclusion", "inclusion", "not_received", "pungli", "data_correction",
-              "schedule", "suggestion", "other")
-STATUSES = ("received", "verified", "forwarded", "in_progress", "resolved", "rejected",
-            "reopened")
+from services.complaints.contract import CATEGORIES, STATUSES
 CLOSED = ("resolved", "rejected")
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 
@@ -45,19 +42,6 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_LENGTH = 10  # 30**10 ~ 5.9e14 codes (~49 bits): not guessable at a rate-limited door
 
 SYSTEM_AUTHOR = "sistem"
-
-
-def now_utc():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def iso(value):
-    """An aware datetime as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC); None stays None."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_tracking_code():
@@ -158,7 +142,7 @@ def allocation_note(event_type, allocation_id, version, at):
     }
     if event_type not in texts:
         return None
-    day = at.astimezone(sla.WIB).strftime("%d-%m-%Y")
+    day = clock.village_date(at).strftime("%d-%m-%Y")
     return new_note(texts[event_type] % (allocation_id, day), SYSTEM_AUTHOR, True, at, "system",
                     note_id="alloc:%s:%s:v%s" % (allocation_id, event_type, version))
 
@@ -189,3 +173,17 @@ def redact(text, names=()):
 def _who(actor):
     actor = actor or {}
     return {"name": actor.get("name"), "role": actor.get("role"), "token_id": actor.get("token_id")}
+
+
+def check_needs(needs, known):
+    """Feedback ``needs`` must come from the service's list (data/complaints/
+    feedback-needs.json) and not repeat; raises InvalidInput naming each."""
+    errors = {}
+    for i, need in enumerate(needs or []):
+        if need not in known:
+            errors["needs.%d" % i] = ["%r is not in the list (%s); write anything else in "
+                                      "needs_other" % (need, ", ".join(known))]
+    if len(set(needs or [])) != len(needs or []):
+        errors.setdefault("needs", []).append("must not repeat a need")
+    if errors:
+        raise InvalidInput("The request body is invalid.", errors)

@@ -10,6 +10,8 @@ import io
 import math
 import statistics
 
+from services.shared import clock
+
 from services.complaints import domain, sla
 
 
@@ -27,7 +29,7 @@ def _hours(delta):
 
 
 def _month(doc):
-    return sla.aware(doc["submitted_at"]).astimezone(sla.WIB).strftime("%Y-%m")
+    return clock.village_date(doc["submitted_at"]).strftime("%Y-%m")
 
 
 def _months(docs, year, month):
@@ -74,7 +76,7 @@ def complaint_report(docs, year, month, now):
         ``by_status``, ``by_category_and_status``, ``resolved``,
         ``hours_to_resolve {median, p90}``, ``overdue_now``, ``missed_deadline``.
     """
-    return {"year": year, "month": month, "generated_at": domain.iso(now),
+    return {"year": year, "month": month, "generated_at": clock.iso(now),
             "total": _block(docs, now),
             "months": [dict(_block(month_docs, now), month=m)
                        for m, month_docs in _months(docs, year, month)]}

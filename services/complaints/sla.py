@@ -20,11 +20,12 @@ import datetime
 import json
 import os
 
+from services.shared.clock import WIB
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LEVELS_PATH = os.path.join(ROOT, "data", "complaints", "service-levels.json")
 HOLIDAYS_PATH = os.path.join(ROOT, "data", "complaints", "holidays.json")
 
-WIB = datetime.timezone(datetime.timedelta(hours=7), "WIB")
 UNITS = ("working_days", "calendar_days")
 
 #: deadline name -> the statuses whose reaching meets it (a workflow rule, so code).
@@ -118,7 +119,7 @@ def after_transition(levels, category, deadlines, to_status, at):
 
 def deadline_key(deadline):
     """Identifies one deadline of a complaint: announced overdue at most once."""
-    return "%s@%s" % (deadline["name"], deadline["due_at"].strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return "%s@%s" % (deadline["name"], aware(deadline["due_at"]).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def missed(deadlines, now):

@@ -13,9 +13,11 @@ import uuid
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from services.shared.clock import WIB, parse_instant
 from services.shared.errors import Conflict, NotFound, RuleRefused
-from services.shared.outbox import HIDE_OUTBOX, new_document, with_events
+from services.shared.outbox import HIDE_OUTBOX, new_document
 from services.shared.projection import apply_snapshot
+from services.shared.versioned import write_versioned
 
 from services.complaints import data as datafiles
 from services.complaints import domain, events, sla
@@ -39,11 +41,11 @@ def _key_claim(request_key):
 
 def year_bounds(year, month=None):
     """UTC instants bounding a WIB calendar year or month: ``(start, end)``."""
-    start = datetime.datetime(year, month or 1, 1, tzinfo=sla.WIB)
+    start = datetime.datetime(year, month or 1, 1, tzinfo=WIB)
     if month and month < 12:
-        end = datetime.datetime(year, month + 1, 1, tzinfo=sla.WIB)
+        end = datetime.datetime(year, month + 1, 1, tzinfo=WIB)
     else:
-        end = datetime.datetime(year + 1, 1, 1, tzinfo=sla.WIB)
+        end = datetime.datetime(year + 1, 1, 1, tzinfo=WIB)
     return start.astimezone(datetime.timezone.utc), end.astimezone(datetime.timezone.utc)
 
 
@@ -177,16 +179,12 @@ class ComplaintRepository:
                                % (doc["version"], doc["status"], expected),
                                {"version": ["stale: current is %d" % doc["version"]]})
             plan = domain.plan_transition(doc, request, actor, now, self.levels)
-            after = dict(doc, **plan["set"], version=doc["version"] + 1,
-                         history=doc["history"] + [plan["history"]], notes=doc["notes"] + plan["notes"])
-            update = with_events({"$set": dict(plan["set"], version=after["version"]),
-                                  "$push": {"history": plan["history"],
-                                            "notes": {"$each": plan["notes"]}}},
-                                 events.transitioned(after, plan["history"], now, correlation_id))
-            result = self.complaints.update_one(
-                {"_id": complaint_id, "status": doc["status"], "version": doc["version"]}, update)
-            if result.modified_count == 1:
-                self.notify()
+            after = write_versioned(
+                self.complaints, doc, plan["set"], where={"status": doc["status"]},
+                push={"history": plan["history"], "notes": {"$each": plan["notes"]}},
+                events=lambda after: events.transitioned(after, plan["history"], now,
+                                                         correlation_id), notify=self.notify)
+            if after is not None:
                 return self.get(complaint_id)
             fresh = self.get(complaint_id)
             if fresh["status"] != doc["status"]:
@@ -251,18 +249,14 @@ class ComplaintRepository:
                 key = sla.deadline_key(deadline)
                 if key in doc.get("overdue_keys", []):
                     continue
-                after = dict(doc, version=doc["version"] + 1,
-                             overdue_keys=doc.get("overdue_keys", []) + [key])
-                result = self.complaints.update_one(
-                    {"_id": doc["_id"], "version": doc["version"], "overdue_keys": {"$ne": key}},
-                    with_events({"$set": {"version": after["version"]}, "$push": {"overdue_keys": key}},
-                                events.overdue(after, deadline, now)))
-                if result.modified_count != 1:
+                after = write_versioned(
+                    self.complaints, doc, {}, where={"overdue_keys": {"$ne": key}},
+                    push={"overdue_keys": key}, notify=self.notify,
+                    events=lambda after, deadline=deadline: events.overdue(after, deadline, now))
+                if after is None:
                     break  # changed meanwhile: the next check sees it afresh
                 announced += 1
-                doc = after
-        if announced:
-            self.notify()
+                doc = dict(after, overdue_keys=doc.get("overdue_keys", []) + [key])
         return announced
 
     # ---- projection of distribution's allocations ----
@@ -278,7 +272,7 @@ class ComplaintRepository:
             alloc["status"] = {"aid_disbursed": "disbursed",
                                "allocation_cancelled": "cancelled"}.get(event["type"], "pending")
         allocation_id, version = self.apply_allocation_snapshot(alloc, event["type"])
-        at = datetime.datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00"))
+        at = parse_instant(event["occurred_at"])
         note = domain.allocation_note(event["type"], allocation_id, version, at)
         if note is None:
             return 0

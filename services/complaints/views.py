@@ -7,8 +7,9 @@ Privacy rules (issue 4, docs/complaints.md):
 - the public list shows an officer's redacted wording, never the complaint's;
 - events carry no reporter, no free text, no tracking code (``event_snapshot``).
 """
+from services.shared.clock import iso, village_date
+
 from services.complaints import domain, sla
-from services.complaints.domain import iso
 
 
 def _deadline_out(item, now):
@@ -101,8 +102,8 @@ def published_view(doc):
     pub = doc["publication"]
     return {"id": pub["id"], "category": doc["category"],
             "programme_code": doc.get("programme_code"),
-            "submitted_month": doc["submitted_at"].astimezone(sla.WIB).strftime("%Y-%m"),
-            "resolved_on": doc["resolved_at"].astimezone(sla.WIB).strftime("%Y-%m-%d"),
+            "submitted_month": village_date(doc["submitted_at"]).strftime("%Y-%m"),
+            "resolved_on": village_date(doc["resolved_at"]).isoformat(),
             "summary": pub["summary"], "answer": pub["answer"]}
 
 

@@ -9,11 +9,13 @@ import uuid
 
 import eventlet
 
-from services.shared.envelope import utcnow_iso
+from services.shared import clock
+from services.shared.caller import request_id, system_actor
+from services.shared.contract import load
 from services.shared.errors import Conflict, NotFound, RuleRefused
 from services.shared.rules import member_view, parse_date
 
-from services.distribution import domain, events as ev, schemas
+from services.distribution import contract, domain, events as ev
 from services.distribution.domain import (CANCELLED, DISBURSED, NOT_COLLECTED, OPEN, PENDING,
                                           RETURNED, WAITING)
 
@@ -34,10 +36,6 @@ def _allocation(repo, allocation_id):
     if doc is None:
         raise NotFound("No allocation with id %s." % allocation_id)
     return doc
-
-
-def _rid(actor):
-    return (actor or {}).get("request_id")
 
 
 def generate(repo, round_id, actor):
@@ -116,7 +114,7 @@ def _generate(repo, rnd, round_id, actor):
     for doc in planned:
         doc["allotted"] = doc["status"] == PENDING
         doc["history"][0]["status"] = doc["status"]
-    repo.insert_allocations(planned, _rid(actor))
+    repo.insert_allocations(planned, request_id(actor))
     summary = {"round_id": round_id, "eligible": eligible,
                "created": sum(1 for d in planned if d["status"] == PENDING),
                "waiting": sum(1 for d in planned if d["status"] == WAITING),
@@ -126,7 +124,7 @@ def _generate(repo, rnd, round_id, actor):
 
 
 def _new_allocation(alloc_id, rnd, household, member, recipient, cand, actor):
-    now = utcnow_iso()
+    now = clock.now_iso()
     doc = {"_id": alloc_id, "round_id": rnd["_id"], "round_name": rnd["name"],
            "programme_code": rnd["programme_code"], "year": rnd["year"],
            "household_id": household["id"], "kk_number": household.get("kk_number"),
@@ -148,7 +146,7 @@ def _new_allocation(alloc_id, rnd, household, member, recipient, cand, actor):
 
 def _record_generation(repo, rnd, summary):
     for _ in range(5):
-        if repo.update_round(rnd, {"eligible": summary["eligible"], "generated_at": utcnow_iso(),
+        if repo.update_round(rnd, {"eligible": summary["eligible"], "generated_at": clock.now_iso(),
                                    "refused": summary["refused"]}) is not None:
             return
         rnd = repo.get_round(rnd["_id"])
@@ -169,7 +167,7 @@ def _change(repo, allocation_id, allowed, changes, event_type, entry, already=No
                 allocation_id, doc["status"], " or ".join(allowed)), {"status": [doc["status"]]})
         new = repo.change_allocation(doc, changes(doc) if callable(changes) else changes,
                                      event_type, entry, {"status": {"$in": list(allowed)}},
-                                     _rid(entry["by"]))
+                                     request_id(entry["by"]))
         if new is not None:
             return new
     raise Conflict("Allocation %s keeps changing; retry." % allocation_id)
@@ -186,12 +184,12 @@ def disburse(repo, allocation_id, payload, actor):
     disbursed, also by a concurrent request; RuleRefused (422) when it is not
     pending, its round is closed, or the receiver is not of the household.
     """
-    data = schemas.load(schemas.DisbursementIn, payload)
+    data = load(contract.DisbursementIn, payload)
     doc = _allocation(repo, allocation_id)
     rnd = _round(repo, doc["round_id"])
     if rnd["status"] == "closed" and doc["status"] == PENDING:
         raise RuleRefused("Round %s is closed; record the allocation as not collected." % rnd["_id"])
-    if doc["status"] == PENDING and domain.today().isoformat() < rnd["starts_on"]:
+    if doc["status"] == PENDING and clock.village_today().isoformat() < rnd["starts_on"]:
         raise RuleRefused("Round %s starts on %s; aid is handed over from that day."
                           % (rnd["_id"], rnd["starts_on"]))
     receiver = _receiver(repo, doc, data["received_by_nik"])
@@ -201,7 +199,7 @@ def disburse(repo, allocation_id, payload, actor):
                     "representative": receiver.get("id") != doc.get("recipient_id"),
                     "channel": data["channel"], "evidence_ref": data["evidence_ref"],
                     "location": data["location"] or rnd["location"], "note": data["note"],
-                    "disbursed_at": utcnow_iso(), "recorded_by": actor}
+                    "disbursed_at": clock.now_iso(), "recorded_by": actor}
     return _change(repo, allocation_id, (PENDING,),
                    {"status": DISBURSED, "disbursement": disbursement}, ev.AID_DISBURSED,
                    {"action": "disbursed", "by": actor},
@@ -223,7 +221,7 @@ def _receiver(repo, doc, nik):
 
 def cancel(repo, allocation_id, payload, actor):
     """Cancel a pending or waiting allocation with a reason (``CANCEL_REASONS``)."""
-    data = schemas.load(schemas.CancelIn, payload)
+    data = load(contract.CancelIn, payload)
     return _change(repo, allocation_id, OPEN, {"status": CANCELLED, "status_reason": data["reason"],
                                                "status_note": data["note"]},
                    ev.ALLOCATION_CANCELLED, {"action": "cancelled", "by": actor, **data},
@@ -232,7 +230,7 @@ def cancel(repo, allocation_id, payload, actor):
 
 def return_allocation(repo, allocation_id, payload, actor):
     """Record that disbursed aid came back (``RETURN_REASONS``); the disbursement stays on record."""
-    data = schemas.load(schemas.ReturnIn, payload)
+    data = load(contract.ReturnIn, payload)
     return _change(repo, allocation_id, (DISBURSED,),
                    {"status": RETURNED, "status_reason": data["reason"], "status_note": data["note"]},
                    ev.ALLOCATION_RETURNED, {"action": "returned", "by": actor, **data},
@@ -241,7 +239,7 @@ def return_allocation(repo, allocation_id, payload, actor):
 
 def mark_not_collected(repo, allocation_id, payload, actor):
     """Close a pending allocation as not collected (refused, moved, not_found, died, other)."""
-    data = schemas.load(schemas.NotCollectedIn, payload)
+    data = load(contract.NotCollectedIn, payload)
     return _change(repo, allocation_id, (PENDING,),
                    {"status": NOT_COLLECTED, "status_reason": data["reason"],
                     "status_note": data["note"]},
@@ -282,13 +280,13 @@ def _reassign(repo, rnd, source, allocation_id, actor):
         promoted = repo.change_allocation(
             cand, {"status": PENDING, "allotted": True, "reassigned_from": allocation_id},
             ev.ALLOCATION_PROMOTED, {"action": "promoted", "by": actor, "from": allocation_id},
-            {"status": WAITING}, _rid(actor))
+            {"status": WAITING}, request_id(actor))
         if promoted is None:
             continue
         closed = repo.change_allocation(source, {"reassigned_to": cand["_id"]},
                                         ev.ALLOCATION_UPDATED,
                                         {"action": "reassigned", "by": actor, "to": cand["_id"]},
-                                        {"reassigned_to": None}, _rid(actor))
+                                        {"reassigned_to": None}, request_id(actor))
         if closed is None:  # another officer reassigned it first: put ours back
             back = repo.get_allocation(cand["_id"])
             repo.change_allocation(back, {"status": WAITING, "allotted": False,
@@ -311,7 +309,7 @@ def on_resident_deactivated(repo, resident, reason, correlation_id=None):
     rid = resident["id"]
     query = {"status": {"$in": list(OPEN)}, "$or": [
         {"member_id": rid}, {"recipient_id": rid}, {"components.member_id": rid}]}
-    actor = {"name": "registry event", "role": "system", "request_id": correlation_id}
+    actor = system_actor("registry event", correlation_id)
     changed, rounds, households = 0, {}, {}
     for alloc in repo.find_allocations(query):
         rnd = rounds.get(alloc["round_id"]) or rounds.setdefault(

@@ -5,11 +5,13 @@ JSON-safe dicts. A round keeps a copy of its programme's rules as they were
 when it was scheduled, so revising a programme applies to future rounds only
 and never rewrites a past one (issue 3).
 """
-from services.shared.envelope import utcnow_iso
+from services.shared import clock
+from services.shared.caller import request_id
+from services.shared.contract import load
 from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from services.shared.pagination import page_args, page_of
 
-from services.distribution import allocations, domain, events as ev, schemas
+from services.distribution import allocations, contract, domain, events as ev
 from services.distribution.store import public
 
 RULE_FIELDS = ("name", "kind", "target", "criteria", "benefit", "recipient", "excludes",
@@ -18,7 +20,7 @@ RULE_FIELDS = ("name", "kind", "target", "criteria", "benefit", "recipient", "ex
 
 def _enabled(doc, deployment):
     out = public(doc)
-    out["enabled"] = deployment in doc.get("applies_to", schemas.DEPLOYMENTS)
+    out["enabled"] = deployment in doc.get("applies_to", contract.DEPLOYMENTS)
     return out
 
 
@@ -26,17 +28,17 @@ def publish_programme(repo, payload, actor, deployment):
     """Publish a new programme (``POST /programmes``).
 
     Args:
-        payload (dict): a ``schemas.ProgrammeIn`` body; its rules are checked by
+        payload (dict): a ``contract.ProgrammeIn`` body; its rules are checked by
             ``services.shared.rules`` (errors name the rule's path).
         actor (dict): who publishes (the gateway's principal.actor).
     Returns the programme with ``version`` 1 and ``enabled`` for this
     deployment. Raises InvalidInput, Conflict when the code exists.
     """
-    data = domain.validate_programme(schemas.load(schemas.ProgrammeIn, payload))
-    now = utcnow_iso()
+    data = domain.validate_programme(load(contract.ProgrammeIn, payload))
+    now = clock.now_iso()
     doc = dict(data, _id=data["code"], version=1, published_at=now, updated_at=now,
                published_by=actor)
-    if repo.insert_programme(doc, (actor or {}).get("request_id")) is None:
+    if repo.insert_programme(doc, request_id(actor)) is None:
         raise Conflict("Programme %s is already published; revise it instead." % data["code"],
                        {"code": ["already exists"]})
     return _enabled(doc, deployment)
@@ -50,13 +52,13 @@ def revise_programme(repo, code, payload, actor, deployment):
     when a concurrent revision won.
     """
     current = _programme(repo, code)
-    data = domain.validate_programme(schemas.load(schemas.ProgrammeIn, payload))
+    data = domain.validate_programme(load(contract.ProgrammeIn, payload))
     if data["code"] != code:
         raise InvalidInput("The code cannot change.", {"code": ["must be %s" % code]})
     doc = dict(data, _id=code, version=current["version"] + 1,
                published_at=current["published_at"], published_by=current["published_by"],
-               updated_at=utcnow_iso(), revised_by=actor)
-    if repo.replace_programme(doc, current["version"], (actor or {}).get("request_id")) is None:
+               updated_at=clock.now_iso(), revised_by=actor)
+    if repo.replace_programme(doc, current["version"], request_id(actor)) is None:
         raise Conflict("Programme %s changed meanwhile; reload and retry." % code)
     return _enabled(doc, deployment)
 
@@ -93,8 +95,8 @@ def schedule_round(repo, code, payload, actor, deployment):
     Dana Desa in a kelurahan).
     """
     programme = _programme(repo, code)
-    data = schemas.load(schemas.RoundIn, payload)
-    if deployment not in programme.get("applies_to", schemas.DEPLOYMENTS):
+    data = load(contract.RoundIn, payload)
+    if deployment not in programme.get("applies_to", contract.DEPLOYMENTS):
         raise RuleRefused("Programme %s applies only to a %s deployment; this one is a %s." % (
             code, " or ".join(programme["applies_to"]), deployment))
     round_id = domain.round_id(code, data["name"], data["starts_on"].isoformat())
@@ -105,12 +107,12 @@ def schedule_round(repo, code, payload, actor, deployment):
            "ends_on": data["ends_on"].isoformat(), "year": data["starts_on"].year,
            "location": data["location"], "budget_idr": data["budget_idr"],
            "quota": data["quota"], "status": "scheduled", "eligible": None,
-           "generated_at": None, "created_at": utcnow_iso(), "created_by": actor, "version": 1}
+           "generated_at": None, "created_at": clock.now_iso(), "created_by": actor, "version": 1}
     existing = repo.get_round(round_id)
     if existing is not None:
         raise Conflict("A round named %r of %s starting %s already exists (%s)." % (
             data["name"], code, doc["starts_on"], round_id), {"name": ["already scheduled"]})
-    snapshot = repo.insert_round(doc, (actor or {}).get("request_id"))
+    snapshot = repo.insert_round(doc, request_id(actor))
     if snapshot is None:  # a concurrent duplicate request made the same id first
         raise Conflict("Round %s already exists." % round_id, {"name": ["already scheduled"]})
     return _round_out(snapshot)
@@ -137,7 +139,7 @@ def list_rounds(repo, programme=None, upcoming=None, on=None, page=1, per_page=5
     if programme:
         query["programme_code"] = programme
     if upcoming:
-        query["ends_on"] = {"$gte": (on or domain.today().isoformat())}
+        query["ends_on"] = {"$gte": (on or clock.village_today().isoformat())}
         query["status"] = "scheduled"
     docs, total = repo.find_rounds(query, skip, per_page)
     return page_of([_round_out(public(d)) for d in docs], page, per_page, total)
@@ -154,7 +156,7 @@ def close_round(repo, round_id, actor):
         allocations.mark_not_collected(repo, alloc["_id"], {
             "reason": "other", "note": "tidak diambil sampai akhir tahap"}, actor)
     while doc["status"] != "closed":
-        if repo.update_round(doc, {"status": "closed", "closed_at": utcnow_iso(),
+        if repo.update_round(doc, {"status": "closed", "closed_at": clock.now_iso(),
                                    "closed_by": actor}, ev.ROUND_CLOSED) is not None:
             break
         doc = repo.get_round(round_id)

@@ -3,13 +3,12 @@
 No nameko, no pymongo. Rules come from the programme's data (issue 3): the
 criteria and benefit components are evaluated by ``services.shared.rules``.
 """
-import datetime
 import hashlib
 
 from services.shared import rules
 from services.shared.errors import InvalidInput
 
-#: Allocation statuses (CONTRACT.md).
+#: Allocation statuses (docs/contract.md).
 PENDING, WAITING, DISBURSED = "pending", "waiting", "disbursed"
 NOT_COLLECTED, CANCELLED, RETURNED = "not_collected", "cancelled", "returned"
 STATUSES = (PENDING, WAITING, DISBURSED, NOT_COLLECTED, CANCELLED, RETURNED)
@@ -23,19 +22,6 @@ HEAD_FIRST = {"relationships": ["head", "wife", "husband", "child", "child_in_la
               "prefer_sex": None, "min_age": 17}
 #: Age of majority for receiving aid: the KTP (identity card) age in Indonesia.
 ADULT_AGE = 17
-
-
-def today():
-    """Today's date in the village (WIB, UTC+7): a round's days are local days."""
-    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).date()
-
-
-def deployment_kind(village_code):
-    """``"desa"`` or ``"kelurahan"`` from a 10-digit Kemendagri village code.
-
-    DOMAIN.md: the 4th-level code of a kelurahan starts with 1, a desa's with 2.
-    """
-    return "desa" if str(village_code)[6:7] == "2" else "kelurahan"
 
 
 def validate_programme(data):

@@ -1,5 +1,5 @@
 """The distribution service's projection of the registry: fed by events, rebuilt
-from the registry's export (CONTRACT.md "Events"; docs/events.md "registry").
+from the registry's export (docs/contract.md "Events"; docs/events.md "registry").
 
 ``ProjectionCatchUp`` runs once in a managed thread after the service starts:
 when the projection is empty (a fresh or emptied store) it pages through
@@ -15,11 +15,13 @@ from marshmallow import ValidationError
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.shared.contract import read
 from services.shared.mongo import database_for
 from services.shared.projection import resync
 from services.shared.rpc import call
 
-from services.distribution.schemas import HouseholdSnapshot, ResidentSnapshot
+from services.registry.contract import HouseholdSnapshot, ResidentSnapshot
+
 from services.distribution.store import DistributionRepository
 
 log = logging.getLogger(__name__)
@@ -27,19 +29,20 @@ log = logging.getLogger(__name__)
 
 def _read(schema, snapshot, what):
     try:
-        return schema().load(snapshot)
+        return read(schema, snapshot)
     except ValidationError as exc:
         raise ValueError("%s snapshot unreadable: %s" % (what, exc.messages)) from None
 
 
 def apply_resident(repo, snapshot):
-    """Store a registry resident snapshot if newer; returns True when applied."""
-    return repo.apply_resident(_read(ResidentSnapshot, snapshot, "resident"))
+    """Store a registry resident snapshot (as ``ResidentSnapshot`` reads it) if newer;
+    returns True when applied."""
+    return repo.apply_resident(snapshot)
 
 
 def apply_household(repo, snapshot):
-    """Store a registry household snapshot if newer; returns True when applied."""
-    return repo.apply_household(_read(HouseholdSnapshot, snapshot, "household"))
+    """Store a registry household snapshot (as ``HouseholdSnapshot`` reads it) if newer."""
+    return repo.apply_household(snapshot)
 
 
 def rebuild(repo, registry, deadline=10.0, per_page=500):
@@ -53,10 +56,12 @@ def rebuild(repo, registry, deadline=10.0, per_page=500):
     """
     households = resync(
         lambda page, size: call(registry.export_households, page, size, deadline=deadline),
-        lambda item: apply_household(repo, item), per_page)
+        lambda item: apply_household(repo, _read(HouseholdSnapshot, item, "household")),
+        per_page)
     residents = resync(
         lambda page, size: call(registry.export_residents, page, size, deadline=deadline),
-        lambda item: apply_resident(repo, item), per_page)
+        lambda item: apply_resident(repo, _read(ResidentSnapshot, item, "resident")),
+        per_page)
     return {"households": households, "residents": residents}
 
 

@@ -1,9 +1,10 @@
 """Read side: eligibility explained, status check, who receives what, allocation lists."""
-from services.shared import rules
+from services.shared import clock, rules
+from services.shared.contract import load
 from services.shared.errors import InvalidInput, NotFound
 from services.shared.pagination import page_args, page_of
 
-from services.distribution import domain, schemas
+from services.distribution import contract, domain
 from services.distribution.store import public
 
 #: The one answer to a status check that finds nobody: identical for an
@@ -43,7 +44,7 @@ def eligibility(repo, nik, code, deployment, on=None):
     if programme is None:
         raise NotFound("No programme with code %s." % code)
     try:
-        reference = rules.parse_date(on) if on else domain.today()
+        reference = rules.parse_date(on) if on else clock.village_today()
     except ValueError:
         raise InvalidInput("Invalid date.", {"on": ["must be YYYY-MM-DD"]}) from None
     person = _resident(repo, nik)
@@ -139,7 +140,7 @@ def status_check(repo, payload):
     not started reads "dijadwalkan". Raises NotFound with the same detail for
     an unknown NIK, a wrong birth date and a resident no longer active.
     """
-    data = schemas.load(schemas.StatusCheckIn, payload)
+    data = load(contract.StatusCheckIn, payload)
     matches = [r for r in repo.residents_by_nik(data["nik"])
                if r.get("birth_date") == data["birth_date"].isoformat()
                and r.get("status", "active") == "active"]
@@ -150,7 +151,7 @@ def status_check(repo, payload):
         {"member_id": person["_id"]}, {"recipient_id": person["_id"]},
         {"household_id": person.get("household_id"), "member_id": None}]}
     allocs = repo.find_allocations(query)
-    names, rounds, today = {}, {}, domain.today().isoformat()
+    names, rounds, today = {}, {}, clock.village_today().isoformat()
     programmes, upcoming = {}, []
     for alloc in allocs:
         code = alloc["programme_code"]

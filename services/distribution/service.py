@@ -1,195 +1,207 @@
 """The distribution service: programmes, eligibility, rounds, allocations, disbursement.
 
 Thin nameko class: each entrypoint hands over to a module of plain functions
-(``catalogue``, ``allocations``, ``queries``, ``reports``, ``projection``).
-Configuration: ``VILLAGE_CODE`` (10 digits, default Tanjung Barat 3174091005)
-decides a desa or kelurahan deployment (BLT Dana Desa only in a desa).
+(``catalogue``, ``allocations``, ``queries``, ``reports``, ``projection``) and
+dumps the answer through its ``contract`` schema. ``VILLAGE_CODE`` (a
+setting) decides a desa or kelurahan deployment (BLT Dana Desa only in a desa).
 """
 import logging
-import os
 
-from nameko.dependency_providers import Config
-
-from services.shared.health import Ops
-from services.shared.inbox import Inbox, consumes
+from services.shared.contract import dump, dump_page
+from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
-from services.shared.nik import DEFAULT_VILLAGE_CODE
 from services.shared.rpc import rpc
+from services.shared.service import Service
 
-from services.distribution import allocations, catalogue, domain, projection, queries, reports
+from services.distribution import allocations, catalogue, projection, queries, reports
+from services.distribution.contract import (AllocationOut, EligibilityOut, FamilyProgrammesOut,
+                                            GenerateOut, ProgrammeOut, ProgrammeYearReportOut,
+                                            ProjectionStatusOut, ReassignOut, RebuildOut,
+                                            ResidentProgrammesOut, RoundOut, RoundReportOut,
+                                            StatusCheckOut)
 from services.distribution.store import OUTBOX_COLLECTIONS, DistributionRepository
+from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
+                                        RESIDENT_DEACTIVATED, RESIDENT_REGISTERED,
+                                        RESIDENT_UPDATED)
 
 log = logging.getLogger(__name__)
 
 
-class DistributionService(Ops):
+class DistributionService(Service):
     name = "distribution"
 
-    store = MongoStore(DistributionRepository, outbox_collections=OUTBOX_COLLECTIONS)
-    inbox = Inbox()
+    store = MongoStore(DistributionRepository, outbox=OUTBOX_COLLECTIONS)
     catch_up = projection.ProjectionCatchUp()
-    config = Config()
-
-    @property
-    def deployment(self):
-        """``"desa"`` or ``"kelurahan"`` from ``VILLAGE_CODE``."""
-        return domain.deployment_kind(self.config.get("VILLAGE_CODE")
-                                      or os.environ.get("VILLAGE_CODE") or DEFAULT_VILLAGE_CODE)
 
     # ------------------------------------------------------------ programmes and rounds
 
     @rpc
     def publish_programme(self, payload, actor=None):
-        """Publish a programme; see ``catalogue.publish_programme``."""
-        return catalogue.publish_programme(self.store, payload, actor, self.deployment)
+        """Publish a programme (``ProgrammeOut``); see ``catalogue.publish_programme``."""
+        return dump(ProgrammeOut, catalogue.publish_programme(
+            self.store, payload, actor, self.settings.deployment))
 
     @rpc
     def revise_programme(self, code, payload, actor=None):
         """Revise a programme (future rounds only); see ``catalogue.revise_programme``."""
-        return catalogue.revise_programme(self.store, code, payload, actor, self.deployment)
+        return dump(ProgrammeOut, catalogue.revise_programme(
+            self.store, code, payload, actor, self.settings.deployment))
 
     @rpc
     def list_programmes(self, include_disabled=False, page=1, per_page=50):
-        """Paginated programmes enabled here (all with ``include_disabled``)."""
-        return catalogue.list_programmes(self.store, self.deployment, include_disabled, page, per_page)
+        """A page of programmes enabled here (all with ``include_disabled``)."""
+        return dump_page(ProgrammeOut, catalogue.list_programmes(
+            self.store, self.settings.deployment, include_disabled, page, per_page))
 
     @rpc
     def get_programme(self, code):
-        """One programme; NotFound."""
-        return catalogue.get_programme(self.store, code, self.deployment)
+        """One programme (``ProgrammeOut``); NotFound."""
+        return dump(ProgrammeOut, catalogue.get_programme(self.store, code,
+                                                          self.settings.deployment))
 
     @rpc
     def schedule_round(self, code, payload, actor=None):
-        """Schedule a round; see ``catalogue.schedule_round``."""
-        return catalogue.schedule_round(self.store, code, payload, actor, self.deployment)
+        """Schedule a round (``RoundOut``); see ``catalogue.schedule_round``."""
+        return dump(RoundOut, catalogue.schedule_round(self.store, code, payload, actor,
+                                                       self.settings.deployment))
 
     @rpc
     def list_rounds(self, programme=None, upcoming=False, page=1, per_page=50):
-        """Paginated rounds, optionally of one programme and not yet ended."""
-        return catalogue.list_rounds(self.store, programme, upcoming, None, page, per_page)
+        """A page of rounds, optionally of one programme and not yet ended."""
+        return dump_page(RoundOut, catalogue.list_rounds(self.store, programme, upcoming, None,
+                                                         page, per_page))
 
     @rpc
     def get_round(self, round_id):
-        """One round; NotFound."""
-        return catalogue.get_round(self.store, round_id)
+        """One round (``RoundOut``); NotFound."""
+        return dump(RoundOut, catalogue.get_round(self.store, round_id))
 
     @rpc
     def close_round(self, round_id, actor=None):
-        """Close a round; pending allocations become not collected."""
-        return catalogue.close_round(self.store, round_id, actor)
+        """Close a round; pending allocations become not collected (``RoundOut``)."""
+        return dump(RoundOut, catalogue.close_round(self.store, round_id, actor))
 
     # ------------------------------------------------------------ allocations
 
     @rpc
     def generate_allocations(self, round_id, actor=None):
-        """Generate a round's allocations (idempotent); see ``allocations.generate``."""
-        return allocations.generate(self.store, round_id, actor)
+        """Generate a round's allocations (idempotent; ``GenerateOut``); see ``allocations.generate``."""
+        return dump(GenerateOut, allocations.generate(self.store, round_id, actor))
 
     @rpc
     def list_allocations(self, round_id, status=None, rw=None, rt=None, page=1, per_page=50):
-        """Paginated allocations of a round; NotFound for an unknown round."""
-        return queries.list_allocations(self.store, round_id, status, rw, rt, page, per_page)
+        """A page of a round's allocations; NotFound for an unknown round."""
+        return dump_page(AllocationOut, queries.list_allocations(
+            self.store, round_id, status, rw, rt, page, per_page))
 
     @rpc
     def get_allocation(self, allocation_id):
-        """One allocation with its history; NotFound."""
-        return queries.get_allocation(self.store, allocation_id)
+        """One allocation with its history (``AllocationOut``); NotFound."""
+        return dump(AllocationOut, queries.get_allocation(self.store, allocation_id))
 
     @rpc
     def disburse(self, allocation_id, payload, actor=None):
-        """Record a disbursement exactly once (409 the second time)."""
-        return allocations.disburse(self.store, allocation_id, payload, actor)
+        """Record a disbursement exactly once (409 the second time; ``AllocationOut``)."""
+        return dump(AllocationOut, allocations.disburse(self.store, allocation_id, payload, actor))
 
     @rpc
     def cancel_allocation(self, allocation_id, payload, actor=None):
-        """Cancel a pending or waiting allocation with a reason."""
-        return allocations.cancel(self.store, allocation_id, payload, actor)
+        """Cancel a pending or waiting allocation with a reason (``AllocationOut``)."""
+        return dump(AllocationOut, allocations.cancel(self.store, allocation_id, payload, actor))
 
     @rpc
     def return_allocation(self, allocation_id, payload, actor=None):
-        """Record returned aid with a reason."""
-        return allocations.return_allocation(self.store, allocation_id, payload, actor)
+        """Record returned aid with a reason (``AllocationOut``)."""
+        return dump(AllocationOut, allocations.return_allocation(self.store, allocation_id,
+                                                                 payload, actor))
 
     @rpc
     def mark_not_collected(self, allocation_id, payload, actor=None):
-        """Close a pending allocation as not collected with a reason."""
-        return allocations.mark_not_collected(self.store, allocation_id, payload, actor)
+        """Close a pending allocation as not collected with a reason (``AllocationOut``)."""
+        return dump(AllocationOut, allocations.mark_not_collected(self.store, allocation_id,
+                                                                  payload, actor))
 
     @rpc
     def reassign_allocation(self, allocation_id, actor=None):
-        """Give a closed allocation's slot to the next waiting one."""
-        return allocations.reassign(self.store, allocation_id, actor)
+        """Give a closed allocation's slot to the next waiting one (``ReassignOut``)."""
+        return dump(ReassignOut, allocations.reassign(self.store, allocation_id, actor))
 
     @rpc
     def export_allocations(self, page=1, per_page=500):
-        """All allocations by id (``per_page`` up to 1000), for other services' projections."""
+        """All allocation snapshots by id (``per_page`` up to 1000), for other services'
+        projections (docs/events.md)."""
         return queries.export_allocations(self.store, page, per_page)
 
     # ------------------------------------------------------------ reads
 
     @rpc
     def check_eligibility(self, nik, programme_code, on=None):
-        """Each criterion with the value seen and its result; see ``queries.eligibility``."""
-        return queries.eligibility(self.store, nik, programme_code, self.deployment, on)
+        """Each criterion with the value seen and its result (``EligibilityOut``)."""
+        return dump(EligibilityOut, queries.eligibility(self.store, nik, programme_code,
+                                                        self.settings.deployment, on))
 
     @rpc
     def status_check(self, payload):
-        """Public status check by NIK + birth date; see ``queries.status_check``."""
-        return queries.status_check(self.store, payload)
+        """Public status check by NIK + birth date (``StatusCheckOut``)."""
+        return dump(StatusCheckOut, queries.status_check(self.store, payload))
 
     @rpc
     def programmes_of_resident(self, nik):
-        """Programmes a resident receives, by role; NotFound."""
-        return queries.programmes_of_resident(self.store, nik)
+        """Programmes a resident receives, by role (``ResidentProgrammesOut``); NotFound."""
+        return dump(ResidentProgrammesOut, queries.programmes_of_resident(self.store, nik))
 
     @rpc
     def programmes_of_family(self, kk_number):
-        """Allocations of a family (KK) by programme; NotFound."""
-        return queries.programmes_of_family(self.store, kk_number)
+        """Allocations of a family (KK) by programme (``FamilyProgrammesOut``); NotFound."""
+        return dump(FamilyProgrammesOut, queries.programmes_of_family(self.store, kk_number))
 
     @rpc
     def round_report(self, round_id, as_csv=False):
-        """Counts and rupiah totals of a round (CSV text with ``as_csv``)."""
+        """Counts and rupiah totals of a round (``RoundReportOut``; CSV text with ``as_csv``)."""
         report = reports.round_report(self.store, round_id)
-        return reports.round_csv(report) if as_csv else report
+        return reports.round_csv(report) if as_csv else dump(RoundReportOut, report)
 
     @rpc
     def programme_year_report(self, code, year, as_csv=False):
-        """Per-round and yearly totals of a programme (CSV text with ``as_csv``)."""
+        """Per-round and yearly totals of a programme (``ProgrammeYearReportOut``; CSV
+        text with ``as_csv``)."""
         report = reports.programme_year_report(self.store, code, year)
-        return reports.programme_year_csv(report) if as_csv else report
+        return reports.programme_year_csv(report) if as_csv else dump(ProgrammeYearReportOut,
+                                                                      report)
 
     # ------------------------------------------------------------ projection
 
     @rpc
     def projection_status(self):
-        """``{"households", "residents", "resynced_at"?, "state"}`` of the registry projection."""
-        return dict(self.store.projection_status(), state=self.catch_up.state)
+        """The registry projection: counts, last resync, ``state`` (``ProjectionStatusOut``)."""
+        return dump(ProjectionStatusOut, dict(self.store.projection_status(),
+                                              state=self.catch_up.state))
 
     @rpc
     def rebuild_projection(self):
-        """Re-read the registry's export now; ``{"households": n, "residents": n}``."""
-        return self.catch_up.rebuild_now()
+        """Re-read the registry's export now (``RebuildOut``)."""
+        return dump(RebuildOut, self.catch_up.rebuild_now())
 
-    @consumes("registry", "household_registered")
+    @consumes(HOUSEHOLD_REGISTERED, snapshot=True)
     def handle_household_registered(self, event):
         projection.apply_household(self.store, event["data"]["household"])
 
-    @consumes("registry", "household_updated")
+    @consumes(HOUSEHOLD_UPDATED, snapshot=True)
     def handle_household_updated(self, event):
         projection.apply_household(self.store, event["data"]["household"])
 
-    @consumes("registry", "resident_registered")
+    @consumes(RESIDENT_REGISTERED, snapshot=True)
     def handle_resident_registered(self, event):
         projection.apply_resident(self.store, event["data"]["resident"])
 
-    @consumes("registry", "resident_updated")
+    @consumes(RESIDENT_UPDATED, snapshot=True)
     def handle_resident_updated(self, event):
         projection.apply_resident(self.store, event["data"]["resident"])
 
-    @consumes("registry", "resident_deactivated")
+    @consumes(RESIDENT_DEACTIVATED)
     def handle_resident_deactivated(self, event):
+        """Has effects (allocations closed or passed on): never skipped as stale."""
         resident = event["data"]["resident"]
         projection.apply_resident(self.store, resident)
-        allocations.on_resident_deactivated(self.store, resident, event["data"].get("reason"),
+        allocations.on_resident_deactivated(self.store, resident, event["data"]["reason"],
                                             event["event_id"])

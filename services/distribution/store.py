@@ -12,16 +12,17 @@ import time
 from pymongo import ASCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.shared.envelope import utcnow_iso
-from services.shared.outbox import HIDE_OUTBOX, new_document, with_events
+from services.shared import clock
+from services.shared.outbox import HIDE_OUTBOX, new_document
 from services.shared.projection import apply_snapshot
+from services.shared.versioned import write_versioned
 
 from services.distribution import events as ev
 from services.distribution.domain import RECEIVING
 
 OUTBOX_COLLECTIONS = ("programmes", "rounds", "allocations")
 #: Fields kept off the public snapshot of an allocation (events, RPC answers).
-PRIVATE = {"_outbox", "_pending", "history"}
+PRIVATE = {"_outbox", "_pending", "history", "lease"}
 
 
 def public(doc):
@@ -73,14 +74,13 @@ class DistributionRepository:
 
     def replace_programme(self, doc, expected_version, correlation_id=None):
         """Replace a programme if still at ``expected_version``; None when it moved on."""
-        fields = {k: v for k, v in doc.items() if k != "_id"}
-        event = ev.programme_event(ev.PROGRAMME_REVISED, public(doc), correlation_id)
-        res = self.programmes.update_one({"_id": doc["_id"], "version": expected_version},
-                                         with_events({"$set": fields}, [event]))
-        if not res.matched_count:
-            return None
-        self.notify()
-        return public(doc)
+        fields = {k: v for k, v in doc.items() if k not in ("_id", "version")}
+        new = write_versioned(
+            self.programmes, {"_id": doc["_id"], "version": expected_version}, fields,
+            notify=self.notify,
+            events=lambda new: [ev.programme_event(ev.PROGRAMME_REVISED, public(new),
+                                                   correlation_id)])
+        return public(new)
 
     def get_programme(self, code):
         return self.programmes.find_one({"_id": code}, HIDE_OUTBOX)
@@ -114,18 +114,10 @@ class DistributionRepository:
 
     def update_round(self, round_doc, fields, event_type=None, correlation_id=None):
         """Set ``fields`` on a round if its version is unchanged; the new doc or None."""
-        new = dict(round_doc, **fields)
-        new["version"] = round_doc["version"] + 1
-        update = {"$set": dict(fields, version=new["version"])}
-        if event_type:
-            update = with_events(update, [ev.round_event(event_type, public(new), correlation_id)])
-        res = self.rounds.update_one({"_id": round_doc["_id"], "version": round_doc["version"]},
-                                     update)
-        if not res.matched_count:
-            return None
-        if event_type:
-            self.notify("rounds", [round_doc["_id"]])
-        return new
+        return write_versioned(
+            self.rounds, round_doc, fields, notify=self.notify,
+            events=lambda new: [ev.round_event(event_type, public(new), correlation_id)]
+            if event_type else [])
 
     def lock_round(self, round_id, holder, seconds=60):
         """Take a round's short lease for work that spends its budget or quota.
@@ -190,20 +182,12 @@ class DistributionRepository:
         update (exactly once: a concurrent change makes this one match
         nothing). Returns the new public snapshot, or None when it lost the race.
         """
-        now = utcnow_iso()
-        new = dict(current, **changes)
-        new["version"] = current["version"] + 1
-        new["updated_at"] = now
-        entry = dict(entry, at=now, version=new["version"])
-        event = ev.allocation_event(event_type, public(new), correlation_id)
-        query = {"_id": current["_id"], "version": current["version"]}
-        query.update(extra_filter or {})
-        update = with_events({"$set": dict(changes, version=new["version"], updated_at=now),
-                              "$push": {"history": entry}}, [event])
-        res = self.allocations.update_one(query, update)
-        if not res.matched_count:
-            return None
-        self.notify("allocations", [current["_id"]])
+        now = clock.now_iso()
+        entry = dict(entry, at=now, version=current["version"] + 1)
+        new = write_versioned(
+            self.allocations, current, dict(changes, updated_at=now), where=extra_filter,
+            push={"history": entry}, notify=self.notify,
+            events=lambda new: [ev.allocation_event(event_type, public(new), correlation_id)])
         return public(new)
 
     # ------------------------------------------------------------ projection
@@ -219,7 +203,7 @@ class DistributionRepository:
             self.residents.find_one({}, {"_id": 1}) is None
 
     def mark_resynced(self, counts):
-        self.meta.update_one({"_id": "projection"}, {"$set": dict(counts, resynced_at=utcnow_iso())},
+        self.meta.update_one({"_id": "projection"}, {"$set": dict(counts, resynced_at=clock.now_iso())},
                              upsert=True)
 
     def projection_status(self):

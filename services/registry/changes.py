@@ -9,9 +9,9 @@ on the changed document first, so that ``repair`` finishes it after a crash.
 import time
 import uuid
 
-from services.shared.envelope import utcnow_iso
+from services.shared import clock
 from services.shared.errors import Conflict, InvalidInput
-from services.shared.outbox import with_events
+from services.shared.versioned import write_versioned
 
 from services.registry import domain, events
 from services.registry.keys import GRACE_SECONDS, kk_key, nik_key, person_key
@@ -96,21 +96,18 @@ class RecordChanges:
         """One conditional write of ``update`` on ``doc`` (its version must still be the one
         read, else Conflict, releasing ``batch``'s claims) with a history entry and the
         event ``make_event(after, changed fields, reason, correlation_id)``; returns after."""
-        now = utcnow_iso()
-        after = dict(doc, **update, version=doc["version"] + 1, updated_at=now)
-        entry = domain.history_entry(after["version"], now, actor, action, diff, reason, note)
-        event = make_event(after, [d["field"] for d in diff], reason, correlation_id)
-        sets = dict(update, updated_at=now, **(extra or {}))
-        result = self.db[collection].update_one(
-            {"_id": doc["_id"], "version": doc["version"]},
-            with_events({"$set": sets, "$inc": {"version": 1}, "$push": {"history": entry}},
-                        [event]))
-        if not result.matched_count:
+        now = clock.now_iso()
+        entry = domain.history_entry(doc["version"] + 1, now, actor, action, diff, reason, note)
+        after = write_versioned(
+            self.db[collection], doc, dict(update, updated_at=now, **(extra or {})),
+            push={"history": entry}, notify=self.notify,
+            events=lambda after: [make_event(after, [d["field"] for d in diff], reason,
+                                             correlation_id)])
+        if after is None:
             if batch:
                 self.guard.release(batch)
             raise Conflict("%s %s changed meanwhile; read it again."
                            % (collection[:-1].capitalize(), doc["_id"]))
-        self.notify(collection, [doc["_id"]])
         return after
 
     # --- follow-ups of a change (also finished by ``repair``) ----------------

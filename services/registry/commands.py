@@ -1,10 +1,11 @@
 """Registering households and members: validate all, then one protocol write (store.py)."""
-from services.shared.envelope import utcnow_iso
+from services.shared import clock
+from services.shared.contract import load
 from services.shared.errors import Conflict, InvalidInput
 from services.shared.nik import mask_nik, validate_kk
 
 from services.registry import domain
-from services.registry.schemas import HouseholdIn, ResidentFields, load
+from services.registry.contract import HouseholdIn, ResidentFields
 
 
 def register_household(store, body, actor, village_code, correlation_id):
@@ -14,14 +15,14 @@ def register_household(store, body, actor, village_code, correlation_id):
     bad field, as ``members.<i>.<field>`` for members), Conflict naming the
     records that already hold the KK number, a NIK or a no-NIK person.
     """
-    data = load(HouseholdIn(), body)
+    data = load(HouseholdIn, body)
     members = data.pop("members")
     errors = domain.check_new_members(members)
     if errors:
         raise InvalidInput("The household's members are invalid.", errors)
     village = data["village_code"] or village_code
     temporaries = store.allocate_temporary(village, sum(1 for m in members if not m["nik"]))
-    now, household_id = utcnow_iso(), domain.new_id("hh")
+    now, household_id = clock.now_iso(), domain.new_id("hh")
     stub = {"_id": household_id, "kk_number": data["kk_number"], "rt": data["rt"],
             "rw": data["rw"]}
     docs = [domain.build_resident(m, m["nik"] or temporaries.pop(0), stub, domain.new_id("res"),
@@ -43,7 +44,7 @@ def add_member(store, household_id, body, actor, village_code, correlation_id):
     Raises InvalidInput, NotFound (no such household), Conflict (NIK or
     no-NIK person already registered; the household changed meanwhile).
     """
-    person = load(ResidentFields(), body)
+    person = load(ResidentFields, body)
     household = store.household_doc(household_id)
     has_head = any(rel == "head" and status == "active"
                    for rel, status in store.member_summary(household_id))
@@ -52,7 +53,7 @@ def add_member(store, household_id, body, actor, village_code, correlation_id):
         raise InvalidInput("The member is invalid.", errors)
     nik = person["nik"] or store.allocate_temporary(
         household.get("village_code") or village_code, 1)[0]
-    doc = domain.build_resident(person, nik, household, domain.new_id("res"), utcnow_iso(), actor)
+    doc = domain.build_resident(person, nik, household, domain.new_id("res"), clock.now_iso(), actor)
     refused = store.register([], [(household_id, [doc])], actor, correlation_id)
     if refused:
         raise _conflict(refused, lambda owner, field: field)

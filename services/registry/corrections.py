@@ -4,95 +4,36 @@ The complaints service publishes ``correction_requested`` (docs/events.md,
 "complaints") when an officer resolves a ``data_correction`` complaint. The
 registry never applies it by itself (issue 4: "no silent edits"): it stores a
 pending change, and an officer confirms it (applied through the registry's own
-``update_resident``/``update_household``, so history and events are the usual
-ones) or rejects it with a reason.
+resident and household updates, so history and events are the usual ones) or
+rejects it with a reason.
 
-Added by the complaints work as a mixin so that ``service.py`` changes by one
-import and one base class. Pending change document (``pending_corrections``):
-``{_id: correction id, complaint_id, subject_nik, fields, reason, requested_at,
-requested_by, status: pending|confirming|confirmed|rejected, decided_at,
-decided_by, decision_note}``.
+Pending change document (``pending_corrections``): ``{_id: correction id,
+complaint_id, subject_nik, fields, reason, requested_at, requested_by,
+status: pending|confirming|confirmed|rejected, decided_at, decided_by,
+decision_note}``.
 """
-import datetime
-
-from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
-
+from services.shared import clock
 from services.shared.errors import Conflict, InvalidInput, NotFound
-from services.shared.inbox import consumes
-from services.shared.mongo import database_for
-from services.shared.pagination import page_args, page_of
-from services.shared.rpc import rpc
 
-from services.registry.schemas import load
+from services.registry.contract import CORRECTION_STATUSES
 
 HOUSEHOLD_FIELDS = ("street", "rt", "rw")
-NOTE_MAX = 500
-STATUSES = ("pending", "confirming", "confirmed", "rejected")
-
-
-def _not_blank(value):
-    if not value.strip():
-        raise ValidationError("must not be blank")
-
-
-class ConfirmIn(Schema):
-    """``POST /corrections/{id}/confirm``: an optional note."""
-
-    class Meta:
-        unknown = RAISE
-
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NOTE_MAX))
-
-
-class RejectIn(Schema):
-    """``POST /corrections/{id}/reject``: the reason (required)."""
-
-    class Meta:
-        unknown = RAISE
-
-    reason = fields.String(required=True, validate=[
-        validate.Length(min=1, max=NOTE_MAX), _not_blank])
-
-
-class CorrectionOut(Schema):
-    id = fields.String()
-    complaint_id = fields.String()
-    subject_nik = fields.String()
-    fields_ = fields.Dict(data_key="fields")
-    reason = fields.String()
-    requested_at = fields.String()
-    status = fields.String()
-    decided_at = fields.String(allow_none=True)
-    decision_note = fields.String(allow_none=True)
-
-
-def _load(schema, payload):
-    return load(schema, payload if isinstance(payload, dict) else {})
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def _iso(value):
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
 def _view(doc):
     return {"id": doc["_id"], "complaint_id": doc["complaint_id"], "subject_nik": doc["subject_nik"],
             "fields": doc["fields"], "reason": doc["reason"], "requested_at": doc["requested_at"],
             "requested_by": doc.get("requested_by"), "status": doc["status"],
-            "decided_at": _iso(doc.get("decided_at")), "decided_by": doc.get("decided_by"),
+            "decided_at": clock.iso(doc.get("decided_at")), "decided_by": doc.get("decided_by"),
             "decision_note": doc.get("decision_note")}
 
 
 class CorrectionRepository:
     """The registry's pending corrections (its own collection)."""
 
-    def __init__(self, db, notify=None):
+    def __init__(self, db):
         self.pending = db["pending_corrections"]
 
     @classmethod
@@ -140,7 +81,7 @@ class CorrectionRepository:
     def decide(self, correction_id, status, actor, note, only_from):
         result = self.pending.update_one(
             {"_id": correction_id, "status": {"$in": list(only_from)}},
-            {"$set": {"status": status, "decided_at": _now(), "decision_note": note,
+            {"$set": {"status": status, "decided_at": clock.now(), "decision_note": note,
                       "decided_by": {"name": (actor or {}).get("name"),
                                      "role": (actor or {}).get("role")}}})
         if result.matched_count == 0:
@@ -148,62 +89,34 @@ class CorrectionRepository:
         return _view(self.get(correction_id))
 
 
-class CorrectionStore(DependencyProvider):
-    """The registry's database for corrections. Not a MongoStore, so that
-    ``get_extension(container, MongoStore)`` still finds the registry's own store."""
+def confirm(store, correction_id, note, actor, update_resident, update_household):
+    """Apply a pending correction through the registry's own updates and mark it confirmed.
 
-    def setup(self):
-        self.db = database_for(self.container)
-        CorrectionRepository.ensure_indexes(self.db)
+    ``update_resident(nik, changes, reason, actor)`` and ``update_household(
+    household_id, changes, reason, actor)`` are the service's updates (history,
+    events). Returns the correction. Raises NotFound; Conflict when already
+    decided; the registry's InvalidInput or Conflict when it refuses a value
+    (the correction stays pending).
+    """
+    doc = store.corrections.claim(correction_id)
+    reason = "%s (%s)" % (doc["reason"], doc["complaint_id"])
+    resident = {k: v for k, v in doc["fields"].items() if k not in HOUSEHOLD_FIELDS}
+    household = {k: v for k, v in doc["fields"].items() if k in HOUSEHOLD_FIELDS}
+    try:
+        nik = doc["subject_nik"]
+        if resident:
+            nik = update_resident(nik, resident, reason, actor)["nik"]
+        if household:
+            update_household(store.resident(nik)["household_id"], household, reason, actor)
+    except Exception:
+        store.corrections.release(correction_id)
+        raise
+    return store.corrections.decide(correction_id, "confirmed", actor, note, ["confirming"])
 
-    def get_dependency(self, worker_ctx):
-        return CorrectionRepository(self.db)
 
-
-class CorrectionHandling:
-    """Mixin for RegistryService: the consumer and the officer's RPCs."""
-
-    corrections = CorrectionStore()
-
-    @consumes("complaints", "correction_requested")
-    def handle_correction_requested(self, event):
-        self.corrections.store_requested(event)
-
-    @rpc
-    def list_pending_corrections(self, status="pending", page=1, per_page=50):
-        """Corrections by ``status`` (pending, confirming, confirmed, rejected; empty:
-        all), oldest first: ``{items, page, per_page, total}``. InvalidInput."""
-        if status and status not in STATUSES:
-            raise InvalidInput("Unknown status.", {"status": ["must be one of %s" % ", ".join(STATUSES)]})
-        page, per_page, skip = page_args(page, per_page)
-        items, total = self.corrections.page(status, skip, per_page)
-        return page_of(items, page, per_page, total)
-
-    @rpc
-    def confirm_correction(self, correction_id, payload=None, actor=None):
-        """Apply a pending correction (``payload``: ``ConfirmIn``) through the
-        registry's own updates (history, events) and mark it confirmed; returns it.
-        NotFound; Conflict when already decided; the registry's InvalidInput or
-        Conflict when it refuses a value (the correction stays pending)."""
-        note = _load(ConfirmIn(), payload or {})["note"]
-        doc = self.corrections.claim(correction_id)
-        reason = "%s (%s)" % (doc["reason"], doc["complaint_id"])
-        resident = {k: v for k, v in doc["fields"].items() if k not in HOUSEHOLD_FIELDS}
-        household = {k: v for k, v in doc["fields"].items() if k in HOUSEHOLD_FIELDS}
-        try:
-            nik = doc["subject_nik"]
-            if resident:
-                nik = self.update_resident(nik, resident, reason, actor)["nik"]
-            if household:
-                self.update_household(self.get_resident(nik)["household_id"], household, reason, actor)
-        except Exception:
-            self.corrections.release(correction_id)
-            raise
-        return self.corrections.decide(correction_id, "confirmed", actor, note, ["confirming"])
-
-    @rpc
-    def reject_correction(self, correction_id, payload, actor=None):
-        """Reject a pending correction (``payload``: ``RejectIn``, the reason is
-        required); returns it. InvalidInput, NotFound, Conflict."""
-        reason = _load(RejectIn(), payload)["reason"]
-        return self.corrections.decide(correction_id, "rejected", actor, reason, ["pending"])
+def check_status(status):
+    """An empty status (all) or one of ``CORRECTION_STATUSES``; InvalidInput otherwise."""
+    if status and status not in CORRECTION_STATUSES:
+        raise InvalidInput("Unknown status.", {"status": [
+            "must be one of %s" % ", ".join(CORRECTION_STATUSES)]})
+    return status or None

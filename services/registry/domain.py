@@ -1,18 +1,18 @@
 """Registry rules as plain functions: documents, snapshots, changes, history.
 
-No nameko, no pymongo. Sources: issue 2 ("Registry service"), DOMAIN.md
+No nameko, no pymongo. Sources: issue 2 ("Registry service"), docs/domain.md
 ("NIK and KK", "Resident and household fields"), docs/events.md (snapshots).
 Dates are ``YYYY-MM-DD`` strings and instants ISO 8601 UTC strings inside
 documents, so every document, snapshot and history entry is JSON-safe as stored.
 """
 import datetime
+import re
 import uuid
 
 from services.shared import codes
+from services.shared.caller import actor_record
 from services.shared.errors import Conflict, InvalidInput
 from services.shared.nik import is_temporary, nik_quality_flags
-
-from services.registry.schemas import normalise_name
 
 #: docs/events.md, resident snapshot.
 RESIDENT_SNAPSHOT = ("id", "nik", "nik_temporary", "kk_number", "household_id", "full_name",
@@ -26,11 +26,11 @@ HOUSEHOLD_SNAPSHOT = ("id", "kk_number", "street", "rt", "rw", "dusun", "village
                       "wall_type", "roof_type", "water_source", "electricity_va",
                       "cooking_fuel", "sanitation", "has_car", "status", "member_ids",
                       "version")
-#: What a person is described by (schemas.ResidentFields without ``nik``).
+#: What a person is described by (contract.ResidentFields without ``nik``).
 PERSON_FIELDS = ("full_name", "sex", "birth_place", "birth_date", "relationship", "religion",
                  "education", "occupation_code", "marital_status", "disability", "pregnant",
                  "phone")
-#: What a family is described by (schemas.HouseholdFields).
+#: What a family is described by (contract.HouseholdFields).
 HOUSEHOLD_FIELDS = HOUSEHOLD_SNAPSHOT[1:-3]
 #: Household fields copied onto each member (for search and the resident snapshot).
 MEMBER_COPIES = ("kk_number", "rt", "rw")
@@ -43,17 +43,15 @@ def new_id(prefix):
     return "%s_%s" % (prefix, uuid.uuid4().hex[:16])
 
 
-def actor_record(actor):
-    """The ``who`` of a history entry: the caller's actor dict, or ``{"name": str}``."""
-    if isinstance(actor, dict):
-        return {k: v for k, v in actor.items() if v is not None}
-    return {"name": str(actor) if actor else "system"}
-
-
 def history_entry(version, at, actor, action, changes=(), reason=None, note=None):
     """One line of a record's history: who, when, what changed (old -> new), why."""
     return {"version": version, "at": at, "by": actor_record(actor), "action": action,
             "changes": list(changes), "reason": reason, "note": note}
+
+
+def normalise_name(name):
+    """Case- and space-insensitive form of a name (dedupe of temporary numbers)."""
+    return re.sub(r"\s+", " ", (name or "").strip()).casefold()
 
 
 def _plain(value):
@@ -62,7 +60,7 @@ def _plain(value):
 
 def temporary_key(full_name, birth_date, birth_place):
     """Dedupe key of a person with no known NIK: name, birth date, birth place
-    (DOMAIN.md: OpenSID dedupes temporary numbers the same way)."""
+    (docs/domain.md: OpenSID dedupes temporary numbers the same way)."""
     return "%s|%s|%s" % (normalise_name(full_name), _plain(birth_date),
                          normalise_name(birth_place))
 

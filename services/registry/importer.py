@@ -27,7 +27,7 @@ from services.shared import codes
 from services.shared.errors import InvalidInput
 from services.shared.nik import is_temporary
 
-from services.registry.schemas import HouseholdFields, ResidentFields
+from services.registry.contract import HouseholdFields, ResidentFields
 
 CSV_COLUMNS = tuple(HouseholdFields().fields) + tuple(ResidentFields().fields)
 CSV_REQUIRED = ("kk_number", "street", "rt", "rw", "nik", "full_name", "sex", "birth_place",

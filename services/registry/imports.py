@@ -11,12 +11,12 @@ import time
 
 from marshmallow import ValidationError
 
-from services.shared.envelope import utcnow_iso
+from services.shared import clock
 from services.shared.errors import flatten_errors
 from services.shared.nik import mask_nik, validate_kk
 
 from services.registry import domain
-from services.registry.schemas import HouseholdFields, ResidentFields
+from services.registry.contract import HouseholdFields, ResidentFields
 
 HOUSEHOLD_COLUMNS = frozenset(HouseholdFields().fields)
 PERSON_COLUMNS = frozenset(ResidentFields().fields)
@@ -139,7 +139,7 @@ class ImportRun:
 
     def write(self, families, fresh, households):
         temporaries = self._temporaries(families, fresh)
-        now, rows_of = utcnow_iso(), {}
+        now, rows_of = clock.now_iso(), {}
         new_households, additions = [], []
         for kk, new in fresh.items():
             household = families[kk]["household"]

@@ -1,75 +1,57 @@
 """The registry service: households (KK) and residents of the village.
 
-RPCs only; rules live in domain.py/commands.py/imports.py, storage in
-store.py. Every RPC answer is JSON-safe; errors are services.shared.errors
-types (InvalidInput 400, NotFound 404, Conflict 409 at the gateway).
-``actor`` is the caller's JSON description (the gateway's ``principal.actor``),
-recorded as the "who" of history entries.
+RPCs only; rules live in domain.py/commands.py/imports.py/corrections.py,
+storage in store.py. Every RPC answer is dumped through its ``contract``
+schema; errors are services.shared.errors types (InvalidInput 400, NotFound
+404, Conflict 409 at the gateway). ``actor`` is the caller's JSON description
+(the gateway's ``principal.actor``), recorded as the "who" of history entries.
 """
 import base64
 import binascii
-import os
 
-from nameko.dependency_providers import Config
-from nameko.extensions import DependencyProvider
-from nameko.timer import timer
-
+from services.shared.contract import Page, dump, dump_page, load
 from services.shared.errors import InvalidInput
-from services.shared.health import Ops
-from services.shared.inbox import Inbox
+from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
-from services.shared.nik import DEFAULT_VILLAGE_CODE
-from services.shared.pagination import page_args
+from services.shared.pagination import page_args, page_of
 from services.shared.rpc import rpc
+from services.shared.service import Service, every
 
-from services.registry import commands, importer, schemas
-from services.registry.corrections import CorrectionHandling
+from services.complaints.contract import CORRECTION_REQUESTED
+from services.registry import commands, corrections, importer
+from services.registry.contract import (ConfirmIn, CorrectionOut, DeactivateIn, HistoryPage,
+                                        HouseholdFields, HouseholdOut, HouseholdPatch,
+                                        ImportResultOut, RejectIn, ResidentFields, ResidentOut,
+                                        ResidentPatch, SearchQuery)
 from services.registry.imports import ImportRun
 from services.registry.store import RegistryRepository
 
 EXPORT_MAX_PER_PAGE = 1000
+RESIDENT_FIELDS = tuple(ResidentFields().fields)
+HOUSEHOLD_FIELDS = tuple(HouseholdFields().fields)
 
 
-class CallOrigin(DependencyProvider):
-    """The id of the call that started this chain, for events' ``correlation_id``."""
-
-    def get_dependency(self, worker_ctx):
-        stack = worker_ctx.call_id_stack or [worker_ctx.call_id]
-        return stack[0]
-
-
-class RegistryService(CorrectionHandling, Ops):
+class RegistryService(Service):
     name = "registry"
-
-    store = MongoStore(RegistryRepository, outbox_collections=["households", "residents"])
-    inbox = Inbox()
-    config = Config()
-    origin = CallOrigin()
-
-    def _village(self):
-        return (self.config.get("VILLAGE_CODE") or os.environ.get("VILLAGE_CODE")
-                or DEFAULT_VILLAGE_CODE)
-
-    def _cid(self, actor):
-        request_id = actor.get("request_id") if isinstance(actor, dict) else None
-        return request_id or self.origin
+    store = MongoStore(RegistryRepository, outbox=["households", "residents"])
 
     @rpc
     def register_household(self, body, actor=None):
-        """Register a family with its members: ``body`` as ``schemas.HouseholdIn``.
+        """Register a family with its members: ``body`` as ``contract.HouseholdIn``.
 
         Returns the household (snapshot fields, ``quality_flags``, ``members``).
         Members without a NIK get a flagged temporary number. Raises
         InvalidInput (every bad field), Conflict (KK, NIK or person exists).
         Events: ``household_registered`` and one ``resident_registered`` per member.
         """
-        return commands.register_household(self.store, body, actor, self._village(),
-                                           self._cid(actor))
+        return dump(HouseholdOut, commands.register_household(
+            self.store, body, actor, self.settings.village_code,
+            self.caller.correlation_id(actor)))
 
     @rpc
     def get_household(self, household_id):
         """The household with its members; NotFound."""
-        return self.store.household(household_id)
+        return dump(HouseholdOut, self.store.household(household_id))
 
     @rpc
     def search_households(self, kk_number=None, rt=None, rw=None, status=None, page=1,
@@ -77,23 +59,24 @@ class RegistryService(CorrectionHandling, Ops):
         """Households by KK number, RT, RW or status: ``{items, page, per_page, total}``."""
         args = _search_args(kk_number=kk_number, rt=rt, rw=rw, status=status)
         page, per_page, skip = page_args(page, per_page)
-        return self.store.search_households(args["kk_number"], args["rt"], args["rw"],
-                                            args["status"], page, per_page, skip)
+        return dump_page(HouseholdOut, self.store.search_households(
+            args["kk_number"], args["rt"], args["rw"], args["status"], page, per_page, skip))
 
     @rpc
     def add_member(self, household_id, body, actor=None):
-        """Add one person (``schemas.ResidentFields``) to a household; returns the resident.
+        """Add one person (``contract.ResidentFields``) to a household; returns the resident.
 
         Raises InvalidInput, NotFound, Conflict. Events: ``resident_registered``,
         ``household_updated`` (``member_ids`` changed).
         """
-        return commands.add_member(self.store, household_id, body, actor, self._village(),
-                                   self._cid(actor))
+        return dump(ResidentOut, commands.add_member(
+            self.store, household_id, body, actor, self.settings.village_code,
+            self.caller.correlation_id(actor)))
 
     @rpc
     def get_resident(self, nik):
         """The resident with this NIK (or temporary number); NotFound."""
-        return self.store.resident(nik)
+        return dump(ResidentOut, self.store.resident(nik))
 
     @rpc
     def search_residents(self, q=None, rt=None, rw=None, status=None, flagged=None, page=1,
@@ -103,9 +86,9 @@ class RegistryService(CorrectionHandling, Ops):
         args = _search_args(q=q, rt=rt, rw=rw, status=status, flagged=flagged,
                             kk_number=kk_number)
         page, per_page, skip = page_args(page, per_page)
-        return self.store.search_residents(args["q"], args["rt"], args["rw"], args["status"],
-                                           args["flagged"], args["kk_number"], page, per_page,
-                                           skip)
+        return dump_page(ResidentOut, self.store.search_residents(
+            args["q"], args["rt"], args["rw"], args["status"], args["flagged"],
+            args["kk_number"], page, per_page, skip))
 
     @rpc
     def list_flagged(self, page=1, per_page=50):
@@ -120,10 +103,10 @@ class RegistryService(CorrectionHandling, Ops):
         no reason), NotFound, Conflict (new NIK taken, concurrent change).
         Event: ``resident_updated``.
         """
-        data = schemas.load(schemas.ResidentPatch(), _with_reason(changes, reason),
-                            partial=tuple(schemas.ResidentFields().fields))
+        data = load(ResidentPatch, _with_reason(changes, reason), partial=RESIDENT_FIELDS)
         reason = data.pop("reason")
-        return self.store.update_resident(nik, data, reason, actor, self._cid(actor))
+        return dump(ResidentOut, self.store.update_resident(
+            nik, data, reason, actor, self.caller.correlation_id(actor)))
 
     @rpc
     def update_household(self, household_id, changes, reason, actor=None):
@@ -132,10 +115,10 @@ class RegistryService(CorrectionHandling, Ops):
         Returns the household after, with members. Events: ``household_updated``,
         ``resident_updated`` per member whose copied fields changed.
         """
-        data = schemas.load(schemas.HouseholdPatch(), _with_reason(changes, reason),
-                            partial=tuple(schemas.HouseholdFields().fields))
+        data = load(HouseholdPatch, _with_reason(changes, reason), partial=HOUSEHOLD_FIELDS)
         reason = data.pop("reason")
-        return self.store.update_household(household_id, data, reason, actor, self._cid(actor))
+        return dump(HouseholdOut, self.store.update_household(
+            household_id, data, reason, actor, self.caller.correlation_id(actor)))
 
     @rpc
     def deactivate_resident(self, nik, reason, note=None, actor=None):
@@ -145,16 +128,16 @@ class RegistryService(CorrectionHandling, Ops):
         (already inactive). Events: ``resident_deactivated``; ``household_updated``
         when no active member is left (the household becomes inactive).
         """
-        data = schemas.load(schemas.DeactivateIn(), {"reason": reason, "note": note})
-        return self.store.deactivate_resident(nik, data["reason"], data["note"], actor,
-                                              self._cid(actor))
+        data = load(DeactivateIn, {"reason": reason, "note": note})
+        return dump(ResidentOut, self.store.deactivate_resident(
+            nik, data["reason"], data["note"], actor, self.caller.correlation_id(actor)))
 
     @rpc
     def resident_history(self, nik, page=1, per_page=50):
         """Who changed what (old -> new), when and why, oldest first, as a list page
         plus ``resident_id``; NotFound."""
         page, per_page, skip = page_args(page, per_page)
-        return self.store.history(nik, page, per_page, skip)
+        return dump(HistoryPage, self.store.history(nik, page, per_page, skip))
 
     @rpc
     def import_registry(self, filename, content_base64, actor=None):
@@ -170,8 +153,9 @@ class RegistryService(CorrectionHandling, Ops):
             raise InvalidInput("The file is not valid base64.",
                                {"content_base64": ["must be base64"]}) from None
         fmt, rows, names = importer.read_file(filename, content)
-        return ImportRun(self.store, fmt, names, actor, self._village(), self._cid(actor),
-                         filename, self.store.pause).run(rows)
+        return dump(ImportResultOut, ImportRun(
+            self.store, fmt, names, actor, self.settings.village_code,
+            self.caller.correlation_id(actor), filename, self.store.pause).run(rows))
 
     @rpc
     def export_residents(self, page=1, per_page=500):
@@ -183,16 +167,49 @@ class RegistryService(CorrectionHandling, Ops):
         """Household snapshots with versions by id, to rebuild projections."""
         return self.store.export("households", *_export_page(page, per_page))
 
-    @timer(interval=30)
+    @every("registry_repair_seconds")
     def repair_pending_writes(self):
         """Finish registrations and follow-ups a crash interrupted (store.repair)."""
         return self.store.repair()
 
+    # --- data corrections asked for by resolved complaints (corrections.py) --
+
+    @consumes(CORRECTION_REQUESTED)
+    def handle_correction_requested(self, event):
+        self.store.corrections.store_requested(event)
+
+    @rpc
+    def list_pending_corrections(self, status="pending", page=1, per_page=50):
+        """Corrections by ``status`` (pending, confirming, confirmed, rejected; empty:
+        all), oldest first: a page of ``CorrectionOut``. InvalidInput."""
+        status = corrections.check_status(status)
+        page, per_page, skip = page_args(page, per_page)
+        items, total = self.store.corrections.page(status, skip, per_page)
+        return dump(Page(CorrectionOut), page_of(items, page, per_page, total))
+
+    @rpc
+    def confirm_correction(self, correction_id, payload=None, actor=None):
+        """Apply a pending correction (``payload``: ``ConfirmIn``) through the registry's
+        own updates (history, events); returns it confirmed (``CorrectionOut``).
+        NotFound; Conflict when already decided; the registry's InvalidInput or
+        Conflict when it refuses a value (the correction stays pending)."""
+        note = load(ConfirmIn, payload)["note"]
+        return dump(CorrectionOut, corrections.confirm(
+            self.store, correction_id, note, actor, self.update_resident, self.update_household))
+
+    @rpc
+    def reject_correction(self, correction_id, payload, actor=None):
+        """Reject a pending correction (``payload``: ``RejectIn``, the reason is
+        required); returns it (``CorrectionOut``). InvalidInput, NotFound, Conflict."""
+        reason = load(RejectIn, payload)["reason"]
+        return dump(CorrectionOut, self.store.corrections.decide(
+            correction_id, "rejected", actor, reason, ["pending"]))
+
 
 def _search_args(**given):
-    """Validated filters (``schemas.SearchQuery``); an empty value means no filter."""
-    return schemas.load(schemas.SearchQuery(), {k: v for k, v in given.items()
-                                                if v not in (None, "")}, detail="Invalid search.")
+    """Validated filters (``contract.SearchQuery``); an empty value means no filter."""
+    return load(SearchQuery, {k: v for k, v in given.items() if v not in (None, "")},
+                detail="Invalid search.")
 
 
 def _export_page(page, per_page):

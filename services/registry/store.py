@@ -28,14 +28,16 @@ import eventlet
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.shared.envelope import utcnow_iso
+from services.shared import clock
 from services.shared.errors import Conflict, NotFound
 from services.shared.nik import temporary_number
-from services.shared.outbox import HIDE_OUTBOX, OUTBOX, PENDING, new_document, with_events
+from services.shared.outbox import HIDE_OUTBOX, OUTBOX, PENDING, new_document
+from services.shared.versioned import write_versioned
 
 from services.registry import domain, events
-from services.registry.keys import KeyGuard, kk_key, nik_key, person_key
 from services.registry.changes import RETRIES, RecordChanges
+from services.registry.corrections import CorrectionRepository
+from services.registry.keys import KeyGuard, kk_key, nik_key, person_key
 from services.registry.queries import STAGED, STAGED_AT, RegistryQueries
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         self.notify = notify
         self.guard = KeyGuard(db)
         self.counters = db["registry_counters"]
+        self.corrections = CorrectionRepository(db)
         # a long import yields to the hub now and then (broker heartbeats; STYLE.md)
         self.pause = pause or (lambda: eventlet.sleep(0))
 
@@ -64,6 +67,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         db["residents"].create_index([("household_id", ASCENDING)])
         db["residents"].create_index([("full_name", ASCENDING)])
         db["households"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
+        CorrectionRepository.ensure_indexes(db)
         if not _is_mongomock(db):
             db["residents"].create_index("nik", unique=True)
             db["households"].create_index("kk_number", unique=True)
@@ -214,24 +218,21 @@ class RegistryRepository(RecordChanges, RegistryQueries):
             if household is None:
                 raise NotFound("No household with id %s." % household_id)
             statuses = self.member_statuses(household_id) + [m["status"] for m in members]
-            now = utcnow_iso()
+            now = clock.now_iso()
             new_ids = [m["_id"] for m in members]
-            after = dict(household, member_ids=household["member_ids"] + new_ids,
-                         status=domain.household_status(statuses),
-                         version=household["version"] + 1, updated_at=now)
-            changed = ["member_ids"] + (["status"] if after["status"] != household["status"]
+            update = {"member_ids": household["member_ids"] + new_ids,
+                      "status": domain.household_status(statuses), "updated_at": now}
+            changed = ["member_ids"] + (["status"] if update["status"] != household["status"]
                                         else [])
             reason = "member added: %s" % ", ".join(new_ids)
-            diff = [{"field": f, "old": household[f], "new": after[f]} for f in changed]
-            entry = domain.history_entry(after["version"], now, actor, "updated", diff, reason)
-            update = {"$push": {"member_ids": {"$each": new_ids}, "history": entry},
-                      "$set": {"status": after["status"], "updated_at": now},
-                      "$inc": {"version": 1}}
-            event = events.household_updated(after, changed, reason, correlation_id)
-            result = self.households.update_one(
-                {"_id": household_id, "version": household["version"]},
-                with_events(update, [event]))
-            if result.matched_count:
+            diff = [{"field": f, "old": household[f], "new": update[f]} for f in changed]
+            entry = domain.history_entry(household["version"] + 1, now, actor, "updated", diff,
+                                         reason)
+            # the relay is woken by register(), which commits the staged members next
+            after = write_versioned(self.households, household, update, push={"history": entry},
+                                    events=lambda after: [events.household_updated(
+                                        after, changed, reason, correlation_id)])
+            if after is not None:
                 return after
         raise Conflict("Household %s keeps changing; try again." % household_id)
 

@@ -1,11 +1,22 @@
-"""What every Bansos service needs, written once.
+"""What every Bansos service needs, written once: the service kit (docs/service-kit.md).
 
-- ``envelope``: the CONTRACT's event envelope.
+- ``service``: the base class ``Service`` (settings, inbox, caller, operator
+  RPCs), ``every`` (a timer whose interval is a setting), ``system_actor``.
+- ``contract``: ``Strict``/``Tolerant``/``Answer`` schemas, ``load``/``dump``,
+  ``EventType`` (payload schemas per version, upcasters).
+- ``fields``: shared field rules (text without control characters, RT/RW,
+  phone, NIK/KK, instants and dates in answers).
+- ``clock``: UTC instants (ISO 8601, milliseconds, ``Z``) and village (WIB) dates.
+- ``versioned``: the one versioned conditional write.
+- ``settings``: every setting, read once at start, checked.
+- ``envelope``: the event envelope of docs/contract.md.
 - ``errors``: domain error types that cross RPC intact and map to HTTP statuses.
 - ``mongo``: the Mongo dependency provider (real MongoDB or in-process mongomock).
-- ``outbox``: write a change and its pending event in one single-document operation.
-- ``relay``: publish pending events with publisher confirms, in batches.
+- ``outbox`` / ``relay``: a change and its events in one document write; the
+  relay publishes them with confirms, in batches.
 - ``inbox``: idempotent, bounded-retry event consumption with a parking lot.
-- ``nik``: NIK and KK rules.
-- ``rpc``: deadlines for RPC calls.
+- ``projection``: copy another service's snapshots; rebuild from its export.
+- ``nik``, ``codes``: NIK/KK rules and the civil-registry code lists.
+- ``rpc``: ``rpc`` (domain errors expected) and ``call`` (a deadline).
+- ``pagination``, ``rules``: list pages; the eligibility rule language.
 """

@@ -1,21 +1,16 @@
-"""The event envelope fixed by CONTRACT.md ("Events").
+"""The event envelope fixed by docs/contract.md ("Events").
 
 Every event a service publishes is a dict of this shape; ``data`` carries the
 aggregate's full current snapshot where the event is about one aggregate, so a
 consumer that skips an older version loses nothing (the newer one supersedes it).
 """
-import datetime
 import uuid
 
 from marshmallow import EXCLUDE, Schema, fields
 
+from services.shared import clock
+
 SCHEMA_VERSION = 1
-
-
-def utcnow_iso():
-    """Return the current instant as ISO 8601 UTC with ``Z`` (second precision + ms)."""
-    now = datetime.datetime.now(datetime.timezone.utc)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
 
 
 def make_envelope(event_type, source, aggregate_id, aggregate_version, data,
@@ -30,6 +25,8 @@ def make_envelope(event_type, source, aggregate_id, aggregate_version, data,
         data (dict): JSON-safe payload (strings for ids and dates, int rupiah).
         correlation_id (str|None): id of the request or event that caused it;
             defaults to the new event's own id.
+        schema_version (int): the version of ``data``'s schema (the contract's
+            ``EventType.envelope`` passes its newest).
     Returns:
         dict: the envelope, JSON-safe.
     """
@@ -38,7 +35,7 @@ def make_envelope(event_type, source, aggregate_id, aggregate_version, data,
         "event_id": event_id,
         "type": event_type,
         "schema_version": schema_version,
-        "occurred_at": utcnow_iso(),
+        "occurred_at": clock.now_iso(),
         "source": source,
         "aggregate_id": str(aggregate_id),
         "aggregate_version": int(aggregate_version),

@@ -1,37 +1,41 @@
 """Idempotent, bounded-retry event consumption with a parking lot.
 
-CONTRACT.md: delivery is at least once; a repeated ``event_id`` changes nothing
-and an event older than what was applied for its aggregate is ignored.
-STYLE.md: a handler that raises must neither lose the event (nameko's default
-ack) nor retry forever (``requeue_on_error``).
+docs/contract.md: delivery is at least once; a repeated ``event_id`` changes
+nothing and an event older than what was applied for its aggregate is ignored.
+docs/style.md: a handler that raises must neither lose the event (nameko's
+default ack) nor retry forever (``requeue_on_error``).
 
-Use::
+Use (the kit's ``Service`` declares ``inbox``)::
 
-    class DistributionService:
-        name = "distribution"
-        inbox = Inbox()
+    @consumes(registry.RESIDENT_UPDATED, snapshot=True)     # copies a snapshot
+    def handle_resident_updated(self, event): ...
 
-        @consumes("registry", "resident_deactivated")
-        def handle_resident_deactivated(self, event):   # event: a loaded envelope
-            ...
+    @consumes(registry.RESIDENT_DEACTIVATED)                # has effects
+    def handle_resident_deactivated(self, event): ...
 
 Rules the decorator applies, in order:
-1. an envelope that does not parse is parked at once (it can never succeed);
-2. ``(handler, event_id)`` already applied: skip;
-3. ``aggregate_version`` lower than the highest applied by this service for
-   ``(source, aggregate_id)``: skip (events carry full snapshots, so the newer
-   one already said everything). Equal is allowed: it is the same event seen
-   by another handler of this service;
-4. run the handler; on success record the event id and the version;
+1. an envelope that does not parse, or whose payload this contract cannot
+   read (a newer ``schema_version``), is parked at once;
+2. the payload is upcast to the newest ``schema_version`` the contract knows
+   and loaded with its tolerant schema (``EventType.read``);
+3. a *snapshot* handler (``snapshot=True``: it only copies the aggregate's
+   snapshot) skips an event whose ``aggregate_version`` is below the highest
+   one this service's snapshot handlers applied for ``(source, aggregate_id)``,
+   or that it applied already: the newer snapshot said everything. A handler
+   *with effects* (the default) skips only an event it applied already: the
+   ``(handler, event_id)`` pairs it applied are kept durably, one document
+   each, because an older event it has not applied (one that failed and was
+   requeued while a newer one went through elsewhere) still has effects to make;
+4. run the handler; on success record it;
 5. on an exception count the attempt; below ``max_attempts`` the message goes
    back to the queue (after a short backoff), at ``max_attempts`` it is parked
-   in ``_parked_events`` with the error and acked. ``ParkingLot`` lists and
-   replays parked events over RPC.
+   in ``_parked_events`` with the error and acked. The kit's ``Service``
+   lists and replays parked events over RPC.
 
-Handlers must themselves be safe to re-run (a crash after the effect and
-before step 4 replays the event): write effects as conditional updates.
+Handlers with effects must be safe to re-run (a crash after the effect and
+before step 4 replays the event): write effects as conditional updates
+(``services.shared.versioned``), so a replay finds nothing left to change.
 """
-import datetime
 import functools
 import logging
 import traceback
@@ -41,35 +45,35 @@ import eventlet
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.extensions import DependencyProvider
+from pymongo.errors import DuplicateKeyError
 
+from services.shared import clock
+from services.shared.contract import UnreadableEvent
 from services.shared.envelope import load_envelope
 from services.shared.errors import NotFound
 from services.shared.mongo import database_for
-from services.shared.rpc import rpc
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_ATTEMPTS = 5
 
 
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 class InboxRecords:
     """The consumer bookkeeping of one service (what was applied, failed, parked).
 
-    ``_inbox`` holds one document per ``(source, aggregate_id)``: the highest
-    version applied and the last ``APPLIED_KEPT`` ``handler:event_id`` pairs,
-    so checking an event is one ``_id`` read and recording it one write. An
-    event pushed out of that list is older than the recorded version, so the
-    version check still drops it.
+    ``_inbox``: for snapshot handlers, one document per ``(source,
+    aggregate_id)`` with the highest version applied and the last
+    ``APPLIED_KEPT`` ``handler:event_id`` pairs (an event pushed out of that
+    list is older than the version, so the version check still drops it).
+    ``_inbox_applied``: for handlers with effects, one document per
+    ``handler:event_id`` applied, kept (``_id`` is the unique key).
     """
 
     APPLIED_KEPT = 200
 
     def __init__(self, db):
         self.inbox = db["_inbox"]
+        self.applied = db["_inbox_applied"]
         self.failures = db["_inbox_failures"]
         self.parked = db["_parked_events"]
 
@@ -81,47 +85,56 @@ class InboxRecords:
     def _key(event):
         return "%s:%s" % (event["source"], event["aggregate_id"])
 
-    def should_skip(self, handler, event):
-        """True when ``handler`` already applied this event, or it is older than
-        what this service applied for its aggregate."""
+    def should_skip(self, handler, event, snapshot):
+        """True when ``handler`` applied this event already or, for a snapshot
+        handler, the event is older than what this service applied."""
+        pair = "%s:%s" % (handler, event["event_id"])
+        if not snapshot:
+            return self.applied.find_one({"_id": pair}, {"_id": 1}) is not None
         doc = self.inbox.find_one({"_id": self._key(event)})
         if doc is None:
             return False
-        return (event["aggregate_version"] < doc.get("version", 0)
-                or "%s:%s" % (handler, event["event_id"]) in doc.get("applied", ()))
+        return event["aggregate_version"] < doc.get("version", 0) or pair in doc.get("applied", ())
 
-    def mark_applied(self, handler, event):
-        self.inbox.update_one(
-            {"_id": self._key(event)},
-            {"$max": {"version": event["aggregate_version"]},
-             "$push": {"applied": {"$each": ["%s:%s" % (handler, event["event_id"])],
-                                   "$slice": -self.APPLIED_KEPT}}},
-            upsert=True)
-        self.failures.delete_one({"_id": "%s:%s" % (handler, event["event_id"])})
+    def mark_applied(self, handler, event, snapshot):
+        pair = "%s:%s" % (handler, event["event_id"])
+        if snapshot:
+            self.inbox.update_one(
+                {"_id": self._key(event)},
+                {"$max": {"version": event["aggregate_version"]},
+                 "$push": {"applied": {"$each": [pair], "$slice": -self.APPLIED_KEPT}}},
+                upsert=True)
+        else:
+            try:
+                self.applied.insert_one({"_id": pair, "type": event["type"],
+                                         "aggregate_id": event["aggregate_id"],
+                                         "aggregate_version": event["aggregate_version"],
+                                         "applied_at": clock.now()})
+            except DuplicateKeyError:
+                pass  # two deliveries finished together: the effects' own conditions held
+        self.failures.delete_one({"_id": pair})
 
     def count_failure(self, handler, event_id, error):
         doc = self.failures.find_one_and_update(
             {"_id": "%s:%s" % (handler, event_id)},
-            {"$inc": {"attempts": 1}, "$set": {"last_error": error, "at": _now()}},
+            {"$inc": {"attempts": 1}, "$set": {"last_error": error, "at": clock.now()}},
             upsert=True, return_document=True)
         return doc["attempts"]
 
     def park(self, handler, payload, error, attempts):
         parked_id = str(uuid.uuid4())
         self.parked.insert_one({"_id": parked_id, "handler": handler, "payload": payload,
-                                "error": error, "attempts": attempts, "parked_at": _now()})
+                                "error": error, "attempts": attempts, "parked_at": clock.now()})
         event_id = payload.get("event_id") if isinstance(payload, dict) else None
         if event_id:
             self.failures.delete_one({"_id": "%s:%s" % (handler, event_id)})
         return parked_id
 
     def list_parked(self):
-        out = []
-        for doc in self.parked.find().sort("parked_at", 1):
-            out.append({"id": doc["_id"], "handler": doc["handler"], "payload": doc["payload"],
-                        "error": doc["error"], "attempts": doc["attempts"],
-                        "parked_at": doc["parked_at"].strftime("%Y-%m-%dT%H:%M:%SZ")})
-        return out
+        return [{"id": doc["_id"], "handler": doc["handler"], "payload": doc["payload"],
+                 "error": doc["error"], "attempts": doc["attempts"],
+                 "parked_at": clock.iso(doc["parked_at"])}
+                for doc in self.parked.find().sort("parked_at", 1)]
 
     def take_parked(self, parked_id):
         doc = self.parked.find_one({"_id": parked_id})
@@ -141,17 +154,33 @@ class Inbox(DependencyProvider):
         return InboxRecords(self.db)
 
 
-def consumes(source, event_type, max_attempts=DEFAULT_MAX_ATTEMPTS,
+def read_event(payload, event_type=None):
+    """Load an envelope and, with an ``EventType``, upcast and load its payload.
+
+    Raises ValidationError (bad envelope) or UnreadableEvent (bad payload).
+    """
+    event = load_envelope(payload)
+    return event_type.read(event) if event_type is not None else event
+
+
+def consumes(event_type, event_name=None, snapshot=False, max_attempts=DEFAULT_MAX_ATTEMPTS,
              handler_type=SERVICE_POOL, backoff=0.05):
     """Declare an idempotent, bounded-retry nameko event handler.
 
     Args:
-        source (str): publishing service name, e.g. ``"registry"``.
-        event_type (str): e.g. ``"resident_deactivated"``.
+        event_type: an ``EventType`` from the publisher's contract (payloads are
+            upcast and loaded before the handler runs), or the source service
+            name with ``event_name`` (the raw envelope is handed over).
+        snapshot (bool): the handler only copies the aggregate's snapshot, so an
+            event older than one already applied may be skipped (rule 3 above).
         max_attempts (int): failed attempts before the event is parked.
-    The decorated method receives the loaded envelope (dict). The service
-    must declare ``inbox = Inbox()``.
+    The decorated method receives the envelope (dict) with ``data`` loaded.
     """
+    if isinstance(event_type, str):
+        source, name, contract_type = event_type, event_name, None
+    else:
+        source, name, contract_type = event_type.source, event_type.name, event_type
+
     def decorator(fn):
         handler = fn.__name__
 
@@ -159,12 +188,13 @@ def consumes(source, event_type, max_attempts=DEFAULT_MAX_ATTEMPTS,
         def wrapper(self, payload):
             records = self.inbox
             try:
-                event = load_envelope(payload)
-            except ValidationError as exc:
-                log.error("%s: malformed event parked: %s", handler, exc.messages)
-                records.park(handler, payload, "malformed envelope: %s" % exc.messages, 1)
+                event = read_event(payload, contract_type)
+            except (ValidationError, UnreadableEvent) as exc:
+                reason = exc.messages if isinstance(exc, ValidationError) else str(exc)
+                log.error("%s: unreadable event parked: %s", handler, reason)
+                records.park(handler, payload, "unreadable event: %s" % reason, 1)
                 return None
-            if records.should_skip(handler, event):
+            if records.should_skip(handler, event, snapshot):
                 log.debug("%s: skip event %s (seen or stale)", handler, event["event_id"])
                 return None
             try:
@@ -181,48 +211,38 @@ def consumes(source, event_type, max_attempts=DEFAULT_MAX_ATTEMPTS,
                             handler, event["event_id"], attempts, max_attempts)
                 eventlet.sleep(min(backoff * 2 ** attempts, 2.0))
                 raise
-            records.mark_applied(handler, event)
+            records.mark_applied(handler, event, snapshot)
             log.info("%s: applied event %s (%s v%s)", handler, event["event_id"],
                      event["aggregate_id"], event["aggregate_version"])
             return result
 
-        wrapper.consumes_event = (source, event_type)
-        return event_handler(source, event_type, handler_type=handler_type,
+        wrapper.consumes_event = (source, name)
+        wrapper.event_type = contract_type
+        wrapper.snapshot = snapshot
+        return event_handler(source, name, handler_type=handler_type,
                              requeue_on_error=True)(wrapper)
     return decorator
 
 
-class ParkingLot:
-    """Mixin for a service class: RPCs to see and replay parked events.
+def replay(service, records, parked_id):
+    """Run a parked event through its handler again (``Service.replay_parked_event``).
 
-    The service must declare ``inbox = Inbox()``.
+    Returns ``{"replayed": id}`` and removes it from the lot on success.
+    Raises NotFound for an unknown id; if the handler fails again the event
+    stays parked with the new error and the error is raised.
     """
-
-    @rpc
-    def list_parked_events(self):
-        """Return parked events: ``[{id, handler, payload, error, attempts, parked_at}]``."""
-        return self.inbox.list_parked()
-
-    @rpc
-    def replay_parked_event(self, parked_id):
-        """Run a parked event through its handler again.
-
-        Returns ``{"replayed": id}`` and removes it from the lot on success.
-        Raises NotFound for an unknown id; if the handler fails again the
-        event stays parked with the new error and the error is raised.
-        """
-        records = self.inbox
-        doc = records.take_parked(parked_id)
-        method = getattr(self, doc["handler"])
-        event = load_envelope(doc["payload"])
-        if not records.should_skip(doc["handler"], event):
-            try:
-                method.__wrapped__(self, event)
-            except Exception:
-                records.parked.update_one({"_id": parked_id}, {"$set": {
-                    "error": traceback.format_exc(limit=5), "parked_at": _now()},
-                    "$inc": {"attempts": 1}})
-                raise
-            records.mark_applied(doc["handler"], event)
-        records.parked.delete_one({"_id": parked_id})
-        return {"replayed": parked_id}
+    doc = records.take_parked(parked_id)
+    method = getattr(service, doc["handler"])
+    snapshot = getattr(method, "snapshot", False)
+    try:
+        event = read_event(doc["payload"], getattr(method, "event_type", None))
+        if not records.should_skip(doc["handler"], event, snapshot):
+            method.__wrapped__(service, event)
+            records.mark_applied(doc["handler"], event, snapshot)
+    except Exception:
+        records.parked.update_one({"_id": parked_id}, {"$set": {
+            "error": traceback.format_exc(limit=5), "parked_at": clock.now()},
+            "$inc": {"attempts": 1}})
+        raise
+    records.parked.delete_one({"_id": parked_id})
+    return {"replayed": parked_id}

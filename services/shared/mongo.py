@@ -7,10 +7,11 @@ the same database (which matters for mongomock, where each client is its own
 world).
 """
 import logging
-import os
 import threading
 
 from nameko.extensions import DependencyProvider
+
+from services.shared.settings import settings_for
 
 log = logging.getLogger(__name__)
 
@@ -44,27 +45,26 @@ def database_for(container):
 
     Tests set ``MONGO_DB_PREFIX`` to a random value to isolate their data.
     """
-    config = container.config
-    uri = config.get("MONGO_URI") or os.environ.get("MONGO_URI") or None
-    prefix = config.get("MONGO_DB_PREFIX") or os.environ.get("MONGO_DB_PREFIX") or "bansos"
-    return get_client(uri)["%s_%s" % (prefix, container.service_name)]
+    settings = settings_for(container)
+    return get_client(settings.mongo_uri or None)["%s_%s" % (settings.mongo_db_prefix,
+                                                             container.service_name)]
 
 
 class MongoStore(DependencyProvider):
     """Hands each worker a repository built on the service's database.
 
-    Subclass-free use: ``store = MongoStore(RegistryRepository)``. The
+    Subclass-free use: ``store = MongoStore(RegistryRepository, outbox=["residents"])``. The
     repository class is constructed as ``repository_class(db, notify)`` where
     ``notify(collection, ids)`` wakes the outbox relay after a write that
     queued events in those documents (``notify()`` alone: scan everything); it
     may define ``ensure_indexes(db)`` (a classmethod) which runs once at setup.
-    With ``outbox_collections`` the provider also runs the outbox relay
-    (see ``services.shared.relay``) for those collections.
+    With ``outbox`` (the collections whose documents carry pending events)
+    the provider also runs the outbox relay (``services.shared.relay``) for them.
     """
 
-    def __init__(self, repository_class, outbox_collections=(), **relay_options):
+    def __init__(self, repository_class, outbox=(), **relay_options):
         self.repository_class = repository_class
-        self.outbox_collections = tuple(outbox_collections)
+        self.outbox_collections = tuple(outbox)
         self.relay_options = relay_options
         self.relay = None
         self.db = None

@@ -103,11 +103,3 @@ def test_a_broker_that_cannot_be_started_says_why(tmp_path, monkeypatch):
     monkeypatch.setattr(broker, "amqp_answers", lambda uri, timeout=2.0: False)
     with pytest.raises(broker.BrokerUnavailable, match="permission denied"):
         broker.ensure(broker.DEFAULT_AMQP_URI, timeout=1, say=lambda text: None)
-
-
-@pytest.mark.integration
-def test_the_test_broker_and_its_management_api_answer():
-    """What scripts/test makes sure of before pytest runs."""
-    assert broker.ensure(broker.DEFAULT_AMQP_URI, management=True, say=print) is False
-    assert broker.management_answers(broker.management_url(broker.DEFAULT_AMQP_URI))
-    assert not broker.management_answers("http://guest:wrong@127.0.0.1:15672")

@@ -12,6 +12,9 @@ import urllib.parse
 import pytest
 import yaml
 
+from deploy import compose as compose_file
+from deploy.services import read_services
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEPLOY = os.path.join(ROOT, "deploy")
 
@@ -22,13 +25,19 @@ def read(*parts):
 
 
 def services_txt():
-    entries = []
-    for line in read("deploy", "services.txt").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            name, spec = line.split()
-            entries.append((name, spec))
-    return entries
+    return read_services()
+
+
+def test_the_compose_file_is_what_services_txt_generates():
+    """Regenerate with `python -m deploy.compose` after changing deploy/services.txt."""
+    assert read("deploy", "docker-compose.yml") == compose_file.render()
+
+
+def test_a_new_line_in_services_txt_is_a_new_container():
+    text = compose_file.render(read_services() + [("partners", "services.partners.service:X")])
+    added = yaml.safe_load(text)["services"]["partners"]
+    assert added["command"] == ["services.partners.service:X"]
+    assert added["healthcheck"]["test"][-1] == "partners"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from samplegen.dates import REFERENCE_DATE, age_on
 from samplegen.generate import generate
 from samplegen.writers import CSV_COLUMNS, OPENSID_COLUMNS, csv_text, opensid_rows
 from services.registry import importer
-from services.registry.schemas import HouseholdFields, ResidentFields
+from services.registry.contract import HouseholdFields, ResidentFields
 from services.shared.nik import (FLAG_BIRTH_DATE, FLAG_SEX, nik_quality_flags, validate_kk,
                                  validate_nik)
 

@@ -10,6 +10,7 @@ from services.shared.envelope import make_envelope
 from services.shared.errors import Conflict, RuleRefused
 from services.shared.inbox import Inbox, consumes
 
+from services.complaints import contract
 from services.complaints.service import ComplaintsService
 from tests.helpers import wait_for
 
@@ -27,23 +28,23 @@ class Listener:
     name = "listener"
     inbox = Inbox()
 
-    @consumes("complaints", "complaint_submitted")
+    @consumes(contract.COMPLAINT_SUBMITTED)
     def on_submitted(self, event):
         RECEIVED.append(event)
 
-    @consumes("complaints", "complaint_status_changed")
+    @consumes(contract.COMPLAINT_STATUS_CHANGED)
     def on_status_changed(self, event):
         RECEIVED.append(event)
 
-    @consumes("complaints", "complaint_resolved")
+    @consumes(contract.COMPLAINT_RESOLVED)
     def on_resolved(self, event):
         RECEIVED.append(event)
 
-    @consumes("complaints", "complaint_overdue")
+    @consumes(contract.COMPLAINT_OVERDUE)
     def on_overdue(self, event):
         RECEIVED.append(event)
 
-    @consumes("complaints", "correction_requested")
+    @consumes(contract.CORRECTION_REQUESTED)
     def on_correction(self, event):
         RECEIVED.append(event)
 
@@ -75,10 +76,10 @@ def test_events_reach_consumers_and_carry_no_identity(running):
         "correction": {"subject_nik": SUBJECT_NIK, "fields": {"birth_date": "1965-03-12"}}})
     pungli = proxy.submit_complaint({"category": "pungli", "reporter": REPORTER,
                                      "description": "Ketua kelompok minta Rp20.000 per KPM."})
-    cid = proxy.list_complaints({"tracking_code": filed["tracking_code"]}, role="officer")["items"][0]["id"]
-    proxy.transition_complaint(cid, {"to": "verified"}, OFFICER, "officer")
+    cid = proxy.list_complaints({"tracking_code": filed["tracking_code"]}, actor=OFFICER)["items"][0]["id"]
+    proxy.transition_complaint(cid, {"to": "verified"}, OFFICER)
     proxy.transition_complaint(cid, {"to": "resolved", "note": "Koreksi diajukan ke registri."},
-                               OFFICER, "officer")
+                               OFFICER)
     wait_for(lambda: "correction_requested" in types())
     wait_for(lambda: types().count("complaint_submitted") == 2)
     assert types().count("complaint_status_changed") == 2 and "complaint_resolved" in types()
@@ -110,11 +111,11 @@ def test_concurrent_moves_apply_once(running):
     proxy, _ = running
     code = proxy.submit_complaint({"category": "inclusion", "anonymous": True,
                                    "description": "Tetangga mampu menerima PKH."})["tracking_code"]
-    cid = proxy.list_complaints({"tracking_code": code}, role="officer")["items"][0]["id"]
-    proxy.transition_complaint(cid, {"to": "verified"}, OFFICER, "officer")
+    cid = proxy.list_complaints({"tracking_code": code}, actor=OFFICER)["items"][0]["id"]
+    proxy.transition_complaint(cid, {"to": "verified"}, OFFICER)
     moves = [{"to": "resolved", "note": "Dicoret dari usulan."},
              {"to": "rejected", "note": "Data sudah benar."}] * 3
-    replies = [proxy.transition_complaint.call_async(cid, move, OFFICER, "officer") for move in moves]
+    replies = [proxy.transition_complaint.call_async(cid, move, OFFICER) for move in moves]
     outcomes = []
     for reply in replies:
         try:
@@ -123,7 +124,7 @@ def test_concurrent_moves_apply_once(running):
             outcomes.append(type(exc).__name__)
     closed = [o for o in outcomes if o in ("resolved", "rejected")]
     assert len(closed) == 1, outcomes
-    view = proxy.get_complaint(cid, "officer")
+    view = proxy.get_complaint(cid, OFFICER)
     assert [h["to"] for h in view["history"]] == ["verified", closed[0]]
 
 

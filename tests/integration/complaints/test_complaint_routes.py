@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from services.complaints.service import ComplaintsService
-from services.complaints.sla import WIB
+from services.shared.clock import WIB
 
 from gateway.service import GatewayService
 

@@ -5,7 +5,6 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from services.shared.errors import Conflict, InvalidInput
 
 from services.complaints.service import ComplaintsService
-from services.registry.corrections import CorrectionHandling
 from services.registry.service import RegistryService
 from tests.helpers import wait_for
 
@@ -14,11 +13,7 @@ pytestmark = pytest.mark.integration
 NIK = "3174094506870021"
 OFFICER = {"name": "Petugas Rina", "role": "officer", "token_id": "tok_1"}
 
-if CorrectionHandling in RegistryService.__mro__:
-    Registry = RegistryService
-else:  # until service.py lists the mixin
-    class Registry(CorrectionHandling, RegistryService):
-        pass
+Registry = RegistryService
 
 HOUSEHOLD = {"kk_number": "3174092811260021", "street": "Jl. Kebagusan Raya No. 7", "rt": "005",
              "rw": "003", "welfare_decile": 2,
@@ -41,10 +36,10 @@ def resolve_correction(complaints, fields):
         "category": "data_correction", "anonymous": True,
         "description": "Tempat lahir dan RT saya salah di data kelurahan.",
         "correction": {"subject_nik": NIK, "fields": fields}})["tracking_code"]
-    cid = complaints.list_complaints({"tracking_code": code}, role="officer")["items"][0]["id"]
-    complaints.transition_complaint(cid, {"to": "verified"}, OFFICER, "officer")
+    cid = complaints.list_complaints({"tracking_code": code}, actor=OFFICER)["items"][0]["id"]
+    complaints.transition_complaint(cid, {"to": "verified"}, OFFICER)
     complaints.transition_complaint(cid, {"to": "resolved", "note": "Diajukan ke registri."},
-                                    OFFICER, "officer")
+                                    OFFICER)
     return cid
 
 

@@ -6,7 +6,9 @@ import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.utils import get_extension
 
-from services.shared.inbox import Inbox, ParkingLot, consumes
+from services.registry import contract
+from services.shared.inbox import consumes
+from services.shared.service import Service
 from services.shared.mongo import MongoStore
 from services.shared.projection import apply_snapshot, resync
 from services.shared.relay import PublishFailed
@@ -21,29 +23,34 @@ ACTOR = {"token_id": "tok_it", "name": "Petugas Integrasi", "role": "officer"}
 SEEN = []
 
 
-class Projector(ParkingLot):
+class NoRepository:
+    def __init__(self, db, notify):
+        pass
+
+
+class Projector(Service):
     """A consumer as other services write them: idempotent handlers per event type."""
 
     name = "projector"
-    inbox = Inbox()
+    store = MongoStore(NoRepository)
 
-    @consumes("registry", "household_registered")
+    @consumes(contract.HOUSEHOLD_REGISTERED, snapshot=True)
     def handle_household_registered(self, event):
         SEEN.append(event)
 
-    @consumes("registry", "household_updated")
+    @consumes(contract.HOUSEHOLD_UPDATED, snapshot=True)
     def handle_household_updated(self, event):
         SEEN.append(event)
 
-    @consumes("registry", "resident_registered")
+    @consumes(contract.RESIDENT_REGISTERED, snapshot=True)
     def handle_resident_registered(self, event):
         SEEN.append(event)
 
-    @consumes("registry", "resident_updated")
+    @consumes(contract.RESIDENT_UPDATED, snapshot=True)
     def handle_resident_updated(self, event):
         SEEN.append(event)
 
-    @consumes("registry", "resident_deactivated")
+    @consumes(contract.RESIDENT_DEACTIVATED, snapshot=True)
     def handle_resident_deactivated(self, event):
         SEEN.append(event)
 

@@ -7,7 +7,8 @@ from nameko.testing.services import entrypoint_waiter
 from nameko.testing.utils import get_extension
 
 from services.shared.envelope import make_envelope
-from services.shared.inbox import Inbox, ParkingLot, consumes
+from services.shared.inbox import consumes
+from services.shared.service import Service
 from services.shared.mongo import MongoStore
 from services.shared.outbox import HIDE_OUTBOX, PENDING, new_document, with_events
 from services.shared.relay import PublishFailed
@@ -41,7 +42,7 @@ class ThingRepository:
 
 class Producer:
     name = "producer"
-    store = MongoStore(ThingRepository, outbox_collections=["things"])
+    store = MongoStore(ThingRepository, outbox=["things"])
 
     @rpc
     def create(self, thing_id, name):
@@ -56,11 +57,11 @@ SEEN = []
 FAIL_UNTIL = {}
 
 
-class Consumer(ParkingLot):
+class Consumer(Service):
     name = "consumer"
-    inbox = Inbox()
+    store = MongoStore(lambda db, notify: None)
 
-    @consumes("producer", "thing_created", max_attempts=3)
+    @consumes("producer", "thing_created", snapshot=True, max_attempts=3)
     def handle_thing_created(self, event):
         remaining = FAIL_UNTIL.get(event["aggregate_id"], 0)
         if remaining:

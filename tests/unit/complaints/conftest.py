@@ -6,13 +6,13 @@ import uuid
 
 import mongomock
 import pytest
-from nameko.testing.services import worker_factory
 
 from services.shared.inbox import InboxRecords
 from services.shared.outbox import OUTBOX
 
 from services.complaints.service import ComplaintsService
 from services.complaints.store import ComplaintRepository
+from tests.support.kit import service_worker
 
 NIK = "3174094506870003"
 OTHER_NIK = "3174091203650001"
@@ -34,7 +34,7 @@ def repo(db):
 
 @pytest.fixture
 def service(repo, db):
-    return worker_factory(ComplaintsService, store=repo, inbox=InboxRecords(db))
+    return service_worker(ComplaintsService, store=repo, inbox=InboxRecords(db))
 
 
 def identified(category="exclusion", **extra):
@@ -63,5 +63,5 @@ def as_text(value):
 
 
 def id_of(service, tracking_code):
-    items = service.list_complaints({"tracking_code": tracking_code}, role="officer")["items"]
+    items = service.list_complaints({"tracking_code": tracking_code}, actor=OFFICER)["items"]
     return items[0]["id"]

@@ -22,20 +22,20 @@ def submitted(service, category="exclusion", **extra):
 ])
 def test_reporter_identity_by_role(service, category, role, visible):
     _, cid = submitted(service, category)
-    view = service.get_complaint(cid, role)
+    view = service.get_complaint(cid, {"role": role, "name": "x"})
     assert view["reporter_visible"] is visible
     if visible:
         assert view["reporter"] == {"name": "Siti Aminah", "nik": NIK, "phone": "081234567890"}
     else:
         assert view["reporter"] is None
         assert not any(secret in as_text(view) for secret in IDENTITY)
-    listed = service.list_complaints({"category": category}, role=role)["items"][0]
+    listed = service.list_complaints({"category": category}, actor={"role": role, "name": "x"})["items"][0]
     assert (listed["reporter"] is not None) is visible
 
 
 def test_an_officer_moving_a_pungli_report_never_gets_the_reporter(service):
     _, cid = submitted(service, "pungli")
-    view = service.transition_complaint(cid, {"to": "verified"}, OFFICER, "officer")
+    view = service.transition_complaint(cid, {"to": "verified"}, OFFICER)
     assert view["reporter"] is None and not any(s in as_text(view) for s in IDENTITY)
 
 
@@ -43,18 +43,18 @@ def test_an_officer_moving_a_pungli_report_never_gets_the_reporter(service):
 def test_other_roles_cannot_read_complaints(service, role):
     _, cid = submitted(service)
     with pytest.raises(Forbidden):
-        service.get_complaint(cid, role)
+        service.get_complaint(cid, {"role": role, "name": "x"})
     with pytest.raises(Forbidden):
-        service.list_complaints({}, role=role)
+        service.list_complaints({}, actor={"role": role, "name": "x"})
     with pytest.raises(Forbidden):
-        service.transition_complaint(cid, {"to": "verified"}, {"name": "x"}, role)
+        service.transition_complaint(cid, {"to": "verified"}, {"name": "x", "role": role})
 
 
 def test_the_tracking_view_shows_status_and_public_notes_only(service):
     code, cid = submitted(service)
     service.transition_complaint(cid, {"to": "verified", "note": "Kami periksa.",
                                        "internal_note": "Pelapor tetangga kepala RT"},
-                                 OFFICER, "officer")
+                                 OFFICER)
     public = service.track_complaint(code)
     assert set(public) == {"tracking_code", "category", "status", "status_label", "submitted_at",
                            "updated_at", "expected_by", "history", "public_notes",
@@ -73,7 +73,7 @@ def test_no_event_carries_identity_free_text_or_tracking_code(service, db):
     for complaint_id in (cid, pungli):
         for move in ({"to": "verified", "internal_note": "rahasia"},
                      {"to": "resolved", "note": "Selesai ditangani."}):
-            service.transition_complaint(complaint_id, move, OFFICER, "officer")
+            service.transition_complaint(complaint_id, move, OFFICER)
     service.check_overdue(now="2030-01-01T00:00:00Z")
     events = queued_events(db)
     assert {e["type"] for e in events} == {"complaint_submitted", "complaint_status_changed",
@@ -88,11 +88,11 @@ def test_no_event_carries_identity_free_text_or_tracking_code(service, db):
 def test_a_correction_request_names_the_record_and_fields_not_the_reporter(service, db):
     _, cid = submitted(service, "data_correction",
                        correction={"subject_nik": OTHER_NIK, "fields": {"birth_date": "1965-03-12"}})
-    service.transition_complaint(cid, {"to": "verified"}, OFFICER, "officer")
+    service.transition_complaint(cid, {"to": "verified"}, OFFICER)
     service.transition_complaint(cid, {"to": "resolved", "note": "Diteruskan ke registri.",
                                        "correction": {"subject_nik": OTHER_NIK, "fields": {
                                            "birth_date": "1965-03-12", "full_name": "Budi Santoso"}}},
-                                 OFFICER, "officer")
+                                 OFFICER)
     [event] = [e for e in queued_events(db) if e["type"] == "correction_requested"]
     correction = event["data"]["correction"]
     assert correction["subject_nik"] == OTHER_NIK and correction["complaint_id"] == cid

@@ -3,7 +3,7 @@ import datetime
 
 from services.shared.envelope import make_envelope
 
-from tests.unit.complaints.conftest import UTC, anonymous, id_of, queued_events
+from tests.unit.complaints.conftest import OFFICER, UTC, anonymous, id_of, queued_events
 
 
 def alloc_event(event_type, version, status, allocation_id="alc_7", reason=None):
@@ -17,7 +17,7 @@ def test_a_not_received_complaint_shows_its_allocations_state(service):
     service.handle_allocation_created(alloc_event("allocation_created", 1, "pending"))
     code = service.submit_complaint(anonymous(allocation_id="alc_7"))["tracking_code"]
     cid = id_of(service, code)
-    view = service.get_complaint(cid, "officer")
+    view = service.get_complaint(cid, OFFICER)
     assert view["allocation"]["status"] == "pending" and view["allocation"]["amount_idr"] == 200000
     assert service.track_complaint(code)["allocation_status"] == "pending"
 
@@ -53,7 +53,7 @@ def test_an_older_event_arriving_late_changes_nothing(service):
                                                     reason="deceased"))
     service.handle_allocation_created(alloc_event("allocation_created", 1, "pending"))
     cid = id_of(service, code)
-    view = service.get_complaint(cid, "officer")
+    view = service.get_complaint(cid, OFFICER)
     assert view["allocation"]["status"] == "cancelled"
     assert view["allocation"]["status_reason"] == "deceased"  # officers see why
     public = service.track_complaint(code)
@@ -80,7 +80,7 @@ def test_overdue_is_announced_once_per_complaint_per_deadline(service, repo, db)
 def test_the_overdue_filter_and_count(service, repo):
     old = repo.submit(anonymous(), datetime.datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
     repo.submit(anonymous(), datetime.datetime.now(UTC))
-    page = service.list_complaints({"overdue": "true"}, role="officer")
+    page = service.list_complaints({"overdue": "true"}, actor=OFFICER)
     assert [i["id"] for i in page["items"]] == [old["_id"]]
     assert page["items"][0]["overdue"] is True and page["counts"]["overdue"] == 1
     assert any(d["missed"] for d in page["items"][0]["deadlines"])
@@ -95,7 +95,7 @@ def test_a_reopened_complaint_gets_a_new_resolution_deadline_to_miss(service, re
     repo.transition(doc["_id"], {"to": "reopened", "note": "belum"}, officer, t0 + datetime.timedelta(days=2))
     assert service.check_overdue(now="2026-11-20T00:00:00Z") == {"announced": 1}
     [event] = [e for e in queued_events(db) if e["type"] == "complaint_overdue"]
-    assert event["data"]["deadline"]["due_at"] == "2026-11-11T02:00:00Z"
+    assert event["data"]["deadline"]["due_at"] == "2026-11-11T02:00:00.000Z"
 
 
 def test_the_projection_rebuilds_from_distributions_export(service):
@@ -120,7 +120,7 @@ def test_the_officer_list_shows_each_linked_allocation(service):
     for allocation_id in ("alc_7", "alc_8", "alc_404"):
         service.submit_complaint(anonymous(allocation_id=allocation_id))
     service.submit_complaint(anonymous("schedule", allocation_id="alc_7"))
-    items = service.list_complaints({}, role="officer")["items"]
+    items = service.list_complaints({}, actor=OFFICER)["items"]
     seen = {(i["allocation_id"], (i["allocation"] or {}).get("status")) for i in items}
     assert seen == {("alc_7", "pending"), ("alc_8", "waiting"), ("alc_404", "unknown"),
                     ("alc_7", None)}

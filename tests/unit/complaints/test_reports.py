@@ -8,7 +8,7 @@ import pytest
 from services.shared.errors import InvalidInput
 
 from services.complaints.reports import percentile
-from services.complaints.sla import WIB
+from services.shared.clock import WIB
 from tests.unit.complaints.conftest import UTC, anonymous
 
 OFFICER = {"name": "Rina", "role": "officer"}

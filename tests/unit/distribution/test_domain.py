@@ -1,10 +1,11 @@
 """Plain domain rules: deployment kind, recipients, planning under budget and quota."""
 from services.distribution import domain
+from services.shared.settings import load_settings
 
 
 def test_deployment_kind_from_the_village_code():
-    assert domain.deployment_kind("3174091005") == "kelurahan"
-    assert domain.deployment_kind("3201012001") == "desa"
+    assert load_settings({"VILLAGE_CODE": "3174091005"}).deployment == "kelurahan"
+    assert load_settings({"VILLAGE_CODE": "3201012001"}).deployment == "desa"
 
 
 def m(mid, rel, sex, age):

@@ -8,8 +8,9 @@ from werkzeug.wrappers import Request
 
 from gateway.auth import GatewayRepository, Principal
 from gateway.errors import Unauthorized, problem_from_exception
-from gateway.http import RouteHandling, Settings
+from gateway.http import Exchange, authenticate
 from services.shared.errors import Conflict, InvalidInput, NotFound
+from services.shared.settings import load_settings
 
 
 @pytest.fixture
@@ -23,10 +24,20 @@ def request_with(data=b"", headers=None):
     return Request(EnvironBuilder(method="POST", path="/x", data=data, headers=headers).get_environ())
 
 
-class Handling(RouteHandling):
+class Handling:
+    """The gateway service as ``gateway.http`` sees it: its store and settings."""
+
+    services = None
+
     def __init__(self, store, admin_token="admin-secret"):
         self.store = store
-        self.settings = Settings({"ADMIN_TOKEN": admin_token})
+        self.settings = load_settings({"ADMIN_TOKEN": admin_token})
+
+    def authenticate(self, request):
+        return authenticate(self, request)
+
+    def body(self, request):
+        return Exchange(self, request, None).body()
 
 
 @pytest.mark.parametrize("token", ["tök-en", "admin-secrét", "\u00ff" * 40])
@@ -44,7 +55,7 @@ def test_the_admin_token_is_still_recognised(repo):
 
 
 def test_a_numeric_admin_token_setting_works(repo):
-    handling = Handling(repo, admin_token=12345)
+    handling = Handling(repo, admin_token="12345")
     assert handling.settings.admin_token == "12345"
     assert handling.authenticate(
         request_with(headers={"Authorization": "Bearer 12345"})).role == "admin"

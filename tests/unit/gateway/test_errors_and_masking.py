@@ -7,7 +7,8 @@ from nameko.exceptions import RemoteError, UnknownService
 from gateway.auth import Principal, allowed, authorize
 from gateway.errors import RateLimited, ServiceUnavailable, Unauthorized, problem_from_exception
 from gateway.http import mask_niks
-from gateway.ratelimit import RateLimiter, parse_overrides
+from gateway.ratelimit import RateLimiter
+from services.shared.settings import parse_rate_limits as parse_overrides
 from services.shared import errors
 from services.shared.rpc import Timeout
 

@@ -7,7 +7,8 @@ import pytest
 
 from services.shared.errors import Conflict, InvalidInput
 from services.registry import domain
-from services.registry.schemas import HouseholdIn, load
+from services.registry.contract import HouseholdIn
+from services.shared.contract import load
 
 from tests.unit.registry import factories
 

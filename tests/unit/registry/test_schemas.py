@@ -4,8 +4,9 @@ import datetime
 import pytest
 
 from services.shared.errors import InvalidInput
-from services.registry.schemas import (DeactivateIn, HouseholdIn, ResidentFields, ResidentPatch,
-                                       SearchQuery, load)
+from services.registry.contract import (DeactivateIn, HouseholdIn, ResidentFields, ResidentPatch,
+                                        SearchQuery)
+from services.shared.contract import load
 
 from tests.unit.registry import factories
 

@@ -3,12 +3,12 @@ import base64
 import json
 
 import pytest
-from nameko.testing.services import worker_factory
 
 from services.shared.errors import InvalidInput, NotFound
-from services.shared.health import Ops
 from services.shared.mongo import MongoStore
+from services.shared.service import Service
 from services.registry.service import RegistryService
+from tests.support.kit import service_worker
 
 from tests.unit.registry import factories
 from tests.unit.registry.conftest import ACTOR
@@ -16,11 +16,11 @@ from tests.unit.registry.conftest import ACTOR
 
 @pytest.fixture
 def service(repo):
-    return worker_factory(RegistryService, store=repo, config={}, origin="call-1")
+    return service_worker(RegistryService, store=repo)
 
 
 def test_the_service_is_declared_as_the_platform_expects():
-    assert RegistryService.name == "registry" and issubclass(RegistryService, Ops)
+    assert RegistryService.name == "registry" and issubclass(RegistryService, Service)
     assert isinstance(RegistryService.store, MongoStore)
     assert RegistryService.store.outbox_collections == ("households", "residents")
 

@@ -23,9 +23,9 @@ from tests.helpers import wait_for
 
 pytestmark = pytest.mark.integration
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 RUN_LOCAL = os.path.join(ROOT, "deploy", "run-local")
-MODULE = "tests.unit.test_deploy_run_local"
+MODULE = "tests.integration.deploy.test_run_local"
 
 
 class StartsGrandchild(DependencyProvider):
@@ -192,7 +192,7 @@ def test_a_busy_gateway_port_is_refused_before_anything_starts(launch):
 def _run_local_module():
     import importlib.machinery
     import importlib.util
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "deploy", "run-local")
+    path = RUN_LOCAL
     loader = importlib.machinery.SourceFileLoader("run_local", path)
     module = importlib.util.module_from_spec(importlib.util.spec_from_loader("run_local", loader))
     loader.exec_module(module)

@@ -1,0 +1,111 @@
+"""Platform routes: health, OpenAPI, tokens, the audit trail, parked events."""
+import eventlet
+from marshmallow import fields
+
+from services.shared.contract import Answer, Page, load
+from services.shared.errors import NotFound
+from services.shared.pagination import page_of
+
+from gateway.http import RouteTable, json_response
+from gateway.schemas import (AuditEntryOut, AuditQuery, HealthOut, ParkedEventOut, TokenIn,
+                             TokenOut)
+
+routes = RouteTable()
+
+
+class ReplayedOut(Answer):
+    replayed = fields.String()
+
+
+def _ping_result(reply):
+    try:
+        reply.result()
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return "error: %s" % exc
+
+
+@routes.route("GET", "/health", response=HealthOut, responses={503: HealthOut},
+              tags=["platform"], summary="200 only when the broker and every service answer")
+def health(ex):
+    status, waiting = {}, {}
+    for name, proxy in ex.services.items():
+        try:
+            waiting[name] = eventlet.spawn(_ping_result, proxy.ping.call_async())
+        except Exception as exc:  # noqa: BLE001 - unknown service or broker down
+            status[name] = "unavailable: %s" % exc
+    # one shared deadline; each service is judged on its own answer
+    with eventlet.Timeout(ex.settings.health_deadline, False):
+        for thread in waiting.values():
+            thread.wait()
+    for name, thread in waiting.items():
+        if thread.dead:
+            status[name] = thread.wait()
+        else:
+            thread.kill()
+            status[name] = "timeout"
+    healthy = all(v == "ok" for v in status.values())
+    return json_response({"status": "ok" if healthy else "unavailable", "services": status},
+                         200 if healthy else 503)
+
+
+@routes.route("GET", "/api/v1/openapi.json", tags=["platform"],
+              summary="This API, as OpenAPI 3.1")
+def openapi(ex):
+    from gateway.openapi import build_spec
+    from gateway.service import ROUTER
+    return build_spec(ROUTER)
+
+
+@routes.route("POST", "/api/v1/tokens", role="admin", body=TokenIn, response=TokenOut,
+              status=201, tags=["tokens"], summary="Create a token (shown once)")
+def create_token(ex):
+    data = load(TokenIn, ex.body())
+    return ex.service.store.create_token(data["role"], data["name"], data["partner_id"],
+                                         data["seller_id"], created_by=ex.actor)
+
+
+@routes.route("GET", "/api/v1/tokens", role="admin", response=Page(TokenOut), tags=["tokens"],
+              summary="List tokens (never their values)")
+def list_tokens(ex):
+    page, per_page = ex.page_args()
+    items = ex.service.store.list_tokens()
+    return page_of(items[(page - 1) * per_page: page * per_page], page, per_page, len(items))
+
+
+@routes.route("DELETE", "/api/v1/tokens/<token_id>", role="admin", response=TokenOut,
+              tags=["tokens"], summary="Revoke a token")
+def revoke_token(ex, token_id):
+    return ex.service.store.revoke_token(token_id)
+
+
+@routes.route("GET", "/api/v1/audit", role="admin", query=AuditQuery,
+              response=Page(AuditEntryOut), tags=["audit"],
+              summary="Who read or changed whose personal data")
+def list_audit(ex):
+    page, per_page = ex.page_args()
+    items, total = ex.service.store.list_audit(ex.args.get("subject"), (page - 1) * per_page,
+                                               per_page)
+    return page_of(items, page, per_page, total)
+
+
+#: Parked events by service name: every service behind the gateway has a key.
+PARKED_BY_SERVICE = {"type": "object",
+                     "additionalProperties": {"type": "array", "items": ParkedEventOut}}
+
+
+@routes.route("GET", "/api/v1/admin/parked-events", role="admin", response=PARKED_BY_SERVICE,
+              tags=["platform"], summary="Events a consumer gave up on, per service")
+def list_parked(ex):
+    return {name: ex.call(proxy.list_parked_events) for name, proxy in ex.services.items()}
+
+
+@routes.route("POST", "/api/v1/admin/parked-events/<service>/<parked_id>/replay", role="admin",
+              response=ReplayedOut, tags=["platform"],
+              summary="Run a parked event through its handler again")
+def replay_parked(ex, service, parked_id):
+    proxy = ex.services.get(service)
+    if proxy is None:
+        raise NotFound("No service named %s." % service)
+    return ex.call(proxy.replay_parked_event, parked_id)
+

@@ -1,0 +1,127 @@
+"""What the registry answers: every RPC answer is dumped through one of these,
+and the gateway's OpenAPI documents them (``services.shared.contract.Answer``)."""
+from marshmallow import fields
+
+from services.shared.contract import Answer, Page
+from services.shared.fields import Day, Instant
+
+MASKED = {"description": "masked unless the caller is an officer or admin"}
+
+
+def _text():
+    return fields.String(allow_none=True)
+
+
+class ResidentOut(Answer):
+    """A resident as officers see it: the event snapshot plus contact and labels."""
+
+    id = fields.String()
+    nik = fields.String(metadata=MASKED)
+    nik_temporary = fields.Boolean()
+    kk_number = fields.String()
+    household_id = fields.String()
+    full_name = fields.String()
+    sex = fields.String()
+    birth_place = fields.String()
+    birth_date = Day()
+    relationship = fields.String()
+    religion = _text()
+    education = _text()
+    occupation_code = fields.Integer(allow_none=True)
+    occupation = _text()
+    marital_status = _text()
+    disability = fields.String()
+    pregnant = fields.Boolean()
+    phone = _text()
+    status = fields.String(metadata={"description": "active or inactive"})
+    inactive_reason = _text()
+    inactive_note = _text()
+    quality_flags = fields.List(fields.String())
+    rt = fields.String()
+    rw = fields.String()
+    version = fields.Integer()
+    created_at = Instant()
+    updated_at = Instant()
+
+
+class HouseholdOut(Answer):
+    """A household (KK); ``members`` (head first) on a single household's answers."""
+
+    id = fields.String()
+    kk_number = fields.String()
+    street = fields.String()
+    rt = fields.String()
+    rw = fields.String()
+    dusun = _text()
+    village_code = _text()
+    welfare_decile = fields.Integer(allow_none=True)
+    monthly_income_idr = fields.Integer(allow_none=True)
+    house_ownership = _text()
+    floor_type = _text()
+    wall_type = _text()
+    roof_type = _text()
+    water_source = _text()
+    electricity_va = fields.Integer(allow_none=True)
+    cooking_fuel = _text()
+    sanitation = _text()
+    has_car = fields.Boolean(allow_none=True)
+    status = fields.String()
+    member_ids = fields.List(fields.String())
+    members = fields.List(fields.Nested(ResidentOut), metadata={
+        "optional": "on one household's answers, not in lists"})
+    quality_flags = fields.List(fields.String())
+    version = fields.Integer()
+    created_at = Instant()
+    updated_at = Instant()
+
+
+class ChangeOut(Answer):
+    field = fields.String()
+    old = fields.Raw(allow_none=True)
+    new = fields.Raw(allow_none=True)
+
+
+class HistoryEntryOut(Answer):
+    version = fields.Integer()
+    at = Instant()
+    by = fields.Dict(metadata={"description": "who: the token's actor record"})
+    action = fields.String(metadata={"description": "registered, imported, updated, "
+                                                    "deactivated"})
+    changes = fields.List(fields.Nested(ChangeOut))
+    reason = _text()
+    note = _text()
+
+
+HistoryPage = Page(HistoryEntryOut, resident_id=fields.String())
+
+
+class ImportErrorOut(Answer):
+    row = fields.Integer(metadata={"description": "row in the file; the header is row 1"})
+    field = fields.String()
+    rule = fields.String()
+
+
+class ImportResultOut(Answer):
+    format = fields.String(metadata={"description": "csv or opensid"})
+    rows = fields.Integer()
+    created_households = fields.Integer()
+    created_residents = fields.Integer()
+    updated_households = fields.Integer()
+    already_present = fields.Integer()
+    errors = fields.List(fields.Nested(ImportErrorOut))
+
+
+class CorrectionOut(Answer):
+    """A registry change a resolved data-correction complaint asked for."""
+
+    id = fields.String()
+    complaint_id = fields.String()
+    subject_nik = fields.String(metadata=MASKED)
+    fields_ = fields.Dict(data_key="fields", attribute="fields", metadata={"description": "field -> proposed value"})
+    reason = fields.String()
+    requested_at = Instant(allow_none=True)
+    requested_by = fields.Dict(allow_none=True)
+    status = fields.String(metadata={"description": "pending, confirming, confirmed, rejected"})
+    decided_at = Instant(allow_none=True)
+    decided_by = fields.Dict(allow_none=True)
+    decision_note = _text()
