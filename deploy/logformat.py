@@ -5,7 +5,12 @@ A traceback or a multi-line message is folded into its record's line with
 logger name.
 """
 import logging
+import re
 import time
+
+#: Control characters other than the line breaks folded below: a name with an
+#: ESC in it must not drive the terminal of whoever reads the log.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class OneLineFormatter(logging.Formatter):
@@ -22,7 +27,8 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record):
         text = super().format(record)
-        return text.replace("\r", "").replace("\n", "\\n")
+        text = text.replace("\r", "").replace("\n", "\\n")
+        return _CONTROL.sub(lambda m: "\\x%02x" % ord(m.group()), text)
 
 
 class ExpectedErrorsBrief(logging.Filter):

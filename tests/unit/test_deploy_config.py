@@ -58,6 +58,16 @@ def test_a_log_record_with_a_traceback_is_one_line_with_the_logger_name():
     assert line[:24].endswith("Z")  # 2026-11-29T08:00:00.123Z
 
 
+def test_control_characters_in_a_record_are_escaped_not_sent_to_the_terminal():
+    record = logging_record("services.registry.imports")
+    record.msg, record.args = "row %s: %r", (3, "Budi\x1b[2J\x00")
+    line = OneLineFormatter(fmt="%(message)s").format(record)
+    assert "\x1b" not in line and "\x00" not in line
+    record.msg, record.args = "name %s", ("Budi\x1b[2J\x00",)
+    line = OneLineFormatter(fmt="%(message)s").format(record)
+    assert line == "name Budi\\x1b[2J\\x00"
+
+
 def test_nameko_run_logging_config_applies_as_written():
     """The LOGGING section goes through dictConfig (as `nameko run` does) in a fresh process."""
     code = (
