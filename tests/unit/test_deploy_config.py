@@ -59,7 +59,7 @@ def test_a_log_record_with_a_traceback_is_one_line_with_the_logger_name():
 
 
 def test_control_characters_in_a_record_are_escaped_not_sent_to_the_terminal():
-    record = logging_record("services.registry.imports")
+    record = logging_record("services.registry.imports", None)
     record.msg, record.args = "row %s: %r", (3, "Budi\x1b[2J\x00")
     line = OneLineFormatter(fmt="%(message)s").format(record)
     assert "\x1b" not in line and "\x00" not in line
