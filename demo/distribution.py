@@ -19,7 +19,7 @@ import os
 import random
 import time
 
-from demo.client import ApiError, Client
+from gateway.client import ApiError, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMMES = os.path.join(ROOT, "data", "programmes")
