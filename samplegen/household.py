@@ -64,7 +64,7 @@ def decile(rng, profile):
     """Draw a DTSEN decile (1-10) for a family in an RW of ``profile``, or None."""
     if rng.random() < UNKNOWN_DECILE:
         return None
-    return weighted(rng, list(zip(range(1, 11), DECILE_WEIGHTS[profile])))
+    return weighted(rng, list(zip(range(1, 11), DECILE_WEIGHTS[profile], strict=True)))
 
 
 def income_idr(rng, dec):

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 from deploy.services import read_services
 

@@ -32,6 +32,10 @@ def venv(tmp_path):
         "if [ \"$1 $2\" = \"-m pytest\" ]; then exit ${FAKE_PYTEST_STATUS:-0}; fi\n"
         "exit 0\n" % (tmp_path / "calls"))
     python.chmod(0o755)
+    ruff = venv / "bin" / "ruff"
+    ruff.write_text("#!/bin/sh\necho \"ruff $*\" >> %s\nexit ${FAKE_RUFF_STATUS:-0}\n"
+                    % (tmp_path / "calls"))
+    ruff.chmod(0o755)
     return venv
 
 
@@ -81,8 +85,15 @@ def test_test_script_checks_the_broker_then_passes_arguments_to_pytest(ready_ven
     result = run("test", ready_venv, "tests/unit", "-k", "nik")
     assert result.returncode == 0, result.stderr
     made = calls(ready_venv)
-    assert made[0] == "%s ensure --management" % os.path.join(ROOT, "deploy", "broker.py")
-    assert made[1] == "-m pytest tests/unit -k nik"
+    assert made[0] == "ruff check --quiet %s" % ROOT
+    assert made[1] == "%s ensure --management" % os.path.join(ROOT, "deploy", "broker.py")
+    assert made[2] == "-m pytest tests/unit -k nik"
+
+
+def test_test_script_fails_on_a_lint_finding_before_running_tests(ready_venv):
+    result = run("test", ready_venv, FAKE_RUFF_STATUS="1")
+    assert result.returncode == 1 and "ruff found" in result.stderr
+    assert not any("pytest" in call for call in calls(ready_venv))
 
 
 @pytest.mark.parametrize("pytest_status, expected", [(0, 0), (1, 1), (2, 2), (5, 1)])

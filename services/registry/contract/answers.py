@@ -117,7 +117,8 @@ class CorrectionOut(Answer):
     id = fields.String()
     complaint_id = fields.String()
     subject_nik = fields.String(metadata=MASKED)
-    fields_ = fields.Dict(data_key="fields", attribute="fields", metadata={"description": "field -> proposed value"})
+    fields_ = fields.Dict(data_key="fields", attribute="fields",
+                          metadata={"description": "field -> proposed value"})
     reason = fields.String()
     requested_at = Instant(allow_none=True)
     requested_by = fields.Dict(allow_none=True)

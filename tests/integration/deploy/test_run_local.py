@@ -189,26 +189,6 @@ def test_a_busy_gateway_port_is_refused_before_anything_starts(launch):
     assert "is in use" in output and "GATEWAY_PORT" in output
 
 
-def _run_local_module():
-    import importlib.machinery
-    import importlib.util
-    path = RUN_LOCAL
-    loader = importlib.machinery.SourceFileLoader("run_local", path)
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("run_local", loader))
-    loader.exec_module(module)
-    return module
-
-
-def test_a_subset_is_ready_when_its_own_services_answer():
-    started_ok = _run_local_module().started_ok
-    body = json.dumps({"status": "unavailable", "services": {
-        "registry": "ok", "distribution": "unavailable: Unknown service `distribution`"}})
-    services = [("registry", "x:Y"), ("gateway", "g:G")]
-    assert started_ok((503, body), services)
-    assert not started_ok((503, body), services + [("distribution", "d:D")])
-    assert not started_ok((0, "connection refused"), services)
-
-
 def test_in_memory_run_on_the_root_vhost_gets_a_private_vhost_deleted_on_exit(launch, tmp_path):
     """A platform whose stores start empty must not receive what earlier or
     parallel runs left in durable queues on ``/`` (seen in a newcomer's run)."""

@@ -1,5 +1,4 @@
 """The event backbone over the real RabbitMQ: outbox relay, idempotent inbox, parking."""
-import uuid
 
 import pytest
 from nameko.rpc import rpc
