@@ -1,6 +1,6 @@
 """Root pytest configuration.
 
-nameko's pytest plugin no longer monkey-patches eventlet (STYLE.md): do it
+nameko's pytest plugin no longer monkey-patches eventlet (docs/style.md): do it
 before anything imports socket or threading.
 """
 import warnings

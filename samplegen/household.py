@@ -1,6 +1,6 @@
 """Household (KK) socio-economic attributes, drawn to fit the welfare decile.
 
-Deciles are DTSEN's (1 poorest, 10 richest; DOMAIN.md). A Jakarta kelurahan
+Deciles are DTSEN's (1 poorest, 10 richest; docs/domain.md). A Jakarta kelurahan
 is richer than the national average, so fewer than 40% of its families are
 in deciles 1-4: the weights below give about 25-35%. Income bands are
 synthetic, placed around Jakarta's minimum wage (about Rp5.4 million a month).

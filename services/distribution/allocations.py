@@ -20,7 +20,7 @@ from services.distribution.domain import (CANCELLED, DISBURSED, NOT_COLLECTED, O
                                           RETURNED, WAITING)
 
 #: Yield to the eventlet hub this often while evaluating a whole registry, so
-#: broker heartbeats and other workers are served (STYLE.md).
+#: broker heartbeats and other workers are served (docs/style.md).
 YIELD_EVERY = 250
 
 

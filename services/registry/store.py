@@ -58,7 +58,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         self.guard = KeyGuard(db)
         self.counters = db["registry_counters"]
         self.corrections = CorrectionRepository(db)
-        # a long import yields to the hub now and then (broker heartbeats; STYLE.md)
+        # a long import yields to the hub now and then (broker heartbeats; docs/style.md)
         self.pause = pause or (lambda: eventlet.sleep(0))
 
     @classmethod

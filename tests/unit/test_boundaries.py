@@ -57,8 +57,10 @@ def _loaded_by(specs):
     return out
 
 
-def test_importing_a_process_loads_only_contracts_of_other_services():
-    loaded = _loaded_by(read_services())
+def test_importing_the_gateway_loads_only_contracts_of_the_services():
+    """The AST scan below covers every module's imports; this also catches what the
+    gateway loads at run time (its route modules are found by name)."""
+    loaded = _loaded_by([(n, s) for n, s in read_services() if n == "gateway"])
     crossing = {name: [m for m in modules if _crossing(m, name)]
                 for name, modules in loaded.items()}
     assert crossing == {name: [] for name in loaded}
