@@ -7,7 +7,6 @@ already running platform instead.
 """
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +16,11 @@ import pytest
 import requests
 
 from tests.support.api import Client, checked_session
+from tests.helpers import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MGMT = os.environ.get("RABBIT_API_URI", "http://guest:guest@127.0.0.1:15672")
 
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(url, proc, timeout=120):
@@ -55,7 +50,7 @@ def platform():
     requests.put("%s/api/vhosts/%s" % (MGMT, vhost), timeout=10).raise_for_status()
     requests.put("%s/api/permissions/%s/guest" % (MGMT, vhost),
                  json={"configure": ".*", "write": ".*", "read": ".*"}, timeout=10).raise_for_status()
-    port = _free_port()
+    port = free_port()
     admin = "e2e-admin-" + uuid.uuid4().hex
     env = dict(os.environ, GATEWAY_PORT=str(port), ADMIN_TOKEN=admin,
                AMQP_URI="amqp://guest:guest@127.0.0.1:5672/%s" % vhost,

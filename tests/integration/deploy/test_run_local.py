@@ -19,7 +19,7 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from deploy.healthcheck import check_http
-from tests.helpers import wait_for
+from tests.helpers import free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -64,11 +64,6 @@ class FakeWorker:
     def ping(self):
         return "pong"
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def alive(pid):
