@@ -1,0 +1,1 @@
+"""Noticeboard: village announcements (a throwaway service proving the kit)."""
