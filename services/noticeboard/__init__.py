@@ -1,1 +1,0 @@
-"""Noticeboard: village announcements (a throwaway service proving the kit)."""
