@@ -56,7 +56,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args(argv)
-    docs, views = zip(*[resident_view(i) for i in range(50)])
+    docs, views = zip(*[resident_view(i) for i in range(50)], strict=True)
     residents = {"items": list(views), "page": 1, "per_page": 50, "total": 50}
     allocations = {"items": [allocation(i) for i in range(200)], "page": 1, "per_page": 200,
                    "total": 200}

@@ -85,7 +85,7 @@ def test_test_script_checks_the_broker_then_passes_arguments_to_pytest(ready_ven
     result = run("test", ready_venv, "tests/unit", "-k", "nik")
     assert result.returncode == 0, result.stderr
     made = calls(ready_venv)
-    assert made[0] == "ruff check --quiet %s" % ROOT
+    assert made[0] == "ruff check --output-format concise %s" % ROOT
     assert made[1] == "%s ensure --management" % os.path.join(ROOT, "deploy", "broker.py")
     assert made[2] == "-m pytest tests/unit -k nik"
 
