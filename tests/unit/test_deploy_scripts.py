@@ -13,8 +13,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def requirements_hash():
-    with open(os.path.join(ROOT, "requirements.txt"), "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "requirements-test.txt"):
+        with open(os.path.join(ROOT, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()
 
 
 @pytest.fixture
@@ -49,7 +52,8 @@ def test_setup_installs_when_requirements_changed_then_stays_quiet(venv):
     assert first.returncode == 0, first.stderr
     assert len(calls(venv)) == 1
     assert calls(venv)[0].startswith("-m pip install")
-    assert calls(venv)[0].endswith("-r %s" % os.path.join(ROOT, "requirements.txt"))
+    assert calls(venv)[0].endswith("-r %s -r %s" % (os.path.join(ROOT, "requirements.txt"),
+                                                    os.path.join(ROOT, "requirements-test.txt")))
     assert (venv / ".requirements.sha256").read_text().strip() == requirements_hash()
 
     again = run("setup", venv)
