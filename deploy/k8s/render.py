@@ -179,8 +179,11 @@ def manifests(namespace="bansos", image="bansos-tanjung-barat:latest", replicas=
               services_file=SERVICES_FILE, config_file=CONFIG_FILE):
     """Every object, in apply order: Namespace, ConfigMap, then per process
     its Deployment and PodDisruptionBudget, and the gateway's Service."""
+    # the pods meet the "restricted" Pod Security Standard; the namespace enforces it
     docs = [{"apiVersion": "v1", "kind": "Namespace",
-             "metadata": {"name": namespace, "labels": {"app.kubernetes.io/part-of": PART_OF}}},
+             "metadata": {"name": namespace, "labels": {
+                 "app.kubernetes.io/part-of": PART_OF,
+                 "pod-security.kubernetes.io/enforce": "restricted"}}},
             {"apiVersion": "v1", "kind": "ConfigMap",
              "metadata": {"name": CONFIGMAP, "namespace": namespace,
                           "labels": {"app.kubernetes.io/part-of": PART_OF}},

@@ -127,11 +127,15 @@ def test_resources_requests_fit_their_limits(docs):
 
 
 def test_pods_run_as_the_images_non_root_user_with_nothing_extra(docs):
+    """What the "restricted" Pod Security Standard, enforced on the namespace, asks."""
+    namespace = of_kind(docs, "Namespace")["bansos"]
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     dockerfile = open(os.path.join(ROOT, "deploy", "Dockerfile")).read()
     uid = int(re.search(r"useradd [^\n]*--uid (\d+)", dockerfile).group(1))
     for deployment in of_kind(docs, "Deployment").values():
         pod = deployment["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] and pod["securityContext"]["runAsUser"] == uid
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
         assert pod["automountServiceAccountToken"] is False
         assert pod["enableServiceLinks"] is False
         context = pod["containers"][0]["securityContext"]
