@@ -19,21 +19,25 @@ projection holds every resident (the import's events all handled):
 
 Prints one JSON object per run, then a table (docs/sizing.md quotes it).
 """
-import argparse
-import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
+import eventlet
 
-import bson
-import pymongo
-import requests
+eventlet.monkey_patch()  # noqa: E402 - before pymongo looks for select.poll
 
-from bench.bench_backbone import MGMT, fresh_vhost
-from bench.bench_registry import free_port
-from tests.real_mongo import SecantusServer
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import bson  # noqa: E402
+import pymongo  # noqa: E402
+import requests  # noqa: E402
+
+from bench.bench_backbone import MGMT, fresh_vhost  # noqa: E402
+from bench.bench_registry import free_port  # noqa: E402
+from tests.real_mongo import SecantusServer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "var", "bench", "footprint")

@@ -84,7 +84,7 @@ class SecantusServer:
     """
 
     def __init__(self, base_dir=SERVER_DIR, executable=None, cache_size="256M"):
-        self.base_dir = base_dir
+        self.base_dir = os.path.abspath(base_dir)
         self.executable = executable or find_executable()
         self.cache_size = cache_size
         self.process = None

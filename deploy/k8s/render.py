@@ -110,7 +110,8 @@ def probes(name):
     return {
         # the entrypoint waits up to BROKER_WAIT_SECONDS (120) for RabbitMQ first
         "startupProbe": exec_probe(ready, period=20, timeout=15, failures=9),
-        "readinessProbe": exec_probe(ready, period=20, timeout=15, failures=3),
+        # each exec costs about 0.4 s of CPU and 48 MiB for a moment (docs/sizing.md)
+        "readinessProbe": exec_probe(ready, period=30, timeout=15, failures=3),
         "livenessProbe": live,
     }
 
