@@ -22,9 +22,11 @@ Registered as a pytest plugin by the root ``conftest.py``.
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 import pytest
 
@@ -120,7 +122,6 @@ class SecantusServer:
         raise last
 
     def _spawn(self, port):
-        import subprocess
         self.port = port
         config = os.path.join(self.run_dir, "secantusd.toml")
         # an explicit (empty) config file: no secantusd.toml of the user's is read
@@ -164,7 +165,6 @@ class SecantusServer:
             return "(no log)"
 
     def _end_process(self, grace=15.0):
-        import subprocess
         if self.process is None:
             return
         if self.process.poll() is None:
@@ -216,7 +216,6 @@ def real_mongo_uri():
 def real_mongo_db(real_mongo_uri):
     """A fresh database on the real server, through the platform's own client; dropped after."""
     from services.shared.mongo import get_client
-    import uuid
     client = get_client(real_mongo_uri)
     name = "t%s" % uuid.uuid4().hex[:12]
     yield client[name]

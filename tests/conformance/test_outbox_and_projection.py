@@ -71,7 +71,8 @@ def test_relay_flush_publishes_each_documents_events_in_order_and_empties_the_ou
     assert relay(db, publisher).flush() == 3
     by_aggregate = {}
     for published in publisher.published:
-        by_aggregate.setdefault(published["aggregate_id"], []).append(published["aggregate_version"])
+        versions = by_aggregate.setdefault(published["aggregate_id"], [])
+        versions.append(published["aggregate_version"])
     assert by_aggregate == {"r1": [1, 2], "r2": [1]}
     assert db.residents.count_documents({PENDING: {"$gt": 0}}) == 0
     assert all(d.get(OUTBOX, []) == [] for d in db.residents.find())

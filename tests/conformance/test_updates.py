@@ -42,7 +42,8 @@ def test_setting_the_stored_value_matches_but_modifies_nothing(db):
 
 def test_find_one_and_update_inc_answers_before_or_after(db):
     db.counters.insert_one({"_id": "temporary:3174091005", "value": 4})
-    before = db.counters.find_one_and_update({"_id": "temporary:3174091005"}, {"$inc": {"value": 3}})
+    before = db.counters.find_one_and_update({"_id": "temporary:3174091005"},
+                                             {"$inc": {"value": 3}})
     after = db.counters.find_one_and_update({"_id": "temporary:3174091005"}, {"$inc": {"value": 3}},
                                             return_document=ReturnDocument.AFTER)
     assert (before["value"], after["value"]) == (4, 10)

@@ -1,4 +1,4 @@
-"""The registry's storage on a real MongoDB server (``real_mongo_uri``: TEST_MONGO_URI or SecantusDB).
+"""The registry's storage on a real MongoDB server (TEST_MONGO_URI, else SecantusDB).
 
 mongomock stands in everywhere else; this path checks what only a real server
 does: the unique indexes on residents.nik and households.kk_number, and the
