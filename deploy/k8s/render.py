@@ -33,8 +33,9 @@ SECRET_KEYS = {"AMQP_URI": "all", "MONGO_URI": "all", "ADMIN_TOKEN": "gateway"}
 #: Settings read from the environment outside config.yaml's substitutions
 #: (named in its header): the default each process uses.
 ENV_ONLY_DEFAULTS = {"COMPLAINTS_OVERDUE_CHECK_SECONDS": "60"}
-#: Where the cluster differs from config.yaml's defaults.
-CLUSTER_VALUES = {"GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": "8000"}
+#: Where the cluster differs from config.yaml's defaults; REQUIRE_MONGO_URI
+#: makes deploy/docker-entrypoint.sh refuse an empty MONGO_URI.
+CLUSTER_VALUES = {"GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": "8000", "REQUIRE_MONGO_URI": "1"}
 GATEWAY = "gateway"
 HTTP_PORT = 8000
 #: The image's user (deploy/Dockerfile: useradd --uid 10001).

@@ -5,6 +5,7 @@ import sys
 import types
 
 import pytest
+import yaml
 
 from deploy.config import CONFIG_PATH, load_config
 from deploy.logformat import OneLineFormatter
@@ -109,3 +110,10 @@ def test_expected_errors_are_logged_without_traceback():
     brief, fmt = ExpectedErrorsBrief(), OneLineFormatter("%(message)s")
     assert brief.filter(expected) and "Traceback" not in fmt.format(expected)
     assert brief.filter(fault) and "Traceback" in fmt.format(fault)
+
+
+def test_reading_the_config_leaves_other_yaml_alone():
+    """nameko's parser set-up changes yaml.SafeLoader for the whole process;
+    load_config keeps its substitution to its own loader."""
+    load_config(environ={"ADMIN_TOKEN": "x"})
+    assert yaml.safe_load("token: ${ADMIN_TOKEN:?required}") == {"token": "${ADMIN_TOKEN:?required}"}

@@ -184,3 +184,23 @@ def test_the_script_prints_the_manifests_and_refuses_zero_replicas():
     refused = subprocess.run([sys.executable, script, "--replicas", "0"],
                              capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "--replicas" in refused.stderr
+
+
+@pytest.mark.parametrize("mongo_uri, starts", [("", False), ("mongodb://db:27017/", True)])
+def test_a_pod_without_a_database_refuses_to_start(docs, tmp_path, mongo_uri, starts):
+    """With an empty MONGO_URI each replica would keep a store of its own."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name in ("python", "nameko"):
+        (stubs / name).write_text("#!/bin/sh\necho %s \"$@\"\n" % name)
+        (stubs / name).chmod(0o755)
+    env = dict(of_kind(docs, "ConfigMap")["bansos-config"]["data"], MONGO_URI=mongo_uri,
+               PATH="%s:/usr/bin:/bin" % stubs)
+    ran = subprocess.run(["sh", "deploy/docker-entrypoint.sh", "services.x:X"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=30)
+    if starts:
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines()[-1] == "nameko run --config deploy/config.yaml services.x:X"
+    else:
+        assert ran.returncode == 1 and "MONGO_URI is empty" in ran.stderr
+        assert "nameko" not in ran.stdout
