@@ -6,11 +6,27 @@ tools that start services in-process load it here, so they see exactly what
 ``nameko run`` sees.
 """
 import os
+from functools import partial
 
 import yaml
-from nameko.cli.main import setup_yaml_parser
+from nameko.cli.main import IMPLICIT_ENV_VAR_MATCHER, env_var_constructor
 
 CONFIG_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config.yaml")
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """YAML with nameko's ``${NAME:default}`` substitution, as ``nameko run`` reads it.
+
+    The same constructors and resolver as nameko's ``setup_yaml_parser``, on a
+    loader of our own: that function changes ``yaml.SafeLoader`` for the whole
+    process, after which every ``yaml.safe_load`` substitutes the environment
+    into any ``${...}`` (docker-compose.yml's, for one).
+    """
+
+
+ConfigLoader.add_constructor("!env_var", env_var_constructor)
+ConfigLoader.add_constructor("!raw_env_var", partial(env_var_constructor, raw=True))
+ConfigLoader.add_implicit_resolver("!env_var", IMPLICIT_ENV_VAR_MATCHER, None)
 
 
 def load_config(path=CONFIG_PATH, environ=None):
@@ -24,7 +40,6 @@ def load_config(path=CONFIG_PATH, environ=None):
         dict: e.g. ``{"AMQP_URI": "amqp://...", "MONGO_URI": "", ...}``; an
         unset ``MONGO_URI`` is ``""`` (the services then use mongomock).
     """
-    setup_yaml_parser()
     saved = None
     if environ is not None:
         saved = dict(os.environ)
@@ -32,7 +47,7 @@ def load_config(path=CONFIG_PATH, environ=None):
         os.environ.update(environ)
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=ConfigLoader)  # noqa: S506 - a SafeLoader
     finally:
         if saved is not None:
             os.environ.clear()

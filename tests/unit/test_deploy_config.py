@@ -5,6 +5,7 @@ import sys
 import types
 
 import pytest
+import yaml
 
 from deploy.config import CONFIG_PATH, load_config
 from deploy.logformat import OneLineFormatter
@@ -136,3 +137,10 @@ def test_an_interval_set_in_the_environment_reaches_the_service():
     from services.shared.settings import load_settings
     config = load_config(environ={"COMPLAINTS_OVERDUE_CHECK_SECONDS": "5"})
     assert load_settings(config).complaints_overdue_check_seconds == 5.0
+
+
+def test_reading_the_config_leaves_other_yaml_alone():
+    """nameko's parser set-up changes yaml.SafeLoader for the whole process;
+    load_config keeps its substitution to its own loader."""
+    load_config(environ={"ADMIN_TOKEN": "x"})
+    assert yaml.safe_load("token: ${ADMIN_TOKEN:?required}") == {"token": "${ADMIN_TOKEN:?required}"}

@@ -1,0 +1,45 @@
+"""Two registry instances on one shared database behave as one registry.
+
+The smoke test of ``tests/instances.py``: what one instance writes, the other
+serves, and a claim taken through one holds against the other.
+"""
+import pytest
+from nameko.testing.services import entrypoint_hook
+from nameko.testing.utils import get_extension
+
+from services.shared.errors import Conflict
+from services.shared.mongo import MongoStore
+from services.registry.service import RegistryService
+
+from tests.unit.registry import factories
+
+pytestmark = [pytest.mark.integration, pytest.mark.mongo]
+
+ACTOR = {"token_id": "tok_two", "name": "Petugas Dua Instans", "role": "officer"}
+
+
+def call(container, method, *args):
+    with entrypoint_hook(container, method) as entrypoint:
+        return entrypoint(*args)
+
+
+def test_two_registry_instances_on_one_database_serve_the_same_data(service_instances):
+    first, second = service_instances(RegistryService, 2)
+    stores = [get_extension(c, MongoStore) for c in (first, second)]
+    assert stores[0].db.name == stores[1].db.name
+    assert stores[0].db.client is not stores[1].db.client
+
+    household = call(first, "register_household", factories.household(), ACTOR)
+    served = call(second, "get_household", household["id"])
+    assert (served["kk_number"], served["member_ids"]) == (household["kk_number"],
+                                                           household["member_ids"])
+    nik = household["members"][0]["nik"]
+    call(second, "update_resident", nik, {"full_name": "Nama Dari Instans Dua"}, "koreksi", ACTOR)
+    changed = call(first, "get_resident", nik)
+    assert (changed["full_name"], changed["version"]) == ("Nama Dari Instans Dua", 2)
+
+    with pytest.raises(Conflict):
+        call(second, "register_household",
+             factories.household(kk_number=household["kk_number"]), ACTOR)
+    listed = [call(c, "search_residents") for c in (first, second)]
+    assert listed[0] == listed[1] and listed[0]["total"] == 3
