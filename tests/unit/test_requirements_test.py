@@ -12,7 +12,7 @@ def read(*path):
 
 def pins(name):
     lines = [line.strip() for line in read(name).splitlines()]
-    return [line for line in lines if line and not line.startswith("#")]
+    return [line for line in lines if line and not line.startswith(("#", "-r "))]
 
 
 def test_every_test_requirement_is_pinned_exactly_and_not_already_a_runtime_one():
