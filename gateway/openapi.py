@@ -59,7 +59,10 @@ def _operation(spec, r):
     if r.description:
         op["description"] = r.description
     success = {"description": "Success"}
-    if r.response is not None and r.status != 204:
+    if r.binary:
+        success["content"] = {r.binary: {"schema": {"type": "string", "format": "binary"}}}
+        op["responses"]["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
+    elif r.response is not None and r.status != 204:
         success["content"] = _content(r.responses.get(r.status, r.response))
     elif r.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}

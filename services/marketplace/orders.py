@@ -78,8 +78,10 @@ def place(repo, listing_id, data, request_key, cid, now, expiry_hours):
     if order is not None and order["status"] != PLACING:
         return order, seller
     if order is None:
-        if listing["status"] != "active" or listing["stock"] < quantity:
+        if listing["status"] != "active":  # sold out: no need to try
             raise _short(listing, quantity)
+        # How many units are left is decided by the conditional update alone
+        # (store.reserve), never by this read, which may be stale already.
         order = {"_id": order_id, "listing_id": listing_id, "seller_id": seller["_id"],
                  "listing_title": listing["title"], "unit": listing["unit"],
                  "category": listing["category"],
@@ -164,6 +166,7 @@ def _apply(repo, order, seller, plan, cid):
     if after is None:
         current = repo.order(order["_id"]) or order
         raise Conflict("The order changed meanwhile: it is now %s." % current["status"])
+    after["history"] = list(order.get("history", [])) + [plan["history"]]
     if plan["stock"]:
         settle(repo, after, plan["stock"])
     return after

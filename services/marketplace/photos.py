@@ -63,8 +63,9 @@ def prepare(content):
                 return _encode(image)
     except InvalidInput:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse("at most %d megapixels" % (MAX_PIXELS // 1_000_000)) from None
+    except UnidentifiedImageError:
         raise _refuse("must be a JPEG, PNG or WebP image") from None
     except (OSError, SyntaxError, ValueError, EOFError):  # truncated or damaged data
         raise _refuse("the image is damaged or incomplete") from None

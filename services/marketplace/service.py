@@ -3,7 +3,9 @@
 Thin nameko class: each entrypoint hands over to a module of plain functions
 (``sellers``, ``listings``, ``orders``, ``consistency``, ``graduation``,
 ``reports``) and dumps the answer through its ``contract`` schema, choosing
-the view by who asks (``views.audience``). Times are UTC instants; village
+the view by who asks (``views.audience``). The registry projection (its
+snapshot handlers, catch-up and RPCs) is the shared ``FollowsRegistry``; this
+service adds the effects of a deactivation. Times are UTC instants; village
 dates are WIB. Settings: ``MARKETPLACE_ORDER_EXPIRY_HOURS`` (default 24) and
 ``MARKETPLACE_SWEEP_SECONDS`` (default 60), read once at start.
 """
@@ -20,6 +22,7 @@ from services.shared.contract import dump, dump_page, load
 from services.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
+from services.shared.registry_projection import FollowsRegistry
 from services.shared.rpc import call, rpc
 from services.shared.service import Service, every
 
@@ -44,7 +47,7 @@ def _officer(actor):
         raise Forbidden("Only officers moderate the marketplace.")
 
 
-class MarketplaceService(Service):
+class MarketplaceService(FollowsRegistry, Service):
     name = "marketplace"
 
     store = MongoStore(MarketplaceRepository, outbox=OUTBOX_COLLECTIONS)
@@ -341,8 +344,8 @@ class MarketplaceService(Service):
     @consumes(RESIDENT_DEACTIVATED)
     def handle_resident_deactivated(self, event):
         """Has effects: the seller is suspended, listings hidden, open orders cancelled."""
+        self.apply_registry_event(event)
         resident = event["data"]["resident"]
-        self.store.apply_resident(resident)
         consistency.on_resident_deactivated(self.store, resident, event["data"]["reason"],
                                             event["event_id"], clock.now())
 

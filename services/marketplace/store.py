@@ -5,7 +5,7 @@ Collections: ``sellers`` (``_id`` = seller id, one per resident: unique
 ``request_keys`` (Idempotency-Key claims); projections fed by events:
 ``aid`` (business capital received, from distribution), ``trainings`` (from
 partners), ``programmes`` (each programme's kind, from distribution), and the
-registry's ``residents``/``households``.
+registry's ``residents``/``households`` (the shared ``RegistryProjection``).
 
 No overselling: a listing's ``stock`` is what is still available and
 ``holds`` maps each open order's id to the units it reserved. Reserving is one
@@ -20,6 +20,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.shared.outbox import HIDE_OUTBOX, new_document
 from services.shared.projection import apply_snapshot
+from services.shared.registry_projection import RegistryProjection
 from services.shared.versioned import write_versioned
 
 OUTBOX_COLLECTIONS = ("sellers", "listings", "orders")
@@ -28,9 +29,9 @@ PRIVATE = {"_outbox", "_pending", "holds", "words", "history", "hold_open", "can
 OPEN = ["placed", "confirmed"]
 
 
-class MarketplaceRepository:
+class MarketplaceRepository(RegistryProjection):
     def __init__(self, db, notify):
-        self.db = db
+        super().__init__(db)
         self.notify = notify
         self.sellers = db["sellers"]
         self.listings = db["listings"]
@@ -40,11 +41,10 @@ class MarketplaceRepository:
         self.aid = db["aid"]
         self.trainings = db["trainings"]
         self.programmes = db["programmes"]
-        self.residents = db["residents"]
-        self.households = db["households"]
 
     @classmethod
     def ensure_indexes(cls, db):
+        super().ensure_indexes(db)
         db["sellers"].create_index("resident_id", unique=True)
         db["sellers"].create_index([("status", ASCENDING), ("rw", ASCENDING)])
         li = db["listings"]
@@ -60,7 +60,6 @@ class MarketplaceRepository:
         db["photos"].create_index("listing_id")
         db["aid"].create_index("household_id")
         db["trainings"].create_index("resident_id")
-        db["residents"].create_index("nik")
 
     # ------------------------------------------------------------ sellers
 
@@ -257,13 +256,6 @@ class MarketplaceRepository:
         """``{code: {"kind", "name"}}`` of every programme distribution announced."""
         return {d["_id"]: d for d in self.programmes.find({})}
 
-    # ------------------------------------------------------------ registry projection
-
-    def resident(self, resident_id):
-        return self.residents.find_one({"_id": resident_id})
-
-    def residents_by_nik(self, nik):
-        return list(self.residents.find({"nik": nik}))
-
     def residents_by_id(self, ids):
+        """``{id: stored resident}`` of the registry projection, in one query."""
         return {d["_id"]: d for d in self.residents.find({"_id": {"$in": list(set(ids))}})}
