@@ -60,7 +60,8 @@ def _operation(spec, r):
         op["description"] = r.description
     success = {"description": "Success"}
     if r.binary:
-        success["content"] = {r.binary: {"schema": {"type": "string", "format": "binary"}}}
+        # OpenAPI 3.1 describes raw bytes by the media type alone, with no schema
+        success["content"] = {r.binary: {}}
         op["responses"]["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
     elif r.response is not None and r.status != 204:
         success["content"] = _content(r.responses.get(r.status, r.response))
