@@ -25,8 +25,6 @@ TAGS = ["marketplace"]
 STAFF = ("seller", "officer")
 #: per client: a buyer places a few orders, a script placing hundreds is refused
 ORDER_LIMIT = ("orders", 30, 600)
-#: the public cancels with the order's phone: guessing it must stay hopeless
-TRANSITION_LIMIT = ("order_transitions", 30, 600)
 #: photos are content-addressed (a new image gets a new id), so a shown one may be cached
 PUBLIC_CACHE = "public, max-age=86400"
 #: slack for a multipart form's boundaries and headers around a 2 MB file
@@ -251,7 +249,7 @@ def get_order(ex, order_id):
 
 
 @routes.route("POST", "/api/v1/orders/<order_id>/transitions", body=OrderTransitionIn,
-              response=OrderOut, rate_limit=TRANSITION_LIMIT, tags=TAGS,
+              response=OrderOut, tags=TAGS,
               summary="Confirm, complete (with how it was paid) or cancel an order",
               description="The seller (or an officer) moves it; a buyer cancels a placed order "
                           "by sending the buyer_phone it was placed with.")

@@ -15,7 +15,7 @@ gives the units back, so it happens at most once whatever retries or
 repairs run. Every write that announces an event carries it in the same
 single-document operation (``services.shared.outbox``).
 """
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.shared.outbox import HIDE_OUTBOX, new_document
@@ -144,14 +144,15 @@ class MarketplaceRepository(RegistryProjection):
         One conditional single-document update: the stock can never go below
         zero, and an order holds units at most once. True when reserved now.
         """
-        done = self.listings.update_one(
+        after = self.listings.find_one_and_update(
             {"_id": listing_id, "status": "active", "stock": {"$gte": quantity},
              "holds.%s" % order_id: {"$exists": False}},
-            {"$inc": {"stock": -quantity}, "$set": {"holds.%s" % order_id: quantity}})
-        if done.modified_count:
+            {"$inc": {"stock": -quantity}, "$set": {"holds.%s" % order_id: quantity}},
+            projection={"stock": 1}, return_document=ReturnDocument.AFTER)
+        if after is not None and after["stock"] == 0:
             self.listings.update_one({"_id": listing_id, "status": "active", "stock": 0},
                                      {"$set": {"status": "sold_out"}})
-        return bool(done.modified_count)
+        return after is not None
 
     def settle(self, listing_id, order_id, quantity, outcome):
         """End ``order_id``'s hold once: ``release`` gives the units back to the stock
@@ -159,12 +160,13 @@ class MarketplaceRepository(RegistryProjection):
         True when this call ended it (False: it had ended already)."""
         update = {"$unset": {"holds.%s" % order_id: ""}}
         update["$inc"] = {"stock": quantity} if outcome == "release" else {"sold": quantity}
-        done = self.listings.update_one({"_id": listing_id, "holds.%s" % order_id:
-                                         {"$exists": True}}, update)
-        if done.modified_count and outcome == "release":
+        after = self.listings.find_one_and_update(
+            {"_id": listing_id, "holds.%s" % order_id: {"$exists": True}}, update,
+            projection={"status": 1}, return_document=ReturnDocument.AFTER)
+        if after is not None and after["status"] == "sold_out" and outcome == "release":
             self.listings.update_one({"_id": listing_id, "status": "sold_out",
                                       "stock": {"$gt": 0}}, {"$set": {"status": "active"}})
-        return bool(done.modified_count)
+        return after is not None
 
     def holds(self, listing_id, order_id):
         """True while ``order_id`` holds units of the listing."""
