@@ -14,8 +14,14 @@ order has given its units back (or counted them sold), a ``placing`` order is
 placed or dropped, and ``sold_out`` matches the stock.
 """
 import datetime
+import logging
+
+from services.shared import clock
+from services.shared.errors import InvalidInput
 
 from services.marketplace import domain, orders, sellers
+
+log = logging.getLogger(__name__)
 
 #: a ``placing`` order older than this was interrupted (a placement takes milliseconds)
 PLACING_GRACE = datetime.timedelta(minutes=5)
@@ -59,4 +65,18 @@ def sweep(repo, now, cid=None):
     for seller in repo.sellers_by_id(repo.sellers_with_hidden_listings(suspended)).values():
         repaired += sellers.restore_listings(repo, seller, cid, now)
     repaired += repo.normalise_stock_status()
+    if expired or repaired:
+        log.info("marketplace sweep: %d orders expired, %d repaired", expired, repaired)
     return {"expired": expired, "repaired": repaired}
+
+
+def as_of(text):
+    """The instant a drill runs the sweep as of (ISO 8601 with an offset), now when None;
+    InvalidInput naming ``as_of``."""
+    if not text:
+        return clock.now()
+    try:
+        return clock.parse_instant(text)
+    except ValueError:
+        raise InvalidInput("Invalid instant.", {"as_of": [
+            "must be ISO 8601 with an offset, e.g. 2026-01-05T00:00:00Z"]}) from None

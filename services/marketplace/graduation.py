@@ -55,22 +55,32 @@ def catch_up(repo, distribution_call):
     """Rebuild the programme kinds and the business capital from distribution's
     answers (``list_programmes`` and ``export_allocations``), once, when this
     service has never seen a programme. ``distribution_call(method, *args)`` calls
-    distribution with a deadline. Returns the counts, or None when not needed."""
+    distribution with a deadline. Returns the counts, or None when not needed or
+    when distribution failed (logged; the next sweep tries again)."""
     if repo.knows_programmes():
         return None
-    programmes = resync(lambda page, size: distribution_call("list_programmes", True, page, size),
-                        lambda item: apply_programme(repo, item), per_page=200)
-    now = clock.now_iso()
+    try:
+        programmes = resync(lambda page, size: distribution_call("list_programmes", True, page,
+                                                                 size),
+                            lambda item: apply_programme(repo, item), per_page=200)
+        allocations = resync(lambda page, size: distribution_call("export_allocations", page,
+                                                                  size),
+                             lambda item: _apply_exported(repo, item),
+                             per_page=500) if programmes else 0
+    except Exception as exc:  # noqa: BLE001 - distribution not up yet: the next sweep retries
+        log.warning("business-capital catch-up from distribution failed: %r", exc)
+        return None
+    counts = {"programmes": programmes, "allocations": allocations}
+    log.info("business-capital record rebuilt from distribution: %s", counts)
+    return counts
 
-    def apply(item):
-        try:
-            apply_allocation(repo, read(AllocationSnapshot, item),
-                             (item.get("disbursement") or {}).get("disbursed_at") or now)
-        except ValidationError as exc:
-            log.warning("allocation %s unreadable: %s", item.get("id"), exc.messages)
-    allocations = resync(lambda page, size: distribution_call("export_allocations", page, size),
-                         apply, per_page=500) if programmes else 0
-    return {"programmes": programmes, "allocations": allocations}
+
+def _apply_exported(repo, item):
+    try:
+        apply_allocation(repo, read(AllocationSnapshot, item),
+                         (item.get("disbursement") or {}).get("disbursed_at") or clock.now_iso())
+    except ValidationError as exc:
+        log.warning("allocation %s unreadable: %s", item.get("id"), exc.messages)
 
 
 def paths_for(repo, sellers):
@@ -106,3 +116,12 @@ def apply_training(repo, event):
                                        "programme_title", "topics", "partner_id",
                                        "partner_name", "outcome", "completed_on")}
     return repo.apply_training(data["enrolment_id"], event["aggregate_version"], record)
+
+
+def profiles(repo, sellers, today):
+    """The whole profile (``SellerOut``) of each stored seller, in a few queries: the
+    resident's name from the registry projection, the path out of aid, listing counts."""
+    paths = paths_for(repo, sellers)
+    residents = repo.residents_by_id([s["resident_id"] for s in sellers])
+    return [views.seller_view(s, residents.get(s["resident_id"]), paths[s["_id"]],
+                              repo.listing_counts(s["_id"]), today) for s in sellers]

@@ -2,8 +2,8 @@
 
 Plain functions over the repository. A listing's ``stock`` is the units
 available now; orders take units from it in one conditional update
-(``store.reserve``), so a seller's edit of the stock is applied only if no
-order moved it meanwhile (it is read again and re-applied otherwise).
+(``store.reserve``), so a seller's edit of the stock is written only if no
+order moved it meanwhile, and worked out again otherwise.
 """
 import hashlib
 import uuid
@@ -81,13 +81,19 @@ def create(repo, data, actor, cid, now):
 def update(repo, listing_id, data, actor, cid, now):
     """Change a listing (a loaded partial ``ListingPatch``); returns ``(listing, seller)``.
 
-    ``stock`` is the units available from now on; ``status`` ``draft`` or
-    ``active`` (sold out follows the stock). Raises NotFound, RuleRefused (a
-    status change of a suspended listing), Conflict (stale ``version``).
+    ``stock`` is the units available from now on; units orders reserved while
+    the edit was on its way come out of it (never on top of it: that would sell
+    units the seller no longer has). ``status`` ``draft`` or ``active`` (sold
+    out follows the stock). Raises NotFound, RuleRefused (a status change of a
+    suspended listing), Conflict (stale ``version``).
     """
     expected = data.pop("version", None)
+    requested, first_read = data.get("stock"), None
     for _ in range(5):
         listing, seller = managed(repo, listing_id, actor)
+        if requested is not None:
+            first_read = listing["stock"] if first_read is None else first_read
+            data["stock"] = max(0, requested - (first_read - listing["stock"]))
         if expected is not None and expected != listing["version"]:
             raise Conflict("The listing is at version %d, not %d: reload it."
                            % (listing["version"], expected),

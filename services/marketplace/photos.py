@@ -9,6 +9,8 @@ GPS position of the seller's home). Plain functions; the service runs
 ``prepare`` in a real thread (``eventlet.tpool``) because decoding and
 encoding are CPU work that would otherwise stall the worker's event loop.
 """
+import base64
+import binascii
 import hashlib
 import io
 import warnings
@@ -30,6 +32,14 @@ MAX_PIXELS = 40_000_000
 
 def _refuse(message):
     return InvalidInput("The photo was refused: %s." % message, {"photo": [message]})
+
+
+def decode(content_base64):
+    """The uploaded bytes from their base64 over RPC; InvalidInput naming ``photo``."""
+    try:
+        return base64.b64decode(content_base64 or "", validate=True)
+    except (binascii.Error, ValueError):
+        raise _refuse("the file's bytes did not arrive (not base64)") from None
 
 
 def prepare(content):

@@ -13,7 +13,7 @@ from services.shared import clock
 from services.shared.csvfile import dict_csv_text
 from services.shared.errors import NotFound
 
-from services.marketplace import views
+from services.marketplace import graduation, views
 
 METRICS = ("orders_placed", "orders_completed", "orders_cancelled", "orders_expired",
            "units_sold", "revenue_idr")
@@ -110,19 +110,16 @@ def _groups(lines, key):
     return [out[k] for k in sorted(out)]
 
 
-def marketplace_report(repo, year, month, paths):
-    """The village's market in a period (``MarketplaceReportOut``).
-
-    Args:
-        paths (dict): ``{seller_id: PathOutOfAidOut}`` of every seller with
-            orders in the year (``graduation`` reads it).
-    """
+def marketplace_report(repo, year, month):
+    """The village's market in a period (``MarketplaceReportOut``); ``graduation`` reads
+    each seller's path out of aid (``graduation.paths_for``)."""
     period = _period(year, month)
     orders = _orders(repo, year)
     by_seller = {}
     for order in orders:
         by_seller.setdefault(order["seller_id"], []).append(order)
     sellers = repo.sellers_by_id(by_seller)
+    paths = graduation.paths_for(repo, list(sellers.values()))
     lines, graduates = [], []
     for seller_id in sorted(by_seller):
         seller = sellers[seller_id]

@@ -10,16 +10,14 @@ dates are WIB. Settings: ``MARKETPLACE_ORDER_EXPIRY_HOURS`` (default 24) and
 ``MARKETPLACE_SWEEP_SECONDS`` (default 60), read once at start.
 """
 import base64
-import binascii
 import logging
 
 from eventlet import tpool
 from nameko.rpc import RpcProxy
 
 from services.shared import clock
-from services.shared.caller import role_of
 from services.shared.contract import dump, dump_page, load
-from services.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.shared.errors import Conflict, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
@@ -42,11 +40,6 @@ from services.registry.contract import RESIDENT_DEACTIVATED
 log = logging.getLogger(__name__)
 
 
-def _officer(actor):
-    if role_of(actor) not in views.OFFICERS:
-        raise Forbidden("Only officers moderate the marketplace.")
-
-
 class MarketplaceService(FollowsRegistry, Service):
     name = "marketplace"
 
@@ -57,11 +50,8 @@ class MarketplaceService(FollowsRegistry, Service):
         return self.caller.correlation_id(actor)
 
     def _seller_out(self, seller):
-        resident = self.store.resident(seller["resident_id"])
-        path = graduation.paths_for(self.store, [seller])[seller["_id"]]
-        return dump(SellerOut, views.seller_view(seller, resident, path,
-                                                 self.store.listing_counts(seller["_id"]),
-                                                 clock.village_today()))
+        [profile] = graduation.profiles(self.store, [seller], clock.village_today())
+        return dump(SellerOut, profile)
 
     def _listing_out(self, listing, seller, actor):
         staff = views.audience(actor, listing["seller_id"]) != "public"
@@ -81,8 +71,7 @@ class MarketplaceService(FollowsRegistry, Service):
         InvalidInput, RuleRefused (not an active resident aged 17+), Conflict.
         Event: ``seller_registered``.
         """
-        if role_of(actor) not in views.OFFICERS + ("seller",):
-            raise Forbidden("Officers register sellers (or the seller's own token).")
+        views.require_role(actor, views.OFFICERS + ("seller",))
         seller = sellers.register(self.store, load(SellerIn, body), actor, self._cid(actor),
                                   clock.now())
         return self._seller_out(seller)
@@ -108,14 +97,10 @@ class MarketplaceService(FollowsRegistry, Service):
     def list_sellers(self, filters=None, page=1, per_page=50, actor=None):
         """Officers' list (``SellerQuery``: status, category, rw, q, warnings, nik);
         ``SellerPage``."""
-        _officer(actor)
+        views.require_role(actor)
         query = load(SellerQuery, filters or {}, detail="Invalid filters.")
         docs, page, per_page, total = sellers.search(self.store, query, page, per_page)
-        paths = graduation.paths_for(self.store, docs)
-        residents = self.store.residents_by_id([d["resident_id"] for d in docs])
-        today = clock.village_today()
-        items = [views.seller_view(d, residents.get(d["resident_id"]), paths[d["_id"]],
-                                   self.store.listing_counts(d["_id"]), today) for d in docs]
+        items = graduation.profiles(self.store, docs, clock.village_today())
         return dump(SellerPage, {"items": items, "page": page, "per_page": per_page,
                                  "total": total})
 
@@ -123,7 +108,7 @@ class MarketplaceService(FollowsRegistry, Service):
     def verify_seller(self, seller_id, body=None, actor=None):
         """An officer verifies a pending seller (``VerifyIn``); ``SellerOut``. Event
         ``seller_verified``. NotFound, Conflict, RuleRefused (suspended)."""
-        _officer(actor)
+        views.require_role(actor)
         load(VerifyIn, body or {})
         return self._seller_out(sellers.verify(self.store, seller_id, actor, self._cid(actor),
                                                clock.now()))
@@ -133,7 +118,7 @@ class MarketplaceService(FollowsRegistry, Service):
         """An officer suspends a seller (``SuspendIn``): their listings are hidden.
         ``SellerOut``; events ``seller_suspended``, ``listing_suspended``. NotFound,
         Conflict (suspended already)."""
-        _officer(actor)
+        views.require_role(actor)
         data = load(SuspendIn, body)
         seller, now_suspended = sellers.suspend(self.store, seller_id, data["reason"],
                                                 data.get("note"), "officer", actor,
@@ -147,7 +132,7 @@ class MarketplaceService(FollowsRegistry, Service):
         """An officer reinstates a seller (``ReinstateIn``); the listings hidden with them
         come back. ``SellerOut``; events ``seller_reinstated``, ``listing_reinstated``.
         RuleRefused when not suspended or the resident is inactive."""
-        _officer(actor)
+        views.require_role(actor)
         data = load(ReinstateIn, body or {})
         seller, _ = sellers.reinstate(self.store, seller_id, data.get("note"), actor,
                                       self._cid(actor), clock.now())
@@ -159,8 +144,7 @@ class MarketplaceService(FollowsRegistry, Service):
     def create_listing(self, body, actor=None):
         """List a product (``ListingIn``; seller token, or an officer naming ``seller_id``);
         ``ListingOut``. Event ``listing_published`` unless a draft."""
-        if role_of(actor) not in views.OFFICERS + ("seller",):
-            raise Forbidden("Sellers list their products (or an officer for them).")
+        views.require_role(actor, views.OFFICERS + ("seller",))
         listing, seller = listings.create(self.store, load(ListingIn, body), actor,
                                           self._cid(actor), clock.now())
         return self._listing_out(listing, seller, actor)
@@ -201,7 +185,7 @@ class MarketplaceService(FollowsRegistry, Service):
     @rpc
     def suspend_listing(self, listing_id, body, actor=None):
         """An officer hides one listing (``ListingSuspendIn``); ``ListingOut``."""
-        _officer(actor)
+        views.require_role(actor)
         listing, seller = listings.moderate(self.store, listing_id, True,
                                             load(ListingSuspendIn, body), actor,
                                             self._cid(actor), clock.now())
@@ -210,7 +194,7 @@ class MarketplaceService(FollowsRegistry, Service):
     @rpc
     def reinstate_listing(self, listing_id, actor=None):
         """An officer shows a listing they suspended again; ``ListingOut``."""
-        _officer(actor)
+        views.require_role(actor)
         listing, seller = listings.moderate(self.store, listing_id, False, {}, actor,
                                             self._cid(actor), clock.now())
         return self._listing_out(listing, seller, actor)
@@ -220,11 +204,7 @@ class MarketplaceService(FollowsRegistry, Service):
         """Add a photo (base64 of the uploaded file, at most 2 MB; JPEG, PNG or WebP as
         Pillow reads it, whatever its name); kept re-encoded as a bounded JPEG.
         ``ListingOut``. InvalidInput naming ``photo``, RuleRefused (3 already)."""
-        try:
-            content = base64.b64decode(content_base64 or "", validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidInput("The photo was refused: not base64.", {"photo": [
-                "must be the file's bytes"]}) from None
+        content = photos.decode(content_base64)
         listings.managed(self.store, listing_id, actor)  # 404 before any decoding work
         prepared = tpool.execute(photos.prepare, content)
         listing, seller = listings.add_photo(self.store, listing_id, prepared, actor,
@@ -286,13 +266,8 @@ class MarketplaceService(FollowsRegistry, Service):
     def expire_orders(self, body=None, actor=None):
         """Run the expiry and the repairs now (``ExpireIn``: ``as_of``, an instant, for
         drills); ``ExpiryOut``. Officers and admins."""
-        _officer(actor)
-        as_of = load(ExpireIn, body or {}).get("as_of")
-        try:
-            now = clock.parse_instant(as_of) if as_of else clock.now()
-        except ValueError:
-            raise InvalidInput("Invalid instant.", {"as_of": [
-                "must be ISO 8601 with an offset, e.g. 2026-01-05T00:00:00Z"]}) from None
+        views.require_role(actor)
+        now = consistency.as_of(load(ExpireIn, body or {}).get("as_of"))
         done = consistency.sweep(self.store, now, self._cid(actor))
         return dump(ExpiryOut, dict(done, as_of=clock.iso(now)))
 
@@ -300,18 +275,9 @@ class MarketplaceService(FollowsRegistry, Service):
     def sweep(self):
         """The timer: orders past their time expire, interrupted changes are finished,
         and the business-capital record is rebuilt from distribution if never seen."""
-        done = consistency.sweep(self.store, clock.now())
-        if done["expired"] or done["repaired"]:
-            log.info("marketplace sweep: %(expired)d orders expired, %(repaired)d repaired",
-                     done)
-        try:
-            counts = graduation.catch_up(self.store, lambda method, *args: call(
-                getattr(self.distribution, method), *args, deadline=self.settings.rpc_deadline))
-        except Exception as exc:  # noqa: BLE001 - distribution not up yet: the next sweep retries
-            log.warning("business-capital catch-up from distribution failed: %r", exc)
-        else:
-            if counts:
-                log.info("business-capital record rebuilt from distribution: %s", counts)
+        consistency.sweep(self.store, clock.now())
+        graduation.catch_up(self.store, lambda method, *args: call(
+            getattr(self.distribution, method), *args, deadline=self.settings.rpc_deadline))
 
     # ------------------------------------------------------------ reports
 
@@ -329,13 +295,9 @@ class MarketplaceService(FollowsRegistry, Service):
         """The village market (``ReportQuery``): totals, per seller, RW, category, and
         sellers who received business capital or training and then sold; JSON
         ``MarketplaceReportOut`` or CSV text. Officers."""
-        _officer(actor)
+        views.require_role(actor)
         q = load(ReportQuery, query or {}, detail="Invalid report query.")
-        sellers_with_orders = list(self.store.sellers_by_id(
-            self.store.seller_ids({})).values())
-        report = reports.marketplace_report(self.store, q["year"], q["month"],
-                                            graduation.paths_for(self.store,
-                                                                 sellers_with_orders))
+        report = reports.marketplace_report(self.store, q["year"], q["month"])
         return reports.marketplace_report_csv(report) if q["format"] == "csv" else dump(
             MarketplaceReportOut, report)
 

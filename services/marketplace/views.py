@@ -10,7 +10,7 @@
 """
 from services.shared import clock
 from services.shared.caller import role_of
-from services.shared.errors import NotFound
+from services.shared.errors import Forbidden, NotFound
 
 from services.marketplace import domain, ordering
 
@@ -26,6 +26,14 @@ def audience(actor, seller_id):
     if role == "seller" and (actor or {}).get("seller_id") == seller_id:
         return "owner"
     return "public"
+
+
+def require_role(actor, roles=OFFICERS):
+    """Raise Forbidden unless the caller's role is one of ``roles`` (officers by default:
+    moderation, lists of sellers, the village's reports)."""
+    if role_of(actor) not in roles:
+        raise Forbidden("This needs an officer's token%s." % (
+            "" if "seller" not in roles else " or a seller's"))
 
 
 def require_staff(actor, seller_id, what, ident):

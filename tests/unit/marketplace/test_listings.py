@@ -135,3 +135,18 @@ def test_officers_list_for_a_seller_and_sellers_list_only_for_themselves(service
         service.create_listing(listing_body(), OFFICER)  # which seller?
     page = service.seller_listings(seller_id, {}, 1, 50, market["Pak Udin"])
     assert page["total"] == 3 and all("reserved" in i for i in page["items"])
+
+
+def test_a_stock_edit_is_reapplied_when_an_order_moved_the_stock_meanwhile(service, listing):
+    item, me = listing
+    repo = service.store
+    real_change, raced = repo.change, []
+
+    def change_after_an_order(collection, doc, changes, **kwargs):
+        if collection == "listings" and not raced:  # a buyer's reservation lands first
+            raced.append(repo.reserve(item["id"], "ord_racer", 5))
+        return real_change(collection, doc, changes, **kwargs)
+    repo.change = change_after_an_order
+    after = service.update_listing(item["id"], {"stock": 8}, me)
+    assert raced == [True]
+    assert (after["stock"], after["reserved"]) == (3, 5)  # 8 on the shelf, 5 of them held
