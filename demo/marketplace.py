@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import time
 
+from demo import marketplace_orders
 from demo.client import ApiError, Client
 from demo.distribution import rupiah
 from demo.marketplace_shops import BUYERS, SHOPS, buyer_phone, photo
@@ -148,7 +149,6 @@ def search(public, out):
 
 def run(client, out):
     """Run the marketplace story; see the module docstring."""
-    from demo import marketplace_orders
     officer = client.with_token(client.post("tokens", {
         "role": "officer", "name": "Petugas UMKM Kelurahan (demo)"})["token"])
     public = client.with_token(None)

@@ -73,11 +73,9 @@ def buyer_whatsapp_url(order, seller):
 def status_message(order):
     """What the buyer is told about the order now."""
     status, reason = order["status"], order.get("status_reason")
-    expires = clock.iso(order["expires_at"]) if order.get("expires_at") else ""
-    local = _wib(order.get("expires_at")) if order.get("expires_at") else expires
-    key = "%s:%s" % (status, reason)
-    template = MESSAGES.get(key) or MESSAGES[status]
-    return template % {"expires": local, "payment": PAYMENTS.get(order.get("payment"), "-"),
+    template = MESSAGES.get("%s:%s" % (status, reason)) or MESSAGES[status]
+    return template % {"expires": _wib(order["expires_at"]),
+                       "payment": PAYMENTS.get(order.get("payment"), "-"),
                        "by": CANCELLED_BY.get(order.get("cancelled_by") or "system", "")}
 
 
