@@ -79,7 +79,7 @@ class RouteSpec:
 
     def __init__(self, fn, method, path, role=None, body=None, query=None, response=None,
                  status=200, tags=(), summary="", rate_limit=None, description="",
-                 content_types=None, csv=False, responses=None, produces=None):
+                 content_types=None, csv=False, responses=None, produces=None, binary=None):
         self.fn, self.name = fn, fn.__name__
         self.module = fn.__module__
         self.method, self.path, self.role = method.upper(), path, role
@@ -89,6 +89,7 @@ class RouteSpec:
         self.content_types, self.csv = content_types, csv
         self.responses = dict(responses or {})
         self.produces = tuple(produces or ())
+        self.binary = binary
 
     @property
     def shape(self):
@@ -118,7 +119,9 @@ class RouteTable:
                 the body with the same schema, from its contract).
             response: the ``Answer`` schema of a success (``Page(X)`` for a list).
             status (int): success status. csv (bool): ``?format=csv`` answers
-                ``text/csv``. responses: ``{status: schema}`` for other
+                ``text/csv``. binary (str): the success is bytes of this media
+                type (a photo), not JSON; it may answer 304 to a matching
+                ``If-None-Match``. responses: ``{status: schema}`` for other
                 documented answers (``/health``'s 503).
             rate_limit (tuple): ``(name, calls, seconds)`` per client.
             content_types (list): request body media types when not JSON.
