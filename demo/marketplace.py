@@ -80,7 +80,7 @@ def open_shops(client, officer, niks, out):
     made, the rest by an officer. Returns ``[(seller, seller client, shop)]``."""
     today = datetime.datetime.now(WIB).date()
     shops = []
-    for i, (shop, nik) in enumerate(zip(SHOPS, niks)):
+    for i, (shop, nik) in enumerate(zip(SHOPS, niks, strict=False)):
         category, name, months_left, _ = shop
         person = officer.get("residents/%s" % nik)
         body = {"nik": nik, "business_name": name, "category": category,
@@ -110,8 +110,8 @@ def show_paths(officer, shops, out):
     out("", "Their path out of aid, as the marketplace recorded it from distribution's events:")
     rows = []
     for seller, _, _ in shops[:3]:
-        profile = _wait(lambda: (lambda p: p if p["path_out_of_aid"]["business_capital"]
-                                 else None)(officer.get("sellers/%s" % seller["id"])),
+        profile = _wait(lambda seller=seller: (lambda p: p if p["path_out_of_aid"]["business_capital"]
+                                               else None)(officer.get("sellers/%s" % seller["id"])),
                         "business capital on %s's profile" % seller["business_name"])
         grant = profile["path_out_of_aid"]["business_capital"][0]
         rows.append({"shop": seller["business_name"], "programme": grant["programme_code"],

@@ -116,8 +116,8 @@ def update(repo, listing_id, data, actor, cid, now):
         if first_time:
             changes["published_at"] = now
         after = repo.change("listings", listing, changes, where={"stock": listing["stock"]},
-                            events=lambda after: [ev.listing_event("published", after, seller,
-                                                                   cid)] if first_time else [])
+                            events=lambda after, first=first_time, seller=seller: [
+                                ev.listing_event("published", after, seller, cid)] if first else [])
         if after is not None:
             return after, seller
     raise Conflict("Orders keep changing this listing's stock; try again.")

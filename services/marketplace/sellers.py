@@ -169,7 +169,7 @@ def hide_listings(repo, seller, cid, now):
         done = repo.change("listings", listing, {"status": "suspended", "suspension": suspension,
                                                  "updated_at": now},
                            where={"status": listing["status"]},
-                           events=lambda after: [ev.listing_event(
+                           events=lambda after, suspension=suspension: [ev.listing_event(
                                "suspended", after, seller, cid, reason=suspension["reason"],
                                with_seller=True)])
         count += done is not None

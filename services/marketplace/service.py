@@ -28,8 +28,8 @@ from services.distribution.contract import ALLOCATION_EVENTS, PROGRAMME_PUBLISHE
 from services.marketplace import (consistency, graduation, listings, orders, photos, reports,
                                   sellers, views)
 from services.marketplace.contract import (
-    ExpireIn, ExpiryOut, ListingIn, ListingOut, ListingPage, ListingPatch, ListingQuery,
-    ListingSuspendIn, MarketplaceReportOut, OrderIn, OrderOut, OrderPage, OrderQuery,
+    ExpireIn, ExpiryOut, ListingIn, ListingOut, ListingPatch, ListingQuery,
+    ListingSuspendIn, MarketplaceReportOut, OrderIn, OrderOut, OrderQuery,
     OrderTransitionIn, PhotoDataOut, ReinstateIn, ReportQuery, SellerCardOut, SellerIn,
     SellerListingQuery, SellerOut, SellerPage, SellerPatch, SellerQuery, SellerReportOut,
     SuspendIn, VerifyIn)
