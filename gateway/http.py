@@ -32,8 +32,10 @@ from services.shared.nik import mask_nik
 from services.shared.pagination import page_args
 from services.shared.rpc import DEFAULT_DEADLINE, call
 
+from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem_from_exception
+from gateway.webapp import CLIENT_HEADER, PageForwarder, client_for, web_app_url
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,12 @@ class ExclusiveWebServer(WebServer):
             self._sock.settimeout(None)  # as nameko does (kombu issue 838)
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)
+
+    def get_wsgi_app(self):
+        """nameko's app for the API; every other path goes to the web app (gateway/webapp.py)."""
+        settings = Settings(self.container.config)
+        return PageForwarder(super().get_wsgi_app(), web_app_url(self.container.config),
+                             lambda environ: client_address(environ, settings.trust_forwarded_for))
 
 
 class GatewayHttp(HttpRequestHandler):
@@ -109,6 +117,15 @@ def route(method, path, role=None, body=None, query=None, response=None, status=
     return decorator
 
 
+def client_address(environ, trust_forwarded_for):
+    """The client a rate limit counts: the peer address, or the first
+    ``X-Forwarded-For`` hop when ``trust_forwarded_for`` (behind a proxy)."""
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and trust_forwarded_for:
+        return forwarded.split(",")[0].strip()
+    return environ.get("REMOTE_ADDR") or "unknown"
+
+
 def mask_niks(value):
     """Mask every ``nik`` / ``*_nik`` string field in a JSON-safe structure."""
     if isinstance(value, dict):
@@ -133,8 +150,9 @@ def csv_response(text, filename):
 class RouteHandling:
     """Mixin for the gateway service class: what ``route`` handlers may use.
 
-    Expects ``self.store`` (GatewayRepository), ``self.limiter`` and
-    ``self.settings`` (dependencies declared on GatewayService).
+    Expects ``self.store`` (GatewayRepository), ``self.accounts``
+    (AccountRepository), ``self.limiter`` and ``self.settings`` (dependencies
+    declared on GatewayService).
     """
 
     def handle_route(self, fn, spec, rate_limit, request, params):
@@ -164,16 +182,16 @@ class RouteHandling:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Authorization must be 'Bearer <token>'.")
+        if token.strip().startswith(SESSION_PREFIX):
+            return self.accounts.principal_for_session(token.strip(), request_id)
         return self.store.principal_for(token.strip(), self.settings.admin_token,
                                         request_id=request_id)
 
     def client_key(self, request):
-        """The client a rate limit counts: the peer address, or the first
-        ``X-Forwarded-For`` hop when ``TRUST_FORWARDED_FOR`` is set (behind a proxy)."""
-        forwarded = request.headers.get("X-Forwarded-For")
-        if forwarded and self.settings.trust_forwarded_for:
-            return forwarded.split(",")[0].strip()
-        return request.remote_addr or "unknown"
+        """The client a rate limit counts: the resident behind a page of the web
+        app (``X-Bansos-Client``, signed by this gateway), else ``client_address``."""
+        return (client_for(request.headers.get(CLIENT_HEADER))
+                or client_address(request.environ, self.settings.trust_forwarded_for))
 
     def body(self, request, max_bytes=MAX_JSON_BYTES):
         """The request body as a JSON object; InvalidInput when it is not one."""

@@ -7,23 +7,27 @@ from nameko.rpc import RpcProxy
 
 from services.shared.mongo import MongoStore
 
+from gateway.accounts import AccountRepository
 from gateway.auth import GatewayRepository
 from gateway.dependencies import LimiterProvider, SettingsProvider
 from gateway.http import RouteHandling
+from gateway.routes.accounts import AccountRoutes
 from gateway.routes.admin import AdminRoutes
 from gateway.routes.complaints import ComplaintRoutes
 from gateway.routes.distribution import DistributionRoutes
 from gateway.routes.registry import RegistryRoutes
 
 
-class GatewayService(AdminRoutes, ComplaintRoutes, DistributionRoutes, RegistryRoutes,
-                     RouteHandling):
+class GatewayService(AccountRoutes, AdminRoutes, ComplaintRoutes, DistributionRoutes,
+                     RegistryRoutes, RouteHandling):
     name = "gateway"
 
     store = MongoStore(GatewayRepository)
+    accounts = MongoStore(AccountRepository)
     settings = SettingsProvider()
     limiter = LimiterProvider()
 
     registry = RpcProxy("registry")
     complaints = RpcProxy("complaints")
     distribution = RpcProxy("distribution")
+    web = RpcProxy("web")  # the web app (web/service.py): only for /health
