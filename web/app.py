@@ -52,7 +52,8 @@ class WebApp:
             rupiah=lambda v: fmt.rupiah(v, t), date=lambda v: fmt.long_date(v, t),
             date_range=lambda a, b: fmt.date_range(a, b, t),
             local_time=lambda v: fmt.local_time(v, t),
-            criteria=lambda rule: fmt.criteria_sentences(rule, t), csrf_field=CSRF_FIELD)
+            criteria=lambda rule: fmt.criteria_sentences(rule, t), csrf_field=CSRF_FIELD,
+            code=lambda field, value: t.get("codes.%s.%s" % (field, value), value or ""))
 
     def __call__(self, environ, start_response):
         request = Request(environ)
