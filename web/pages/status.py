@@ -51,6 +51,9 @@ def status_check(ctx):
                 raise
     if errors:
         status = 400
+    # once answered, the form is emptied: a shared phone should not keep the NIK on screen
+    kept = {} if answer and "full_name" in answer else {
+        "nik": nik, "day": form.get("day", ""), "month": form.get("month", ""),
+        "year": form.get("year", "")}
     return ctx.render("resident/status.html", status=status, answer=answer, errors=errors,
-                      form={"nik": nik, "day": form.get("day", ""),
-                            "month": form.get("month", ""), "year": form.get("year", "")})
+                      form=kept)

@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   var OUTBOX = "bansos.complaints.outbox", SENT = "bansos.complaints.sent";
+  document.documentElement.className += " js";
 
   function read(key) { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } }
   function write(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
@@ -88,18 +89,33 @@
       .catch(function () { /* still offline: try again on the next "online" */ });
   }
 
+  function queue(form) {
+    var waiting = read(OUTBOX), body = bodyOf(form);
+    if (!body.category || !body.description || (body.reporter && !body.reporter.name)) {
+      notice('<p role="alert">' + escapeHtml(form.getAttribute("data-incomplete")) + "</p>");
+      window.scrollTo(0, 0);
+      return;
+    }
+    waiting.push({key: form.elements.idempotency_key.value, body: body, at: new Date().toISOString()});
+    write(OUTBOX, waiting);
+    form.reset();
+    notice('<p role="status">' + escapeHtml(form.getAttribute("data-queued")) + "</p>");
+    window.scrollTo(0, 0);
+  }
+
+  /* Sent with fetch, so that a connection that fails (offline, or a signal that
+     only seems to be there) keeps the complaint instead of losing the page. */
   function offlineComplaints() {
     var form = document.getElementById("complaint-form");
-    if (!form) { return; }
+    if (!form || !window.fetch) { return; }
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine) { return; }
       event.preventDefault();
-      var queue = read(OUTBOX);
-      queue.push({key: form.elements.idempotency_key.value, body: bodyOf(form), at: new Date().toISOString()});
-      write(OUTBOX, queue);
-      form.reset();
-      notice('<p role="status">' + escapeHtml(form.getAttribute("data-queued")) + "</p>");
-      window.scrollTo(0, 0);
+      if (!navigator.onLine) { queue(form); return; }
+      fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin"})
+        .then(function (answer) {
+          if (answer.redirected) { window.location.assign(answer.url); }
+          else { form.submit(); }  /* the server's own page names what to correct */
+        }, function () { queue(form); });
     });
   }
 
@@ -107,4 +123,5 @@
     focusFirst(); copyButtons(); offlineComplaints(); showSent(); flush();
   });
   window.addEventListener("online", flush);
+  window.setInterval(flush, 30000);
 })();

@@ -8,8 +8,13 @@ var SHELL = "bansos-shell-" + VERSION, PAGES = "bansos-pages";
 var SHELL_URLS = {{ (shell + ["/offline"])|tojson }};
 var KEPT = /^\/($|program\/|jadwal$|pengaduan$|cek-status$|masukan$)/;
 
+/* the programme list and the schedule, as the resident first sees them */
+var FIRST_PAGES = ["/", "/jadwal"];
+
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_URLS); })
+    .then(function () { return caches.open(PAGES); })
+    .then(function (cache) { return cache.addAll(FIRST_PAGES); })
     .then(function () { return self.skipWaiting(); }));
 });
 

@@ -55,6 +55,13 @@ def test_every_catalogue_programme_reads_without_raw_attribute_names():
                 assert not re.search(r"\b(household|member)\.", sentence), (name, sentence)
 
 
+def test_every_attribute_of_the_rule_engine_has_words():
+    from services.shared.rules import ATTRIBUTES
+    missing = ["%s.%s" % (scope, name) for scope, names in ATTRIBUTES.items() for name in names
+               if not t.get("attributes.%s_%s" % (scope, name))]
+    assert missing == []
+
+
 def test_the_feedback_needs_are_the_complaints_services_list():
     with open(os.path.join(ROOT, "data", "complaints", "feedback-needs.json"),
               encoding="utf-8") as handle:
