@@ -23,7 +23,7 @@ import traceback
 
 from demo.client import ApiError, Client
 
-STEPS = ("registry", "distribution", "complaints")
+STEPS = ("registry", "distribution", "complaints", "web")
 
 
 class Output:

@@ -5,6 +5,7 @@ as the resident's or officer's own: the signed client address the gateway put
 on the page request (``X-Bansos-Client``, so rate limits count per resident),
 the person's session token, and the request id (one id across page and calls).
 """
+import eventlet
 import requests
 
 CLIENT_HEADER = "X-Bansos-Client"
@@ -15,6 +16,25 @@ CLIENT_HEADER = "X-Bansos-Client"
 _session = requests.Session()
 _session.trust_env = False
 _session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=64))
+
+
+def together(*calls):
+    """Run independent API calls (``lambda: api.get(...)``) at once; their answers in order.
+
+    A page that needs two answers waits for the slower one, not for their sum.
+    Raises the first call's error, if any.
+    """
+    threads = [eventlet.spawn(call) for call in calls]
+    answers, error = [], None
+    for thread in threads:  # wait for every one, so none is left running or unread
+        try:
+            answers.append(thread.wait())
+        except Exception as exc:  # noqa: BLE001 - re-raised below
+            answers.append(None)
+            error = error or exc
+    if error is not None:
+        raise error
+    return answers
 
 
 class ApiError(Exception):

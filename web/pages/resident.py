@@ -3,6 +3,7 @@
 Everything here works without JavaScript; the service worker keeps the last
 seen copy of these pages for reading offline (web/templates/sw.js).
 """
+from web.api import together
 from web.pages import nav, page
 
 PER_PAGE = 200  # the API's maximum: a village has a few dozen programmes and rounds
@@ -32,8 +33,9 @@ def benefit_lines(programme):
 
 @page("/")
 def home(ctx):
-    programmes = ctx.api.get("programmes", {"per_page": PER_PAGE})["items"]
-    rounds = upcoming_rounds(ctx)
+    programmes, rounds = together(
+        lambda: ctx.api.get("programmes", {"per_page": PER_PAGE})["items"],
+        lambda: upcoming_rounds(ctx))
     next_round = {}
     for rnd in rounds:
         next_round.setdefault(rnd["programme_code"], rnd)
@@ -44,9 +46,9 @@ def home(ctx):
 
 @page("/program/<code>")
 def programme(ctx, code):
-    found = ctx.api.get("programmes/%s" % code)
-    return ctx.render("resident/programme.html", programme=found,
-                      rounds=upcoming_rounds(ctx, found["code"]),
+    found, rounds = together(lambda: ctx.api.get("programmes/%s" % code),
+                             lambda: upcoming_rounds(ctx, code))
+    return ctx.render("resident/programme.html", programme=found, rounds=rounds,
                       benefit_lines=benefit_lines(found))
 
 
