@@ -222,16 +222,21 @@ def write_results():
             json.dump(RESULTS, handle, indent=1, ensure_ascii=False)
 
 
+def page_text(driver):
+    """The page's visible text, read in one script call (no element to go stale)."""
+    from selenium.common.exceptions import WebDriverException
+    try:
+        return driver.execute_script("return document.body ? document.body.innerText : ''")
+    except WebDriverException:  # the page is being replaced: nothing to read yet
+        return ""
+
+
 def wait_text(driver, text, timeout=20):
     """Wait until the page shows ``text`` (a condition with a deadline, across navigations)."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
     from selenium.common.exceptions import TimeoutException
     try:
-        WebDriverWait(driver, timeout, ignored_exceptions=(
-            NoSuchElementException, StaleElementReferenceException)).until(
-            lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+        WebDriverWait(driver, timeout).until(lambda d: text in page_text(d))
     except TimeoutException:
         path = screenshot(driver, "FAILED-%s" % "".join(c if c.isalnum() else "-" for c in text)[:40])
         raise AssertionError("%s never showed %r (see %s)" % (driver.current_url, text, path)) from None
