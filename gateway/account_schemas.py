@@ -1,4 +1,4 @@
-"""Schemas of accounts and sessions (``gateway/accounts.py``): requests strict, answers documented."""
+"""Schemas of accounts and sessions (gateway/accounts.py): strict requests, documented answers."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.accounts import ACCOUNT_ROLES

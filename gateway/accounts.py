@@ -153,7 +153,8 @@ class AccountRepository:
             raise NotFound("No account with id %s." % account_id)
         if "password_hash" in fields or fields.get("active") is False or "role" in fields:
             self.sessions.update_many({"account_id": account_id, "ended_at": None},
-                                      {"$set": {"ended_at": _now(), "end_reason": "account_changed"}})
+                                      {"$set": {"ended_at": _now(),
+                                                "end_reason": "account_changed"}})
         return self.public(doc)
 
     # ------------------------------------------------------------ sessions
@@ -248,6 +249,7 @@ class AccountRepository:
         locked = _aware(doc.get("locked_until"))
         return {"id": doc["_id"], "username": doc["username"],
                 "display_name": doc["display_name"], "role": doc["role"],
-                "active": doc["active"], "locked_until": _iso(locked) if locked and locked > _now() else None,
+                "active": doc["active"],
+                "locked_until": _iso(locked) if locked and locked > _now() else None,
                 "last_login_at": _iso(_aware(doc.get("last_login_at"))),
                 "created_at": _iso(_aware(doc["created_at"]))}

@@ -19,7 +19,8 @@ from web.assets import Assets
 from web.context import PageContext
 from web.i18n import Messages
 from web.pages import NAV, load_pages
-from web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, SESSION_PATH, clear_cookie, csrf_valid
+from web.security import (CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, SESSION_PATH, clear_cookie,
+                          csrf_valid)
 
 log = logging.getLogger(__name__)
 

@@ -119,7 +119,9 @@ def _run_axe(driver, source):
         axe.run(document, {resultTypes: ["violations"]}).then(function (r) {
           done(r.violations.map(function (v) { return {id: v.id, impact: v.impact,
             help: v.help, nodes: v.nodes.map(function (n) { return n.target.join(" "); })}; }));
-        }, function (e) { done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]); });
+        }, function (e) {
+          done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]);
+        });
     """)
 
 
@@ -238,5 +240,7 @@ def wait_text(driver, text, timeout=20):
     try:
         WebDriverWait(driver, timeout).until(lambda d: text in page_text(d))
     except TimeoutException:
-        path = screenshot(driver, "FAILED-%s" % "".join(c if c.isalnum() else "-" for c in text)[:40])
-        raise AssertionError("%s never showed %r (see %s)" % (driver.current_url, text, path)) from None
+        slug = "".join(c if c.isalnum() else "-" for c in text)[:40]
+        path = screenshot(driver, "FAILED-%s" % slug)
+        raise AssertionError("%s never showed %r (see %s)" % (
+            driver.current_url, text, path)) from None

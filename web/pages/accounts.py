@@ -13,6 +13,7 @@ def _list(ctx):
 
 @page("/konsol/akun", methods=("GET", "POST"), login="admin")
 def accounts(ctx):
+    """GET: the accounts and the form for a new one. POST: make it (303), or 400/409."""
     form, errors, status, notice = {}, {}, 200, None
     if ctx.request.method == "POST":
         form = ctx.form
@@ -41,6 +42,7 @@ def accounts(ctx):
 
 @page("/konsol/akun/<account_id>", methods=("POST",), login="admin")
 def account_action(ctx, account_id):
+    """One change to an account: ``action`` disable, enable, unlock, password, role."""
     action = ctx.form.get("action")
     if action == "password":
         body = {"password": ctx.form.get("password", "")}

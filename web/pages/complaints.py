@@ -26,7 +26,8 @@ def programmes(ctx):
 
 def complaint_body(form):
     """The ``POST /complaints`` body of the form, and errors found before sending it."""
-    body = {"category": form.get("category", ""), "description": form.get("description", "").strip()}
+    body = {"category": form.get("category", ""),
+            "description": form.get("description", "").strip()}
     errors = {}
     if body["category"] not in CATEGORIES:
         errors["category"] = ["complaint.errors.category"]
@@ -61,6 +62,8 @@ def api_errors(ctx, exc, area):
 
 @page("/pengaduan", methods=("GET", "POST"))
 def complaint_form(ctx):
+    """GET: the form (``?program=``, ``?kategori=`` preselect). POST: file it, then 303
+    to its page; 400 with the fields to correct."""
     form = ctx.form if ctx.request.method == "POST" else {
         "programme_code": ctx.request.args.get("program", ""),
         "category": ctx.request.args.get("kategori", ""), "identity": "anonymous"}
@@ -84,6 +87,7 @@ def complaint_form(ctx):
 
 @page("/pengaduan/lacak")
 def complaint_lookup(ctx):
+    """The form asking for a code; ``?kode=`` redirects to that complaint's page."""
     code = "".join(ctx.request.args.get("kode", "").split()).upper()
     if code:
         return ctx.redirect("complaint_page", code=code)
@@ -92,6 +96,7 @@ def complaint_lookup(ctx):
 
 @page("/pengaduan/<code>")
 def complaint_page(ctx, code):
+    """A complaint by its tracking code (any case, hyphens allowed); 404 page when unknown."""
     try:
         complaint = ctx.api.get("complaints/%s" % quote(code, safe=""))
     except ApiError as exc:
@@ -107,6 +112,7 @@ def complaint_page(ctx, code):
 
 @page("/masukan", methods=("GET", "POST"))
 def feedback(ctx):
+    """GET: the form. POST: send it (rating 1-5, needs from ``NEEDS``), then 303 to thanks."""
     form = ctx.form if ctx.request.method == "POST" else {
         "programme_code": ctx.request.args.get("program", "")}
     errors, status = {}, 200
@@ -139,4 +145,5 @@ def feedback(ctx):
 
 @page("/masukan/terima-kasih")
 def feedback_thanks(ctx):
+    """Thanks after feedback."""
     return ctx.render("resident/feedback_thanks.html")

@@ -17,6 +17,8 @@ def safe_next(target):
 
 @page("/konsol/masuk", methods=("GET", "POST"))
 def login(ctx):
+    """GET: the form. POST: log in, keep the session cookie, 303 to ``next``; 401 or 429
+    (locked) with the reason."""
     target = safe_next(ctx.request.values.get("next"))
     message, status = None, 200
     if ctx.request.method == "GET":
@@ -43,6 +45,7 @@ def login(ctx):
 
 @page("/konsol/keluar", methods=("POST",))
 def logout(ctx):
+    """End the session at the API, clear the cookie, 303 to the login."""
     if ctx.session_token:
         try:
             ctx.officer_api.delete("sessions/current")
@@ -56,6 +59,7 @@ def logout(ctx):
 
 @page("/konsol/", login="officer")
 def console_home(ctx):
+    """The console's first page: a tile per area the person may open."""
     return ctx.render("console/home.html")
 
 

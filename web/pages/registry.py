@@ -11,6 +11,7 @@ FILTERS = ("q", "rt", "rw", "status")
 
 @page("/konsol/warga", login="officer")
 def residents(ctx):
+    """Search residents by name/NIK/KK (``q``), ``rt``, ``rw``, ``status``; 25 a page."""
     args = ctx.request.args
     query = {k: args.get(k, "").strip() for k in FILTERS}
     try:
@@ -32,6 +33,7 @@ def residents(ctx):
 
 @page("/konsol/warga/<nik>", login="officer")
 def resident(ctx, nik):
+    """A resident's record, their family (KK) and their change history."""
     api = ctx.officer_api
     person = api.get("residents/%s" % nik)
     household = api.get("households/%s" % person["household_id"]) if person.get(

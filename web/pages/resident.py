@@ -33,6 +33,7 @@ def benefit_lines(programme):
 
 @page("/")
 def home(ctx):
+    """The programmes on offer, soonest handover first, with who, what and when."""
     programmes, rounds = together(
         lambda: ctx.api.get("programmes", {"per_page": PER_PAGE})["items"],
         lambda: upcoming_rounds(ctx))
@@ -46,6 +47,7 @@ def home(ctx):
 
 @page("/program/<code>")
 def programme(ctx, code):
+    """One programme: criteria, benefit, rounds, rights, obligations, what is forbidden."""
     found, rounds = together(lambda: ctx.api.get("programmes/%s" % code),
                              lambda: upcoming_rounds(ctx, code))
     return ctx.render("resident/programme.html", programme=found, rounds=rounds,
@@ -54,6 +56,7 @@ def programme(ctx, code):
 
 @page("/jadwal")
 def schedule(ctx):
+    """Every round not yet ended, grouped by the month it starts (``YYYY-MM``)."""
     months = []
     for rnd in upcoming_rounds(ctx):
         key = rnd["starts_on"][:7]

@@ -26,6 +26,7 @@ def birth_date(form):
 
 @page("/cek-status", methods=("GET", "POST"))
 def status_check(ctx):
+    """GET: the form. POST: the answer (200), the field errors (400), or the limit (429)."""
     if ctx.request.method == "GET":
         return ctx.render("resident/status.html", form={}, errors={}, answer=None)
     form = ctx.form

@@ -87,7 +87,8 @@ def test_every_key_the_templates_and_pages_name_is_in_the_language_file():
                 with open(os.path.join(folder, name), encoding="utf-8") as handle:
                     text = handle.read()
                 # t('a.b') in templates; any "section.key" literal in the pages' code
-                used |= set(re.findall(r"""\bt\(\s*['"]([a-z_]+(?:\.[a-z_]+)+)['"](?!\s*~)""", text))
+                used |= set(re.findall(
+                    r"""\bt\(\s*['"]([a-z_]+(?:\.[a-z_]+)+)['"](?!\s*~)""", text))
                 used |= {k for k in re.findall(r"""['"]([a-z_]+(?:\.[a-z_]+)+)['"](?!\s*[~%])""",
                                                text) if k.split(".")[0] in sections
                          and not k.endswith((".css", ".js", ".svg", ".png", ".html"))}

@@ -47,7 +47,8 @@ def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_sent(browser, g
 
 
 def test_the_status_check_goes_to_the_api_as_the_residents_client(browser, gateway):
-    gateway.route("POST", "status-check", {"full_name": "Siti Aminah", "programmes": [], "upcoming": [
+    gateway.route("POST", "status-check", {"full_name": "Siti Aminah", "programmes": [],
+                                           "upcoming": [
         {"programme_code": "SEMBAKO", "programme_name": "Program Sembako (BPNT)",
          "round_name": "Tahap 4/2026", "starts_on": "2026-08-17", "ends_on": "2026-08-21",
          "location": "Aula Kantor Kelurahan", "amount_idr": 600000, "status": "siap diambil"}]})
@@ -74,7 +75,8 @@ def test_an_unknown_person_reads_the_same_neutral_answer(browser, gateway):
 
 
 def test_the_rate_limit_is_said_in_minutes(browser, gateway):
-    gateway.route("POST", "status-check", {"status": 429}, status=429, headers={"Retry-After": "42"})
+    gateway.route("POST", "status-check", {"status": 429}, status=429,
+                  headers={"Retry-After": "42"})
     token = csrf_of(browser.get("/cek-status").get_data(as_text=True))
     page = browser.post("/cek-status", data={"nik": "3174091005800001", "day": "1",
                                              "month": "2", "year": "1980", "csrf_token": token})
