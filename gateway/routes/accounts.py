@@ -6,7 +6,7 @@ logout are in the audit trail with the subject ``account:<user name>``.
 """
 from marshmallow import ValidationError
 
-from services.shared.errors import BansosError, from_marshmallow
+from services.shared.errors import BansosError, Conflict, from_marshmallow
 from services.shared.pagination import page_of
 
 from gateway.account_schemas import (AccountIn, AccountOut, AccountPatch, CurrentSessionOut,
@@ -65,8 +65,13 @@ class AccountRoutes:
            summary="Rename, change role, disable, reset the password or unlock an account",
            description="Disabling, a new role or a new password ends the account's sessions.")
     def update_account(self, request, principal, account_id):
-        account = self.accounts.update_account(
-            account_id, _load(AccountPatch, self.body(request)), principal.actor)
+        changes = _load(AccountPatch, self.body(request))
+        if account_id == principal.token_id and (
+                changes.get("active") is False or changes.get("role", "admin") != "admin"):
+            # an admin who locks themselves out may leave the village with no admin at all
+            raise Conflict("You cannot disable your own account or give up its admin role.",
+                           {"active" if "active" in changes else "role": ["not on yourself"]})
+        account = self.accounts.update_account(account_id, changes, principal.actor)
         self._audit_login(principal, "update_account", account["username"], request)
         return account
 

@@ -55,10 +55,14 @@ def account_action(ctx, account_id):
     try:
         account = ctx.officer_api.patch("accounts/%s" % account_id, body)
     except ApiError as exc:
+        if exc.status == 409:
+            return ctx.render("console/accounts.html", status=409, items=_list(ctx), form={},
+                              errors={"account_%s" % account_id: ["accounts.errors.self"]},
+                              roles=ROLES, notice=None)
         if exc.status != 400:
             raise
         return ctx.render("console/accounts.html", status=400, items=_list(ctx), form={},
-                          errors={"password_%s" % account_id: ["accounts.errors.password"]},
+                          errors={"password-%s" % account_id: ["accounts.errors.password"]},
                           roles=ROLES, notice=None)
     return ctx.redirect("accounts", diubah=account["username"])
 

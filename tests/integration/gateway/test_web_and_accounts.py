@@ -156,3 +156,18 @@ def test_the_new_endpoints_are_in_openapi(gateway):
     assert "patch" in paths["/api/v1/accounts/{account_id}"]
     assert "post" in paths["/api/v1/sessions"]
     assert {"get", "delete"} <= set(paths["/api/v1/sessions/current"])
+
+
+def test_an_admin_cannot_lock_themselves_out(gateway):
+    r = requests.post(gateway + "/api/v1/accounts", headers=auth(ADMIN), json={
+        "username": "kepala", "display_name": "Admin", "role": "admin",
+        "password": "kata-sandi-admin"})
+    me = r.json()["id"]
+    token = requests.post(gateway + "/api/v1/sessions", json={
+        "username": "kepala", "password": "kata-sandi-admin"}).json()["token"]
+    for change in ({"active": False}, {"role": "officer"}):
+        r = requests.patch(gateway + "/api/v1/accounts/" + me, json=change, headers=auth(token))
+        assert r.status_code == 409
+    r = requests.patch(gateway + "/api/v1/accounts/" + me, json={"display_name": "Kepala"},
+                       headers=auth(token))
+    assert r.status_code == 200 and r.json()["display_name"] == "Kepala"

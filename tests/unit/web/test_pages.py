@@ -246,3 +246,23 @@ def test_the_gateway_unreachable_is_a_page_not_a_traceback(browser, gateway):
     gateway.route("GET", "programmes", {"status": 503}, status=503)
     page = browser.get("/")
     assert page.status_code == 503 and "Traceback" not in page.get_data(as_text=True)
+
+
+def test_an_admin_disables_an_account_and_cannot_disable_their_own(browser, gateway):
+    login(browser, gateway, role="admin")
+    gateway.route("GET", "accounts", {"items": [{"id": "acc_2", "username": "budi",
+                                                 "display_name": "Budi", "role": "officer",
+                                                 "active": True, "locked_until": None,
+                                                 "last_login_at": None}],
+                                      "page": 1, "per_page": 200, "total": 1})
+    gateway.route("PATCH", "accounts/acc_2", {"id": "acc_2", "username": "budi"})
+    html = browser.get("/konsol/akun").get_data(as_text=True)
+    page = browser.post("/konsol/akun/acc_2", data={"csrf_token": csrf_of(html),
+                                                    "action": "disable"})
+    assert page.status_code == 303 and "diubah=budi" in page.headers["Location"]
+    assert gateway.last("PATCH", "accounts/acc_2")[2] == {"active": False}
+    gateway.route("PATCH", "accounts/acc_1", {"status": 409}, status=409)
+    page = browser.post("/konsol/akun/acc_1", data={"csrf_token": csrf_of(html),
+                                                    "action": "disable"})
+    assert page.status_code == 409
+    assert "akun sendiri" in page.get_data(as_text=True)
