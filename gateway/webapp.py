@@ -101,10 +101,18 @@ class PageForwarder:
 
     def forward(self, environ, start_response):
         length = int(environ.get("CONTENT_LENGTH") or 0)
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if length > MAX_BODY_BYTES:
             start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
             return [b"Too large"]
-        body = environ["wsgi.input"].read(length) if length else None
+        body = None
+        if length:
+            body = environ["wsgi.input"].read(length)
+        elif chunked:  # no length given: read at most the limit, refuse beyond it
+            body = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+            if len(body) > MAX_BODY_BYTES:
+                start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
+                return [b"Too large"]
         url = self.web_url + quote(environ.get("PATH_INFO", "/"), safe="/%:@!$&'()*+,;=-._~")
         if environ.get("QUERY_STRING"):
             url += "?" + environ["QUERY_STRING"]
@@ -130,9 +138,8 @@ class PageForwarder:
                 name = key[5:].replace("_", "-").title()
                 if name.lower() not in HOP_BY_HOP:
                     headers[name] = value
-        for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
-            if environ.get(key):
-                headers[name] = environ[key]
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
         headers.setdefault("X-Forwarded-Proto", environ.get("wsgi.url_scheme", "http"))
         headers.setdefault("X-Forwarded-Host", environ.get("HTTP_HOST", ""))
         headers[CLIENT_HEADER] = sign_client(self.client_of(environ))

@@ -80,6 +80,8 @@ def test_pages_go_to_the_web_app_with_the_client_address_signed(gateway):
         "POST", "/pengaduan", "x=1", "a=b", "c=d")
     assert client_for(seen["client"]) == "127.0.0.1"  # what it saw, not what was claimed
     assert requests.get(gateway + "/").json()["path"] == "/"
+    chunked = requests.post(gateway + "/masukan", data=iter([b"rating=", b"5"]))
+    assert chunked.json()["body"] == "rating=5"
 
 
 def test_the_api_and_health_stay_with_the_gateway(gateway):
