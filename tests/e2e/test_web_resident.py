@@ -71,7 +71,9 @@ def test_a_resident_finds_a_programme_checks_their_status_and_files_a_complaint(
     chromium.check_page(phone, name(phone, "home"))
 
     # finds the programme, reads who it is for and what is forbidden
-    phone.find_element(By.LINK_TEXT, programme["name"]).click()
+    phone.find_element(By.LINK_TEXT, programme["name"]).click()  # the list at the top
+    assert phone.current_url.endswith("#p-%s" % programme["code"])
+    phone.find_element(By.CSS_SELECTOR, "#p-%s-name a" % programme["code"]).click()
     chromium.wait_text(phone, "Yang dilarang")
     body = phone.find_element(By.TAG_NAME, "body").text
     assert "Desil 1-4" in body and "Rp600.000 per tahap" in body
