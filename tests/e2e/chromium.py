@@ -19,6 +19,8 @@ SCREENSHOTS = os.path.join(ROOT, "var", "screenshots")
 PHONE, LAPTOP = (360, 740), (1280, 800)
 #: at 200% zoom a 1280-pixel laptop window is 640 CSS pixels wide (WCAG 1.4.4, 1.4.10)
 ZOOMED = (640, 400)
+#: WCAG 1.4.10 reflow: content readable at 320 CSS pixels wide without sideways scrolling
+REFLOW = (320, 640)
 SERIOUS = ("serious", "critical")
 #: every axe result, by page, for the closing note (written by the tests' finaliser)
 RESULTS = {}

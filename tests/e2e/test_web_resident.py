@@ -153,13 +153,17 @@ def test_the_schedule_feedback_and_offline_pages(phone, platform, beneficiary):
     chromium.check_page(phone, name(phone, "offline"))
 
 
-@pytest.mark.parametrize("path", ["/", "/program/PKH", "/cek-status", "/pengaduan", "/jadwal"])
-def test_resident_pages_reflow_at_200_percent_zoom(platform, path):
+def test_resident_pages_reflow_at_200_percent_zoom_and_at_320_pixels(platform, beneficiary):
     chromium.require()
-    driver = chromium.start(javascript=True, size=chromium.ZOOMED)
+    driver = chromium.start(javascript=True)
+    code = beneficiary["programme"]["code"]
     try:
-        driver.get(platform[0] + path)
-        assert chromium.no_sideways_scroll(driver), path
+        for size in (chromium.ZOOMED, chromium.REFLOW):
+            chromium.resize(driver, size)
+            for path in ("/", "/program/%s" % code, "/cek-status", "/pengaduan", "/jadwal",
+                         "/pengaduan/lacak", "/masukan"):
+                driver.get(platform[0] + path)
+                assert chromium.no_sideways_scroll(driver), (size, path)
     finally:
         driver.quit()
 
