@@ -2,10 +2,22 @@
 
 A traceback or a multi-line message is folded into its record's line with
 ``\\n`` escapes instead of spilling over lines that carry no time, level or
-logger name.
+logger name. Every 16-digit number (a NIK, or a KK number) is masked as NIKs
+are everywhere outside officers' answers (CONTRACT.md): the HTTP access log
+of nameko's web server names paths such as ``/api/v1/residents/<nik>``.
 """
 import logging
+import re
 import time
+
+from services.shared.nik import mask_nik
+
+_NIK_LIKE = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def mask_niks_in(text):
+    """``text`` with every standalone 16-digit number masked (``3174********0001``)."""
+    return _NIK_LIKE.sub(lambda match: mask_nik(match.group()), text)
 
 
 class OneLineFormatter(logging.Formatter):
@@ -21,7 +33,7 @@ class OneLineFormatter(logging.Formatter):
                              record.msecs)
 
     def format(self, record):
-        text = super().format(record)
+        text = mask_niks_in(super().format(record))
         return text.replace("\r", "").replace("\n", "\\n")
 
 

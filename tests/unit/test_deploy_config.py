@@ -109,3 +109,16 @@ def test_expected_errors_are_logged_without_traceback():
     brief, fmt = ExpectedErrorsBrief(), OneLineFormatter("%(message)s")
     assert brief.filter(expected) and "Traceback" not in fmt.format(expected)
     assert brief.filter(fault) and "Traceback" in fmt.format(fault)
+
+
+def test_niks_never_reach_a_log_line():
+    """The access log names paths like /konsol/warga/<nik>; every 16-digit number is masked."""
+    import logging
+
+    from deploy.logformat import OneLineFormatter
+    record = logging.LogRecord("nameko.web.server", logging.INFO, "f", 1,
+                               '127.0.0.1 - - "GET /konsol/warga/%s HTTP/1.1" 200 id %s',
+                               ("3174091005800001", "al_31740910058000012"), None)
+    line = OneLineFormatter("%(message)s").format(record)
+    assert "/konsol/warga/3174********0001" in line
+    assert "3174091005800001 " not in line and "al_31740910058000012" in line

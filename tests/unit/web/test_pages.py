@@ -266,3 +266,4 @@ def test_an_admin_disables_an_account_and_cannot_disable_their_own(browser, gate
                                                     "action": "disable"})
     assert page.status_code == 409
     assert "akun sendiri" in page.get_data(as_text=True)
+
