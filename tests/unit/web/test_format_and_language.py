@@ -110,3 +110,21 @@ def test_a_translation_is_a_file_and_falls_back_to_bahasa_indonesia(tmp_path, mo
         assert i18n.languages() == ["en", "id"]
     finally:
         i18n.load.cache_clear()
+
+
+def test_the_english_file_translates_only_keys_that_exist():
+    from web.i18n import load
+    assert sorted(set(load("en")) - set(load("id"))) == []
+
+
+def test_the_app_speaks_english_with_the_english_file(gateway):
+    from werkzeug.test import Client
+
+    from web.app import WebApp
+    from web.settings import WebSettings
+    app = WebApp(WebSettings({"WEB_APP_ADDRESS": "127.0.0.1:1", "WEB_API_URL": "http://api",
+                              "WEB_LANGUAGE": "en"}))
+    html = Client(app).get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Who it is for" in html
+    assert "17-21 August 2026" in html and "Rp600,000" in html
+    assert "Desil kesejahteraan DTSEN 1-5" in html  # the programme's own label stays as written
