@@ -30,4 +30,4 @@ class GatewayService(AccountRoutes, AdminRoutes, ComplaintRoutes, DistributionRo
     registry = RpcProxy("registry")
     complaints = RpcProxy("complaints")
     distribution = RpcProxy("distribution")
-    web = RpcProxy("web")  # the web app (web/service.py): only for /health
+    web = RpcProxy("web")  # the web app (web/service.py): for /health and the parking lot
