@@ -38,9 +38,12 @@ from services.shared.errors import InvalidInput
 from services.shared.nik import mask_nik
 from services.shared.pagination import page_args
 from services.shared.rpc import call
+from services.shared.settings import settings_for
 
+from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
+from gateway.webapp import CLIENT_HEADER, PageForwarder, client_for
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,12 @@ class ExclusiveWebServer(WebServer):
             self._sock.settimeout(None)  # as nameko does (kombu issue 838)
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)
+
+    def get_wsgi_app(self):
+        """nameko's app for the API; every other path goes to the web app (gateway/webapp.py)."""
+        settings = settings_for(self.container)
+        return PageForwarder(super().get_wsgi_app(), settings.web_app_target,
+                             lambda environ: client_address(environ, settings.trust_forwarded_for))
 
 
 class GatewayHttp(HttpRequestHandler):
@@ -197,6 +206,8 @@ def authenticate(service, request):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Authorization must be 'Bearer <token>'.")
+    if token.strip().startswith(SESSION_PREFIX):  # a person's login (gateway/accounts.py)
+        return service.accounts.principal_for_session(token.strip(), request_id)
     return service.store.principal_for(token.strip(), service.settings.admin_token or None,
                                        request_id=request_id)
 
@@ -217,12 +228,10 @@ class Exchange:
         return self.principal.actor
 
     def client_key(self):
-        """The client a rate limit counts: the peer address, or the first
-        ``X-Forwarded-For`` hop when ``TRUST_FORWARDED_FOR`` is set (behind a proxy)."""
-        forwarded = self.request.headers.get("X-Forwarded-For")
-        if forwarded and self.settings.trust_forwarded_for:
-            return forwarded.split(",")[0].strip()
-        return self.request.remote_addr or "unknown"
+        """The client a rate limit counts: the resident behind a page of the web
+        app (``X-Bansos-Client``, signed by this gateway), else ``client_address``."""
+        return (client_for(self.request.headers.get(CLIENT_HEADER))
+                or client_address(self.request.environ, self.settings.trust_forwarded_for))
 
     def body(self, max_bytes=MAX_JSON_BYTES):
         """The request body as a JSON object; InvalidInput when it is not one."""
@@ -261,6 +270,15 @@ class Exchange:
         """``audit`` for each ``(action, subject)`` of ``entries``, in one write."""
         self.service.store.record_audits(self.principal, list(entries), self.request.method,
                                          self.request.path)
+
+
+def client_address(environ, trust_forwarded_for):
+    """The client a rate limit counts: the peer address, or the first
+    ``X-Forwarded-For`` hop when ``trust_forwarded_for`` (behind a proxy)."""
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and trust_forwarded_for:
+        return forwarded.split(",")[0].strip()
+    return environ.get("REMOTE_ADDR") or "unknown"
 
 
 def mask_niks(value):
