@@ -30,8 +30,8 @@ import requests  # noqa: E402
 from bench.bench_backbone import MGMT, fresh_vhost  # noqa: E402
 from bench.bench_registry import SAMPLE, percentile, start_platform  # noqa: E402
 from demo.__main__ import Output  # noqa: E402
-from gateway.client import Client  # noqa: E402
 from demo.distribution import publish_catalogue  # noqa: E402
+from gateway.client import Client  # noqa: E402
 from tests.helpers import wait_for  # noqa: E402
 
 LIMITS = "status_check=1000000/60,complaint_lookup=1000000/60,complaints=1000/600"
