@@ -17,10 +17,13 @@ second function with the same name (the OpenAPI ``operationId``), stops the
 gateway at start. The same router serves requests and describes them in the
 OpenAPI (``gateway/openapi.py``), so what is documented is what is served.
 
-Running a route, in order: authenticate (bearer token), authorise (role),
-rate-limit, call the handler with an ``Exchange`` and the URL parameters,
-mask NIKs for roles that may not see them, render JSON, or map any error to
-an RFC 9457 problem (``gateway/errors.py``).
+Only ``/api/...`` and ``/health`` reach the router; the web server relays
+every other path to the web app first (``gateway/webapp.py``).
+
+Running a route, in order: authenticate (a bearer API token, or a person's
+session token), authorise (role), rate-limit, call the handler with an
+``Exchange`` and the URL parameters, mask NIKs for roles that may not see
+them, render JSON, or map any error to an RFC 9457 problem (``gateway/errors.py``).
 """
 import json
 import logging
@@ -43,7 +46,7 @@ from services.shared.settings import settings_for
 from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
-from gateway.webapp import CLIENT_HEADER, PageForwarder, client_for
+from gateway.webapp import CLIENT_HEADER, PageForwarder, client_address, client_for
 
 log = logging.getLogger(__name__)
 
@@ -270,15 +273,6 @@ class Exchange:
         """``audit`` for each ``(action, subject)`` of ``entries``, in one write."""
         self.service.store.record_audits(self.principal, list(entries), self.request.method,
                                          self.request.path)
-
-
-def client_address(environ, trust_forwarded_for):
-    """The client a rate limit counts: the peer address, or the first
-    ``X-Forwarded-For`` hop when ``trust_forwarded_for`` (behind a proxy)."""
-    forwarded = environ.get("HTTP_X_FORWARDED_FOR")
-    if forwarded and trust_forwarded_for:
-        return forwarded.split(",")[0].strip()
-    return environ.get("REMOTE_ADDR") or "unknown"
 
 
 def mask_niks(value):

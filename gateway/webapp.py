@@ -48,6 +48,15 @@ def sign_client(address, now=None):
     return "%s;%s" % (message, hmac.new(_KEY, message.encode("utf-8"), hashlib.sha256).hexdigest())
 
 
+def client_address(environ, trust_forwarded_for):
+    """The client a rate limit counts: the peer address, or the first
+    ``X-Forwarded-For`` hop when ``trust_forwarded_for`` (behind a proxy)."""
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and trust_forwarded_for:
+        return forwarded.split(",")[0].strip()
+    return environ.get("REMOTE_ADDR") or "unknown"
+
+
 def client_for(value, now=None):
     """The address in a valid ``X-Bansos-Client`` value, else None (forged, stale, absent)."""
     if not value:
@@ -77,7 +86,7 @@ class PageForwarder:
         web_url (str): the web process, e.g. ``http://127.0.0.1:8001``
             (``Settings.web_app_target``).
         client_of (callable): ``environ -> address`` a rate limit counts
-            (``gateway.http.client_address``, as ``Exchange.client_key``).
+            (``client_address``, as ``gateway.http.Exchange.client_key``).
     """
 
     def __init__(self, app, web_url, client_of):
