@@ -46,7 +46,8 @@ from services.shared.settings import settings_for
 from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
-from gateway.webapp import CLIENT_HEADER, PageForwarder, client_address, client_for
+from gateway.webapp import (CLIENT_HEADER, PageForwarder, client_address, client_for,
+                            signing_key)
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ class ExclusiveWebServer(WebServer):
         """nameko's app for the API; every other path goes to the web app (gateway/webapp.py)."""
         settings = settings_for(self.container)
         return PageForwarder(super().get_wsgi_app(), settings.web_app_target,
-                             lambda environ: client_address(environ, settings.trust_forwarded_for))
+                             lambda environ: client_address(environ, settings.trust_forwarded_for),
+                             signing_key(settings.admin_token))
 
 
 class GatewayHttp(HttpRequestHandler):
@@ -233,7 +235,8 @@ class Exchange:
     def client_key(self):
         """The client a rate limit counts: the resident behind a page of the web
         app (``X-Bansos-Client``, signed by this gateway), else ``client_address``."""
-        return (client_for(self.request.headers.get(CLIENT_HEADER))
+        return (client_for(self.request.headers.get(CLIENT_HEADER),
+                           signing_key(self.settings.admin_token))
                 or client_address(self.request.environ, self.settings.trust_forwarded_for))
 
     def body(self, max_bytes=MAX_JSON_BYTES):

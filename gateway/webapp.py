@@ -10,9 +10,12 @@ gateway's worker pool of the very calls the pages wait for.
 The resident's address travels with the page: the gateway signs the client
 address it sees (``X-Bansos-Client``) on the forwarded request, and the web
 app passes that header back on its API calls. ``client_for`` accepts only a
-signature this gateway process made, so rate limits keep counting per
+signature made with the gateway's key, so rate limits keep counting per
 resident and nobody can choose the address a limit counts against. The key
-is random per process, as the limits themselves are (``gateway/ratelimit.py``).
+is derived from ``ADMIN_TOKEN``, which every replica of the gateway holds and
+nothing else does (docs/kubernetes.md): the replica that answers a page's API
+calls need not be the one that forwarded the page. Without an admin token
+the key is random per process.
 """
 import hashlib
 import hmac
@@ -29,7 +32,7 @@ CLIENT_HEADER = "X-Bansos-Client"
 _ENVIRON_CLIENT = "HTTP_X_BANSOS_CLIENT"
 #: a page's API calls happen while it renders; a minute is generous
 CLIENT_SIGNATURE_SECONDS = 60
-_KEY = secrets.token_bytes(32)
+_RANDOM_KEY = secrets.token_bytes(32)
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade"}
 MAX_BODY_BYTES = 25 * 1024 * 1024  # a registry import uploaded through the console
@@ -41,11 +44,21 @@ UNAVAILABLE = ("<!doctype html><html lang=\"id\"><meta charset=\"utf-8\">"
                "<p>Silakan coba lagi beberapa menit lagi.</p></main></html>").encode("utf-8")
 
 
-def sign_client(address, now=None):
-    """``X-Bansos-Client`` value for ``address``: ``address;expiry;signature``."""
+def signing_key(admin_token):
+    """The key of ``X-Bansos-Client`` signatures (bytes): an HMAC of a fixed label
+    under ``admin_token`` (never the token itself), or random per process without one."""
+    if not admin_token:
+        return _RANDOM_KEY
+    return hmac.new(admin_token.encode("utf-8"), CLIENT_HEADER.encode("ascii"),
+                    hashlib.sha256).digest()
+
+
+def sign_client(address, key, now=None):
+    """``X-Bansos-Client`` value for ``address``: ``address;expiry;signature``
+    (``key`` from ``signing_key``; valid ``CLIENT_SIGNATURE_SECONDS``)."""
     expires = int((now or time.time()) + CLIENT_SIGNATURE_SECONDS)
     message = "%s;%d" % (address, expires)
-    return "%s;%s" % (message, hmac.new(_KEY, message.encode("utf-8"), hashlib.sha256).hexdigest())
+    return "%s;%s" % (message, hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest())
 
 
 def client_address(environ, trust_forwarded_for):
@@ -57,7 +70,7 @@ def client_address(environ, trust_forwarded_for):
     return environ.get("REMOTE_ADDR") or "unknown"
 
 
-def client_for(value, now=None):
+def client_for(value, key, now=None):
     """The address in a valid ``X-Bansos-Client`` value, else None (forged, stale, absent)."""
     if not value:
         return None
@@ -66,7 +79,7 @@ def client_for(value, now=None):
         return None
     address, expires, signature = parts
     message = "%s;%s" % (address, expires)
-    good = hmac.new(_KEY, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    good = hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(good.encode("ascii"), signature.encode("utf-8", "replace")):
         return None
     if int(expires) < (now or time.time()):
@@ -87,12 +100,14 @@ class PageForwarder:
             (``Settings.web_app_target``).
         client_of (callable): ``environ -> address`` a rate limit counts
             (``client_address``, as ``gateway.http.Exchange.client_key``).
+        key (bytes): signs that address (``signing_key``).
     """
 
-    def __init__(self, app, web_url, client_of):
+    def __init__(self, app, web_url, client_of, key):
         self.app = app
         self.web_url = web_url
         self.client_of = client_of
+        self.key = key
         self.pool = urllib3.PoolManager(maxsize=50, block=False, retries=False)
 
     def __call__(self, environ, start_response):
@@ -143,7 +158,7 @@ class PageForwarder:
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         headers.setdefault("X-Forwarded-Proto", environ.get("wsgi.url_scheme", "http"))
         headers.setdefault("X-Forwarded-Host", environ.get("HTTP_HOST", ""))
-        headers[CLIENT_HEADER] = sign_client(self.client_of(environ))
+        headers[CLIENT_HEADER] = sign_client(self.client_of(environ), self.key)
         return headers
 
 

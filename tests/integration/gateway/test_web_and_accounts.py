@@ -13,11 +13,12 @@ import pytest
 import requests
 
 from gateway.service import GatewayService
-from gateway.webapp import CLIENT_HEADER, client_for, sign_client
+from gateway.webapp import CLIENT_HEADER, client_for, sign_client, signing_key
 
 pytestmark = pytest.mark.integration
 
 ADMIN = "test-admin-token"
+KEY = signing_key(ADMIN)  # what the gateway signs with
 
 
 def free_port():
@@ -78,7 +79,7 @@ def test_pages_go_to_the_web_app_with_the_client_address_signed(gateway):
     seen = r.json()
     assert (seen["method"], seen["path"], seen["query"], seen["body"], seen["cookie"]) == (
         "POST", "/pengaduan", "x=1", "a=b", "c=d")
-    assert client_for(seen["client"]) == "127.0.0.1"  # what it saw, not what was claimed
+    assert client_for(seen["client"], KEY) == "127.0.0.1"  # what it saw, not what was claimed
     assert requests.get(gateway + "/").json()["path"] == "/"
     chunked = requests.post(gateway + "/masukan", data=iter([b"rating=", b"5"]))
     assert chunked.json()["body"] == "rating=5"
@@ -102,13 +103,13 @@ def test_a_signed_address_is_the_client_a_limit_counts(gateway):
     body = {"username": "nobody", "password": "x"}
     for _ in range(3):
         assert requests.post(gateway + "/api/v1/sessions", json=body, headers={
-            CLIENT_HEADER: sign_client("10.1.1.1")}).status_code == 401
+            CLIENT_HEADER: sign_client("10.1.1.1", KEY)}).status_code == 401
     r = requests.post(gateway + "/api/v1/sessions", json=body,
-                      headers={CLIENT_HEADER: sign_client("10.1.1.1")})
+                      headers={CLIENT_HEADER: sign_client("10.1.1.1", KEY)})
     assert r.status_code == 429
     # another resident behind the same web app still has their own tries
     assert requests.post(gateway + "/api/v1/sessions", json=body, headers={
-        CLIENT_HEADER: sign_client("10.2.2.2")}).status_code == 401
+        CLIENT_HEADER: sign_client("10.2.2.2", KEY)}).status_code == 401
     # a forged header counts against the caller's own address
     for _ in range(3):
         requests.post(gateway + "/api/v1/sessions", json=body,
