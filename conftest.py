@@ -3,15 +3,19 @@
 nameko's pytest plugin no longer monkey-patches eventlet (docs/style.md): do it
 before anything imports socket or threading.
 """
+import os
 import warnings
 
 warnings.filterwarnings("ignore", message=r"(?s)\s*Eventlet is deprecated")
+# hypothesis runs every installed package's "hypothesis" plugin on import; trio's
+# (installed with selenium, for the browser tests) cannot import under eventlet's
+# patched sockets, and none of those plugins is needed here.
+os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
 
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402
 
-import os  # noqa: E402
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402

@@ -21,9 +21,9 @@ HEAD = """\
 #
 #   ADMIN_TOKEN=$(openssl rand -hex 24) docker compose -f deploy/docker-compose.yml up --build
 #
-# then the gateway answers on http://127.0.0.1:${GATEWAY_PORT:-8000}. One
-# container per service in deploy/services.txt, all from one image
-# (deploy/Dockerfile).
+# then the gateway answers on http://127.0.0.1:${GATEWAY_PORT:-8000} (the web
+# app at /, the API at /api/v1). One container per service in
+# deploy/services.txt, all from one image (deploy/Dockerfile).
 name: bansos
 
 x-service: &service
@@ -39,6 +39,12 @@ x-service: &service
     AMQP_URI: amqp://guest:guest@rabbitmq:5672/
     MONGO_URI: mongodb://mongo:27017/
     LOG_LEVEL: ${LOG_LEVEL:-INFO}
+    # the web app's process listens inside this network only: the gateway relays
+    # every page to it, and it calls the API back through the gateway (docs/web.md)
+    WEB_HOST: "0.0.0.0"
+    WEB_PORT: "8001"
+    WEB_APP_URL: http://web:8001
+    WEB_API_URL: http://gateway:8000
   depends_on: &service-deps
     rabbitmq:
       condition: service_healthy

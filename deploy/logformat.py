@@ -2,11 +2,15 @@
 
 A traceback or a multi-line message is folded into its record's line with
 ``\\n`` escapes instead of spilling over lines that carry no time, level or
-logger name.
+logger name. Every 16-digit number (a NIK, or a KK number) is masked as NIKs
+are everywhere outside officers' answers (docs/contract.md): the HTTP access log
+of nameko's web server names paths such as ``/api/v1/residents/<nik>``.
 """
 import logging
 import re
 import time
+
+from services.shared.nik import mask_niks_in_text
 
 #: Control characters other than the line breaks folded below: a name with an
 #: ESC in it must not drive the terminal of whoever reads the log.
@@ -26,7 +30,8 @@ class OneLineFormatter(logging.Formatter):
                              record.msecs)
 
     def format(self, record):
-        text = super().format(record)
+        # the whole line, traceback and stack included, whichever logger wrote it
+        text = mask_niks_in_text(super().format(record))
         text = text.replace("\r", "").replace("\n", "\\n")
         return _CONTROL.sub(lambda m: "\\x%02x" % ord(m.group()), text)
 

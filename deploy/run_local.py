@@ -8,7 +8,9 @@ Environment:
                   broker that does not answer is started when rabbitmq-server is
                   installed, and stopped again on exit unless KEEP_BROKER=1.
     MONGO_URI     MongoDB; unset = each service keeps an in-process mongomock store.
-    GATEWAY_PORT  HTTP port of the gateway (default 8000).
+    GATEWAY_PORT  HTTP port of the gateway (default 8000); the web app is at its /.
+    WEB_PORT      internal port of the web app's process (default: a free one);
+                  only the gateway talks to it.
     ADMIN_TOKEN   the admin token; generated and printed when unset.
     RUN_LOCAL_LOG_DIR (or LOG_DIR)  where the per-service logs go (default var/log).
     RUN_LOCAL_READY_FILE  when set, a JSON file {"url", "admin_token", "pid"}
@@ -58,6 +60,13 @@ def module_exists(spec, root=ROOT):
     return os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py"))
 
 
+def free_port():
+    """A port nothing listens on now (the web app's internal one)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def port_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -92,6 +101,8 @@ def settings():
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise SystemExit("run-local: GATEWAY_PORT must be a port number, got %r" % port)
     env["GATEWAY_PORT"] = port
+    if not env.get("WEB_PORT"):
+        env["WEB_PORT"] = str(free_port())
     generated = not env.get("ADMIN_TOKEN")
     if generated:
         env["ADMIN_TOKEN"] = secrets.token_urlsafe(24)
@@ -222,11 +233,13 @@ def run(platform, port, env, generated, ready_file, stop):
         return 0
     token_note = "(generated; set ADMIN_TOKEN to choose one)" if generated else "(from ADMIN_TOKEN)"
     print("\nBansos Tanjung Barat is running.\n"
+          "  web app:     %s/   (officers: %s/konsol/)\n"
           "  gateway:     %s   (health: %s/health)\n"
           "  admin token: %s   %s\n"
           "  data:        %s\n"
           "  logs:        %s/<service>.log\n"
           "Press Ctrl-C to stop.\n" % (
+              url if has_gateway else "(not started)", url,
               url if has_gateway else "(not started)", url, env["ADMIN_TOKEN"], token_note,
               "MongoDB at MONGO_URI" if env["MONGO_URI"] else "in memory (mongomock)",
               platform.log_dir), flush=True)

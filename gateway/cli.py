@@ -15,6 +15,27 @@ import sys
 import requests
 
 
+def report(answer, created_note=None):
+    """Print a gateway answer: the JSON body on stdout (``created_note`` first, on
+    stderr), or the problem with each field's messages on stderr.
+
+    Returns the exit status: 0 for a success, 1 when the gateway refused.
+    """
+    try:
+        body = answer.json()
+    except ValueError:
+        body = {"detail": answer.text}
+    if answer.status_code >= 400:
+        print("error %d: %s" % (answer.status_code, body.get("detail") or body), file=sys.stderr)
+        for field, messages in (body.get("errors") or {}).items():
+            print("  %s: %s" % (field, "; ".join(messages)), file=sys.stderr)
+        return 1
+    if created_note:
+        print(created_note, file=sys.stderr)
+    print(json.dumps(body, indent=2, ensure_ascii=False))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="tokens", description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000"))
@@ -48,19 +69,8 @@ def main(argv=None):
     except requests.RequestException as exc:
         print("cannot reach the gateway at %s: %s" % (args.url, exc), file=sys.stderr)
         return 2
-    try:
-        body = r.json()
-    except ValueError:
-        body = {"detail": r.text}
-    if r.status_code >= 400:
-        print("error %d: %s" % (r.status_code, body.get("detail") or body), file=sys.stderr)
-        for field, messages in (body.get("errors") or {}).items():
-            print("  %s: %s" % (field, "; ".join(messages)), file=sys.stderr)
-        return 1
-    if args.command == "create":
-        print("token created; store it now, it is not shown again:", file=sys.stderr)
-    print(json.dumps(body, indent=2, ensure_ascii=False))
-    return 0
+    return report(r, "token created; store it now, it is not shown again:"
+                  if args.command == "create" else None)
 
 
 if __name__ == "__main__":

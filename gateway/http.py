@@ -17,10 +17,13 @@ second function with the same name (the OpenAPI ``operationId``), stops the
 gateway at start. The same router serves requests and describes them in the
 OpenAPI (``gateway/openapi.py``), so what is documented is what is served.
 
-Running a route, in order: authenticate (bearer token), authorise (role),
-rate-limit, call the handler with an ``Exchange`` and the URL parameters,
-mask NIKs for roles that may not see them, render JSON, or map any error to
-an RFC 9457 problem (``gateway/errors.py``).
+Only ``/api/...`` and ``/health`` reach the router; the web server relays
+every other path to the web app first (``gateway/webapp.py``).
+
+Running a route, in order: authenticate (a bearer API token, or a person's
+session token), authorise (role), rate-limit, call the handler with an
+``Exchange`` and the URL parameters, mask NIKs for roles that may not see
+them, render JSON, or map any error to an RFC 9457 problem (``gateway/errors.py``).
 """
 import json
 import logging
@@ -38,9 +41,13 @@ from services.shared.errors import InvalidInput
 from services.shared.nik import mask_nik
 from services.shared.pagination import page_args
 from services.shared.rpc import call
+from services.shared.settings import settings_for
 
+from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
+from gateway.webapp import (CLIENT_HEADER, PageForwarder, client_address, client_for,
+                            signing_key)
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +72,13 @@ class ExclusiveWebServer(WebServer):
             self._sock.settimeout(None)  # as nameko does (kombu issue 838)
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)
+
+    def get_wsgi_app(self):
+        """nameko's app for the API; every other path goes to the web app (gateway/webapp.py)."""
+        settings = settings_for(self.container)
+        return PageForwarder(super().get_wsgi_app(), settings.web_app_target,
+                             lambda environ: client_address(environ, settings.trust_forwarded_for),
+                             signing_key(settings.admin_token))
 
 
 class GatewayHttp(HttpRequestHandler):
@@ -200,6 +214,8 @@ def authenticate(service, request):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Authorization must be 'Bearer <token>'.")
+    if token.strip().startswith(SESSION_PREFIX):  # a person's login (gateway/accounts.py)
+        return service.accounts.principal_for_session(token.strip(), request_id)
     return service.store.principal_for(token.strip(), service.settings.admin_token or None,
                                        request_id=request_id)
 
@@ -220,12 +236,11 @@ class Exchange:
         return self.principal.actor
 
     def client_key(self):
-        """The client a rate limit counts: the peer address, or the first
-        ``X-Forwarded-For`` hop when ``TRUST_FORWARDED_FOR`` is set (behind a proxy)."""
-        forwarded = self.request.headers.get("X-Forwarded-For")
-        if forwarded and self.settings.trust_forwarded_for:
-            return forwarded.split(",")[0].strip()
-        return self.request.remote_addr or "unknown"
+        """The client a rate limit counts: the resident behind a page of the web
+        app (``X-Bansos-Client``, signed by this gateway), else ``client_address``."""
+        return (client_for(self.request.headers.get(CLIENT_HEADER),
+                           signing_key(self.settings.admin_token))
+                or client_address(self.request.environ, self.settings.trust_forwarded_for))
 
     def body(self, max_bytes=MAX_JSON_BYTES):
         """The request body as a JSON object; InvalidInput when it is not one."""

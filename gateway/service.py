@@ -2,9 +2,10 @@
 
 The routes served are those of ``ROUTE_MODULES`` (the gateway's own) plus,
 for each service in deploy/services.txt, ``gateway/routes/<name>.py`` when it
-exists. Another module (the web app's, say) is added by one line in
-``ROUTE_MODULES``. A route declared twice stops the gateway at start
-(``gateway.http.RouteConflict``).
+exists. Another module is added by one line in ``ROUTE_MODULES``. A route
+declared twice stops the gateway at start (``gateway.http.RouteConflict``).
+Only ``/api/...`` and ``/health`` reach these routes: every other path is the
+web app's, relayed before nameko sees it (``gateway/webapp.py``).
 """
 import importlib
 import importlib.util
@@ -13,12 +14,13 @@ from services.shared.mongo import MongoStore
 from services.shared.service import SettingsProvider
 
 from deploy.services import service_names
+from gateway.accounts import AccountRepository
 from gateway.auth import GatewayRepository
 from gateway.dependencies import LimiterProvider, ServiceProxies
 from gateway.http import METHODS, Router, http
 
 #: Route modules that belong to no service behind the gateway.
-ROUTE_MODULES = ("gateway.routes.platform",)
+ROUTE_MODULES = ("gateway.routes.platform", "gateway.routes.accounts")
 SERVICES = tuple(service_names())
 
 
@@ -36,6 +38,7 @@ class GatewayService:
     name = "gateway"
 
     store = MongoStore(GatewayRepository)
+    accounts = MongoStore(AccountRepository)  # people's logins (gateway/accounts.py)
     settings = SettingsProvider()
     limiter = LimiterProvider()
     services = ServiceProxies(SERVICES)

@@ -30,14 +30,23 @@ CONFIG_FILE = os.path.join(DEPLOY, "config.yaml")
 PART_OF = "bansos-tanjung-barat"
 CONFIGMAP = "bansos-config"
 SECRET = "bansos-secrets"
-#: Secret keys, and the processes that get each (least privilege: only the
-#: gateway checks the admin token).
-SECRET_KEYS = {"AMQP_URI": "all", "MONGO_URI": "all", "ADMIN_TOKEN": "gateway"}
-#: Where the cluster differs from config.yaml's defaults; REQUIRE_MONGO_URI
-#: makes deploy/docker-entrypoint.sh refuse an empty MONGO_URI.
-CLUSTER_VALUES = {"GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": "8000", "REQUIRE_MONGO_URI": "1"}
 GATEWAY = "gateway"
 HTTP_PORT = 8000
+#: the web app's process (docs/web.md): reached by the gateway only, inside the cluster
+WEB = "web"
+WEB_PORT = 8001
+#: Secret keys, and the processes that get each (least privilege: only the
+#: gateway checks the admin token; every replica of the web app must sign its
+#: forms with the same WEB_SECRET, or a form posted to another replica fails).
+SECRET_KEYS = {"AMQP_URI": "all", "MONGO_URI": "all", "ADMIN_TOKEN": GATEWAY, "WEB_SECRET": WEB}
+#: Where the cluster differs from config.yaml's defaults; REQUIRE_MONGO_URI
+#: makes deploy/docker-entrypoint.sh refuse an empty MONGO_URI.
+CLUSTER_VALUES = {"GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": str(HTTP_PORT),
+                  "REQUIRE_MONGO_URI": "1", "WEB_HOST": "0.0.0.0", "WEB_PORT": str(WEB_PORT),
+                  "WEB_APP_URL": "http://bansos-%s:%d" % (WEB, WEB_PORT),
+                  "WEB_API_URL": "http://bansos-%s" % GATEWAY}
+#: processes that serve HTTP behind a Service: container port, Service port
+SERVED = {GATEWAY: (HTTP_PORT, 80), WEB: (WEB_PORT, WEB_PORT)}
 #: The image's user (deploy/Dockerfile: useradd --uid 10001).
 RUN_AS = 10001
 
@@ -122,8 +131,9 @@ def deployment(name, spec, namespace, image, replicas):
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
     }
     container.update(probes(name))
-    if name == GATEWAY:
-        container["ports"] = [{"name": "http", "containerPort": HTTP_PORT, "protocol": "TCP"}]
+    if name in SERVED:
+        container["ports"] = [{"name": "http", "containerPort": SERVED[name][0],
+                               "protocol": "TCP"}]
     pod = {
         "automountServiceAccountToken": False,
         # no <SERVICE>_PORT variables: they could shadow settings such as GATEWAY_PORT
@@ -157,17 +167,18 @@ def disruption_budget(name, namespace):
             "spec": {"maxUnavailable": 1, "selector": {"matchLabels": labels(name)}}}
 
 
-def gateway_service(namespace):
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta(GATEWAY, namespace),
-            "spec": {"type": "ClusterIP", "selector": labels(GATEWAY),
-                     "ports": [{"name": "http", "port": 80, "targetPort": "http",
+def http_service(name, namespace):
+    """The ClusterIP Service of a process in ``SERVED`` (the gateway, the web app)."""
+    return {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, namespace),
+            "spec": {"type": "ClusterIP", "selector": labels(name),
+                     "ports": [{"name": "http", "port": SERVED[name][1], "targetPort": "http",
                                 "protocol": "TCP"}]}}
 
 
 def manifests(namespace="bansos", image="bansos-tanjung-barat:latest", replicas=2,
               services_file=SERVICES_FILE, config_file=CONFIG_FILE):
     """Every object, in apply order: Namespace, ConfigMap, then per process
-    its Deployment and PodDisruptionBudget, and the gateway's Service."""
+    its Deployment and PodDisruptionBudget, and the Services of the gateway and the web app."""
     # the pods meet the "restricted" Pod Security Standard; the namespace enforces it
     docs = [{"apiVersion": "v1", "kind": "Namespace",
              "metadata": {"name": namespace, "labels": {
@@ -180,8 +191,8 @@ def manifests(namespace="bansos", image="bansos-tanjung-barat:latest", replicas=
     for name, spec in read_services(services_file):
         docs.append(deployment(name, spec, namespace, image, replicas))
         docs.append(disruption_budget(name, namespace))
-        if name == GATEWAY:
-            docs.append(gateway_service(namespace))
+        if name in SERVED:
+            docs.append(http_service(name, namespace))
     return docs
 
 
@@ -195,7 +206,8 @@ def secret_template(namespace="bansos"):
                 "MONGO_URI": "mongodb://bansos:CHANGE-ME@mongo-0.mongo.db.svc:27017,"
                              "mongo-1.mongo.db.svc:27017,mongo-2.mongo.db.svc:27017/"
                              "?replicaSet=rs0&w=majority&journal=true&authSource=admin",
-                "ADMIN_TOKEN": "CHANGE-ME-openssl-rand-hex-24"}}
+                "ADMIN_TOKEN": "CHANGE-ME-openssl-rand-hex-24",
+                "WEB_SECRET": "CHANGE-ME-openssl-rand-hex-32"}}
 
 
 def render(docs):

@@ -13,6 +13,7 @@ import weakref
 from marshmallow import ValidationError, fields, pre_load, validate, validates
 
 from services.shared.contract import Tolerant
+from services.shared.fields import Text
 from services.shared.nik import DEFAULT_VILLAGE_CODE, PROVINCES
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
@@ -57,6 +58,25 @@ def village_code_rule(code):
         raise ValidationError("digit 7 must be 1 (kelurahan) or 2 (desa)")
 
 
+def address_rule(value):
+    """``host:port``, as nameko's ``WEB_SERVER_ADDRESS`` is written (``0.0.0.0:8000``)."""
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValidationError("must be host:port, e.g. 127.0.0.1:8001")
+
+
+def url_rule(value):
+    """Empty (derived from an address) or an ``http(s)://`` URL."""
+    if value and not value.startswith(("http://", "https://")):
+        raise ValidationError("must be an http:// or https:// URL")
+
+
+def url_of(address):
+    """``http://host:port`` to reach ``address``; a wildcard host is this machine."""
+    host, _, port = address.rpartition(":")
+    return "http://%s:%s" % ("127.0.0.1" if host in ("", "0.0.0.0", "::") else host, port)
+
+
 def parse_rate_limits(text):
     """``"status_check=5/60,complaints=10/600"`` -> ``{"status_check": (5, 60.0), ...}``.
 
@@ -99,6 +119,18 @@ class SettingsSchema(Tolerant):
     registry_repair_seconds = Seconds(30, data_key="REGISTRY_REPAIR_SECONDS")
     marketplace_order_expiry_hours = Hours(24, data_key="MARKETPLACE_ORDER_EXPIRY_HOURS")
     marketplace_sweep_seconds = Seconds(60, data_key="MARKETPLACE_SWEEP_SECONDS")
+    # the gateway's own address (nameko's setting): the web app calls the API there
+    gateway_address = fields.String(data_key="WEB_SERVER_ADDRESS", load_default="127.0.0.1:8000",
+                                    validate=address_rule)
+    web_app_address = fields.String(data_key="WEB_APP_ADDRESS", load_default="127.0.0.1:8001",
+                                    validate=address_rule)
+    web_app_url = fields.String(data_key="WEB_APP_URL", load_default="", validate=url_rule)
+    web_api_url = fields.String(data_key="WEB_API_URL", load_default="", validate=url_rule)
+    web_secret = fields.String(data_key="WEB_SECRET", load_default="")
+    web_language = fields.String(data_key="WEB_LANGUAGE", load_default="id",
+                                 validate=validate.Regexp(r"^[a-z]{2,3}$", error=(
+                                     "must be a language code such as id or en")))
+    village_name = Text(100, data_key="VILLAGE_NAME", load_default="Kelurahan Tanjung Barat")
 
     @pre_load
     def _empty_is_default(self, data, **kwargs):
@@ -119,6 +151,16 @@ class Settings:
     def __init__(self, values):
         self.__dict__.update(values)
         self.rate_limit_overrides = parse_rate_limits(values["rate_limits"])
+
+    @property
+    def web_app_target(self):
+        """Where the gateway reaches the web process: ``WEB_APP_URL``, else ``WEB_APP_ADDRESS``."""
+        return (self.web_app_url or url_of(self.web_app_address)).rstrip("/")
+
+    @property
+    def web_api_target(self):
+        """Where the web process reaches the gateway: ``WEB_API_URL``, else ``WEB_SERVER_ADDRESS``."""
+        return (self.web_api_url or url_of(self.gateway_address)).rstrip("/")
 
     @property
     def deployment(self):

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.parse
 
 import kubernetes_validate
 import pytest
@@ -95,6 +96,23 @@ def test_selectors_select_the_pods_they_belong_to(docs):
     assert service["spec"]["ports"][0]["targetPort"] in ports
 
 
+
+def test_the_gateway_and_the_web_app_reach_each_other_through_their_services(docs):
+    """Pages are relayed to the web app's Service; the web app calls the gateway's."""
+    data = of_kind(docs, "ConfigMap")["bansos-config"]["data"]
+    services, deployments = of_kind(docs, "Service"), of_kind(docs, "Deployment")
+    for url in (data["WEB_APP_URL"], data["WEB_API_URL"]):
+        target = urllib.parse.urlsplit(url)
+        service = services[target.hostname]
+        assert (target.port or 80) == service["spec"]["ports"][0]["port"], url
+        pods = pod_containers(deployments[target.hostname])[0]
+        assert service["spec"]["ports"][0]["targetPort"] in {p["name"] for p in pods["ports"]}
+    # the web pod listens, on every interface, on the port its Service forwards to
+    config = load_config(environ=dict(data, **render.secret_template()["stringData"]))
+    web_pod = pod_containers(deployments["bansos-web"])[0]
+    assert config["WEB_APP_ADDRESS"] == "0.0.0.0:%d" % web_pod["ports"][0]["containerPort"]
+
+
 def test_probes_name_checks_that_exist(docs):
     from gateway.service import ROUTER
     gets = {r.path for r in ROUTER.specs if r.method == "GET"}
@@ -161,6 +179,8 @@ def test_secrets_reach_only_the_processes_that_need_them(docs):
         expected = {"AMQP_URI", "MONGO_URI"}
         if name == "bansos-gateway":
             expected.add("ADMIN_TOKEN")
+        if name == "bansos-web":
+            expected.add("WEB_SECRET")
         assert set(env) == expected, name
     assert set(render.secret_template()["stringData"]) == set(render.SECRET_KEYS)
 

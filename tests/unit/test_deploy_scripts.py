@@ -105,5 +105,6 @@ def test_test_script_fails_on_failures_and_when_no_test_ran(ready_venv, pytest_s
 
 
 def test_scripts_are_executable():
-    for path in ("scripts/setup", "scripts/test", "scripts/demo", "deploy/run-local", ".ci/run"):
+    for path in ("scripts/setup", "scripts/test", "scripts/setup-browser", "scripts/demo",
+                 "scripts/accounts", "deploy/run-local", ".ci/run"):
         assert os.access(os.path.join(ROOT, path), os.X_OK), path

@@ -1,0 +1,75 @@
+"""Command-line tool for people's accounts: wraps /api/v1/accounts (docs/web.md).
+
+    scripts/accounts create --username admin --name "Admin Kelurahan" --role admin
+    scripts/accounts list
+    scripts/accounts reset-password <account id>
+    scripts/accounts unlock <account id>
+    scripts/accounts disable <account id>
+
+The password is asked for (twice, not echoed), or read from standard input
+with ``--password-stdin``. Reads GATEWAY_URL (default http://127.0.0.1:8000)
+and ADMIN_TOKEN (an admin token). Exit status 0 on success, 1 when the
+gateway refused, 2 when it could not be reached.
+"""
+import argparse
+import getpass
+import os
+import sys
+
+import requests
+
+from gateway.accounts import ACCOUNT_ROLES
+from gateway.cli import report
+
+
+def read_password(args):
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise SystemExit("accounts: the two passwords differ")
+    return first
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="accounts", description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--admin-token", default=os.environ.get("ADMIN_TOKEN"))
+    sub = parser.add_subparsers(dest="command", required=True)
+    create = sub.add_parser("create", help="make an account for a person")
+    create.add_argument("--username", required=True)
+    create.add_argument("--name", required=True, help="the person's full name")
+    create.add_argument("--role", required=True, choices=ACCOUNT_ROLES)
+    sub.add_parser("list", help="list accounts")
+    for name, text in (("reset-password", "set a new password"), ("unlock", "clear a lockout"),
+                       ("disable", "disable (ends its sessions)"), ("enable", "enable again")):
+        one = sub.add_parser(name, help=text)
+        one.add_argument("account_id")
+    for one in (create, sub.choices["reset-password"]):
+        one.add_argument("--password-stdin", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.admin_token:
+        parser.error("an admin token is needed: set ADMIN_TOKEN or pass --admin-token")
+    headers = {"Authorization": "Bearer %s" % args.admin_token}
+    base = args.url.rstrip("/") + "/api/v1/accounts"
+    if args.command == "create":
+        body = {"username": args.username, "display_name": args.name, "role": args.role,
+                "password": read_password(args)}
+        call = ("POST", base, body)
+    elif args.command == "list":
+        call = ("GET", base + "?per_page=200", None)
+    else:
+        change = {"reset-password": lambda: {"password": read_password(args)},
+                  "unlock": lambda: {"unlock": True}, "disable": lambda: {"active": False},
+                  "enable": lambda: {"active": True}}[args.command]()
+        call = ("PATCH", "%s/%s" % (base, args.account_id), change)
+    try:
+        answer = requests.request(call[0], call[1], json=call[2], headers=headers, timeout=30)
+    except requests.RequestException as exc:
+        print("cannot reach the gateway at %s: %s" % (args.url, exc), file=sys.stderr)
+        return 2
+    return report(answer)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

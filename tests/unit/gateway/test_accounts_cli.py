@@ -1,0 +1,48 @@
+"""scripts/accounts: what it sends to the gateway, and its exit status."""
+import io
+import json
+
+import pytest
+import requests
+
+from gateway import accounts_cli
+
+
+class Sent:
+    def __init__(self, status=201, body=None):
+        self.calls, self.status, self.body = [], status, body or {"id": "acc_1"}
+
+    def __call__(self, method, url, json=None, headers=None, timeout=None):
+        self.calls.append((method, url, json, headers))
+        answer = requests.Response()
+        answer.status_code = self.status
+        answer._content = __import__("json").dumps(self.body).encode()
+        return answer
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    fake = Sent()
+    monkeypatch.setattr(accounts_cli.requests, "request", fake)
+    monkeypatch.setenv("ADMIN_TOKEN", "adm")
+    return fake
+
+
+def test_create_reads_the_password_from_stdin_and_posts_the_account(sent, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("kata-sandi-admin\n"))
+    status = accounts_cli.main(["--url", "http://gw", "create", "--username", "admin", "--name",
+                                "Admin Kelurahan", "--role", "admin", "--password-stdin"])
+    assert status == 0
+    method, url, body, headers = sent.calls[0]
+    assert (method, url) == ("POST", "http://gw/api/v1/accounts")
+    assert body == {"username": "admin", "display_name": "Admin Kelurahan", "role": "admin",
+                    "password": "kata-sandi-admin"}
+    assert headers == {"Authorization": "Bearer adm"}
+    assert json.loads(capsys.readouterr().out) == {"id": "acc_1"}
+
+
+def test_unlock_patches_and_a_refusal_exits_1_naming_the_fields(sent, capsys):
+    sent.status, sent.body = 400, {"detail": "bad", "errors": {"password": ["too short"]}}
+    assert accounts_cli.main(["--url", "http://gw", "unlock", "acc_9"]) == 1
+    assert sent.calls[0][:3] == ("PATCH", "http://gw/api/v1/accounts/acc_9", {"unlock": True})
+    assert "password: too short" in capsys.readouterr().err

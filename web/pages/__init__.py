@@ -1,0 +1,59 @@
+"""The pages of the web app, one module per area, and the navigation.
+
+To add an area (distribution, complaints, reports, admin pages of the
+console; partners or the marketplace for residents):
+
+1. write ``web/pages/<area>.py`` with functions decorated by ``page``;
+2. add the module to ``MODULES`` below;
+3. give it a navigation entry with ``nav(...)`` in that module;
+4. put its words in ``web/locale/id.yaml`` and its templates in
+   ``web/templates/<look>/``.
+
+A page function is ``fn(ctx, **url_params) -> werkzeug Response`` (usually
+``ctx.render("template.html", **values)``); ``ctx`` is a ``web.context.PageContext``.
+``login="officer"`` (officer or admin) or ``"admin"`` makes it a console page:
+without a session the browser is sent to the login page first.
+"""
+import importlib
+
+#: page modules, imported in order; their decorators fill PAGES and NAV
+MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints",
+           "web.pages.login", "web.pages.registry", "web.pages.accounts")
+
+PAGES = []
+#: area ("resident" or "console") -> entries, in the order declared
+NAV = {"resident": [], "console": []}
+
+
+class PageSpec:
+    def __init__(self, rule, endpoint, methods, fn, login):
+        self.rule, self.endpoint, self.methods = rule, endpoint, methods
+        self.fn, self.login = fn, login
+
+
+def page(rule, methods=("GET",), login=None, endpoint=None):
+    """Declare a page at the werkzeug ``rule`` (e.g. ``/program/<code>``).
+
+    Args:
+        methods: HTTP methods; every ``POST`` is checked for its CSRF token.
+        login: None (public), ``"officer"`` (officer or admin) or ``"admin"``.
+        endpoint: the name ``ctx.url_for`` knows it by (default: the function name).
+    """
+    def decorator(fn):
+        PAGES.append(PageSpec(rule, endpoint or fn.__name__, tuple(methods), fn, login))
+        return fn
+    return decorator
+
+
+def nav(area, endpoint, label_key, role=None, match=None):
+    """Add a navigation entry: ``label_key`` names its text in the language file;
+    ``role`` hides it from others (``"admin"``); ``match`` is the path prefix
+    that marks it current (default: the endpoint's own path)."""
+    NAV[area].append({"endpoint": endpoint, "label": label_key, "role": role, "match": match})
+
+
+def load_pages():
+    """Import every page module once; returns ``PAGES``."""
+    for name in MODULES:
+        importlib.import_module(name)
+    return PAGES
