@@ -178,12 +178,27 @@ def redact(text, names=()):
 
     A safety net under the officer's own rewording of a published answer; it
     cannot find every identifying detail, so publishing stays a human act.
+    Pass only names the caller may see (``redaction_names``): redacting a
+    hidden name shows which candidate was the reporter.
     """
     out = _PHONE_LIKE.sub(REDACTED, _NIK_LIKE.sub(REDACTED, text or ""))
     for name in names:
         if name and len(name.strip()) >= 3:
             out = re.sub(re.escape(name.strip()), REDACTED, out, flags=re.IGNORECASE)
     return out
+
+
+def redaction_names(doc, role):
+    """The reporter's name to blank out of text ``role`` publishes, or nothing.
+
+    Only a role that may see the reporter gets its text compared with the
+    reporter's name: for a pungli report an officer's summary is published
+    as written, because an answer (or its size) that changed when a candidate
+    name matched would tell a possibly accused officer who reported (issue 8).
+    """
+    if not reporter_visible(doc["category"], role):
+        return []
+    return [(doc.get("reporter") or {}).get("name")]
 
 
 def _who(actor):

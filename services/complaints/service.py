@@ -133,10 +133,13 @@ class ComplaintsService(Ops):
     @rpc
     def publish_complaint(self, complaint_id, payload, actor, role):
         """Publish a resolved complaint with the officer's wording (``PublicationIn``).
-        RuleRefused unless resolved. Returns the officer view."""
+        RuleRefused unless resolved. Returns the officer view. The wording is
+        redacted of the reporter's name only for a role that may see it
+        (``domain.redaction_names``)."""
         _officer(role)
         data = load_or_400(PublicationIn(), payload)
-        doc = self.store.publish(complaint_id, data["summary"], data["answer"], actor, now_utc())
+        doc = self.store.publish(complaint_id, data["summary"], data["answer"], actor, now_utc(),
+                                 role)
         return views.officer_view(doc, role, now_utc(), self.store.allocation_for(doc))
 
     @rpc
