@@ -20,6 +20,7 @@ import functools
 import json
 import logging
 import os
+import re
 import uuid
 
 import eventlet
@@ -27,13 +28,15 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.wrappers import Response
 
-from services.shared.errors import InvalidInput
-from services.shared.nik import mask_nik
 from services.shared.pagination import page_args
 from services.shared.rpc import DEFAULT_DEADLINE, call
 
+from gateway import limits
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem_from_exception
+from gateway.throttle import WrongTokens
+from gateway.visibility import mask_niks, shape_for  # noqa: F401 - mask_niks is re-exported
+from gateway.wsgi import ProblemProtocol, ProblemWsgiApp
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +47,15 @@ class ExclusiveWebServer(WebServer):
     ``eventlet.listen`` sets SO_REUSEPORT by default, so a second gateway
     started on a busy port binds as well and the kernel splits requests
     between the two platforms (seen with two run-locals started together).
-    Without it the second one fails to start, as it should.
+    Without it the second one fails to start, as it should. Errors answered
+    before a route runs are problems too (``gateway.wsgi``).
     """
+
+    def get_wsgi_app(self):
+        return ProblemWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=ProblemProtocol, debug=False):
+        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
     def start(self):
         if not self._starting:
@@ -65,7 +75,9 @@ http = GatewayHttp.decorator
 #: Every route declared, for the OpenAPI description.
 ROUTES = []
 
-MAX_JSON_BYTES = 1024 * 1024
+MAX_JSON_BYTES = limits.MAX_JSON_BYTES
+#: what a client may send as X-Request-Id (it lands in histories, events and logs)
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 class RouteSpec:
@@ -75,6 +87,8 @@ class RouteSpec:
         self.body, self.query, self.response = body, query, response
         self.status, self.tags, self.summary = status, tuple(tags), summary
         self.many, self.description, self.content_types = many, description, content_types
+        #: the largest body the route reads: an upload, or a JSON document
+        self.max_body = limits.MAX_UPLOAD_BYTES if content_types else limits.MAX_JSON_BYTES
 
 
 def route(method, path, role=None, body=None, query=None, response=None, status=200,
@@ -109,25 +123,21 @@ def route(method, path, role=None, body=None, query=None, response=None, status=
     return decorator
 
 
-def mask_niks(value):
-    """Mask every ``nik`` / ``*_nik`` string field in a JSON-safe structure."""
-    if isinstance(value, dict):
-        return {k: (mask_nik(v) if isinstance(v, str) and (k == "nik" or k.endswith("_nik"))
-                    else mask_niks(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_niks(v) for v in value]
-    return value
-
-
 def json_response(value, status=200, headers=None):
     return Response(json.dumps(value, ensure_ascii=False), status=status,
                     mimetype="application/json", headers=headers)
 
 
+def safe_filename(name):
+    """``name`` with every character but letters, digits, ``.``, ``_`` and ``-``
+    replaced by ``_`` (names are built from path values: no quotes, no line breaks)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:120] or "download"
+
+
 def csv_response(text, filename):
-    """A ``text/csv`` attachment named ``filename``."""
-    return Response(text, status=200, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="%s"' % filename})
+    """A ``text/csv`` attachment named ``filename`` (made safe for the header)."""
+    return Response(text, status=200, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="%s"' % safe_filename(filename)})
 
 
 class RouteHandling:
@@ -139,6 +149,7 @@ class RouteHandling:
 
     def handle_route(self, fn, spec, rate_limit, request, params):
         try:
+            limits.refuse_oversized(request, spec.max_body)  # before a byte is read
             principal = self.authenticate(request)
             authorize(principal, spec.role)
             if rate_limit:
@@ -147,8 +158,7 @@ class RouteHandling:
             result = fn(self, request, principal, **params)
             if isinstance(result, Response):
                 return result
-            if not principal.sees_full_nik:
-                result = mask_niks(result)
+            result = shape_for(principal, result)
             if spec.status == 204:
                 return Response(status=204)
             return json_response(result, spec.status, {"X-Request-Id": principal.request_id})
@@ -156,16 +166,29 @@ class RouteHandling:
             return problem_from_exception(exc)
 
     def authenticate(self, request):
-        """Resolve the ``Authorization: Bearer`` header; no header means public."""
-        request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        """Resolve the ``Authorization: Bearer`` header; no header means public.
+
+        A client that sent too many wrong tokens gets 429 before its next token
+        is even looked at (``gateway.throttle``). A client's ``X-Request-Id``
+        is kept only when it is a short plain id.
+        """
+        request_id = request.headers.get("X-Request-Id", "")
+        if not REQUEST_ID.match(request_id):
+            request_id = uuid.uuid4().hex
         header = request.headers.get("Authorization", "")
         if not header:
             return Principal(request_id=request_id)
+        wrong = WrongTokens(self.limiter, self.client_key(request))
+        wrong.check()
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Authorization must be 'Bearer <token>'.")
-        return self.store.principal_for(token.strip(), self.settings.admin_token,
-                                        request_id=request_id)
+        try:
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("Authorization must be 'Bearer <token>'.")
+            return self.store.principal_for(token.strip(), self.settings.admin_token,
+                                            request_id=request_id)
+        except Unauthorized:
+            wrong.record()
+            raise
 
     def client_key(self, request):
         """The client a rate limit counts: the peer address, or the first
@@ -176,20 +199,9 @@ class RouteHandling:
         return request.remote_addr or "unknown"
 
     def body(self, request, max_bytes=MAX_JSON_BYTES):
-        """The request body as a JSON object; InvalidInput when it is not one."""
-        raw = request.get_data(cache=True)
-        if len(raw) > max_bytes:
-            raise InvalidInput("The request body is too large.",
-                               {"_body": ["must be at most %d bytes" % max_bytes]})
-        try:
-            value = json.loads(raw.decode("utf-8") or "null")
-        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
-            raise InvalidInput("The request body is not valid JSON.",
-                               {"_body": ["must be a JSON object (UTF-8)"]}) from None
-        if not isinstance(value, dict):
-            raise InvalidInput("The request body must be a JSON object.",
-                               {"_body": ["must be a JSON object"]})
-        return value
+        """The request body as a JSON object (``limits.read_json``): InvalidInput
+        when it is not one or nests too deeply, PayloadTooLarge past ``max_bytes``."""
+        return limits.read_json(request, max_bytes)
 
     def call(self, method, *args, deadline=None, **kwargs):
         """RPC with a deadline (seconds; default ``RPC_DEADLINE``): 504 past it."""
@@ -211,6 +223,9 @@ class RouteHandling:
                                  getattr(request, "path", None))
 
 
+MIN_ADMIN_TOKEN = 32
+
+
 class Settings:
     """Gateway settings from the nameko config, falling back to the environment."""
 
@@ -221,6 +236,10 @@ class Settings:
                 value = os.environ.get(key, default)
             return value
         self.admin_token = str(get("ADMIN_TOKEN") or "") or None
+        if self.admin_token and len(self.admin_token) < MIN_ADMIN_TOKEN:
+            # it is a password for everything: refuse to start rather than accept a guessable one
+            raise ValueError("ADMIN_TOKEN must be at least %d characters (e.g. openssl rand "
+                             "-hex 24); it has %d." % (MIN_ADMIN_TOKEN, len(self.admin_token)))
         self.rpc_deadline = float(get("RPC_DEADLINE", DEFAULT_DEADLINE))
         self.import_deadline = float(get("IMPORT_DEADLINE", 120))
         self.health_deadline = float(get("HEALTH_DEADLINE", 3))

@@ -10,7 +10,8 @@ from gateway.schemas import Problem
 _PARAM = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_]+)>")
 
 ERROR_STATUSES = {"400": "Invalid input", "401": "Missing or bad token", "403": "Role not allowed",
-                  "404": "Unknown id", "409": "Conflict", "422": "Refused by the rules",
+                  "404": "Unknown id", "409": "Conflict",
+                  "413": "Request body too large (refused before it is read)", "422": "Refused by the rules",
                   "429": "Rate limited", "503": "Service unavailable", "504": "Service timed out"}
 
 
@@ -58,6 +59,8 @@ def build_spec(version="1.0.0"):
             op["responses"][str(r.status)]["content"] = {"application/json": {"schema": schema}}
         for status, text in ERROR_STATUSES.items():
             if status in ("401", "403") and r.role is None:
+                continue
+            if status == "413" and r.body is None and not r.content_types:
                 continue
             op["responses"][status] = {"description": text, "content": {
                 "application/problem+json": {"schema": "Problem"}}}

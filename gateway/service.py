@@ -3,9 +3,9 @@
 Each ``gateway/routes/<service>.py`` holds one mixin; add it to the bases and
 declare its ``RpcProxy`` here.
 """
-from nameko.rpc import RpcProxy
 
 from services.shared.mongo import MongoStore
+from services.shared.rpc import RpcProxy
 
 from gateway.auth import GatewayRepository
 from gateway.dependencies import LimiterProvider, SettingsProvider

@@ -8,8 +8,7 @@ from nameko.rpc import RpcProxy
 from services.shared.errors import NotFound, from_marshmallow
 from services.shared.pagination import page_of
 
-from gateway.errors import problem
-from gateway.http import http, json_response, route
+from gateway.http import json_response, route
 from gateway.openapi import build_spec
 from gateway.schemas import AuditEntryOut, AuditQuery, HealthOut, ParkedEventOut, TokenIn, TokenOut
 
@@ -101,8 +100,3 @@ class AdminRoutes:
         if proxy is None:
             raise NotFound("No service named %s." % service)
         return self.call(proxy.replay_parked_event, parked_id)
-
-    @http("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
-    def unknown_path(self, request, path):
-        return problem(404, "Not found", "No resource at /%s." % path,
-                       slug="not-found")

@@ -2,7 +2,8 @@
 
 The service validates bodies with the schemas named here (the same ones feed
 OpenAPI). Every answer that carries a resident's NIK to a token is audited;
-public answers drop who published or scheduled.
+who published or scheduled is dropped for non-staff callers in one place
+(``gateway.visibility``).
 """
 from services.distribution.schemas import (AllocationOut, AllocationQuery, CancelIn,
                                            DisbursementIn, DistributionReportQuery,
@@ -19,20 +20,10 @@ TAGS = ["distribution"]
 STATUS_CHECK_LIMIT = ("status_check", 5, 60)
 #: generating a round evaluates the whole registry projection
 GENERATE_DEADLINE = 300
-ACTOR_FIELDS = ("published_by", "revised_by", "created_by", "closed_by")
 
 
 def _flag(request, name):
     return request.args.get(name, "").lower() in ("1", "true", "yes")
-
-
-def _public(principal, value):
-    """Drop who-did-it fields for the public."""
-    if principal.role is not None or not isinstance(value, dict):
-        return value
-    if "items" in value:
-        return dict(value, items=[_public(principal, v) for v in value["items"]])
-    return {k: v for k, v in value.items() if k not in ACTOR_FIELDS}
 
 
 class DistributionRoutes:
@@ -47,13 +38,13 @@ class DistributionRoutes:
            tags=TAGS, summary="Programmes with criteria, benefits, rights and obligations")
     def list_programmes(self, request, principal):
         page, per_page = self.page_args(request)
-        return _public(principal, self.call(self.distribution.list_programmes,
-                                            _flag(request, "include_disabled"), page, per_page))
+        return self.call(self.distribution.list_programmes, _flag(request, "include_disabled"),
+                         page, per_page)
 
     @route("GET", "/api/v1/programmes/<code>", response=ProgrammeOut, tags=TAGS,
            summary="One programme")
     def get_programme(self, request, principal, code):
-        return _public(principal, self.call(self.distribution.get_programme, code))
+        return self.call(self.distribution.get_programme, code)
 
     @route("POST", "/api/v1/programmes", role="officer", body=ProgrammeIn, response=ProgrammeOut,
            status=201, tags=TAGS, summary="Publish a programme (rules validated)")
@@ -79,13 +70,12 @@ class DistributionRoutes:
            summary="Rounds with place and time; upcoming=true for those not ended")
     def list_rounds(self, request, principal):
         page, per_page = self.page_args(request)
-        return _public(principal, self.call(self.distribution.list_rounds,
-                                            request.args.get("programme") or None,
-                                            _flag(request, "upcoming"), page, per_page))
+        return self.call(self.distribution.list_rounds, request.args.get("programme") or None,
+                         _flag(request, "upcoming"), page, per_page)
 
     @route("GET", "/api/v1/rounds/<round_id>", response=RoundOut, tags=TAGS, summary="One round")
     def get_round(self, request, principal, round_id):
-        return _public(principal, self.call(self.distribution.get_round, round_id))
+        return self.call(self.distribution.get_round, round_id)
 
     @route("POST", "/api/v1/rounds/<round_id>/close", role="officer", response=RoundOut,
            tags=TAGS, summary="Close a round: what is still pending becomes not collected")

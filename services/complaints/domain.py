@@ -9,6 +9,7 @@ import re
 import secrets
 
 from services.shared.errors import RuleRefused
+from services.shared.nik import NIK_LIKE
 
 from services.complaints import sla
 
@@ -168,7 +169,6 @@ def is_overdue(doc, now):
     return bool(sla.missed(doc.get("deadlines", []), now))
 
 
-_NIK_LIKE = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _PHONE_LIKE = re.compile(r"(?<![\w+])(?:\+?62|0)8[\d\s.-]{7,14}\d")
 REDACTED = "[disamarkan]"
 
@@ -181,7 +181,7 @@ def redact(text, names=()):
     Pass only names the caller may see (``redaction_names``): redacting a
     hidden name shows which candidate was the reporter.
     """
-    out = _PHONE_LIKE.sub(REDACTED, _NIK_LIKE.sub(REDACTED, text or ""))
+    out = _PHONE_LIKE.sub(REDACTED, NIK_LIKE.sub(REDACTED, text or ""))
     for name in names:
         if name and len(name.strip()) >= 3:
             out = re.sub(re.escape(name.strip()), REDACTED, out, flags=re.IGNORECASE)

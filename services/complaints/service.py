@@ -8,7 +8,6 @@ import datetime
 import logging
 import os
 
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.shared.errors import Forbidden, InvalidInput
@@ -17,7 +16,7 @@ from services.shared.inbox import Inbox, consumes
 from services.shared.mongo import MongoStore
 from services.shared.pagination import page_args, page_of
 from services.shared.projection import resync
-from services.shared.rpc import call, rpc
+from services.shared.rpc import RpcProxy, call, rpc
 
 from services.complaints import reports, views
 from services.complaints.data import needs_catalogue

@@ -39,12 +39,14 @@ import uuid
 
 import eventlet
 from marshmallow import ValidationError
-from nameko.events import SERVICE_POOL, event_handler
+from nameko.events import SERVICE_POOL
 from nameko.extensions import DependencyProvider
 
 from services.shared.envelope import load_envelope
-from services.shared.errors import NotFound
+from services.shared.errors import InvalidInput, NotFound
+from services.shared.messaging import DecodeSafeEventHandler
 from services.shared.mongo import database_for
+from services.shared.nik import mask_niks_in_text
 from services.shared.rpc import rpc
 
 log = logging.getLogger(__name__)
@@ -187,9 +189,25 @@ def consumes(source, event_type, max_attempts=DEFAULT_MAX_ATTEMPTS,
             return result
 
         wrapper.consumes_event = (source, event_type)
-        return event_handler(source, event_type, handler_type=handler_type,
-                             requeue_on_error=True)(wrapper)
+        return DecodeSafeEventHandler.decorator(source, event_type, handler_type=handler_type,
+                                                requeue_on_error=True)(wrapper)
     return decorator
+
+
+#: how much of an undecodable event's body is kept for the operator (NIKs masked)
+UNDECODABLE_KEPT = 2000
+
+
+def park_undecodable(container, handler, message, error):
+    """Park an event kombu could not decode (``services.shared.messaging``): its
+    first bytes as text, NIKs masked, with where it came from. It cannot be
+    replayed; the operator sees what arrived and removes the cause."""
+    body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+    info = message.delivery_info or {}
+    payload = {"undecodable": mask_niks_in_text(body[:UNDECODABLE_KEPT].decode("utf-8", "replace")),
+               "bytes": len(body), "content_type": message.content_type,
+               "exchange": info.get("exchange"), "routing_key": info.get("routing_key")}
+    InboxRecords(database_for(container)).park(handler, payload, error, 1)
 
 
 class ParkingLot:
@@ -214,7 +232,12 @@ class ParkingLot:
         records = self.inbox
         doc = records.take_parked(parked_id)
         method = getattr(self, doc["handler"])
-        event = load_envelope(doc["payload"])
+        try:
+            event = load_envelope(doc["payload"])
+        except ValidationError:
+            raise InvalidInput("Parked event %s cannot be replayed: it is not an event envelope "
+                               "(%s)." % (parked_id, doc["error"][:200]),
+                               {"payload": ["not an event envelope"]}) from None
         if not records.should_skip(doc["handler"], event):
             try:
                 method.__wrapped__(self, event)

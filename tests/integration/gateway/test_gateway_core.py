@@ -10,7 +10,7 @@ from gateway.service import GatewayService
 
 pytestmark = pytest.mark.integration
 
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-of-32-characters-or-more"
 
 
 class StubRegistry:
