@@ -117,7 +117,8 @@ class HouseholdFields(Schema):
         unknown = RAISE
 
     kk_number = fields.String(required=True, validate=_number_rule(validate_kk))
-    street = Text(required=True, validate=validate.Length(1, 200))
+    #: optional: many villages (OpenSID's among them) address a family by dusun/RW/RT only
+    street = Text(load_default=None, allow_none=True, validate=validate.Length(1, 200))
     rt = AreaNumber(required=True)
     rw = AreaNumber(required=True)
     dusun = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
@@ -271,6 +272,7 @@ class HistoryEntryOut(Schema):
 
 class ImportErrorOut(Schema):
     row = fields.Integer(metadata={"description": "row in the file; the header is row 1"})
+    sheet = fields.String(metadata={"description": "the sheet, when a workbook has several"})
     field = fields.String()
     rule = fields.String()
 

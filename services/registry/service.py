@@ -169,7 +169,7 @@ class RegistryService(CorrectionHandling, Ops):
         except (binascii.Error, ValueError, TypeError):
             raise InvalidInput("The file is not valid base64.",
                                {"content_base64": ["must be base64"]}) from None
-        fmt, rows, names = importer.read_file(filename, content)
+        fmt, rows, names = importer.read_file(filename, content, self.store.pause)
         return ImportRun(self.store, fmt, names, actor, self._village(), self._cid(actor),
                          filename, self.store.pause).run(rows)
 

@@ -11,9 +11,9 @@ _rng = random.SystemRandom()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))))
-#: OpenSID's own import template (shared/data/opensid; read-only data, not in this repo).
-TEMPLATE = os.environ.get("OPENSID_TEMPLATE") or os.path.normpath(os.path.join(
-    ROOT, "..", "shared", "data", "opensid", "FormatImporExcel.xlsm"))
+#: OpenSID's own import template (tests/fixtures/opensid, data from OpenSID v2410).
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "opensid")
+TEMPLATE = os.environ.get("OPENSID_TEMPLATE") or os.path.join(FIXTURES, "FormatImporExcel.xlsm")
 SAMPLE_CSV = os.path.join(ROOT, "data", "sample", "tanjung-barat-registry.csv")
 
 AREA = "317409"       # Kec. Jagakarsa, Jakarta Selatan (DOMAIN.md)
