@@ -20,12 +20,13 @@ from pymongo.errors import DuplicateKeyError
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from services.shared.errors import Conflict, InvalidInput, NotFound
+from services.shared.errors import Conflict, InvalidInput, NotFound, flatten_errors
 from services.shared.inbox import consumes
 from services.shared.mongo import database_for
 from services.shared.pagination import page_args, page_of
 from services.shared.rpc import rpc
 
+from services.registry import domain, schemas
 from services.registry.schemas import load
 
 HOUSEHOLD_FIELDS = ("street", "rt", "rw")
@@ -183,23 +184,55 @@ class CorrectionHandling:
     def confirm_correction(self, correction_id, payload=None, actor=None):
         """Apply a pending correction (``payload``: ``ConfirmIn``) through the
         registry's own updates (history, events) and mark it confirmed; returns it.
-        NotFound; Conflict when already decided; the registry's InvalidInput or
-        Conflict when it refuses a value (the correction stays pending)."""
+
+        Every part (the resident's fields, the household's street/rt/rw) is
+        validated against the current records before anything is written, so a
+        refused part leaves the registry as it was; a part whose values are
+        already there is skipped (a confirmation interrupted between its two
+        writes finishes when confirmed again). NotFound; Conflict when already
+        decided; the registry's InvalidInput or Conflict when it refuses a value
+        (the correction stays pending).
+        """
         note = _load(ConfirmIn(), payload or {})["note"]
         doc = self.corrections.claim(correction_id)
-        reason = "%s (%s)" % (doc["reason"], doc["complaint_id"])
-        resident = {k: v for k, v in doc["fields"].items() if k not in HOUSEHOLD_FIELDS}
-        household = {k: v for k, v in doc["fields"].items() if k in HOUSEHOLD_FIELDS}
         try:
-            nik = doc["subject_nik"]
+            nik, resident, household_id, household = self._plan_correction(doc)
+            reason = "%s (%s)" % (doc["reason"], doc["complaint_id"])
             if resident:
                 nik = self.update_resident(nik, resident, reason, actor)["nik"]
             if household:
-                self.update_household(self.get_resident(nik)["household_id"], household, reason, actor)
+                self.update_household(household_id, household, reason, actor)
         except Exception:
             self.corrections.release(correction_id)
             raise
         return self.corrections.decide(correction_id, "confirmed", actor, note, ["confirming"])
+
+    def _plan_correction(self, doc):
+        """``(nik, resident changes, household id, household changes)``: each part
+        loaded by the registry's own schema and reduced to the fields that would
+        change. InvalidInput names every bad field of either part (``fields.<name>``)."""
+        resident_doc = self.store.resident_doc(doc["subject_nik"])
+        household_doc = self.store.household_doc(resident_doc["household_id"])
+        parts, errors = [], {}
+        for schema, names, current in (
+                (schemas.ResidentPatch, set(doc["fields"]) - set(HOUSEHOLD_FIELDS), resident_doc),
+                (schemas.HouseholdPatch, set(doc["fields"]) & set(HOUSEHOLD_FIELDS),
+                 household_doc)):
+            given = {k: v for k, v in doc["fields"].items() if k in names}
+            try:
+                loaded = schema().load(dict(given, reason="-"), partial=True)
+            except ValidationError as exc:
+                errors.update({"fields.%s" % k: v for k, v in flatten_errors(exc.messages).items()})
+                continue
+            loaded.pop("reason")
+            parts.append({k: v for k, v in loaded.items() if current.get(k) != v})
+        if errors:
+            raise InvalidInput("The correction cannot be applied: a value is not valid for the "
+                               "registry.", errors)
+        resident, household = parts
+        if resident:
+            domain.resident_changes(resident_doc, resident)  # the rules across fields
+        return resident_doc["nik"], resident, household_doc["_id"], household
 
     @rpc
     def reject_correction(self, correction_id, payload, actor=None):
