@@ -42,7 +42,7 @@ NIK = re.compile(r"(?<![\d*])\d{16}(?![\d*])")
 PHONE = re.compile(r"(?<![\w+*])(?:\+?62|0)8\d{8,12}(?!\d)")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"/")
 OPEN_LIMITS = ",".join("%s=100000/60" % n for n in (
-    "status_check", "complaints", "feedback", "complaint_lookup", "wrong_token"))
+    "status_check", "complaints", "feedback", "complaint_lookup"))
 
 
 def free_port():
