@@ -136,7 +136,7 @@ def fuzz(url, tokens, examples, workdir, seen):
         cmd += ["-H", "X-Forwarded-For: fuzz-%s" % role]
         if role != "public":
             cmd += ["-H", "Authorization: Bearer %s" % tokens[role]]
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         entries = json.load(open(har, encoding="utf-8"))["log"]["entries"] if os.path.exists(
             har) else []
         counts[role] = len(entries)
