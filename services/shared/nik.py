@@ -160,3 +160,14 @@ def mask_nik(nik):
     if not nik or len(nik) < 8:
         return nik
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+
+
+#: a run of exactly 16 digits: a NIK, a KK number or a temporary number
+NIK_LIKE = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def mask_niks_in_text(text):
+    """``text`` with every NIK-like 16-digit number masked (``mask_nik``): for logs,
+    parked message dumps and any other free text read by more people than the
+    registry is (issue 8, item 12). KK numbers, of the same shape, are masked too."""
+    return NIK_LIKE.sub(lambda m: mask_nik(m.group(0)), text)
