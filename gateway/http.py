@@ -33,7 +33,7 @@ import uuid
 import eventlet
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
-from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute
+from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
@@ -100,7 +100,7 @@ class RouteSpec:
 
     def __init__(self, fn, method, path, role=None, body=None, query=None, response=None,
                  status=200, tags=(), summary="", rate_limit=None, description="",
-                 content_types=None, csv=False, responses=None, produces=None):
+                 content_types=None, csv=False, responses=None, produces=None, binary=None):
         self.fn, self.name = fn, fn.__name__
         self.module = fn.__module__
         self.method, self.path, self.role = method.upper(), path, role
@@ -110,6 +110,7 @@ class RouteSpec:
         self.content_types, self.csv = content_types, csv
         self.responses = dict(responses or {})
         self.produces = tuple(produces or ())
+        self.binary = binary
         #: the largest body the route reads: an upload, or a JSON document
         self.max_body = limits.MAX_UPLOAD_BYTES if content_types else limits.MAX_JSON_BYTES
 
@@ -141,7 +142,9 @@ class RouteTable:
                 the body with the same schema, from its contract).
             response: the ``Answer`` schema of a success (``Page(X)`` for a list).
             status (int): success status. csv (bool): ``?format=csv`` answers
-                ``text/csv``. responses: ``{status: schema}`` for other
+                ``text/csv``. binary (str): the success is bytes of this media
+                type (a photo), not JSON; it may answer 304 to a matching
+                ``If-None-Match``. responses: ``{status: schema}`` for other
                 documented answers (``/health``'s 503).
             rate_limit (tuple): ``(name, calls, seconds)`` per client.
             content_types (list): request body media types when not JSON.
@@ -207,6 +210,8 @@ def run(service, spec, request, params):
         if spec.status == 204:
             return Response(status=204)
         return json_response(result, spec.status, {"X-Request-Id": principal.request_id})
+    except RequestEntityTooLarge:  # a handler read a body without a length past the limit
+        return problem_from_exception(limits.too_large(spec.max_body))
     except Exception as exc:  # noqa: BLE001 - every error becomes a problem
         return problem_from_exception(exc)
 

@@ -35,7 +35,8 @@ _BRACKETS = bytes(range(256)).translate(None, b"[]{}")
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
-def _too_large(max_bytes):
+def too_large(max_bytes):
+    """The PayloadTooLarge (413) of a body over ``max_bytes``."""
     return PayloadTooLarge("The request body is too large.",
                            {"_body": ["must be at most %d bytes" % max_bytes]})
 
@@ -47,7 +48,7 @@ def refuse_oversized(request, max_bytes):
     Raises PayloadTooLarge (HTTP 413).
     """
     if (request.content_length or 0) > max_bytes:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes)
     # one byte more than allowed: werkzeug stops a stream *at* its limit without saying
     # whether more was coming, so reading max + 1 bytes tells an oversized body apart
     request.max_content_length = max_bytes + 1
@@ -59,9 +60,9 @@ def read_body(request, max_bytes):
     try:
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:
-        raise _too_large(max_bytes) from None
+        raise too_large(max_bytes) from None
     if len(data) > max_bytes:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes)
     return data
 
 

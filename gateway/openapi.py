@@ -61,7 +61,11 @@ def _operation(spec, r):
     if r.description:
         op["description"] = r.description
     success = {"description": "Success"}
-    if r.response is not None and r.status != 204:
+    if r.binary:
+        # OpenAPI 3.1 describes raw bytes by the media type alone, with no schema
+        success["content"] = {r.binary: {}}
+        op["responses"]["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
+    elif r.response is not None and r.status != 204:
         success["content"] = _content(r.responses.get(r.status, r.response))
     elif r.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}

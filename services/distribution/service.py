@@ -1,8 +1,10 @@
 """The distribution service: programmes, eligibility, rounds, allocations, disbursement.
 
 Thin nameko class: each entrypoint hands over to a module of plain functions
-(``catalogue``, ``allocations``, ``queries``, ``reports``, ``projection``) and
-dumps the answer through its ``contract`` schema. ``VILLAGE_CODE`` (a
+(``catalogue``, ``allocations``, ``queries``, ``reports``) and dumps the
+answer through its ``contract`` schema. The registry projection (its snapshot
+handlers, catch-up and RPCs) is the shared ``FollowsRegistry``; this service
+adds the effects of a deactivation. ``VILLAGE_CODE`` (a
 setting) decides a desa or kelurahan deployment (BLT Dana Desa only in a desa).
 """
 import logging
@@ -11,27 +13,24 @@ from services.shared.contract import dump, dump_page
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.rpc import rpc
+from services.shared.registry_projection import FollowsRegistry
 from services.shared.service import Service
 
-from services.distribution import allocations, catalogue, projection, queries, reports
+from services.distribution import allocations, catalogue, queries, reports
 from services.distribution.contract import (AllocationOut, EligibilityOut, FamilyProgrammesOut,
                                             GenerateOut, ProgrammeOut, ProgrammeYearReportOut,
-                                            ProjectionStatusOut, ReassignOut, RebuildOut,
-                                            ResidentProgrammesOut, RoundOut, RoundReportOut,
-                                            StatusCheckOut)
+                                            ReassignOut, ResidentProgrammesOut, RoundOut,
+                                            RoundReportOut, StatusCheckOut)
 from services.distribution.store import OUTBOX_COLLECTIONS, DistributionRepository
-from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
-                                        RESIDENT_DEACTIVATED, RESIDENT_REGISTERED,
-                                        RESIDENT_UPDATED)
+from services.registry.contract import RESIDENT_DEACTIVATED
 
 log = logging.getLogger(__name__)
 
 
-class DistributionService(Service):
+class DistributionService(FollowsRegistry, Service):
     name = "distribution"
 
     store = MongoStore(DistributionRepository, outbox=OUTBOX_COLLECTIONS)
-    catch_up = projection.ProjectionCatchUp()
 
     # ------------------------------------------------------------ programmes and rounds
 
@@ -169,39 +168,12 @@ class DistributionService(Service):
         return reports.programme_year_csv(report) if as_csv else dump(ProgrammeYearReportOut,
                                                                       report)
 
-    # ------------------------------------------------------------ projection
-
-    @rpc
-    def projection_status(self):
-        """The registry projection: counts, last resync, ``state`` (``ProjectionStatusOut``)."""
-        return dump(ProjectionStatusOut, dict(self.store.projection_status(),
-                                              state=self.catch_up.state))
-
-    @rpc
-    def rebuild_projection(self):
-        """Re-read the registry's export now (``RebuildOut``)."""
-        return dump(RebuildOut, self.catch_up.rebuild_now())
-
-    @consumes(HOUSEHOLD_REGISTERED, snapshot=True)
-    def handle_household_registered(self, event):
-        projection.apply_household(self.store, event["data"]["household"])
-
-    @consumes(HOUSEHOLD_UPDATED, snapshot=True)
-    def handle_household_updated(self, event):
-        projection.apply_household(self.store, event["data"]["household"])
-
-    @consumes(RESIDENT_REGISTERED, snapshot=True)
-    def handle_resident_registered(self, event):
-        projection.apply_resident(self.store, event["data"]["resident"])
-
-    @consumes(RESIDENT_UPDATED, snapshot=True)
-    def handle_resident_updated(self, event):
-        projection.apply_resident(self.store, event["data"]["resident"])
+    # ------------------------------------------------------------ registry events
 
     @consumes(RESIDENT_DEACTIVATED)
     def handle_resident_deactivated(self, event):
         """Has effects (allocations closed or passed on): never skipped as stale."""
+        self.apply_registry_event(event)
         resident = event["data"]["resident"]
-        projection.apply_resident(self.store, resident)
         allocations.on_resident_deactivated(self.store, resident, event["data"]["reason"],
                                             event["event_id"])

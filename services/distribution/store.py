@@ -2,8 +2,8 @@
 
 Collections: ``programmes`` (``_id`` = code), ``rounds``, ``allocations`` (one
 document per allocation, ``_id`` deterministic per round+household(+member)),
-and the registry projection ``residents`` / ``households`` (``_id`` = the
-registry's ids), plus ``meta`` (projection bookkeeping). Every write that
+and the registry projection ``residents`` / ``households`` / ``meta``
+(``services.shared.registry_projection``, which the repository inherits). Every write that
 announces an event queues it in the same single-document operation
 (``services.shared.outbox``) and then wakes the relay.
 """
@@ -15,7 +15,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from services.shared import clock
 from services.shared.errors import NotFound
 from services.shared.outbox import HIDE_OUTBOX, new_document
-from services.shared.projection import apply_snapshot
+from services.shared.registry_projection import RegistryProjection
 from services.shared.versioned import write_versioned
 
 from services.distribution import events as ev
@@ -34,19 +34,17 @@ def public(doc):
     return dict({"id": doc["_id"]}, **out)
 
 
-class DistributionRepository:
+class DistributionRepository(RegistryProjection):
     def __init__(self, db, notify):
-        self.db = db
+        super().__init__(db)
         self.notify = notify
         self.programmes = db["programmes"]
         self.rounds = db["rounds"]
         self.allocations = db["allocations"]
-        self.residents = db["residents"]
-        self.households = db["households"]
-        self.meta = db["meta"]
 
     @classmethod
     def ensure_indexes(cls, db):
+        super().ensure_indexes(db)
         db["rounds"].create_index([("programme_code", ASCENDING), ("starts_on", ASCENDING)])
         db["rounds"].create_index("ends_on")
         al = db["allocations"]
@@ -55,10 +53,6 @@ class DistributionRepository:
         al.create_index("member_id")
         al.create_index("recipient_id")
         al.create_index([("year", ASCENDING), ("status", ASCENDING)])
-        db["residents"].create_index("nik")
-        db["residents"].create_index("household_id")
-        db["households"].create_index("kk_number")
-        db["households"].create_index("status")
 
     # ------------------------------------------------------------ programmes
 
@@ -210,53 +204,6 @@ class DistributionRepository:
             push={"history": entry}, notify=self.notify,
             events=lambda new: [ev.allocation_event(event_type, public(new), correlation_id)])
         return public(new)
-
-    # ------------------------------------------------------------ projection
-
-    def apply_resident(self, snapshot):
-        return apply_snapshot(self.residents, snapshot["id"], snapshot.get("version", 1), snapshot)
-
-    def apply_household(self, snapshot):
-        return apply_snapshot(self.households, snapshot["id"], snapshot.get("version", 1), snapshot)
-
-    def projection_empty(self):
-        return self.households.find_one({}, {"_id": 1}) is None and \
-            self.residents.find_one({}, {"_id": 1}) is None
-
-    def mark_resynced(self, counts):
-        self.meta.update_one({"_id": "projection"}, {"$set": dict(counts, resynced_at=clock.now_iso())},
-                             upsert=True)
-
-    def projection_status(self):
-        doc = self.meta.find_one({"_id": "projection"}) or {}
-        doc.pop("_id", None)
-        doc["households"] = self.households.count_documents({})
-        doc["residents"] = self.residents.count_documents({})
-        return doc
-
-    def resident(self, resident_id):
-        return self.residents.find_one({"_id": resident_id})
-
-    def residents_by_nik(self, nik):
-        return list(self.residents.find({"nik": nik}))
-
-    def household(self, household_id):
-        return self.households.find_one({"_id": household_id})
-
-    def household_by_kk(self, kk_number):
-        return self.households.find_one({"kk_number": kk_number})
-
-    def members_of(self, household_id):
-        return [_as_snapshot(d) for d in self.residents.find({"household_id": household_id})]
-
-    def active_households(self):
-        return [_as_snapshot(d) for d in self.households.find({"status": {"$ne": "inactive"}})]
-
-    def active_residents_by_household(self):
-        out = {}
-        for doc in self.residents.find({"status": "active"}):
-            out.setdefault(doc.get("household_id"), []).append(_as_snapshot(doc))
-        return out
 
 
 def _found(doc, message, key):

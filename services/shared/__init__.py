@@ -16,6 +16,8 @@
   relay publishes them with confirms, in batches.
 - ``inbox``: idempotent, bounded-retry event consumption with a parking lot.
 - ``projection``: copy another service's snapshots; rebuild from its export.
+- ``registry_projection``: a service's own copy of the registry (repository,
+  catch-up from the export, ``FollowsRegistry`` mixin with its handlers).
 - ``nik``, ``codes``: NIK/KK rules and the civil-registry code lists.
 - ``rpc``: ``rpc`` (domain errors expected), ``RpcProxy`` and ``call`` (a deadline).
 - ``messaging``: nameko's consumers with an answer for a message that cannot be

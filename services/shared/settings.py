@@ -30,6 +30,14 @@ class Seconds(fields.Float):
             min=0, min_inclusive=False, error="must be a number of seconds above 0"), **kwargs)
 
 
+class Hours(fields.Float):
+    """A positive number of hours (``"24"``, ``24`` or ``0.5``)."""
+
+    def __init__(self, default, **kwargs):
+        super().__init__(load_default=float(default), validate=validate.Range(
+            min=0, min_inclusive=False, error="must be a number of hours above 0"), **kwargs)
+
+
 class Flag(fields.Boolean):
     """``1``/``true``/``yes`` or ``0``/``false``/``no``; unset is false."""
 
@@ -101,6 +109,8 @@ class SettingsSchema(Tolerant):
     trust_forwarded_for = Flag(data_key="TRUST_FORWARDED_FOR")
     complaints_overdue_check_seconds = Seconds(60, data_key="COMPLAINTS_OVERDUE_CHECK_SECONDS")
     registry_repair_seconds = Seconds(30, data_key="REGISTRY_REPAIR_SECONDS")
+    marketplace_order_expiry_hours = Hours(24, data_key="MARKETPLACE_ORDER_EXPIRY_HOURS")
+    marketplace_sweep_seconds = Seconds(60, data_key="MARKETPLACE_SWEEP_SECONDS")
 
     @pre_load
     def _empty_is_default(self, data, **kwargs):

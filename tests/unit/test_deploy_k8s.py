@@ -67,12 +67,12 @@ def test_one_deployment_per_line_of_services_txt_with_two_replicas(docs):
 def test_adding_a_line_to_services_txt_is_the_only_step(tmp_path):
     services = tmp_path / "services.txt"
     services.write_text(open(render.SERVICES_FILE).read() +
-                        "marketplace  services.marketplace.service:MarketplaceService\n")
+                        "noticeboard  services.noticeboard.service:NoticeboardService\n")
     docs = render.manifests(services_file=str(services), image="x/bansos:2", replicas=3)
-    added = of_kind(docs, "Deployment")["bansos-marketplace"]
-    assert pod_containers(added)[0]["args"] == ["services.marketplace.service:MarketplaceService"]
+    added = of_kind(docs, "Deployment")["bansos-noticeboard"]
+    assert pod_containers(added)[0]["args"] == ["services.noticeboard.service:NoticeboardService"]
     assert added["spec"]["replicas"] == 3 and pod_containers(added)[0]["image"] == "x/bansos:2"
-    assert "bansos-marketplace" in of_kind(docs, "PodDisruptionBudget")
+    assert "bansos-noticeboard" in of_kind(docs, "PodDisruptionBudget")
     for doc in docs:
         kubernetes_validate.validate(doc, VERSIONS[-1], strict=True)
 

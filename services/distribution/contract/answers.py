@@ -4,6 +4,8 @@ from marshmallow import fields
 
 from services.shared.contract import Answer, Page
 from services.shared.fields import Day, Instant, nullable
+# the registry projection is the shared component's; its answers are too
+from services.shared.registry_projection import ProjectionStatusOut, RebuildOut  # noqa: F401
 
 PUBLIC_HIDES = "not shown to the public"
 MASKED = {"description": "masked unless the caller is an officer or admin"}
@@ -213,18 +215,6 @@ class ProgrammeYearReportOut(Answer):
     year = fields.Integer()
     rounds = fields.List(fields.Nested(RoundTotalsOut))
     totals = fields.Dict(keys=fields.String(), values=fields.Dict(), metadata=TOTALS)
-
-
-class ProjectionStatusOut(Answer):
-    households = fields.Integer()
-    residents = fields.Integer()
-    resynced_at = Instant(metadata={"optional": "after a resync from the registry's export"})
-    state = fields.String(metadata={"description": "idle, resyncing or current"})
-
-
-class RebuildOut(Answer):
-    households = fields.Integer()
-    residents = fields.Integer()
 
 
 ProgrammePage = Page(ProgrammeOut)

@@ -147,8 +147,10 @@ def test_resync_retries_until_the_registry_answers(container_factory, service_co
     dist = rpc_proxy()
     assert dist.projection_status()["households"] == 0  # registry not there yet
     start(container_factory, service_config, FakeRegistry)
-    wait_for(lambda: dist.projection_status()["households"] == 1, timeout=30)
-    assert dist.projection_status()["state"] == "current"
+    # "current" once the whole export is read (households first, then residents)
+    wait_for(lambda: dist.projection_status()["state"] == "current", timeout=30)
+    status = dist.projection_status()
+    assert (status["households"], status["residents"]) == (1, 3)
 
 
 def test_two_simultaneous_disbursements_one_wins_one_conflicts(

@@ -195,3 +195,36 @@ def test_the_public_reads_the_whole_openapi_document_staff_fields_included(gatew
     schemas = requests.get(url + "/api/v1/openapi.json", timeout=5).json()["components"]["schemas"]
     assert {"published_by", "revised_by"} <= set(schemas["ProgrammeOut"]["properties"])
     assert "actor" in schemas["StepOut"]["properties"]
+
+
+def test_any_route_reading_a_chunked_body_past_its_limit_answers_413(gateway):
+    """The limit holds for a handler that reads the body itself (a photo upload), not
+    only for ``ex.body()`` and the registry import."""
+    url, _ = gateway
+    officer = requests.post(url + "/api/v1/tokens", headers=auth(ADMIN), timeout=5,
+                            json={"role": "officer", "name": "o"}).json()["token"]
+
+    def chunks():
+        for _ in range(21):
+            yield b"\xff" * 2 ** 20
+    r = requests.post(url + "/api/v1/listings/lst_1/photos", data=chunks(), timeout=30,
+                      headers=dict(auth(officer), **{"Content-Type": "image/jpeg"}))
+    assert r.status_code == 413 and r.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_chunked_multipart_form_past_the_limit_answers_413(gateway):
+    url, _ = gateway
+    officer = requests.post(url + "/api/v1/tokens", headers=auth(ADMIN), timeout=5,
+                            json={"role": "officer", "name": "o"}).json()["token"]
+    boundary = b"xYzZy"
+
+    def chunks():
+        yield (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="photo"; '
+               b'filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n')
+        for _ in range(21):
+            yield b"\xff" * 2 ** 20
+        yield b"\r\n--" + boundary + b"--\r\n"
+    r = requests.post(url + "/api/v1/listings/lst_1/photos", data=chunks(), timeout=30,
+                      headers=dict(auth(officer), **{
+                          "Content-Type": "multipart/form-data; boundary=xYzZy"}))
+    assert r.status_code == 413 and r.headers["Content-Type"] == "application/problem+json"

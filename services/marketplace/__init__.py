@@ -1,0 +1,1 @@
+"""The marketplace service: UMKM sellers (residents), their listings and buyers' orders."""

@@ -1,0 +1,127 @@
+"""The seller's path out of aid, from what other services announced.
+
+- business capital: distribution's ``aid_disbursed`` (and ``allocation_returned``)
+  for a programme whose kind is ``business_capital`` (the village's
+  ``UMKM_DESA``, data/programmes/umkm_desa.json), given to the seller's
+  family (the household the registry projection puts the seller in);
+- training: partners' ``enrolment_completed`` of the seller (``entrepreneurship``
+  among its topics marks a business training).
+
+Only what the path needs is kept: for aid, the allocation's programme,
+household, amount, status and the date it was received, and only for
+business-capital programmes (or programmes not yet known here, which a
+programme event or the catch-up names later); never other social aid.
+"""
+import logging
+
+from marshmallow import ValidationError
+
+from services.shared import clock
+from services.shared.contract import read
+from services.shared.projection import resync
+
+from services.distribution.contract.events import AllocationSnapshot
+
+from services.marketplace import views
+
+log = logging.getLogger(__name__)
+BUSINESS_CAPITAL = "business_capital"
+KEPT = ("disbursed", "returned")
+
+
+def apply_programme(repo, programme):
+    """Keep a programme's kind and name (a ``programme_published``/``_revised`` snapshot)."""
+    return repo.apply_programme(programme["code"], programme.get("version", 1), {
+        "kind": programme.get("kind"), "name": programme.get("name")})
+
+
+def apply_allocation(repo, allocation, occurred_at):
+    """Keep a disbursed or returned business-capital allocation (a snapshot as
+    distribution's ``AllocationSnapshot`` reads it); True when kept."""
+    if allocation.get("status") not in KEPT:
+        return False
+    kind = (repo.programme_kinds().get(allocation.get("programme_code")) or {}).get("kind")
+    if kind not in (None, BUSINESS_CAPITAL):
+        return False
+    record = {k: allocation.get(k) for k in ("id", "programme_code", "household_id",
+                                             "recipient_id", "amount_idr", "status",
+                                             "version")}
+    if allocation["status"] == "disbursed":
+        record["received_on"] = clock.village_date(clock.parse_instant(occurred_at)).isoformat()
+    return repo.apply_aid(record)
+
+
+def catch_up(repo, distribution_call):
+    """Rebuild the programme kinds and the business capital from distribution's
+    answers (``list_programmes`` and ``export_allocations``), once, when this
+    service has never seen a programme. ``distribution_call(method, *args)`` calls
+    distribution with a deadline. Returns the counts, or None when not needed or
+    when distribution failed (logged; the next sweep tries again)."""
+    if repo.knows_programmes():
+        return None
+    try:
+        programmes = resync(lambda page, size: distribution_call("list_programmes", True, page,
+                                                                 size),
+                            lambda item: apply_programme(repo, item), per_page=200)
+        allocations = resync(lambda page, size: distribution_call("export_allocations", page,
+                                                                  size),
+                             lambda item: _apply_exported(repo, item),
+                             per_page=500) if programmes else 0
+    except Exception as exc:  # noqa: BLE001 - distribution not up yet: the next sweep retries
+        log.warning("business-capital catch-up from distribution failed: %r", exc)
+        return None
+    counts = {"programmes": programmes, "allocations": allocations}
+    log.info("business-capital record rebuilt from distribution: %s", counts)
+    return counts
+
+
+def _apply_exported(repo, item):
+    try:
+        apply_allocation(repo, read(AllocationSnapshot, item),
+                         (item.get("disbursement") or {}).get("disbursed_at") or clock.now_iso())
+    except ValidationError as exc:
+        log.warning("allocation %s unreadable: %s", item.get("id"), exc.messages)
+
+
+def paths_for(repo, sellers):
+    """``{seller_id: PathOutOfAidOut}`` for ``sellers`` (stored documents), in a few queries."""
+    if not sellers:
+        return {}
+    residents = repo.residents_by_id([s["resident_id"] for s in sellers])
+    household = {s["_id"]: (residents.get(s["resident_id"]) or {}).get("household_id")
+                 for s in sellers}
+    aid = repo.aid_of_household({h for h in household.values() if h})
+    trainings = repo.trainings_of([s["resident_id"] for s in sellers])
+    programmes = repo.programme_kinds()
+    first_sale = {}
+    for order in repo.orders_where({"seller_id": {"$in": [s["_id"] for s in sellers]},
+                                    "status": "completed"}, {"seller_id": 1, "completed_at": 1}):
+        seen = first_sale.get(order["seller_id"])
+        if seen is None or order["completed_at"] < seen:
+            first_sale[order["seller_id"]] = order["completed_at"]
+    out = {}
+    for seller in sellers:
+        mine_aid = [a for a in aid if household[seller["_id"]] and
+                    a.get("household_id") == household[seller["_id"]] and a.get("received_on")]
+        mine_training = [t for t in trainings if t.get("resident_id") == seller["resident_id"]]
+        out[seller["_id"]] = views.path_out_of_aid(mine_aid, mine_training, programmes,
+                                                   first_sale.get(seller["_id"]))
+    return out
+
+
+def apply_training(repo, event):
+    """Keep a completed training of a resident (partners' ``enrolment_completed``)."""
+    data = event["data"]
+    record = {k: data.get(k) for k in ("resident_id", "programme_id", "programme_kind",
+                                       "programme_title", "topics", "partner_id",
+                                       "partner_name", "outcome", "completed_on")}
+    return repo.apply_training(data["enrolment_id"], event["aggregate_version"], record)
+
+
+def profiles(repo, sellers, today):
+    """The whole profile (``SellerOut``) of each stored seller, in a few queries: the
+    resident's name from the registry projection, the path out of aid, listing counts."""
+    paths = paths_for(repo, sellers)
+    residents = repo.residents_by_id([s["resident_id"] for s in sellers])
+    return [views.seller_view(s, residents.get(s["resident_id"]), paths[s["_id"]],
+                              repo.listing_counts(s["_id"]), today) for s in sellers]
