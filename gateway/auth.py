@@ -52,6 +52,11 @@ class Principal:
         return self.role in FULL_NIK_ROLES
 
     @property
+    def is_staff(self):
+        """Officers and admins: they see whole NIKs and who on the staff did what."""
+        return self.role in FULL_NIK_ROLES
+
+    @property
     def actor(self):
         """JSON-safe description for histories: ``{token_id, name, role, request_id}``."""
         return {"token_id": self.token_id, "name": self.name, "role": self.role,

@@ -1,7 +1,8 @@
 """Gateway dependency providers: an RPC proxy to every service, and the rate limiter."""
 from nameko.extensions import DependencyProvider
-from nameko.rpc import ReplyListener, ServiceProxy
+from nameko.rpc import ServiceProxy
 
+from services.shared.messaging import DecodeSafeReplyListener
 from services.shared.settings import settings_for
 
 from gateway.ratelimit import RateLimiter
@@ -29,9 +30,11 @@ class Services:
 
 
 class ServiceProxies(DependencyProvider):
-    """nameko's ``RpcProxy`` for a list of services, sharing one reply queue."""
+    """nameko's ``RpcProxy`` for a list of services, sharing one reply queue
+    (read by the decode-safe listener: an undecodable reply fails its call at
+    once, ``services.shared.messaging``)."""
 
-    rpc_reply_listener = ReplyListener()
+    rpc_reply_listener = DecodeSafeReplyListener()
 
     def __init__(self, names):
         self.names = tuple(names)

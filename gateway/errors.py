@@ -24,6 +24,12 @@ class Unauthorized(domain.BansosError):
     title = "Unauthorized"
 
 
+class PayloadTooLarge(domain.BansosError):
+    """A request body over the route's limit, refused before it is read (HTTP 413)."""
+
+    title = "Payload too large"
+
+
 class RateLimited(domain.BansosError):
     """Too many requests from one client (HTTP 429)."""
 
@@ -47,6 +53,7 @@ STATUS_TABLE = (
     (domain.Forbidden, 403, "forbidden"),
     (domain.NotFound, 404, "not-found"),
     (domain.Conflict, 409, "conflict"),
+    (PayloadTooLarge, 413, "payload-too-large"),
     (domain.RuleRefused, 422, "refused-by-rules"),
     (RateLimited, 429, "rate-limited"),
     (ServiceUnavailable, 503, "service-unavailable"),

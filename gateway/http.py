@@ -20,10 +20,13 @@ OpenAPI (``gateway/openapi.py``), so what is documented is what is served.
 Only ``/api/...`` and ``/health`` reach the router; the web server relays
 every other path to the web app first (``gateway/webapp.py``).
 
-Running a route, in order: authenticate (a bearer API token, or a person's
-session token), authorise (role), rate-limit, call the handler with an
-``Exchange`` and the URL parameters, mask NIKs for roles that may not see
-them, render JSON, or map any error to an RFC 9457 problem (``gateway/errors.py``).
+Running a route, in order: refuse a body over the route's limit before it is
+read (``gateway/limits.py``), authenticate (a bearer API token, or a person's
+session token; wrong tokens are throttled per client, ``gateway/throttle.py``),
+authorise (role), rate-limit, call the handler with an ``Exchange`` and the URL
+parameters, shape the answer for the caller's role (``gateway/visibility.py``),
+render JSON, or map any error to an RFC 9457 problem (``gateway/errors.py``).
+What the web server answers before a route runs is a problem too (``gateway/wsgi.py``).
 """
 import json
 import logging
@@ -33,26 +36,32 @@ import uuid
 import eventlet
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
-from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute
+from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
-from services.shared.errors import InvalidInput
-from services.shared.nik import mask_nik
 from services.shared.pagination import page_args
 from services.shared.rpc import call
 from services.shared.settings import settings_for
 
+from gateway import limits
 from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
+from gateway.throttle import WrongTokens
+from gateway.visibility import shape_for
 from gateway.webapp import (CLIENT_HEADER, PageForwarder, client_address, client_for,
                             signing_key)
+from gateway.wsgi import ProblemProtocol, ProblemWsgiApp
 
 log = logging.getLogger(__name__)
 
-MAX_JSON_BYTES = 1024 * 1024
-METHODS = "GET,POST,PUT,PATCH,DELETE"
+MAX_JSON_BYTES = limits.MAX_JSON_BYTES
+#: what a client may send as X-Request-Id (it lands in histories, events and logs)
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+#: the gateway's entrypoints take every method: the router answers an unknown
+#: one (OPTIONS, TRACE, ...) with 405 and the path's own ``Allow``
+METHODS = "*"
 _PARAM = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_]+)>")
 
 
@@ -62,8 +71,12 @@ class ExclusiveWebServer(WebServer):
     ``eventlet.listen`` sets SO_REUSEPORT by default, so a second gateway
     started on a busy port binds as well and the kernel splits requests
     between the two platforms (seen with two run-locals started together).
-    Without it the second one fails to start, as it should.
+    Without it the second one fails to start, as it should. Errors answered
+    before a route runs are problems too (``gateway.wsgi``).
     """
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=ProblemProtocol, debug=False):
+        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
     def start(self):
         if not self._starting:
@@ -74,15 +87,21 @@ class ExclusiveWebServer(WebServer):
             self._gt = self.container.spawn_managed_thread(self.run)
 
     def get_wsgi_app(self):
-        """nameko's app for the API; every other path goes to the web app (gateway/webapp.py)."""
+        """nameko's app for the API, its errors as problems (gateway/wsgi.py); every
+        other path goes to the web app (gateway/webapp.py)."""
         settings = settings_for(self.container)
-        return PageForwarder(super().get_wsgi_app(), settings.web_app_target,
+        return PageForwarder(ProblemWsgiApp(self), settings.web_app_target,
                              lambda environ: client_address(environ, settings.trust_forwarded_for),
                              signing_key(settings.admin_token))
 
 
 class GatewayHttp(HttpRequestHandler):
     server = ExclusiveWebServer()
+
+    def get_url_rule(self):
+        if self.method == METHODS:
+            return Rule(self.url)  # no methods: werkzeug matches any
+        return super().get_url_rule()
 
 
 http = GatewayHttp.decorator
@@ -104,6 +123,8 @@ class RouteSpec:
         self.responses = dict(responses or {})
         self.produces = tuple(produces or ())
         self.binary = binary
+        #: the largest body the route reads: an upload, or a JSON document
+        self.max_body = limits.MAX_UPLOAD_BYTES if content_types else limits.MAX_JSON_BYTES
 
     @property
     def shape(self):
@@ -187,6 +208,7 @@ class Router:
 
 def run(service, spec, request, params):
     try:
+        limits.refuse_oversized(request, spec.max_body)  # before a byte is read
         principal = authenticate(service, request)
         authorize(principal, spec.role)
         exchange = Exchange(service, request, principal)
@@ -196,28 +218,52 @@ def run(service, spec, request, params):
         result = spec.fn(exchange, **params)
         if isinstance(result, Response):
             return result
-        if not principal.sees_full_nik:
-            result = mask_niks(result)
+        result = shape_for(principal, result)
         if spec.status == 204:
             return Response(status=204)
         return json_response(result, spec.status, {"X-Request-Id": principal.request_id})
+    except RequestEntityTooLarge:  # a handler read a body without a length past the limit
+        return problem_from_exception(limits.too_large(spec.max_body))
     except Exception as exc:  # noqa: BLE001 - every error becomes a problem
         return problem_from_exception(exc)
 
 
 def authenticate(service, request):
-    """Resolve the ``Authorization: Bearer`` header; no header means public."""
-    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    """Resolve the ``Authorization: Bearer`` header; no header means public.
+
+    A client that sent too many wrong tokens gets 429 before its next token
+    is even looked at (``gateway.throttle``). A client's ``X-Request-Id``
+    is kept only when it is a short plain id (``REQUEST_ID``).
+    Raises Unauthorized (401) or RateLimited (429).
+    """
+    request_id = request.headers.get("X-Request-Id", "")
+    if not REQUEST_ID.match(request_id):
+        request_id = uuid.uuid4().hex
     header = request.headers.get("Authorization", "")
     if not header:
         return Principal(request_id=request_id)
+    wrong = WrongTokens(service.limiter, client_key(service, request))
+    wrong.check()
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Authorization must be 'Bearer <token>'.")
-    if token.strip().startswith(SESSION_PREFIX):  # a person's login (gateway/accounts.py)
-        return service.accounts.principal_for_session(token.strip(), request_id)
-    return service.store.principal_for(token.strip(), service.settings.admin_token or None,
-                                       request_id=request_id)
+    try:
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Authorization must be 'Bearer <token>'.")
+        if token.strip().startswith(SESSION_PREFIX):  # a person's login (gateway/accounts.py)
+            return service.accounts.principal_for_session(token.strip(), request_id)
+        return service.store.principal_for(token.strip(), service.settings.admin_token or None,
+                                           request_id=request_id)
+    except Unauthorized:
+        wrong.record()
+        raise
+
+
+def client_key(service, request):
+    """The client a rate limit counts: the resident behind a page of the web app
+    (``X-Bansos-Client``, signed by this platform's gateways), else the peer address,
+    or the first ``X-Forwarded-For`` hop when ``TRUST_FORWARDED_FOR`` is set."""
+    settings = service.settings
+    return (client_for(request.headers.get(CLIENT_HEADER), signing_key(settings.admin_token))
+            or client_address(request.environ, settings.trust_forwarded_for))
 
 
 class Exchange:
@@ -236,27 +282,14 @@ class Exchange:
         return self.principal.actor
 
     def client_key(self):
-        """The client a rate limit counts: the resident behind a page of the web
-        app (``X-Bansos-Client``, signed by this gateway), else ``client_address``."""
-        return (client_for(self.request.headers.get(CLIENT_HEADER),
-                           signing_key(self.settings.admin_token))
-                or client_address(self.request.environ, self.settings.trust_forwarded_for))
+        """The client a rate limit counts (``client_key``)."""
+        return client_key(self.service, self.request)
 
     def body(self, max_bytes=MAX_JSON_BYTES):
-        """The request body as a JSON object; InvalidInput when it is not one."""
-        raw = self.request.get_data(cache=True)
-        if len(raw) > max_bytes:
-            raise InvalidInput("The request body is too large.",
-                               {"_body": ["must be at most %d bytes" % max_bytes]})
-        try:
-            value = json.loads(raw.decode("utf-8") or "null")
-        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
-            raise InvalidInput("The request body is not valid JSON.",
-                               {"_body": ["must be a JSON object (UTF-8)"]}) from None
-        if not isinstance(value, dict):
-            raise InvalidInput("The request body must be a JSON object.",
-                               {"_body": ["must be a JSON object"]})
-        return value
+        """The request body as a JSON object (``limits.read_json``): InvalidInput
+        (400) when it is not one or nests too deeply, PayloadTooLarge (413) past
+        ``max_bytes``."""
+        return limits.read_json(self.request, max_bytes)
 
     def call(self, method, *args, deadline=None, **kwargs):
         """RPC with a deadline (seconds; default ``RPC_DEADLINE``): 504 past it."""
@@ -281,22 +314,18 @@ class Exchange:
                                          self.request.path)
 
 
-def mask_niks(value):
-    """Mask every ``nik`` / ``*_nik`` string field in a JSON-safe structure."""
-    if isinstance(value, dict):
-        return {k: (mask_nik(v) if isinstance(v, str) and (k == "nik" or k.endswith("_nik"))
-                    else mask_niks(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_niks(v) for v in value]
-    return value
-
-
 def json_response(value, status=200, headers=None):
     return Response(json.dumps(value, ensure_ascii=False), status=status,
                     mimetype="application/json", headers=headers)
 
 
+def safe_filename(name):
+    """``name`` with every character but letters, digits, ``.``, ``_`` and ``-``
+    replaced by ``_`` (names are built from path values: no quotes, no line breaks)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:120] or "download"
+
+
 def csv_response(text, filename):
-    """A ``text/csv`` attachment named ``filename``."""
-    return Response(text, status=200, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="%s"' % filename})
+    """A ``text/csv`` attachment named ``filename`` (made safe for the header)."""
+    return Response(text, status=200, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="%s"' % safe_filename(filename)})

@@ -17,7 +17,9 @@ from gateway.schemas import Problem
 _PARAM = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_]+)>")
 
 ERROR_STATUSES = {"400": "Invalid input", "401": "Missing or bad token", "403": "Role not allowed",
-                  "404": "Unknown id", "409": "Conflict", "422": "Refused by the rules",
+                  "404": "Unknown id", "409": "Conflict",
+                  "413": "Request body too large (refused before it is read)",
+                  "422": "Refused by the rules",
                   "429": "Rate limited", "500": "A bug (logged; no details)",
                   "503": "Service unavailable", "504": "Service timed out"}
 PROBLEM = {"application/problem+json": {"schema": "Problem"}}
@@ -84,7 +86,8 @@ def _operation(spec, r):
         op["requestBody"] = {"required": True, "content": {
             ct: {"schema": {"type": "string", "format": "binary"}} for ct in r.content_types}}
     # 401/403 on public routes too: a bad token is refused anywhere, and a
-    # public route may need a role for part of what it serves
+    # public route may need a role for part of what it serves; 413 too: every
+    # route refuses a body over its limit (gateway/limits.py)
     for status, text in ERROR_STATUSES.items():
         op["responses"][status] = {"description": text, "content": PROBLEM}
     for status, schema in r.responses.items():

@@ -6,12 +6,11 @@ Spreadsheet: OpenSID's "Data Penduduk" sheet with its 43 columns and numeric
 codes (OpenSID's ``FormatImporExcel.xlsm``, release v2410.0.0), dates as Excel dates,
 numbers that must keep leading zeros as text, closed by OpenSID's ``###`` row.
 """
-import csv
 import datetime
-import io
 
 from samplegen import codes
 from samplegen.dates import age_on
+from services.shared.csvfile import dict_csv_text
 
 CSV_COLUMNS = ["kk_number", "street", "rt", "rw", "dusun", "village_code", "welfare_decile",
                "monthly_income_idr", "house_ownership", "floor_type", "wall_type", "roof_type",
@@ -60,11 +59,7 @@ def csv_rows(households):
 
 def csv_text(households):
     """The whole CSV as text (``\\n`` line ends, UTF-8 safe)."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(households))
-    return buf.getvalue()
+    return dict_csv_text(CSV_COLUMNS, csv_rows(households))
 
 
 def _school_now(p, age):

@@ -2,7 +2,8 @@
 
 The service validates bodies with the contract schemas named here (the same
 ones feed OpenAPI). Every answer that carries a resident's NIK to a token is
-audited; public answers drop who published or scheduled.
+audited; who published or scheduled is dropped for non-staff callers in one
+place (``gateway.visibility``).
 """
 from services.distribution.contract import (AllocationOut, AllocationPage, AllocationQuery,
                                             CancelIn, DisbursementIn, EligibilityOut,
@@ -24,16 +25,6 @@ TAGS = ["distribution"]
 STATUS_CHECK_LIMIT = ("status_check", 5, 60)
 #: generating a round evaluates the whole registry projection
 GENERATE_DEADLINE = 300
-ACTOR_FIELDS = ("published_by", "revised_by", "created_by", "closed_by")
-
-
-def _public(ex, value):
-    """Drop who-did-it fields for the public."""
-    if ex.principal.role is not None or not isinstance(value, dict):
-        return value
-    if "items" in value:
-        return dict(value, items=[_public(ex, v) for v in value["items"]])
-    return {k: v for k, v in value.items() if k not in ACTOR_FIELDS}
 
 
 def _audit_allocations(ex, allocations, action):
@@ -51,14 +42,14 @@ def _distribution(ex):
               tags=TAGS, summary="Programmes with criteria, benefits, rights and obligations")
 def list_programmes(ex):
     page, per_page = ex.page_args()
-    return _public(ex, ex.call(_distribution(ex).list_programmes, ex.flag("include_disabled"),
-                               page, per_page))
+    return ex.call(_distribution(ex).list_programmes, ex.flag("include_disabled"), page,
+                   per_page)
 
 
 @routes.route("GET", "/api/v1/programmes/<code>", response=ProgrammeOut, tags=TAGS,
               summary="One programme")
 def get_programme(ex, code):
-    return _public(ex, ex.call(_distribution(ex).get_programme, code))
+    return ex.call(_distribution(ex).get_programme, code)
 
 
 @routes.route("POST", "/api/v1/programmes", role="officer", body=ProgrammeIn,
@@ -87,14 +78,14 @@ def schedule_round(ex, code):
               summary="Rounds with place and time; upcoming=true for those not ended")
 def list_rounds(ex):
     page, per_page = ex.page_args()
-    return _public(ex, ex.call(_distribution(ex).list_rounds, ex.args.get("programme") or None,
-                               ex.flag("upcoming"), page, per_page))
+    return ex.call(_distribution(ex).list_rounds, ex.args.get("programme") or None,
+                   ex.flag("upcoming"), page, per_page)
 
 
 @routes.route("GET", "/api/v1/rounds/<round_id>", response=RoundOut, tags=TAGS,
               summary="One round")
 def get_round(ex, round_id):
-    return _public(ex, ex.call(_distribution(ex).get_round, round_id))
+    return ex.call(_distribution(ex).get_round, round_id)
 
 
 @routes.route("POST", "/api/v1/rounds/<round_id>/close", role="officer", response=RoundOut,

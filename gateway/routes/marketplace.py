@@ -18,6 +18,7 @@ from services.marketplace.contract import (
 from services.shared.errors import InvalidInput
 from services.shared.registry_projection import ProjectionStatusOut, RebuildOut
 
+from gateway import limits
 from gateway.http import RouteTable, csv_response
 
 routes = RouteTable()
@@ -196,7 +197,8 @@ def _upload(request):
     if request.mimetype not in PHOTO_TYPES + ("application/octet-stream",):
         raise InvalidInput("Unsupported Content-Type %r." % request.mimetype, {"photo": [
             "send image/jpeg, image/png, image/webp or multipart/form-data with 'photo'"]})
-    return request.get_data()
+    # a chunked body is read no further than the upload limit (gateway/limits.py)
+    return limits.read_body(request, limits.MAX_UPLOAD_BYTES)
 
 
 @routes.route("POST", "/api/v1/listings/<listing_id>/photos", role=STAFF, response=ListingOut,

@@ -54,7 +54,9 @@ def health(ex):
 def openapi(ex):
     from gateway.openapi import build_spec
     from gateway.service import ROUTER
-    return build_spec(ROUTER)
+    # a Response, so that it is not shaped as an answer for the caller's role
+    # (gateway.visibility would drop the schemas' staff fields for the public)
+    return json_response(build_spec(ROUTER))
 
 
 @routes.route("POST", "/api/v1/tokens", role="admin", body=TokenIn, response=TokenOut,

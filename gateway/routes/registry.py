@@ -7,6 +7,8 @@ data corrections (asked for by resolved complaints) is here too.
 """
 import base64
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from services.registry.contract import (ConfirmIn, CorrectionOut, DeactivateIn, HistoryPage,
                                         HouseholdIn, HouseholdOut, HouseholdPatch,
                                         ImportResultOut, RejectIn, ResidentFields, ResidentOut,
@@ -14,6 +16,8 @@ from services.registry.contract import (ConfirmIn, CorrectionOut, DeactivateIn, 
 from services.shared.contract import Page
 from services.shared.errors import InvalidInput
 
+from gateway import limits
+from gateway.errors import PayloadTooLarge
 from gateway.http import RouteTable
 
 routes = RouteTable()
@@ -21,17 +25,25 @@ TAGS = ["registry"]
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 XLSX_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
               "application/vnd.ms-excel.sheet.macroEnabled.12", "application/octet-stream")
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES = limits.MAX_UPLOAD_BYTES
 SEARCH_ARGS = ("q", "rt", "rw", "status", "flagged", "kk_number")
 
 
 def upload(request):
-    """``(filename, bytes)`` of an import: a raw CSV/xlsx body or a multipart ``file``."""
-    if (request.content_length or 0) > MAX_IMPORT_BYTES:
-        raise InvalidInput("The file is too large.", {"file": ["must be at most 20 MB"]})
+    """``(filename, bytes)`` of an import: a raw CSV/xlsx body or a multipart ``file``.
+
+    Refused by ``Content-Length`` before reading (413); a body without a length
+    is read no further than the limit (``limits``); a multipart form is parsed
+    by werkzeug as a stream, its file spooled to disk past 500 KB.
+    """
+    limits.refuse_oversized(request, MAX_IMPORT_BYTES)
     mimetype = request.mimetype or ""
     if mimetype == "multipart/form-data":
-        stored = request.files.get("file") or next(iter(request.files.values()), None)
+        try:
+            stored = request.files.get("file") or next(iter(request.files.values()), None)
+        except RequestEntityTooLarge:
+            raise PayloadTooLarge("The file is too large.",
+                                  {"file": ["must be at most 20 MB"]}) from None
         if stored is None:
             raise InvalidInput("No file in the form.", {"file": ["send the file as 'file'"]})
         return stored.filename or "upload", stored.read()
@@ -42,7 +54,7 @@ def upload(request):
     else:
         raise InvalidInput("Unsupported Content-Type %r." % mimetype, {"file": [
             "send text/csv, an .xlsx/.xlsm media type, or multipart/form-data with 'file'"]})
-    return request.args.get("filename") or default, request.get_data()
+    return request.args.get("filename") or default, limits.read_body(request, MAX_IMPORT_BYTES)
 
 
 def _audit_all(ex, action, residents):

@@ -10,6 +10,7 @@ import secrets
 
 from services.shared import clock
 from services.shared.errors import InvalidInput, RuleRefused
+from services.shared.nik import NIK_LIKE
 
 from services.complaints import sla
 from services.complaints.contract import STATUSES
@@ -152,7 +153,6 @@ def is_overdue(doc, now):
     return bool(sla.missed(doc.get("deadlines", []), now))
 
 
-_NIK_LIKE = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _PHONE_LIKE = re.compile(r"(?<![\w+])(?:\+?62|0)8[\d\s.-]{7,14}\d")
 REDACTED = "[disamarkan]"
 
@@ -162,12 +162,27 @@ def redact(text, names=()):
 
     A safety net under the officer's own rewording of a published answer; it
     cannot find every identifying detail, so publishing stays a human act.
+    Pass only names the caller may see (``redaction_names``): redacting a
+    hidden name shows which candidate was the reporter.
     """
-    out = _PHONE_LIKE.sub(REDACTED, _NIK_LIKE.sub(REDACTED, text or ""))
+    out = _PHONE_LIKE.sub(REDACTED, NIK_LIKE.sub(REDACTED, text or ""))
     for name in names:
         if name and len(name.strip()) >= 3:
             out = re.sub(re.escape(name.strip()), REDACTED, out, flags=re.IGNORECASE)
     return out
+
+
+def redaction_names(doc, role):
+    """The reporter's name to blank out of text ``role`` publishes, or nothing.
+
+    Only a role that may see the reporter gets its text compared with the
+    reporter's name: for a pungli report an officer's summary is published
+    as written, because an answer (or its size) that changed when a candidate
+    name matched would tell a possibly accused officer who reported (issue 8).
+    """
+    if not reporter_visible(doc["category"], role):
+        return []
+    return [(doc.get("reporter") or {}).get("name")]
 
 
 def _who(actor):

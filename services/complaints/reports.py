@@ -5,12 +5,11 @@ complaint belongs to the period it was submitted in. Time to resolve is from
 submission to the latest resolution, in hours, over complaints resolved now;
 percentiles use the nearest-rank method (p90 of 10 values is the 9th smallest).
 """
-import csv
-import io
 import math
 import statistics
 
 from services.shared import clock
+from services.shared.csvfile import csv_text
 
 from services.complaints import domain, sla
 from services.complaints.contract import CATEGORIES, STATUSES
@@ -94,24 +93,17 @@ def complaint_report_csv(docs, year, month, now):
     periods = [(str(year) if not month else "%04d-%02d" % (year, month), docs)]
     if not month:
         periods += _months(docs, year, month)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for period, period_docs in periods:
         for category in CATEGORIES + ("all",):
             chosen = period_docs if category == "all" else [
                 d for d in period_docs if d["category"] == category]
             block = _block(chosen, now)
-            writer.writerow([period, category, block["submitted"]]
-                            + [block["by_status"][s] for s in STATUSES]
-                            + [block["overdue_now"], block["missed_deadline"],
-                               _blank(block["hours_to_resolve"]["median"]),
-                               _blank(block["hours_to_resolve"]["p90"])])
-    return out.getvalue()
-
-
-def _blank(value):
-    return "" if value is None else value
+            rows.append([period, category, block["submitted"]]
+                        + [block["by_status"][s] for s in STATUSES]
+                        + [block["overdue_now"], block["missed_deadline"],
+                           block["hours_to_resolve"]["median"], block["hours_to_resolve"]["p90"]])
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def feedback_summary(docs, year, needs_catalogue):
@@ -153,14 +145,12 @@ def feedback_summary(docs, year, needs_catalogue):
 def feedback_summary_csv(summary, needs_catalogue):
     """One row per programme: responses, average, count per rating and per need."""
     codes = [n["code"] for n in needs_catalogue]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["year", "programme_code", "responses", "average_rating"]
-                    + ["rating_%d" % r for r in range(1, 6)]
-                    + ["need_%s" % c for c in codes] + ["needs_other", "comments"])
+    rows = []
     for p in summary["programmes"]:
         counts = {n["code"]: n["count"] for n in p["needs"]}
-        writer.writerow([summary["year"], p["programme_code"], p["responses"], p["average_rating"]]
-                        + [p["ratings"][str(r)] for r in range(1, 6)]
-                        + [counts.get(c, 0) for c in codes] + [p["needs_other"], p["comments"]])
-    return out.getvalue()
+        rows.append([summary["year"], p["programme_code"], p["responses"], p["average_rating"]]
+                    + [p["ratings"][str(r)] for r in range(1, 6)]
+                    + [counts.get(c, 0) for c in codes] + [p["needs_other"], p["comments"]])
+    return csv_text(["year", "programme_code", "responses", "average_rating"]
+                    + ["rating_%d" % r for r in range(1, 6)]
+                    + ["need_%s" % c for c in codes] + ["needs_other", "comments"], rows)

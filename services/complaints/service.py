@@ -6,8 +6,6 @@ UTC strings.
 """
 import logging
 
-from nameko.rpc import RpcProxy
-
 from services.shared import clock
 from services.shared.caller import role_of
 from services.shared.contract import dump, dump_page, load
@@ -16,7 +14,7 @@ from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.pagination import page_args, page_of
 from services.shared.projection import resync
-from services.shared.rpc import call, rpc
+from services.shared.rpc import RpcProxy, call, rpc
 from services.shared.service import Service, every
 
 from services.complaints import reports, views
@@ -136,10 +134,13 @@ class ComplaintsService(Service):
     @rpc
     def publish_complaint(self, complaint_id, payload, actor=None):
         """Publish a resolved complaint with the officer's wording (``PublicationIn``).
-        RuleRefused unless resolved. Returns ``ComplaintOut``."""
+        RuleRefused unless resolved. Returns ``ComplaintOut``. The wording is
+        redacted of the reporter's name only for a role that may see it
+        (``domain.redaction_names``)."""
         role = _officer(actor)
         data = load(PublicationIn, payload)
-        doc = self.store.publish(complaint_id, data["summary"], data["answer"], actor, clock.now())
+        doc = self.store.publish(complaint_id, data["summary"], data["answer"], actor, clock.now(),
+                                 role)
         return self._officer_view(doc, role)
 
     @rpc

@@ -29,9 +29,12 @@ def _overdue(now):
 
 def _key_id(prefix, request_key, payload):
     """A deterministic id for an idempotent retry: the same key *and* body give the same id."""
-    digest = hashlib.sha256((request_key + "\n" + json.dumps(payload, sort_keys=True, default=str))
-                            .encode("utf-8")).hexdigest()
-    return prefix + digest[:24]
+    return prefix + _body_digest(request_key, payload)[:24]
+
+
+def _body_digest(request_key, payload):
+    return hashlib.sha256((request_key + "\n" + json.dumps(payload, sort_keys=True, default=str))
+                          .encode("utf-8")).hexdigest()
 
 
 def _key_claim(request_key):
@@ -84,20 +87,27 @@ class ComplaintRepository:
         Returns:
             dict: the stored document.
         """
-        complaint_id = (_key_id("cmp_", request_key, data) if request_key
+        # An officer sees the id: it derives from the key alone, never from the body,
+        # which holds the reporter (a hash of both could be tested against candidates).
+        complaint_id = ("cmp_" + _key_claim(request_key)[4:28] if request_key
                         else "cmp_" + uuid.uuid4().hex[:24])
         if request_key:
             # The same key with another body is a client error, not a new complaint
             # (IETF draft "The Idempotency-Key HTTP Header Field": 422/409).
-            claim = {"_id": _key_claim(request_key), "complaint_id": complaint_id}
+            claim = {"_id": _key_claim(request_key), "complaint_id": complaint_id,
+                     "body": _body_digest(request_key, data)}
             try:
                 self.request_keys.insert_one(claim)
             except DuplicateKeyError:
-                held = self.request_keys.find_one({"_id": claim["_id"]})
-                if held and held["complaint_id"] != complaint_id:
+                held = self.request_keys.find_one({"_id": claim["_id"]}) or claim
+                # a claim stored before bodies were digested names its id by key and body
+                same = (held["body"] == claim["body"] if "body" in held
+                        else held["complaint_id"] == _key_id("cmp_", request_key, data))
+                if not same:
                     raise Conflict("This Idempotency-Key was already used for a different "
                                    "complaint.", {"Idempotency-Key": ["already used with "
                                                                       "another body"]}) from None
+                complaint_id = held["complaint_id"]
         for _ in range(5):
             doc = {"_id": complaint_id, "tracking_code": domain.new_tracking_code(),
                    "category": data["category"], "description": data["description"],
@@ -200,14 +210,15 @@ class ComplaintRepository:
                                    {"$push": {"notes": note}})
         return self.get(complaint_id)
 
-    def publish(self, complaint_id, summary, answer, actor, now):
+    def publish(self, complaint_id, summary, answer, actor, now, role):
         """Put a resolved complaint on the public list with an officer's wording,
-        redacted again (NIK-like numbers, phone numbers, the reporter's name)."""
+        redacted again (NIK-like numbers, phone numbers, and the reporter's name
+        where ``role`` may see it: ``domain.redaction_names``)."""
         doc = self.get(complaint_id)
         if doc["status"] != "resolved":
             raise RuleRefused("Only a resolved complaint can be published; this one is %s."
                               % doc["status"], {"status": ["must be resolved"]})
-        names = [(doc.get("reporter") or {}).get("name")]
+        names = domain.redaction_names(doc, role)
         publication = {"id": "pub_" + uuid.uuid4().hex[:12], "summary": domain.redact(summary, names),
                        "answer": domain.redact(answer, names), "published_at": now,
                        "published_by": (actor or {}).get("name")}

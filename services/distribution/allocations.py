@@ -131,11 +131,12 @@ def _new_allocation(alloc_id, rnd, household, member, recipient, cand, actor):
 
 
 def _record_generation(repo, rnd, summary):
-    for _ in range(5):
-        if repo.update_round(rnd, {"eligible": summary["eligible"], "generated_at": clock.now_iso(),
-                                   "refused": summary["refused"]}) is not None:
-            return
-        rnd = repo.get_round(rnd["_id"])
+    """Store the generation's counts on the round: one unconditional write (under
+    the round's lease no other generation writes them), so no number of
+    concurrent changes to the round can leave ``eligible`` stale."""
+    repo.record_generation(rnd["_id"], {"eligible": summary["eligible"],
+                                        "generated_at": clock.now_iso(),
+                                        "refused": summary["refused"]})
 
 
 def _change(repo, allocation_id, allowed, changes, event_type, entry, already=None):
@@ -172,6 +173,9 @@ def disburse(repo, allocation_id, payload, actor):
     """
     data = load(contract.DisbursementIn, payload)
     doc = repo.allocation(allocation_id)
+    if doc["status"] == DISBURSED:
+        # before the checks of who receives: a repeat is a repeat whoever it names (409)
+        raise Conflict("Allocation %s was already disbursed." % allocation_id)
     rnd = repo.round(doc["round_id"])
     if rnd["status"] == "closed" and doc["status"] == PENDING:
         raise RuleRefused("Round %s is closed; record the allocation as not collected." % rnd["_id"])

@@ -4,9 +4,7 @@ Counts and rupiah totals: ``eligible`` (every allocation made for the round,
 pending or waiting at the time), ``allocated`` (given a slot within budget and
 quota, now or through a reassignment), then one line per current status.
 """
-import csv
-import io
-
+from services.shared.csvfile import csv_text
 from services.shared.errors import InvalidInput
 
 METRICS = ("eligible", "allocated", "pending", "waiting", "disbursed", "not_collected",
@@ -71,32 +69,28 @@ def programme_year_report(repo, code, year):
 
 
 def round_csv(report):
-    """The round report as CSV text: ``metric,count,amount_idr``."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    """The round report as CSV text: ``metric,count,amount_idr`` (``csvfile``: a round
+    name a spreadsheet would run as a formula is guarded)."""
     head = report["round"]
-    writer.writerow(["round_id", "programme_code", "round_name", "metric", "count", "amount_idr"])
-    for metric in METRICS:
-        line = report["totals"][metric]
-        writer.writerow([head["id"], head["programme_code"], head["name"], metric,
-                         line["count"], line["amount_idr"]])
-    return buf.getvalue()
+    return csv_text(["round_id", "programme_code", "round_name", "metric", "count",
+                     "amount_idr"],
+                    ([head["id"], head["programme_code"], head["name"], metric,
+                      report["totals"][metric]["count"], report["totals"][metric]["amount_idr"]]
+                     for metric in METRICS))
 
 
 def programme_year_csv(report):
     """The yearly report as CSV text: one row per round and metric, then the year's totals."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["programme_code", "year", "round_id", "round_name", "starts_on", "metric",
-                     "count", "amount_idr"])
+    rows = []
     for item in report["rounds"]:
         head = item["round"]
         for metric in METRICS:
             line = item["totals"][metric]
-            writer.writerow([report["programme_code"], report["year"], head["id"], head["name"],
-                             head["starts_on"], metric, line["count"], line["amount_idr"]])
+            rows.append([report["programme_code"], report["year"], head["id"], head["name"],
+                         head["starts_on"], metric, line["count"], line["amount_idr"]])
     for metric in METRICS:
         line = report["totals"][metric]
-        writer.writerow([report["programme_code"], report["year"], "", "TOTAL", "", metric,
-                         line["count"], line["amount_idr"]])
-    return buf.getvalue()
+        rows.append([report["programme_code"], report["year"], "", "TOTAL", "", metric,
+                     line["count"], line["amount_idr"]])
+    return csv_text(["programme_code", "year", "round_id", "round_name", "starts_on", "metric",
+                     "count", "amount_idr"], rows)

@@ -122,6 +122,13 @@ class DistributionRepository(RegistryProjection):
             events=lambda new: [ev.round_event(event_type, public(new), correlation_id)]
             if event_type else [])
 
+    def record_generation(self, round_id, fields):
+        """Set a generation's counts on a round whatever its version, and bump the
+        version so that a writer holding an older read (a close, a revision)
+        reads again rather than announcing stale counts. No event: the counts
+        are bookkeeping, not a change of the round's terms."""
+        self.rounds.update_one({"_id": round_id}, {"$set": fields, "$inc": {"version": 1}})
+
     def lock_round(self, round_id, holder, seconds=60):
         """Take a round's short lease for work that spends its budget or quota.
 

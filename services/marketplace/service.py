@@ -13,7 +13,6 @@ import base64
 import logging
 
 from eventlet import tpool
-from nameko.rpc import RpcProxy
 
 from services.shared import clock
 from services.shared.contract import dump, dump_page, load
@@ -21,7 +20,7 @@ from services.shared.errors import Conflict, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
-from services.shared.rpc import call, rpc
+from services.shared.rpc import RpcProxy, call, rpc
 from services.shared.service import Service, every
 
 from services.distribution.contract import ALLOCATION_EVENTS, PROGRAMME_PUBLISHED, PROGRAMME_REVISED

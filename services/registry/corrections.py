@@ -14,10 +14,13 @@ decision_note}``.
 """
 from pymongo.errors import DuplicateKeyError
 
-from services.shared import clock
-from services.shared.errors import Conflict, InvalidInput, NotFound
+from marshmallow import ValidationError
 
-from services.registry.contract import CORRECTION_STATUSES
+from services.shared import clock
+from services.shared.errors import Conflict, InvalidInput, NotFound, flatten_errors
+
+from services.registry import domain
+from services.registry.contract import CORRECTION_STATUSES, HouseholdPatch, ResidentPatch
 
 HOUSEHOLD_FIELDS = ("street", "rt", "rw")
 
@@ -96,24 +99,54 @@ def confirm(store, correction_id, note, actor, update_resident, update_household
 
     ``update_resident(nik, changes, reason, actor)`` and ``update_household(
     household_id, changes, reason, actor)`` are the service's updates (history,
-    events). Returns the correction. Raises NotFound; Conflict when already
-    decided; the registry's InvalidInput or Conflict when it refuses a value
+    events). Every part (the resident's fields, the household's street/rt/rw)
+    is validated against the current records before anything is written, so a
+    refused part leaves the registry as it was; a part whose values are
+    already there is skipped (a confirmation interrupted between its two
+    writes finishes when confirmed again). Returns the correction. Raises
+    NotFound; Conflict when already decided; the registry's InvalidInput
+    (``fields.<name>`` for each bad value) or Conflict when it refuses a value
     (the correction stays pending).
     """
     doc = store.corrections.claim(correction_id)
-    reason = "%s (%s)" % (doc["reason"], doc["complaint_id"])
-    resident = {k: v for k, v in doc["fields"].items() if k not in HOUSEHOLD_FIELDS}
-    household = {k: v for k, v in doc["fields"].items() if k in HOUSEHOLD_FIELDS}
     try:
-        nik = doc["subject_nik"]
+        nik, resident, household_id, household = plan(store, doc)
+        reason = "%s (%s)" % (doc["reason"], doc["complaint_id"])
         if resident:
             nik = update_resident(nik, resident, reason, actor)["nik"]
         if household:
-            update_household(store.resident(nik)["household_id"], household, reason, actor)
+            update_household(household_id, household, reason, actor)
     except Exception:
         store.corrections.release(correction_id)
         raise
     return store.corrections.decide(correction_id, "confirmed", actor, note, ["confirming"])
+
+
+def plan(store, doc):
+    """``(nik, resident changes, household id, household changes)`` of a correction:
+    each part loaded by the registry's own schema and reduced to the fields that
+    would change. InvalidInput names every bad field of either part (``fields.<name>``)."""
+    resident_doc = store.resident_doc(doc["subject_nik"])
+    household_doc = store.household_doc(resident_doc["household_id"])
+    parts, errors = [], {}
+    for schema, names, current in (
+            (ResidentPatch, set(doc["fields"]) - set(HOUSEHOLD_FIELDS), resident_doc),
+            (HouseholdPatch, set(doc["fields"]) & set(HOUSEHOLD_FIELDS), household_doc)):
+        given = {k: v for k, v in doc["fields"].items() if k in names}
+        try:
+            loaded = schema().load(dict(given, reason="-"), partial=True)
+        except ValidationError as exc:
+            errors.update({"fields.%s" % k: v for k, v in flatten_errors(exc.messages).items()})
+            continue
+        loaded.pop("reason")
+        parts.append({k: v for k, v in loaded.items() if current.get(k) != v})
+    if errors:
+        raise InvalidInput("The correction cannot be applied: a value is not valid for the "
+                           "registry.", errors)
+    resident, household = parts
+    if resident:
+        domain.resident_changes(resident_doc, resident)  # the rules across fields
+    return resident_doc["nik"], resident, household_doc["_id"], household
 
 
 def check_status(status):

@@ -5,28 +5,35 @@ Two formats (docs/registry-data.md):
 - CSV (UTF-8, header row): the registry's columns, one row per resident,
   families grouped by ``kk_number``. Unknown columns refuse the file (a typo
   such as ``birthdate`` would otherwise drop data silently).
-- OpenSID's resident spreadsheet (``.xlsx``/``.xlsm``, sheet "Data Penduduk",
-  the 43 columns of OpenSID's ``FormatImporExcel.xlsm``) with its numeric code
-  lists (``services.shared.codes``). Columns the registry does not keep
-  (parents, passports, blood type, ...) are read past. Rows end at OpenSID's
-  ``###`` marker. ``dusun`` and an RW of ``-`` are kept as they are. A NIK
-  that is empty, ``0`` or a temporary number gets a fresh temporary number.
-  ``status_dasar`` other than 1 (alive) imports the person as inactive.
+- OpenSID's resident spreadsheet (``.xlsx``/``.xlsm``, the 43 columns of
+  OpenSID's ``FormatImporExcel.xlsm``) with its numeric code lists
+  (``services.shared.codes``). As OpenSID's own importer does, every sheet
+  but "Kode Data" is read (its template names the sheet "Data Penduduk", its
+  exports "Sheet1") and only the ``nik`` column is required; a row missing a
+  value the registry needs comes back as a row error. Columns the registry
+  does not keep (parents, passports, blood type, ...) are read past. Rows end
+  at OpenSID's ``###`` marker. ``alamat`` may be empty (OpenSID villages
+  carry the address in dusun/RW/RT); ``dusun`` and an RW of ``-`` are kept
+  as they are. A NIK that is empty, ``0`` or a temporary number gets a fresh
+  temporary number. ``status_dasar`` other than 1 (alive) imports the person
+  as inactive. What is checked before the workbook is read: ``workbook``.
 
 A row is ``(row_number, fields)``; ``row_number`` counts the header as row 1,
-as a spreadsheet shows it. ``fields`` may carry ``_errors`` (``[(field,
+as a spreadsheet shows it (a ``SheetRow``, naming its sheet, when a workbook
+has more than one sheet of residents). ``fields`` may carry ``_errors`` (``[(field,
 rule)]`` found while reading) and ``_status`` (``(status, reason, note)``).
 """
 import csv
 import datetime
 import io
 import re
-import zipfile
 
 from services.shared import codes
+from services.shared.csvfile import unescape_cell
 from services.shared.errors import InvalidInput
 from services.shared.nik import is_temporary
 
+from services.registry import workbook
 from services.registry.contract import HouseholdFields, ResidentFields
 
 CSV_COLUMNS = tuple(HouseholdFields().fields) + tuple(ResidentFields().fields)
@@ -35,6 +42,8 @@ CSV_REQUIRED = ("kk_number", "street", "rt", "rw", "nik", "full_name", "sex", "b
 INTEGER_COLUMNS = ("welfare_decile", "monthly_income_idr", "electricity_va", "occupation_code")
 
 OPENSID_SHEET = "Data Penduduk"
+#: the sheet of code lists in OpenSID's template; every other sheet holds residents
+OPENSID_CODES_SHEET = "Kode Data"
 OPENSID_END_MARKER = "###"
 #: OpenSID column -> registry field, for plain values.
 OPENSID_TEXT = {"alamat": "street", "dusun": "dusun", "rw": "rw", "rt": "rt",
@@ -48,55 +57,88 @@ OPENSID_CODED = {"sex": ("sex", codes.SEX_CODES), "agama_id": ("religion", codes
                  "kk_level": ("relationship", codes.RELATIONSHIP_CODES),
                  "cacat_id": ("disability", codes.DISABILITY_CODES),
                  "hamil": ("pregnant", codes.PREGNANT_CODES)}
-OPENSID_REQUIRED = ("alamat", "rw", "rt", "nama", "no_kk", "nik", "sex", "tempatlahir",
-                    "tanggallahir", "kk_level")
+#: OpenSID's importer needs only this column; missing values are row errors
+OPENSID_REQUIRED = ("nik",)
 #: registry field -> OpenSID column, to name fields in errors as the file does.
 OPENSID_NAMES = dict({v: k for k, v in OPENSID_TEXT.items()},
                      **{v[0]: k for k, v in OPENSID_CODED.items()})
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d")
 MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = workbook.MAX_ROWS
 
 
-def read_file(filename, content):
+class SheetRow(int):
+    """A row number that also names its sheet (a workbook with several sheets)."""
+
+    def __new__(cls, number, sheet):
+        row = super().__new__(cls, number)
+        row.sheet = sheet
+        return row
+
+
+def read_file(filename, content, pause=lambda: None):
     """Parse an upload.
 
     Args:
         filename (str): its name; ``.csv``, ``.xlsx`` or ``.xlsm`` (a zip
             archive is read as a spreadsheet whatever its name).
         content (bytes): the file.
+        pause (callable): called every few hundred rows while reading (a
+            cooperative yield, so a long import does not starve other requests).
     Returns:
         (str, list, dict): format (``"csv"``/``"opensid"``), rows, and the
         field -> column names to use in error reports.
-    Raises InvalidInput: not a readable file of either format, or columns missing/unknown.
+    Raises InvalidInput: not a readable file of either format (naming the
+    problem: a damaged archive, an encrypted part, a field or a file too
+    large, too many rows), or columns missing/unknown.
     """
     if len(content) > MAX_BYTES:
         raise InvalidInput("The file is too large.", {"file": ["must be at most 20 MB"]})
     name = (filename or "").lower()
     if content[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
-        return "opensid", read_opensid(content), OPENSID_NAMES
+        return "opensid", read_opensid(content, pause), OPENSID_NAMES
     if name and not name.endswith((".csv", ".txt")):
         raise InvalidInput("Unsupported file type.", {"file": ["must be .csv, .xlsx or .xlsm"]})
-    return "csv", read_csv(content), {}
+    return "csv", read_csv(content, pause), {}
 
 
-def read_csv(content):
-    """Rows of a registry CSV; values stay strings except whole-number columns."""
+def read_csv(content, pause=lambda: None):
+    """Rows of a registry CSV; values stay strings except whole-number columns.
+
+    A cell the platform's CSV writer guarded against formula injection (a
+    leading ``'`` before ``= + - @``) is read back as written
+    (``services.shared.csvfile``). InvalidInput names the line of a malformed
+    row (a field over ``csv.field_size_limit()``, a stray quote, a NUL).
+    """
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("The file is not UTF-8 text.", {"file": ["must be UTF-8"]}) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    _check_columns(header, CSV_REQUIRED, CSV_COLUMNS)
-    reader.fieldnames = header
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        _check_columns(header, CSV_REQUIRED, CSV_COLUMNS)
+        reader.fieldnames = header
+        return _csv_rows(reader, pause)
+    except csv.Error as exc:
+        raise InvalidInput("The CSV cannot be read: line %d: %s." % (reader.line_num, exc),
+                           {"file": ["line %d: %s" % (reader.line_num, exc)]}) from None
+
+
+def _csv_rows(reader, pause):
     rows = []
     for index, record in enumerate(reader, start=2):
+        if index % workbook.PAUSE_EVERY == 0:
+            pause()
+        if index > MAX_ROWS + 1:
+            raise InvalidInput("The file has more than %d rows; import it in parts." % MAX_ROWS,
+                               {"file": ["at most %d rows" % MAX_ROWS]})
         if None in record:
             rows.append((index, {"_errors": [("_row", "has more values than the header has columns")]}))
             continue
         fields = {}
         for key, value in record.items():
-            value = (value or "").strip()
+            value = unescape_cell((value or "").strip())
             if value:
                 fields[key] = int(value) if key in INTEGER_COLUMNS and re.fullmatch(
                     r"-?\d+", value) else value
@@ -119,29 +161,44 @@ def _check_columns(header, required, known=None):
         raise InvalidInput("The file's header row is not as expected.", {"file": errors})
 
 
-def read_opensid(content):
-    """Rows of OpenSID's "Data Penduduk" sheet, converted to registry fields."""
-    import openpyxl  # only imports need it
+def read_opensid(content, pause=lambda: None):
+    """Rows of every sheet but "Kode Data", converted to registry fields.
+
+    A sheet without a ``nik`` column and without data is passed over; InvalidInput
+    when no sheet has OpenSID's columns (``workbook`` for what else is refused).
+    """
+    book = workbook.open_workbook(content)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise InvalidInput("The spreadsheet cannot be read.",
-                           {"file": ["must be an .xlsx or .xlsm workbook"]}) from None
-    if OPENSID_SHEET not in book.sheetnames:
-        raise InvalidInput("No OpenSID resident sheet.",
-                           {"file": ["needs a sheet named '%s'" % OPENSID_SHEET]})
-    rows = []
-    lines = book[OPENSID_SHEET].iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
+        sheets = [book[name] for name in book.sheetnames if name != OPENSID_CODES_SHEET]
+        read = [(sheet.title, rows) for sheet in sheets
+                for rows in [_sheet_rows(sheet, pause)] if rows is not None]
+    finally:
+        book.close()
+    if not read:
+        raise InvalidInput("No OpenSID resident sheet.", {"file": [
+            "needs a sheet (any name but '%s') whose first row has OpenSID's columns, "
+            "at least 'nik'" % OPENSID_CODES_SHEET]})
+    if len(read) == 1:
+        return read[0][1]
+    return [(SheetRow(number, title), fields) for title, rows in read for number, fields in rows]
+
+
+def _sheet_rows(sheet, pause):
+    """``[(row, fields)]`` of one sheet; None for a sheet with neither header nor data."""
+    lines = workbook.sheet_rows(sheet, pause)
+    first = next(lines, None)
+    if first is None:
+        return None
+    header = [str(h).strip() if h is not None else "" for h in first[1]]
+    if "nik" not in header and not any(c in header for c in OPENSID_TEXT):
+        return None  # a sheet of notes or lists, not residents
     _check_columns(header, OPENSID_REQUIRED)
-    for number, values in enumerate(lines, start=2):
-        cells = dict(zip(header, values, strict=False))  # a short row leaves columns out
+    rows = []
+    for number, values in lines:
         if any(isinstance(v, str) and v.strip() == OPENSID_END_MARKER for v in values):
             break
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        rows.append((number, opensid_row(cells)))
-    book.close()
+        # a short row leaves columns out
+        rows.append((number, opensid_row(dict(zip(header, values, strict=False)))))
     return rows
 
 

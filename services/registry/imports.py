@@ -17,10 +17,13 @@ from services.shared.nik import mask_nik, validate_kk
 
 from services.registry import domain
 from services.registry.contract import HouseholdFields, ResidentFields
+from services.registry.importer import OPENSID_CODED
 
 HOUSEHOLD_COLUMNS = frozenset(HouseholdFields().fields)
 PERSON_COLUMNS = frozenset(ResidentFields().fields)
 PAUSE_EVERY = 250
+#: OpenSID column -> registry field, for the columns read as codes
+OPENSID_FIELDS = {column: field for column, (field, _) in OPENSID_CODED.items()}
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +41,17 @@ class ImportRun:
                        "already_present": 0, "errors": []}
 
     def error(self, row, field, rule):
-        self.result["errors"].append({"row": row, "field": self.names.get(field, field),
-                                      "rule": rule})
+        entry = {"row": int(row), "field": self.names.get(field, field), "rule": rule}
+        if getattr(row, "sheet", None):  # a workbook with several sheets of residents
+            entry["sheet"] = row.sheet
+        self.result["errors"].append(entry)
 
     def run(self, rows):
         started = time.monotonic()
         self.result["rows"] = len(rows)
         families = self.validate(rows)
         self.plan_and_write(families)
-        self.result["errors"].sort(key=lambda e: (e["row"], e["field"]))
+        self.result["errors"].sort(key=lambda e: (e.get("sheet", ""), e["row"], e["field"]))
         log.info("import (%s, correlation %s): %d rows in %.2f s: %d households and %d "
                  "residents created, %d already present, %d errors", self.note,
                  self.correlation_id, len(rows), time.monotonic() - started,
@@ -79,8 +84,11 @@ class ImportRun:
             try:
                 person = people.load({k: v for k, v in fields.items() if k in PERSON_COLUMNS})
             except ValidationError as exc:
+                # a value refused while reading (a wrong code) is not "missing" as well
+                reported = {OPENSID_FIELDS.get(f, f) for f, _ in fields.get("_errors", ())}
                 for field, messages in flatten_errors(exc.messages).items():
-                    self.error(row, field, "; ".join(messages))
+                    if field not in reported:
+                        self.error(row, field, "; ".join(messages))
                 continue
             if bad or family is None or family["household"] is None:
                 continue

@@ -152,7 +152,7 @@ class RegistryService(Service):
         except (binascii.Error, ValueError, TypeError):
             raise InvalidInput("The file is not valid base64.",
                                {"content_base64": ["must be base64"]}) from None
-        fmt, rows, names = importer.read_file(filename, content)
+        fmt, rows, names = importer.read_file(filename, content, self.store.pause)
         return dump(ImportResultOut, ImportRun(
             self.store, fmt, names, actor, self.settings.village_code,
             self.caller.correlation_id(actor), filename, self.store.pause).run(rows))

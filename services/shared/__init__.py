@@ -19,6 +19,10 @@
 - ``registry_projection``: a service's own copy of the registry (repository,
   catch-up from the export, ``FollowsRegistry`` mixin with its handlers).
 - ``nik``, ``codes``: NIK/KK rules and the civil-registry code lists.
-- ``rpc``: ``rpc`` (domain errors expected) and ``call`` (a deadline).
+- ``rpc``: ``rpc`` (domain errors expected), ``RpcProxy`` and ``call`` (a deadline).
+- ``messaging``: nameko's consumers with an answer for a message that cannot be
+  decoded (an RPC request answered 400, an event parked, a reply failing its call);
+  ``rpc``, ``RpcProxy`` and ``inbox.consumes`` use them.
+- ``csvfile``: the one CSV writer, guarding cells a spreadsheet would run.
 - ``pagination``, ``rules``: list pages; the eligibility rule language.
 """

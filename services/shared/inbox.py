@@ -32,6 +32,11 @@ Rules the decorator applies, in order:
    in ``_parked_events`` with the error and acked. The kit's ``Service``
    lists and replays parked events over RPC.
 
+A message that cannot even be decoded (not JSON, nested deeper than the
+decoder recurses) never reaches the handler: it is parked as text, NIKs
+masked (``park_undecodable``, called by ``services.shared.messaging``), and
+cannot be replayed.
+
 Handlers with effects must be safe to re-run (a crash after the effect and
 before step 4 replays the event): write effects as conditional updates
 (``services.shared.versioned``), so a replay finds nothing left to change.
@@ -43,15 +48,17 @@ import uuid
 
 import eventlet
 from marshmallow import ValidationError
-from nameko.events import SERVICE_POOL, event_handler
+from nameko.events import SERVICE_POOL
 from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError
 
 from services.shared import clock
 from services.shared.contract import UnreadableEvent
 from services.shared.envelope import load_envelope
-from services.shared.errors import NotFound
+from services.shared.errors import InvalidInput, NotFound
+from services.shared.messaging import DecodeSafeEventHandler
 from services.shared.mongo import database_for
+from services.shared.nik import mask_niks_in_text
 
 log = logging.getLogger(__name__)
 
@@ -219,19 +226,42 @@ def consumes(event_type, event_name=None, snapshot=False, max_attempts=DEFAULT_M
         wrapper.consumes_event = (source, name)
         wrapper.event_type = contract_type
         wrapper.snapshot = snapshot
-        return event_handler(source, name, handler_type=handler_type,
-                             requeue_on_error=True)(wrapper)
+        return DecodeSafeEventHandler.decorator(source, name, handler_type=handler_type,
+                                                requeue_on_error=True)(wrapper)
     return decorator
+
+
+#: how much of an undecodable event's body is kept for the operator (NIKs masked)
+UNDECODABLE_KEPT = 2000
+
+
+def park_undecodable(container, handler, message, error):
+    """Park an event kombu could not decode (``services.shared.messaging``): its
+    first ``UNDECODABLE_KEPT`` bytes as text, NIKs masked, with where it came
+    from. It cannot be replayed; the operator sees what arrived and removes the cause."""
+    body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+    info = message.delivery_info or {}
+    payload = {"undecodable": mask_niks_in_text(body[:UNDECODABLE_KEPT].decode("utf-8", "replace")),
+               "bytes": len(body), "content_type": message.content_type,
+               "exchange": info.get("exchange"), "routing_key": info.get("routing_key")}
+    InboxRecords(database_for(container)).park(handler, payload, error, 1)
 
 
 def replay(service, records, parked_id):
     """Run a parked event through its handler again (``Service.replay_parked_event``).
 
     Returns ``{"replayed": id}`` and removes it from the lot on success.
-    Raises NotFound for an unknown id; if the handler fails again the event
-    stays parked with the new error and the error is raised.
+    Raises NotFound for an unknown id; InvalidInput for what is not an event
+    envelope (an undecodable message: it stays parked as it is); if the handler
+    fails again the event stays parked with the new error and the error is raised.
     """
     doc = records.take_parked(parked_id)
+    try:
+        load_envelope(doc["payload"])
+    except ValidationError:
+        raise InvalidInput("Parked event %s cannot be replayed: it is not an event envelope "
+                           "(%s)." % (parked_id, doc["error"][:200]),
+                           {"payload": ["not an event envelope"]}) from None
     method = getattr(service, doc["handler"])
     snapshot = getattr(method, "snapshot", False)
     try:

@@ -34,11 +34,19 @@ def rpc(fn=None, **kwargs):
 
     nameko logs an unexpected error of an entrypoint at ERROR with its
     traceback; a refused request (a 404, 409, 422 for the caller) is not a
-    fault of the service, so it is logged at WARNING without one. Use as
-    ``@rpc`` or ``@rpc(...)`` like nameko's.
+    fault of the service, so it is logged at WARNING without one. A request
+    that cannot be decoded is answered with InvalidInput at once
+    (``services.shared.messaging``). Use as ``@rpc`` or ``@rpc(...)`` like nameko's.
     """
-    from nameko.rpc import rpc as nameko_rpc
+    from services.shared.messaging import DecodeSafeRpc
     kwargs.setdefault("expected_exceptions", (BansosError,))
     if fn is None:
-        return lambda f: nameko_rpc(**kwargs)(f)
-    return nameko_rpc(**kwargs)(fn)
+        return lambda f: DecodeSafeRpc.decorator(**kwargs)(f)
+    return DecodeSafeRpc.decorator(**kwargs)(fn)
+
+
+def RpcProxy(target_service, **options):  # noqa: N802 - stands in for nameko's class
+    """nameko's ``RpcProxy`` whose undecodable replies fail the call at once
+    (``services.shared.messaging.DecodeSafeRpcProxy``)."""
+    from services.shared.messaging import DecodeSafeRpcProxy
+    return DecodeSafeRpcProxy(target_service, **options)

@@ -75,6 +75,16 @@ def url_of(address):
     """``http://host:port`` to reach ``address``; a wildcard host is this machine."""
     host, _, port = address.rpartition(":")
     return "http://%s:%s" % ("127.0.0.1" if host in ("", "0.0.0.0", "::") else host, port)
+#: the admin token is a password for everything (issue 8, item 8)
+MIN_ADMIN_TOKEN = 32
+
+
+def admin_token_rule(token):
+    """At least ``MIN_ADMIN_TOKEN`` characters: a guessable admin token stops the
+    platform at start rather than being accepted."""
+    if len(token) < MIN_ADMIN_TOKEN:
+        raise ValidationError("must be at least %d characters (e.g. openssl rand -hex 24); "
+                              "it has %d" % (MIN_ADMIN_TOKEN, len(token)))
 
 
 def parse_rate_limits(text):
@@ -109,7 +119,7 @@ class SettingsSchema(Tolerant):
                                                                    "digits or _"))
     village_code = fields.String(data_key="VILLAGE_CODE", load_default=DEFAULT_VILLAGE_CODE,
                                  validate=village_code_rule)
-    admin_token = fields.String(data_key="ADMIN_TOKEN", load_default="")
+    admin_token = fields.String(data_key="ADMIN_TOKEN", load_default="", validate=admin_token_rule)
     rpc_deadline = Seconds(10, data_key="RPC_DEADLINE")
     import_deadline = Seconds(120, data_key="IMPORT_DEADLINE")
     health_deadline = Seconds(3, data_key="HEALTH_DEADLINE")
@@ -174,9 +184,17 @@ def load_settings(config):
     try:
         return Settings(SettingsSchema().load(dict(config or {})))
     except ValidationError as exc:
-        problems = "; ".join("%s %s (got %r)" % (name, " ".join(messages), (config or {}).get(name))
+        problems = "; ".join("%s %s (got %s)" % (name, " ".join(messages), _shown(config, name))
                              for name, messages in sorted(exc.messages.items()))
         raise SettingsError("invalid setting: %s" % problems) from None
+
+
+#: settings whose values are secrets: an error names them, never shows them
+SECRET_SETTINGS = ("ADMIN_TOKEN", "AMQP_URI", "MONGO_URI")
+
+
+def _shown(config, name):
+    return "a hidden value" if name in SECRET_SETTINGS else repr((config or {}).get(name))
 
 
 _LOADED = weakref.WeakKeyDictionary()

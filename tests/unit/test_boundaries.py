@@ -130,3 +130,20 @@ def test_settings_are_read_in_one_place():
                                    or "container.config.get(" in text):
             offenders.append(rel)
     assert offenders == []
+
+
+#: nameko's entrypoints and proxies whose consumers drop an undecodable message:
+#: services use the kit's (services.shared.rpc / inbox, on services.shared.messaging)
+UNSAFE_CONSUMERS = ("nameko.rpc.rpc", "nameko.rpc.RpcProxy", "nameko.rpc.ReplyListener",
+                    "nameko.events.event_handler", "nameko.events.EventHandler")
+
+
+def test_every_consumer_answers_an_undecodable_message():
+    """An RPC request, event or reply that cannot be decoded never leaves anyone
+    waiting (issue 8, item 2): only the kit's messaging module uses nameko's own."""
+    allowed = os.path.join("services", "shared", "messaging.py")
+    offenders = ["%s imports %s" % (os.path.relpath(path, ROOT), module)
+                 for path in _python_files("services", "gateway")
+                 if os.path.relpath(path, ROOT) != allowed
+                 for module in _imports(path) if module in UNSAFE_CONSUMERS]
+    assert offenders == []

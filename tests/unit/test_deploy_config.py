@@ -144,3 +144,23 @@ def test_reading_the_config_leaves_other_yaml_alone():
     load_config keeps its substitution to its own loader."""
     load_config(environ={"ADMIN_TOKEN": "x"})
     assert yaml.safe_load("token: ${ADMIN_TOKEN:?required}") == {"token": "${ADMIN_TOKEN:?required}"}
+
+
+def test_niks_are_masked_in_messages_arguments_and_tracebacks():
+    import logging
+    import sys
+
+    from deploy.logformat import OneLineFormatter
+    try:
+        raise KeyError("no resident with NIK 3174094506870003")
+    except KeyError:
+        info = sys.exc_info()
+    record = logging.LogRecord("nameko.web.server", logging.INFO, "f", 1,
+                               '"GET /api/v1/residents/%s?nik=%s HTTP/1.1" 200', (
+                                   "3174094506870003", "3174095203880004"), info)
+    line = OneLineFormatter("%(message)s").format(record)
+    assert "3174094506870003" not in line and "3174095203880004" not in line
+    assert line.count("3174********0003") == 3 and "3174********0004" in line
+    kept = logging.LogRecord("x", logging.INFO, "f", 1, "order %s of %d", ("31740945068700031", 5),
+                             None)
+    assert OneLineFormatter("%(message)s").format(kept) == "order 31740945068700031 of 5"

@@ -26,7 +26,7 @@ from services.shared.nik import (FLAG_BIRTH_DATE, FLAG_SEX, nik_quality_flags, v
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SAMPLE = os.path.join(ROOT, "data", "sample")
-TEMPLATE = os.path.join(ROOT, "..", "shared", "data", "opensid", "FormatImporExcel.xlsm")
+TEMPLATE = os.path.join(ROOT, "tests", "fixtures", "opensid", "FormatImporExcel.xlsm")
 
 
 @pytest.fixture(scope="module")

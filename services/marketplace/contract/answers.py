@@ -12,6 +12,9 @@ from services.shared.contract import Answer, Page
 from services.shared.fields import Day, Instant
 
 ONLY_STAFF = {"optional": "only for the seller it belongs to and officers"}
+#: who on the staff acted: the gateway drops it for every caller but officers and
+#: admins (gateway/visibility.py; issue 8: sellers do not see officers' names)
+WHO_FOR_STAFF = {"optional": "only for officers and admins"}
 
 
 def _nested(schema, **kwargs):
@@ -59,7 +62,7 @@ class SuspensionOut(Answer):
     source = fields.String(metadata={"description": "officer, or registry (the resident "
                                                     "moved out, died, ...)"})
     at = Instant()
-    by = _nested(WhoOut)
+    by = _nested(WhoOut, metadata=WHO_FOR_STAFF)
 
 
 class BusinessCapitalOut(Answer):
@@ -112,7 +115,7 @@ class SellerOut(Answer):
     status = fields.String(metadata={"description": "pending, verified, suspended"})
     suspension = _nested(SuspensionOut, allow_none=True)
     verified_at = Instant(allow_none=True)
-    verified_by = _nested(WhoOut, allow_none=True)
+    verified_by = _nested(WhoOut, allow_none=True, metadata=WHO_FOR_STAFF)
     path_out_of_aid = _nested(PathOutOfAidOut)
     listings = fields.Dict(keys=fields.String(), values=fields.Integer(),
                            metadata={"description": "count per listing status"})
@@ -166,7 +169,7 @@ class HistoryOut(Answer):
     status = fields.String()
     reason = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    by = _nested(WhoOut)
+    by = _nested(WhoOut, metadata=WHO_FOR_STAFF)
 
 
 class OrderOut(Answer):

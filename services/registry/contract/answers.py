@@ -45,7 +45,7 @@ class HouseholdOut(Answer):
 
     id = fields.String()
     kk_number = fields.String()
-    street = fields.String()
+    street = nullable(metadata={"description": "null where the village addresses by RT/RW only"})
     rt = fields.String()
     rw = fields.String()
     dusun = nullable()
@@ -93,6 +93,8 @@ HistoryPage = Page(HistoryEntryOut, resident_id=fields.String())
 
 class ImportErrorOut(Answer):
     row = fields.Integer(metadata={"description": "row in the file; the header is row 1"})
+    sheet = fields.String(metadata={"optional": "when a workbook has several sheets of "
+                                                "residents: the row's sheet"})
     field = fields.String()
     rule = fields.String()
 

@@ -71,7 +71,8 @@ class HouseholdFields(Strict):
     """
 
     kk_number = fields.String(required=True, validate=kk_rule)
-    street = Text(200, required=True)
+    #: optional: many villages (OpenSID's among them) address a family by dusun/RW/RT only
+    street = Text(200)
     rt = AreaNumber(required=True)
     rw = AreaNumber(required=True)
     dusun = Text(100)

@@ -80,9 +80,10 @@ def test_events_reach_consumers_and_carry_no_identity(running):
     proxy.transition_complaint(cid, {"to": "verified"}, OFFICER)
     proxy.transition_complaint(cid, {"to": "resolved", "note": "Koreksi diajukan ke registri."},
                                OFFICER)
-    wait_for(lambda: "correction_requested" in types())
-    wait_for(lambda: types().count("complaint_submitted") == 2)
-    assert types().count("complaint_status_changed") == 2 and "complaint_resolved" in types()
+    # each type has its own queue: they arrive in no fixed order, so wait for all of them
+    wait_for(lambda: "correction_requested" in types() and "complaint_resolved" in types()
+             and types().count("complaint_submitted") == 2
+             and types().count("complaint_status_changed") == 2)
     [correction] = [e for e in RECEIVED if e["type"] == "correction_requested"]
     assert correction["data"]["correction"]["subject_nik"] == SUBJECT_NIK
     assert correction["data"]["correction"]["fields"] == {"birth_date": "1965-03-12"}

@@ -10,7 +10,7 @@ from tests.helpers import free_port
 
 pytestmark = pytest.mark.integration
 
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-of-32-characters-or-more"
 
 
 class StubRegistry:

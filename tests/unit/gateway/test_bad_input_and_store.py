@@ -9,8 +9,12 @@ from werkzeug.wrappers import Request
 from gateway.auth import GatewayRepository, Principal
 from gateway.errors import Unauthorized, problem_from_exception
 from gateway.http import Exchange, authenticate
+from gateway.ratelimit import RateLimiter
 from services.shared.errors import Conflict, InvalidInput, NotFound
 from services.shared.settings import load_settings
+
+
+ADMIN_SECRET = "admin-secret-of-at-least-32-characters"
 
 
 @pytest.fixture
@@ -25,13 +29,14 @@ def request_with(data=b"", headers=None):
 
 
 class Handling:
-    """The gateway service as ``gateway.http`` sees it: its store and settings."""
+    """The gateway service as ``gateway.http`` sees it: its store, settings and limiter."""
 
     services = None
 
-    def __init__(self, store, admin_token="admin-secret"):
+    def __init__(self, store, admin_token=ADMIN_SECRET):
         self.store = store
         self.settings = load_settings({"ADMIN_TOKEN": admin_token})
+        self.limiter = RateLimiter()
 
     def authenticate(self, request):
         return authenticate(self, request)
@@ -40,25 +45,26 @@ class Handling:
         return Exchange(self, request, None).body()
 
 
-@pytest.mark.parametrize("token", ["tök-en", "admin-secrét", "\u00ff" * 40])
+@pytest.mark.parametrize("token", ["tök-en", ADMIN_SECRET[:-1] + "é", "\u00ff" * 40])
 def test_a_non_ascii_token_is_401_not_500(repo, token):
     with pytest.raises(Unauthorized):
-        repo.principal_for(token, "admin-secret")
+        repo.principal_for(token, ADMIN_SECRET)
     with pytest.raises(Unauthorized):
         Handling(repo).authenticate(request_with(headers={"Authorization": "Bearer " + token}))
 
 
 def test_the_admin_token_is_still_recognised(repo):
     principal = Handling(repo).authenticate(
-        request_with(headers={"Authorization": "Bearer admin-secret"}))
+        request_with(headers={"Authorization": "Bearer " + ADMIN_SECRET}))
     assert principal.role == "admin" and principal.token_id == "env:ADMIN_TOKEN"
 
 
 def test_a_numeric_admin_token_setting_works(repo):
-    handling = Handling(repo, admin_token="12345")
-    assert handling.settings.admin_token == "12345"
+    number = "12345678901234567890123456789012"
+    handling = Handling(repo, admin_token=number)
+    assert handling.settings.admin_token == number
     assert handling.authenticate(
-        request_with(headers={"Authorization": "Bearer 12345"})).role == "admin"
+        request_with(headers={"Authorization": "Bearer " + number})).role == "admin"
 
 
 @pytest.mark.parametrize("raw", [b"[" * 100000, b'{"a":' * 100000, b"\xff\xfe", b"[1]", b""])

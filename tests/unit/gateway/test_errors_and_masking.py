@@ -6,8 +6,8 @@ from nameko.exceptions import RemoteError, UnknownService
 
 from gateway.auth import Principal, allowed, authorize
 from gateway.errors import RateLimited, ServiceUnavailable, Unauthorized, problem_from_exception
-from gateway.http import mask_niks
 from gateway.ratelimit import RateLimiter
+from gateway.visibility import shape_for
 from services.shared.settings import parse_rate_limits as parse_overrides
 from services.shared import errors
 from services.shared.rpc import Timeout
@@ -59,7 +59,7 @@ def test_domain_errors_survive_rpc_serialisation():
 def test_masking_hides_nik_fields_at_any_depth():
     data = {"nik": "3174091708450001", "items": [{"recipient_nik": "3174095708450002",
                                                   "name": "Siti", "kk_number": "3174090101200001"}]}
-    assert mask_niks(data) == {"nik": "3174********0001", "items": [
+    assert shape_for(Principal(None), data) == {"nik": "3174********0001", "items": [
         {"recipient_nik": "3174********0002", "name": "Siti", "kk_number": "3174090101200001"}]}
 
 

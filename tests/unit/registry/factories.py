@@ -12,9 +12,9 @@ _rng = random.SystemRandom()
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))))
 #: OpenSID's own import template, ``FormatImporExcel.xlsm`` of OpenSID release v2410.0.0
-#: (not redistributed here): set OPENSID_TEMPLATE to its path to check our code lists
-#: and sample spreadsheet against it; the tests that need it are skipped otherwise.
-TEMPLATE = os.environ.get("OPENSID_TEMPLATE") or "FormatImporExcel.xlsm (set OPENSID_TEMPLATE)"
+#: (tests/fixtures/opensid; OPENSID_TEMPLATE names another copy to check against).
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "opensid")
+TEMPLATE = os.environ.get("OPENSID_TEMPLATE") or os.path.join(FIXTURES, "FormatImporExcel.xlsm")
 SAMPLE_CSV = os.path.join(ROOT, "data", "sample", "tanjung-barat-registry.csv")
 
 AREA = "317409"       # Kec. Jagakarsa, Jakarta Selatan (docs/domain.md)
