@@ -142,7 +142,7 @@ def test_a_method_a_path_does_not_take_is_a_405_problem_with_the_right_allow(gat
     (b"POST /api/v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
     (b"GARBAGE\r\n\r\n", 400),
     (b"GET /health HTTP/9.9\r\nHost: x\r\n\r\n", 505),
-    (b"GET /no/such/place HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+    (b"GET /api/v1/no/such/place HTTP/1.1\r\nHost: x\r\n\r\n", 404),
 ])
 def test_what_the_server_answers_before_routing_is_a_problem(gateway, request_bytes, status):
     _, port = gateway

@@ -17,7 +17,7 @@ from gateway.webapp import CLIENT_HEADER, client_for, sign_client, signing_key
 
 pytestmark = pytest.mark.integration
 
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-of-at-least-32-characters"
 KEY = signing_key(ADMIN)  # what the gateway signs with
 
 
