@@ -89,6 +89,8 @@ class SettingsSchema(Tolerant):
     trust_forwarded_for = Flag(data_key="TRUST_FORWARDED_FOR")
     complaints_overdue_check_seconds = Seconds(60, data_key="COMPLAINTS_OVERDUE_CHECK_SECONDS")
     registry_repair_seconds = Seconds(30, data_key="REGISTRY_REPAIR_SECONDS")
+    partners_overdue_check_seconds = Seconds(300, data_key="PARTNERS_OVERDUE_CHECK_SECONDS")
+    partners_schedule_sweep_seconds = Seconds(900, data_key="PARTNERS_SCHEDULE_SWEEP_SECONDS")
 
     @pre_load
     def _empty_is_default(self, data, **kwargs):
