@@ -51,9 +51,12 @@ def eligibility(repo, nik, code, deployment, on=None):
     household = repo.household(person.get("household_id")) or {"_id": person.get("household_id")}
     household = dict(household, id=household.pop("_id"))
     receiving = domain.Receiving(repo.receiving(reference.year))
-    ctx = domain.build_context(household, repo.members_of(household["id"]), reference, receiving)
+    members = repo.members_of(household["id"])
+    completions = repo.completions_by_resident([m["id"] for m in members] + [person["id"]])
+    ctx = domain.build_context(household, members, reference, receiving, completions)
     view = rules.member_view(person, reference,
-                             sorted(receiving.of_member(household["id"], person["id"])))
+                             sorted(receiving.of_member(household["id"], person["id"])),
+                             completions.get(person["id"], ()))
     mctx = ctx.for_member(view)
     checks = [
         {"criterion": "Penduduk berstatus aktif", "path": "resident.status",

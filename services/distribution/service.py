@@ -22,6 +22,7 @@ from services.distribution.contract import (AllocationOut, EligibilityOut, Famil
                                             ReassignOut, ResidentProgrammesOut, RoundOut,
                                             RoundReportOut, StatusCheckOut)
 from services.distribution.store import OUTBOX_COLLECTIONS, DistributionRepository
+from services.partners.contract import ENROLMENT_COMPLETED
 from services.registry.contract import RESIDENT_DEACTIVATED
 
 log = logging.getLogger(__name__)
@@ -177,3 +178,12 @@ class DistributionService(FollowsRegistry, Service):
         resident = event["data"]["resident"]
         allocations.on_resident_deactivated(self.store, resident, event["data"]["reason"],
                                             event["event_id"])
+
+    # ------------------------------------------------------------ partners events
+
+    @consumes(ENROLMENT_COMPLETED)
+    def handle_enrolment_completed(self, event):
+        """A completed partner programme (training, mentoring, ...) becomes what rules
+        read as ``member``/``household.completed_training_topics`` and
+        ``business_training_completed`` (issue 11). Idempotent by enrolment id."""
+        self.store.record_completion(event["data"])
