@@ -1,6 +1,6 @@
 """Root pytest configuration.
 
-nameko's pytest plugin no longer monkey-patches eventlet (STYLE.md): do it
+nameko's pytest plugin no longer monkey-patches eventlet (docs/style.md): do it
 before anything imports socket or threading.
 """
 import warnings
@@ -32,3 +32,17 @@ def service_config(rabbit_config, mongo_prefix):
     config["MONGO_DB_PREFIX"] = mongo_prefix
     config["MONGO_URI"] = os.environ.get("TEST_MONGO_URI", "")
     return config
+
+
+BROKER_FIXTURES = {"rabbit_config", "service_config", "container_factory", "runner_factory",
+                   "rabbit_manager"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Test layers are where their names say: nothing under tests/unit needs the broker."""
+    wrong = [item.nodeid for item in items if item.nodeid.startswith("tests/unit/") and (
+        BROKER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or item.get_closest_marker("integration") or item.get_closest_marker("e2e"))]
+    if wrong:
+        raise pytest.UsageError("broker-bound tests under tests/unit (move them to "
+                                "tests/integration): %s" % ", ".join(wrong))

@@ -3,6 +3,5 @@
 ``python -m demo --url http://127.0.0.1:8000 --token <admin token>`` runs the
 steps of ``demo/registry.py``, ``demo/distribution.py`` and
 ``demo/complaints.py`` in order; ``scripts/demo`` starts the platform first.
-``demo.client.Client`` is the small API client the steps and the end-to-end
-tests share.
+``gateway.client.Client`` is the API client the steps use.
 """

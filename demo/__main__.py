@@ -6,7 +6,7 @@
 modules ``demo/<step>.py`` for each name in ``STEPS``, run in order; each
 exposes ``run(client, out)``:
 
-- ``client``: a ``demo.client.Client`` acting with the admin token;
+- ``client``: a ``gateway.client.Client`` acting with the admin token;
 - ``out``: an ``Output``: ``out("a line", ...)``, ``out.section("Title")``,
   ``out.json(value)``, ``out.table(rows, columns)``.
 
@@ -21,7 +21,7 @@ import sys
 import time
 import traceback
 
-from demo.client import ApiError, Client
+from gateway.client import ApiError, Client
 
 STEPS = ("registry", "distribution", "complaints")
 

@@ -9,7 +9,7 @@ All names and texts are invented.
 import datetime
 import time
 
-from demo.client import ApiError
+from gateway.client import ApiError
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
 REPORTER_NIK = "3174094506870003"  # synthetic, valid in shape (woman born 1987-06-05)

@@ -19,7 +19,7 @@ import os
 import random
 import time
 
-from demo.client import ApiError, Client
+from gateway.client import ApiError, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMMES = os.path.join(ROOT, "data", "programmes")
@@ -184,7 +184,8 @@ def hand_out(client, out, rounds, rng, share=1.0, title="Hand out aid"):
                              alloc, None))
         channel = "bank" if rnd["programme_code"] in BANK_PROGRAMMES else "cash"
         with concurrent.futures.ThreadPoolExecutor(OFFICERS) as pool:
-            done = list(pool.map(lambda job: _record(client, rnd, channel, *job), jobs))
+            done = list(pool.map(lambda job, rnd=rnd, channel=channel: _record(
+                client, rnd, channel, *job), jobs))
         rows.append({"programme": rnd["programme_code"],
                      "disbursed": sum(d != "absent" for d in done),
                      "by a representative": done.count("representative"),

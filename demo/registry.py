@@ -132,7 +132,7 @@ def show_update_and_history(client, out, nik):
 
 
 def run(client, out):
-    """The registry step: ``client`` is a demo.client.Client (admin), ``out`` prints lines."""
+    """The registry step: ``client`` is a gateway.client.Client (admin), ``out`` prints lines."""
     families = read_sample()
     import_sample(client, out)
     kk, members = pick_family(families)

@@ -3,7 +3,7 @@
     python deploy/healthcheck.py http http://127.0.0.1:8000/health
         healthy when the URL answers 200 (the gateway)
     python deploy/healthcheck.py rpc registry
-        healthy when the service answers its ``ping`` RPC (services.shared.health.Ops)
+        healthy when the service answers its ``ping`` RPC (services.shared.service.Service)
 
 Exit status 0 when healthy, 1 otherwise (what Docker expects).
 """

@@ -16,7 +16,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 class OneLineFormatter(logging.Formatter):
     """``logging.Formatter`` with UTC ISO 8601 times and newlines escaped.
 
-    Times look like ``2026-11-29T08:00:00.123Z`` (CONTRACT.md: instants in UTC).
+    Times look like ``2026-11-29T08:00:00.123Z`` (docs/contract.md: instants in UTC).
     """
 
     converter = time.gmtime

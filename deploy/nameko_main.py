@@ -1,7 +1,7 @@
 """``nameko`` as run-local starts it: eventlet's deprecation notice filtered.
 
 eventlet 0.41 prints a multi-line deprecation warning on import, which would
-open every service log with lines that are not records (STYLE.md: filter that
+open every service log with lines that are not records (docs/style.md: filter that
 warning, don't hide others). Usage is nameko's: ``python -m deploy.nameko_main
 run --config deploy/config.yaml services.registry.service:RegistryService``.
 """

@@ -99,7 +99,7 @@ class Platform:
             return
         self.say("stopping %d processes" % len(self.procs))
         self._terminate(self.procs)
-        for name, proc in self.procs:
+        for _, proc in self.procs:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)  # stragglers a service left in its group
             except (ProcessLookupError, PermissionError):

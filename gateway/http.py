@@ -79,7 +79,7 @@ class RouteSpec:
 
     def __init__(self, fn, method, path, role=None, body=None, query=None, response=None,
                  status=200, tags=(), summary="", rate_limit=None, description="",
-                 content_types=None, csv=False, responses=None):
+                 content_types=None, csv=False, responses=None, produces=None):
         self.fn, self.name = fn, fn.__name__
         self.module = fn.__module__
         self.method, self.path, self.role = method.upper(), path, role
@@ -88,6 +88,7 @@ class RouteSpec:
         self.rate_limit, self.description = rate_limit, description
         self.content_types, self.csv = content_types, csv
         self.responses = dict(responses or {})
+        self.produces = tuple(produces or ())
 
     @property
     def shape(self):
@@ -121,6 +122,8 @@ class RouteTable:
                 documented answers (``/health``'s 503).
             rate_limit (tuple): ``(name, calls, seconds)`` per client.
             content_types (list): request body media types when not JSON.
+            produces (list): success media types when not JSON (``["text/html"]``
+                for a page; the handler returns a werkzeug Response).
         The handler is called as ``handler(exchange, **url_params)`` and returns
         a JSON-safe value or a werkzeug Response.
         """

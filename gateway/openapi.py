@@ -63,6 +63,8 @@ def _operation(spec, r):
         success["content"] = _content(r.responses.get(r.status, r.response))
     elif r.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if r.produces:
+        success["content"] = {media: {"schema": {"type": "string"}} for media in r.produces}
     if r.csv:
         success.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}
     op["responses"][str(r.status)] = success

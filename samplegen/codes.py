@@ -30,7 +30,7 @@ LECTURER, TEACHER, LAWYER, ARCHITECT, ACCOUNTANT, CONSULTANT = 64, 65, 67, 69, 7
 DOCTOR, MIDWIFE, NURSE, PHARMACIST = 72, 73, 74, 75
 DRIVER, TRADER, VILLAGE_STAFF, SELF_EMPLOYED, OTHER = 81, 84, 85, 88, 89
 
-#: Occupations that exclude a family from KJP Plus (DOMAIN.md): ASN, TNI, Polri, SOE.
+#: Occupations that exclude a family from KJP Plus (docs/domain.md): ASN, TNI, Polri, SOE.
 STATE_EMPLOYED = shared.STATE_EMPLOYEE_OCCUPATIONS
 
 #: Occupations a person of working age may hold; no one under 15 holds one.

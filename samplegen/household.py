@@ -1,6 +1,6 @@
 """Household (KK) socio-economic attributes, drawn to fit the welfare decile.
 
-Deciles are DTSEN's (1 poorest, 10 richest; DOMAIN.md). A Jakarta kelurahan
+Deciles are DTSEN's (1 poorest, 10 richest; docs/domain.md). A Jakarta kelurahan
 is richer than the national average, so fewer than 40% of its families are
 in deciles 1-4: the weights below give about 25-35%. Income bands are
 synthetic, placed around Jakarta's minimum wage (about Rp5.4 million a month).
@@ -64,7 +64,7 @@ def decile(rng, profile):
     """Draw a DTSEN decile (1-10) for a family in an RW of ``profile``, or None."""
     if rng.random() < UNKNOWN_DECILE:
         return None
-    return weighted(rng, list(zip(range(1, 11), DECILE_WEIGHTS[profile])))
+    return weighted(rng, list(zip(range(1, 11), DECILE_WEIGHTS[profile], strict=True)))
 
 
 def income_idr(rng, dec):

@@ -1,6 +1,6 @@
 """NIK and KK numbers for the sample: valid, unique, and a few deliberately odd.
 
-A NIK is ``PPRRSS DDMMYY NNNN`` (DOMAIN.md "NIK and KK"): the district where it
+A NIK is ``PPRRSS DDMMYY NNNN`` (docs/domain.md "NIK and KK"): the district where it
 was first issued, the birth date with 40 added to the day for women, and a
 serial from 0001 that is unique for that district and date. A KK is the
 issuing district, the card's issue date (no +40) and a serial. Every number

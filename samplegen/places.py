@@ -1,7 +1,7 @@
 """Where the sample lives and where its people's NIKs were first issued.
 
 Region codes are Kemendagri's (Kepmendagri 300.2.2-2138/2025 as published in
-the MIT-licensed ``cahyadsn/wilayah`` dataset; DOMAIN.md "Place"), not BPS's:
+the MIT-licensed ``cahyadsn/wilayah`` dataset; docs/domain.md "Place"), not BPS's:
 Kemendagri 3174 is Jakarta Selatan, BPS 3174 is Jakarta Barat. python-stdnum's
 own table carries BPS names, so place names here come from Kemendagri only.
 

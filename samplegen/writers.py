@@ -3,7 +3,7 @@
 CSV: the columns and values of docs/registry-data.md ("CSV import"), one row
 per resident, the household columns repeated on every row of a family.
 Spreadsheet: OpenSID's "Data Penduduk" sheet with its 43 columns and numeric
-codes (``shared/data/opensid/FormatImporExcel.xlsm``), dates as Excel dates,
+codes (OpenSID's ``FormatImporExcel.xlsm``, release v2410.0.0), dates as Excel dates,
 numbers that must keep leading zeros as text, closed by OpenSID's ``###`` row.
 """
 import csv

@@ -18,3 +18,11 @@ def wait_for(condition, timeout=10.0, interval=0.02, message=None):
         if time.monotonic() > deadline:
             raise AssertionError(message or "condition not met within %.1fs" % timeout)
         eventlet.sleep(interval)
+
+
+def free_port():
+    """A TCP port nothing listens on now (for a gateway a test starts)."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

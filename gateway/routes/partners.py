@@ -5,18 +5,16 @@ ones feed OpenAPI) and decides what a partner token may reach: another
 partner's ids answer 404. Every answer that carries a resident's NIK to a
 token is audited; the gateway masks NIKs for partner tokens.
 """
-from services.partners.contract import (AidResyncOut, AppointmentCheckIn, AppointmentCheckOut,
-                                        AppointmentOut, AppointmentPage, AppointmentQuery,
-                                        AttendanceIn, CommitmentIn, CommitmentOut, CompleteIn,
-                                        DeliveryIn, EnrolmentIn, EnrolmentOut, EnrolmentPage,
-                                        EnrolmentQuery, OverdueCheckOut, PartnerIn, PartnerOut,
-                                        PartnerPage, PartnerPatch, PartnerQuery,
-                                        PartnerReportOut, PregnancyIn, PregnancyOut, ProgrammeIn,
-                                        ProgrammeOut, ProgrammePage, ProgrammePatch,
-                                        ProgrammeQuery, PublicProgrammeOut, PublicProgrammePage,
-                                        RecordIn, ReportQuery, ResidentAppointmentsOut,
-                                        ResidentEnrolmentsOut, SessionIn, SessionOut, SessionPage,
-                                        SuspendIn, SweepOut, VerifyIn, WithdrawIn)
+from services.partners.contract import (
+    AidResyncOut, AppointmentCheckIn, AppointmentCheckOut, AppointmentOut, AppointmentPage,
+    AppointmentQuery, AttendanceIn, CommitmentIn, CommitmentOut, CompleteIn, DeliveryIn,
+    EnrolmentIn, EnrolmentOut, EnrolmentPage, EnrolmentQuery, OverdueCheckOut, PartnerIn,
+    PartnerOut, PartnerPage, PartnerPatch, PartnerProgrammeIn, PartnerProgrammeOut,
+    PartnerProgrammePage, PartnerProgrammePatch, PartnerProgrammeQuery, PartnerQuery,
+    PartnerReportOut, PregnancyIn, PregnancyOut, PublicPartnerProgrammeOut,
+    PublicPartnerProgrammePage, RecordIn, ReportQuery, ResidentAppointmentsOut,
+    ResidentEnrolmentsOut, SessionIn, SessionOut, SessionPage, SuspendIn, SweepOut, VerifyIn,
+    WithdrawIn)
 from services.shared.errors import NotFound, RuleRefused
 from services.shared.registry_projection import ProjectionStatusOut, RebuildOut
 
@@ -105,8 +103,8 @@ def record_delivery(ex, partner_id):
     return ex.call(_partners(ex).record_delivery, partner_id, ex.body(), ex.actor)
 
 
-@routes.route("POST", "/api/v1/partners/<partner_id>/programmes", role=SCOPED, body=ProgrammeIn,
-              response=ProgrammeOut, status=201, tags=TAGS,
+@routes.route("POST", "/api/v1/partners/<partner_id>/programmes", role=SCOPED, body=PartnerProgrammeIn,
+              response=PartnerProgrammeOut, status=201, tags=TAGS,
               summary="Publish a partner programme (criteria in the rule language)")
 def create_programme(ex, partner_id):
     return ex.call(_partners(ex).create_programme, partner_id, ex.body(), ex.actor,
@@ -114,7 +112,7 @@ def create_programme(ex, partner_id):
 
 
 @routes.route("GET", "/api/v1/partners/<partner_id>/programmes", role=SCOPED,
-              query=ProgrammeQuery, response=ProgrammePage, tags=TAGS,
+              query=PartnerProgrammeQuery, response=PartnerProgrammePage, tags=TAGS,
               summary="A partner's programmes")
 def partner_programmes(ex, partner_id):
     page, per_page = ex.page_args()
@@ -136,8 +134,8 @@ def partner_report(ex, partner_id, year):
 
 # ------------------------------------------------------------ partner programmes
 
-@routes.route("GET", "/api/v1/partner-programmes", query=ProgrammeQuery,
-              response=PublicProgrammePage, tags=TAGS,
+@routes.route("GET", "/api/v1/partner-programmes", query=PartnerProgrammeQuery,
+              response=PublicPartnerProgrammePage, tags=TAGS,
               summary="What verified partners offer: for whom, when, where, places left")
 def list_partner_programmes(ex):
     page, per_page = ex.page_args()
@@ -145,7 +143,7 @@ def list_partner_programmes(ex):
 
 
 @routes.route("GET", "/api/v1/partner-programmes/<programme_id>",
-              response=[PublicProgrammeOut, ProgrammeOut], tags=TAGS,
+              response=[PublicPartnerProgrammeOut, PartnerProgrammeOut], tags=TAGS,
               summary="One partner programme: in full for its partner and officers, "
                       "else as the public sees it")
 def get_partner_programme(ex, programme_id):
@@ -158,7 +156,7 @@ def get_partner_programme(ex, programme_id):
 
 
 @routes.route("PATCH", "/api/v1/partner-programmes/<programme_id>", role=SCOPED,
-              body=ProgrammePatch, response=ProgrammeOut, tags=TAGS,
+              body=PartnerProgrammePatch, response=PartnerProgrammeOut, tags=TAGS,
               summary="Change a programme; a larger capacity admits the waiting list")
 def update_partner_programme(ex, programme_id):
     return ex.call(_partners(ex).update_programme, programme_id, ex.body(), ex.actor)

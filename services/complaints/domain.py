@@ -12,7 +12,7 @@ from services.shared import clock
 from services.shared.errors import InvalidInput, RuleRefused
 
 from services.complaints import sla
-from services.complaints.contract import CATEGORIES, STATUSES
+from services.complaints.contract import STATUSES
 CLOSED = ("resolved", "rejected")
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 

@@ -13,6 +13,7 @@ import statistics
 from services.shared import clock
 
 from services.complaints import domain, sla
+from services.complaints.contract import CATEGORIES, STATUSES
 
 
 def percentile(values, pct):
@@ -42,9 +43,9 @@ def _months(docs, year, month):
 
 
 def _block(docs, now):
-    by_category = {c: 0 for c in domain.CATEGORIES}
-    by_status = {s: 0 for s in domain.STATUSES}
-    matrix = {c: {s: 0 for s in domain.STATUSES} for c in domain.CATEGORIES}
+    by_category = {c: 0 for c in CATEGORIES}
+    by_status = {s: 0 for s in STATUSES}
+    matrix = {c: {s: 0 for s in STATUSES} for c in CATEGORIES}
     durations, overdue_now, missed = [], 0, 0
     for doc in docs:
         by_category[doc["category"]] += 1
@@ -82,7 +83,7 @@ def complaint_report(docs, year, month, now):
                        for m, month_docs in _months(docs, year, month)]}
 
 
-CSV_COLUMNS = (["period", "category", "submitted"] + list(domain.STATUSES)
+CSV_COLUMNS = (["period", "category", "submitted"] + list(STATUSES)
                + ["overdue_now", "missed_deadline", "median_hours_to_resolve",
                   "p90_hours_to_resolve"])
 
@@ -97,12 +98,12 @@ def complaint_report_csv(docs, year, month, now):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for period, period_docs in periods:
-        for category in domain.CATEGORIES + ("all",):
+        for category in CATEGORIES + ("all",):
             chosen = period_docs if category == "all" else [
                 d for d in period_docs if d["category"] == category]
             block = _block(chosen, now)
             writer.writerow([period, category, block["submitted"]]
-                            + [block["by_status"][s] for s in domain.STATUSES]
+                            + [block["by_status"][s] for s in STATUSES]
                             + [block["overdue_now"], block["missed_deadline"],
                                _blank(block["hours_to_resolve"]["median"]),
                                _blank(block["hours_to_resolve"]["p90"])])

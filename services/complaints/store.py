@@ -97,7 +97,7 @@ class ComplaintRepository:
                 if held and held["complaint_id"] != complaint_id:
                     raise Conflict("This Idempotency-Key was already used for a different "
                                    "complaint.", {"Idempotency-Key": ["already used with "
-                                                                      "another body"]})
+                                                                      "another body"]}) from None
         for _ in range(5):
             doc = {"_id": complaint_id, "tracking_code": domain.new_tracking_code(),
                    "category": data["category"], "description": data["description"],
@@ -182,8 +182,8 @@ class ComplaintRepository:
             after = write_versioned(
                 self.complaints, doc, plan["set"], where={"status": doc["status"]},
                 push={"history": plan["history"], "notes": {"$each": plan["notes"]}},
-                events=lambda after: events.transitioned(after, plan["history"], now,
-                                                         correlation_id), notify=self.notify)
+                events=lambda after, step=plan["history"]: events.transitioned(
+                    after, step, now, correlation_id), notify=self.notify)
             if after is not None:
                 return self.get(complaint_id)
             fresh = self.get(complaint_id)

@@ -12,7 +12,7 @@ import eventlet
 from services.shared import clock
 from services.shared.caller import request_id, system_actor
 from services.shared.contract import load
-from services.shared.errors import Conflict, NotFound, RuleRefused
+from services.shared.errors import Conflict, RuleRefused
 from services.shared.rules import member_view, parse_date
 
 from services.distribution import contract, domain, events as ev
@@ -20,22 +20,8 @@ from services.distribution.domain import (CANCELLED, DISBURSED, NOT_COLLECTED, O
                                           RETURNED, WAITING)
 
 #: Yield to the eventlet hub this often while evaluating a whole registry, so
-#: broker heartbeats and other workers are served (STYLE.md).
+#: broker heartbeats and other workers are served (docs/style.md).
 YIELD_EVERY = 250
-
-
-def _round(repo, round_id):
-    doc = repo.get_round(round_id)
-    if doc is None:
-        raise NotFound("No round with id %s." % round_id)
-    return doc
-
-
-def _allocation(repo, allocation_id):
-    doc = repo.get_allocation(allocation_id)
-    if doc is None:
-        raise NotFound("No allocation with id %s." % allocation_id)
-    return doc
 
 
 def generate(repo, round_id, actor):
@@ -52,7 +38,7 @@ def generate(repo, round_id, actor):
     "refused": {reason: count}}``: ``created`` counts new pending allocations,
     ``waiting`` new waiting ones. Raises NotFound, RuleRefused (round closed).
     """
-    rnd = _round(repo, round_id)
+    rnd = repo.round(round_id)
     if rnd["status"] == "closed":
         raise RuleRefused("Round %s is closed." % round_id)
     with _round_lease(repo, round_id):
@@ -160,7 +146,7 @@ def _change(repo, allocation_id, allowed, changes, event_type, entry, already=No
     already in that status; any other status answers RuleRefused.
     """
     for _ in range(10):
-        doc = _allocation(repo, allocation_id)
+        doc = repo.allocation(allocation_id)
         if already and doc["status"] == already[0]:
             raise Conflict(already[1] % doc)
         if doc["status"] not in allowed:
@@ -186,8 +172,8 @@ def disburse(repo, allocation_id, payload, actor):
     pending, its round is closed, or the receiver is not of the household.
     """
     data = load(contract.DisbursementIn, payload)
-    doc = _allocation(repo, allocation_id)
-    rnd = _round(repo, doc["round_id"])
+    doc = repo.allocation(allocation_id)
+    rnd = repo.round(doc["round_id"])
     if rnd["status"] == "closed" and doc["status"] == PENDING:
         raise RuleRefused("Round %s is closed; record the allocation as not collected." % rnd["_id"])
     if doc["status"] == PENDING and clock.village_today().isoformat() < rnd["starts_on"]:
@@ -255,14 +241,14 @@ def reassign(repo, allocation_id, actor):
     Returns ``{"from": closed allocation, "to": promoted allocation}``. Raises
     Conflict when it was already reassigned, RuleRefused when nothing waits.
     """
-    source = _allocation(repo, allocation_id)
+    source = repo.allocation(allocation_id)
     if source["status"] not in (NOT_COLLECTED, CANCELLED, RETURNED):
         raise RuleRefused("Only a not collected, cancelled or returned allocation can be "
                           "reassigned; %s is %s." % (allocation_id, source["status"]))
     if source.get("reassigned_to"):
         raise Conflict("Allocation %s was already reassigned to %s." % (
             allocation_id, source["reassigned_to"]))
-    rnd = _round(repo, source["round_id"])
+    rnd = repo.round(source["round_id"])
     with _round_lease(repo, rnd["_id"]):
         return _reassign(repo, rnd, source, allocation_id, actor)
 

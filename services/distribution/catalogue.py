@@ -8,7 +8,7 @@ and never rewrites a past one (issue 3).
 from services.shared import clock
 from services.shared.caller import request_id
 from services.shared.contract import load
-from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from services.shared.errors import Conflict, InvalidInput, RuleRefused
 from services.shared.pagination import page_args, page_of
 
 from services.distribution import allocations, contract, domain, events as ev
@@ -51,7 +51,7 @@ def revise_programme(repo, code, payload, actor, deployment):
     Raises NotFound, InvalidInput (also when the body's code differs), Conflict
     when a concurrent revision won.
     """
-    current = _programme(repo, code)
+    current = repo.programme(code)
     data = domain.validate_programme(load(contract.ProgrammeIn, payload))
     if data["code"] != code:
         raise InvalidInput("The code cannot change.", {"code": ["must be %s" % code]})
@@ -63,16 +63,9 @@ def revise_programme(repo, code, payload, actor, deployment):
     return _enabled(doc, deployment)
 
 
-def _programme(repo, code):
-    doc = repo.get_programme(code)
-    if doc is None:
-        raise NotFound("No programme with code %s." % code)
-    return doc
-
-
 def get_programme(repo, code, deployment):
     """One programme with its criteria, benefit, rights and obligations; NotFound."""
-    return _enabled(_programme(repo, code), deployment)
+    return _enabled(repo.programme(code), deployment)
 
 
 def list_programmes(repo, deployment, include_disabled=False, page=1, per_page=50):
@@ -94,7 +87,7 @@ def schedule_round(repo, code, payload, actor, deployment):
     RuleRefused when the programme is not enabled for this deployment (BLT
     Dana Desa in a kelurahan).
     """
-    programme = _programme(repo, code)
+    programme = repo.programme(code)
     data = load(contract.RoundIn, payload)
     if deployment not in programme.get("applies_to", contract.DEPLOYMENTS):
         raise RuleRefused("Programme %s applies only to a %s deployment; this one is a %s." % (
@@ -126,10 +119,7 @@ def _round_out(doc):
 
 def get_round(repo, round_id):
     """A round (without its copied rules); NotFound."""
-    doc = repo.get_round(round_id)
-    if doc is None:
-        raise NotFound("No round with id %s." % round_id)
-    return _round_out(public(doc))
+    return _round_out(public(repo.round(round_id)))
 
 
 def list_rounds(repo, programme=None, upcoming=None, on=None, page=1, per_page=50):
@@ -149,9 +139,7 @@ def close_round(repo, round_id, actor):
     """Close a round: allocations still pending become ``not_collected`` (reason
     ``other``, note "round ended"); waiting ones stay on record as waiting.
     Returns the round. Raises NotFound; closing twice answers the closed round."""
-    doc = repo.get_round(round_id)
-    if doc is None:
-        raise NotFound("No round with id %s." % round_id)
+    doc = repo.round(round_id)
     for alloc in repo.find_allocations({"round_id": round_id, "status": domain.PENDING}):
         allocations.mark_not_collected(repo, alloc["_id"], {
             "reason": "other", "note": "tidak diambil sampai akhir tahap"}, actor)

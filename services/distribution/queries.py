@@ -40,9 +40,7 @@ def eligibility(repo, nik, code, deployment, on=None):
     then the checks the service adds (active, household, benefit, exclusivity).
     Raises NotFound (resident or programme), InvalidInput (bad date).
     """
-    programme = repo.get_programme(code)
-    if programme is None:
-        raise NotFound("No programme with code %s." % code)
+    programme = repo.programme(code)
     try:
         reference = rules.parse_date(on) if on else clock.village_today()
     except ValueError:
@@ -184,8 +182,7 @@ def status_check(repo, payload):
 def list_allocations(repo, round_id, status=None, rw=None, rt=None, page=1, per_page=50):
     """A round's allocations by id, optionally filtered; NotFound for an unknown round."""
     page, per_page, skip = page_args(page, per_page)
-    if repo.get_round(round_id) is None:
-        raise NotFound("No round with id %s." % round_id)
+    repo.round(round_id)
     query = {"round_id": round_id}
     if status:
         if status not in domain.STATUSES:
@@ -210,9 +207,7 @@ def export_allocations(repo, page=1, per_page=500):
 
 def get_allocation(repo, allocation_id):
     """One allocation with its history; NotFound."""
-    doc = repo.get_allocation(allocation_id)
-    if doc is None:
-        raise NotFound("No allocation with id %s." % allocation_id)
+    doc = repo.allocation(allocation_id)
     history = doc.pop("history", [])
     out = public(doc)
     out["history"] = history

@@ -7,7 +7,7 @@ quota, now or through a reassignment), then one line per current status.
 import csv
 import io
 
-from services.shared.errors import InvalidInput, NotFound
+from services.shared.errors import InvalidInput
 
 METRICS = ("eligible", "allocated", "pending", "waiting", "disbursed", "not_collected",
            "cancelled", "returned")
@@ -36,9 +36,7 @@ FIELDS = {"status": 1, "amount_idr": 1, "allotted": 1, "disbursement.representat
 def round_report(repo, round_id):
     """``{"round": {...}, "totals": {metric: {"count", "amount_idr"}}, "reasons":
     {status: {reason: count}}}`` for one round; NotFound."""
-    rnd = repo.get_round(round_id)
-    if rnd is None:
-        raise NotFound("No round with id %s." % round_id)
+    rnd = repo.round(round_id)
     allocations = repo.find_allocations({"round_id": round_id}, fields=FIELDS)
     reasons = {}
     for alloc in allocations:
@@ -62,8 +60,7 @@ def programme_year_report(repo, code, year):
         year = int(year)
     except (TypeError, ValueError):
         raise InvalidInput("Invalid year.", {"year": ["must be a 4-digit year"]}) from None
-    if repo.get_programme(code) is None:
-        raise NotFound("No programme with code %s." % code)
+    repo.programme(code)
     rounds, _ = repo.find_rounds({"programme_code": code, "year": year}, 0, 0)
     by_round = {rnd["_id"]: [] for rnd in rounds}
     everything = repo.find_allocations({"round_id": {"$in": list(by_round)}}, fields=FIELDS)

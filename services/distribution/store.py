@@ -15,6 +15,7 @@ from pymongo import ASCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.shared import clock
+from services.shared.errors import NotFound
 from services.shared.outbox import HIDE_OUTBOX, new_document
 from services.shared.registry_projection import RegistryProjection
 from services.shared.versioned import write_versioned
@@ -83,6 +84,10 @@ class DistributionRepository(RegistryProjection):
     def get_programme(self, code):
         return self.programmes.find_one({"_id": code}, HIDE_OUTBOX)
 
+    def programme(self, code):
+        """The stored programme; NotFound when no programme has that code."""
+        return _found(self.get_programme(code), "No programme with code %s.", code)
+
     def list_programmes(self, query=None):
         return list(self.programmes.find(query or {}, HIDE_OUTBOX).sort("_id", 1))
 
@@ -105,6 +110,10 @@ class DistributionRepository(RegistryProjection):
 
     def get_round(self, round_id):
         return self.rounds.find_one({"_id": round_id}, HIDE_OUTBOX)
+
+    def round(self, round_id):
+        """The stored round; NotFound when there is none with that id."""
+        return _found(self.get_round(round_id), "No round with id %s.", round_id)
 
     def find_rounds(self, query, skip=0, limit=50):
         cursor = self.rounds.find(query, HIDE_OUTBOX).sort([("starts_on", 1), ("_id", 1)])
@@ -155,6 +164,11 @@ class DistributionRepository(RegistryProjection):
     def get_allocation(self, allocation_id):
         return self.allocations.find_one({"_id": allocation_id}, HIDE_OUTBOX)
 
+    def allocation(self, allocation_id):
+        """The stored allocation; NotFound when there is none with that id."""
+        return _found(self.get_allocation(allocation_id), "No allocation with id %s.",
+                      allocation_id)
+
     def find_allocations(self, query, skip=0, limit=None, sort=(("_id", 1),), fields=None):
         cursor = self.allocations.find(query, fields or {"_outbox": 0, "_pending": 0, "history": 0})
         cursor = cursor.sort(list(sort)).skip(skip)
@@ -204,6 +218,12 @@ class DistributionRepository(RegistryProjection):
         for doc in self.completions.find(query).sort("_id", 1):
             out.setdefault(doc["resident_id"], []).append(doc)
         return out
+
+
+def _found(doc, message, key):
+    if doc is None:
+        raise NotFound(message % key)
+    return doc
 
 
 #: What distribution keeps of a partner programme a resident completed.

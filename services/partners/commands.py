@@ -15,7 +15,7 @@ from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from services.partners import domain, events as ev
 from services.partners.contract import (PARTNER_REGISTERED, PARTNER_SUSPENDED, PARTNER_VERIFIED,
                                         SESSION_KINDS, AttendanceIn, CommitmentIn, DeliveryIn, PartnerIn,
-                                        PartnerPatch, ProgrammeIn, SessionIn,
+                                        PartnerPatch, PartnerProgrammeIn, SessionIn,
                                         SuspendIn, VerifyIn)
 
 
@@ -119,13 +119,13 @@ def record_delivery(repo, partner_id, body, actor):
 
 
 def create_programme(repo, partner_id, body, actor, cid):
-    """Publish a programme of a partner (``ProgrammeIn``; rules validated, health kinds
+    """Publish a programme of a partner (``PartnerProgrammeIn``; rules validated, health kinds
     get the national schedule by default). Event ``partner_programme_published``."""
     owner = partner(repo, partner_id, actor)
     if owner["verification"] == "suspended":
         raise RuleRefused("A suspended partner cannot publish programmes.",
                           {"partner": ["is suspended"]})
-    doc = domain.new_programme(owner, load(ProgrammeIn, body), actor, clock.now_iso())
+    doc = domain.new_programme(owner, load(PartnerProgrammeIn, body), actor, clock.now_iso())
     return repo.insert_programme(doc, [ev.programme_published(doc, cid)])
 
 

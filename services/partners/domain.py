@@ -80,7 +80,7 @@ def _dates(data):
 
 
 def check_programme(data):
-    """The rules and schedule of a loaded ``ProgrammeIn``; returns the schedule to
+    """The rules and schedule of a loaded ``PartnerProgrammeIn``; returns the schedule to
     keep (health kinds: the given one, else the national default). Raises
     InvalidInput naming each path (``criteria.all.1.op``, ``schedule.items.3.age``)."""
     errors = rules.validate_rule(data["criteria"], "criteria", member_scope=True)
@@ -108,7 +108,7 @@ def new_programme(partner, data, actor, now):
 
 
 def programme_changes(programme, data):
-    """Plain fields of a ``ProgrammePatch`` (capacity is the roster's business)."""
+    """Plain fields of a ``PartnerProgrammePatch`` (capacity is the roster's business)."""
     changes = _dates({k: v for k, v in data.items() if k != "capacity" and v is not None})
     if changes.get("ends_on") and changes["ends_on"] < programme["starts_on"]:
         raise InvalidInput("Invalid dates.", {"ends_on": ["must not be before starts_on"]})

@@ -13,7 +13,7 @@ from services.shared.contract import load
 from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
 
 from services.partners import commands, domain, events as ev, roster as rosters
-from services.partners.contract import (SESSION_KINDS, CompleteIn, EnrolmentIn, ProgrammePatch,
+from services.partners.contract import (SESSION_KINDS, CompleteIn, EnrolmentIn, PartnerProgrammePatch,
                                         WithdrawIn)
 
 #: a roster write lost to a concurrent one is planned again, this many times at most
@@ -39,8 +39,8 @@ def change_roster(repo, programme_id, plan, today, cid=None):
             return doc, result
         changes = dict(extra or {}, enrolments=roster, accepted=rosters.places_taken(roster),
                        waitlisted=sum(1 for e in roster if e["status"] == rosters.WAITLISTED))
-        after = repo.write_programme(doc, changes, events=lambda new: [
-            ev.enrolment_event(new, roster, e, today, cid) for e in changed])
+        events = [ev.enrolment_event(doc, roster, e, today, cid) for e in changed]
+        after = repo.write_programme(doc, changes, events=events)
         if after is not None:
             return after, result
         eventlet.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the winner's readers pass
@@ -191,11 +191,11 @@ def complete(repo, enrolment_id, body, actor, cid):
 
 
 def update_programme(repo, programme_id, body, actor, cid):
-    """Change the description, place, end date or capacity (``ProgrammePatch``).
+    """Change the description, place, end date or capacity (``PartnerProgrammePatch``).
     A larger capacity admits the first waiting people in the same write; one
     below the places taken is RuleRefused. Returns ``(programme, promoted)``."""
     commands.programme(repo, programme_id, actor, roster=False)
-    data = load(ProgrammePatch, body, partial=True)
+    data = load(PartnerProgrammePatch, body, partial=True)
     if not data:
         raise InvalidInput("Nothing to change.", {"_body": ["give a field to change"]})
     today, now = clock.village_today().isoformat(), clock.now_iso()
@@ -260,7 +260,7 @@ def on_resident_changed(repo, resident_id, correlation_id):
             continue
         flags = domain.explain(doc, resident_context(repo, doc, person, today))[1]
 
-        def plan(programme, roster):
+        def plan(programme, roster, flags=flags):
             roster, flagged = rosters.set_flags(roster, resident_id, flags, now)
             moved = [dict(e, **{k: fresh[k] for k in rosters.REFRESHED})
                      for e in roster if e["resident_id"] == resident_id

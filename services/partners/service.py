@@ -25,7 +25,7 @@ from services.partners import commands, enrolments, queries, reports, schedules,
 from services.partners.contract import (HEALTH_KINDS, AidResyncOut, AppointmentCheckIn, AppointmentCheckOut,
                                         AppointmentOut, AppointmentPage, CommitmentOut,
                                         EnrolmentOut, EnrolmentPage, PartnerOut, PartnerReportOut,
-                                        PregnancyOut, ProgrammeOut, PublicProgrammeOut,
+                                        PregnancyOut, PartnerProgrammeOut, PublicPartnerProgrammeOut,
                                         ResidentAppointmentsOut, ResidentEnrolmentsOut,
                                         OverdueCheckOut, SessionOut, SweepOut)
 from services.partners.store import OUTBOX_COLLECTIONS, PartnersRepository
@@ -46,7 +46,7 @@ class PartnersService(FollowsRegistry, Service):
 
     def _programme(self, doc, actor):
         public = (self.store.get_partner(doc["partner_id"]) or {}).get("verification") == "verified"
-        return dump(ProgrammeOut, views.programme_view(doc, actor, public))
+        return dump(PartnerProgrammeOut, views.programme_view(doc, actor, public))
 
     # ------------------------------------------------------------ partners
 
@@ -116,7 +116,7 @@ class PartnersService(FollowsRegistry, Service):
 
     @rpc
     def create_programme(self, partner_id, body, actor=None):
-        """Publish a programme (``ProgrammeIn``): ``ProgrammeOut``. A health programme
+        """Publish a programme (``PartnerProgrammeIn``): ``PartnerProgrammeOut``. A health programme
         of a verified partner schedules every eligible resident at once.
         InvalidInput naming each bad path; NotFound; RuleRefused (suspended partner)."""
         doc = commands.create_programme(self.store, partner_id, body, actor, self._cid(actor))
@@ -126,7 +126,7 @@ class PartnersService(FollowsRegistry, Service):
 
     @rpc
     def update_programme(self, programme_id, body, actor=None):
-        """Change a programme (``ProgrammePatch``); a larger capacity admits the waiting."""
+        """Change a programme (``PartnerProgrammePatch``); a larger capacity admits the waiting."""
         doc, _ = enrolments.update_programme(self.store, programme_id, body, actor,
                                              self._cid(actor))
         return self._programme(doc, actor)
@@ -134,24 +134,24 @@ class PartnersService(FollowsRegistry, Service):
     @rpc
     def list_programmes(self, filters=None, page=1, per_page=50, actor=None):
         """Programmes (``filters``: kind, partner_id) for officers; a partner: its own."""
-        return dump_page(ProgrammeOut, queries.list_programmes(self.store, filters, page,
+        return dump_page(PartnerProgrammeOut, queries.list_programmes(self.store, filters, page,
                                                                per_page, actor))
 
     @rpc
     def get_programme(self, programme_id, actor=None):
-        """One programme for its partner or an officer (``ProgrammeOut``); NotFound."""
+        """One programme for its partner or an officer (``PartnerProgrammeOut``); NotFound."""
         return self._programme(commands.programme(self.store, programme_id, actor, False), actor)
 
     @rpc
     def list_public_programmes(self, filters=None, page=1, per_page=50):
-        """Public: verified partners' programmes not yet ended (``PublicProgrammeOut``)."""
-        return dump_page(PublicProgrammeOut, queries.list_public(
+        """Public: verified partners' programmes not yet ended (``PublicPartnerProgrammeOut``)."""
+        return dump_page(PublicPartnerProgrammeOut, queries.list_public(
             self.store, filters, page, per_page, clock.village_today().isoformat()))
 
     @rpc
     def get_public_programme(self, programme_id):
         """Public: one verified partner's programme; NotFound otherwise."""
-        return dump(PublicProgrammeOut, queries.get_public(self.store, programme_id))
+        return dump(PublicPartnerProgrammeOut, queries.get_public(self.store, programme_id))
 
     # ------------------------------------------------------------ enrolments
 

@@ -70,7 +70,8 @@ class CorrectionRepository:
             {"_id": correction_id, "status": {"$in": ["pending", "confirming"]}},
             {"$set": {"status": "confirming"}})
         if doc is None:
-            raise Conflict("Correction %s was already %s." % (correction_id, self.get(correction_id)["status"]))
+            raise Conflict("Correction %s was already %s."
+                           % (correction_id, self.get(correction_id)["status"]))
         return doc
 
     def release(self, correction_id):
@@ -85,7 +86,8 @@ class CorrectionRepository:
                       "decided_by": {"name": (actor or {}).get("name"),
                                      "role": (actor or {}).get("role")}}})
         if result.matched_count == 0:
-            raise Conflict("Correction %s was already %s." % (correction_id, self.get(correction_id)["status"]))
+            raise Conflict("Correction %s was already %s."
+                           % (correction_id, self.get(correction_id)["status"]))
         return _view(self.get(correction_id))
 
 

@@ -135,7 +135,7 @@ def read_opensid(content):
     header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
     _check_columns(header, OPENSID_REQUIRED)
     for number, values in enumerate(lines, start=2):
-        cells = dict(zip(header, values))
+        cells = dict(zip(header, values, strict=False))  # a short row leaves columns out
         if any(isinstance(v, str) and v.strip() == OPENSID_END_MARKER for v in values):
             break
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):

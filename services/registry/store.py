@@ -58,7 +58,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         self.guard = KeyGuard(db)
         self.counters = db["registry_counters"]
         self.corrections = CorrectionRepository(db)
-        # a long import yields to the hub now and then (broker heartbeats; STYLE.md)
+        # a long import yields to the hub now and then (broker heartbeats; docs/style.md)
         self.pause = pause or (lambda: eventlet.sleep(0))
 
     @classmethod
@@ -230,8 +230,9 @@ class RegistryRepository(RecordChanges, RegistryQueries):
                                          reason)
             # the relay is woken by register(), which commits the staged members next
             after = write_versioned(self.households, household, update, push={"history": entry},
-                                    events=lambda after: [events.household_updated(
-                                        after, changed, reason, correlation_id)])
+                                    events=lambda after, changed=changed, reason=reason: [
+                                        events.household_updated(after, changed, reason,
+                                                                 correlation_id)])
             if after is not None:
                 return after
         raise Conflict("Household %s keeps changing; try again." % household_id)

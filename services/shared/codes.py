@@ -2,8 +2,8 @@
 
 Source: OpenSID ``donjo-app/models/seeders/Data_awal_seeder.php`` and the
 "Kode Data" sheet of OpenSID's import template
-(``shared/data/opensid/FormatImporExcel.xlsm``, release v2410.0.0), as
-summarised in DOMAIN.md and docs/registry-data.md. The API speaks the slugs;
+(``FormatImporExcel.xlsm``, release v2410.0.0), as
+summarised in docs/domain.md and docs/registry-data.md. The API speaks the slugs;
 the OpenSID spreadsheet speaks the numbers; ``*_CODES`` map number -> slug
 and ``*_SLUGS`` slug -> number. Indonesian labels are kept where the UI shows them.
 """
@@ -49,7 +49,7 @@ DISABILITY_CODES = {1: "physical", 2: "blind", 3: "deaf_mute", 4: "mental",
 #: ``hamil``: 1 HAMIL, 2 TIDAK HAMIL
 PREGNANT_CODES = {1: True, 2: False}
 
-#: ``status_dasar``: DOMAIN.md lists 1-4; the template adds 6 PERGI and 9 TIDAK VALID.
+#: ``status_dasar``: docs/domain.md lists 1-4; the template adds 6 PERGI and 9 TIDAK VALID.
 BASIC_STATUS_CODES = {1: "alive", 2: "dead", 3: "moved", 4: "missing", 6: "gone",
                       9: "invalid"}
 
@@ -127,7 +127,7 @@ OCCUPATION_LABELS = {
 OCCUPATION_CODES = tuple(sorted(OCCUPATION_LABELS))
 
 #: State employees (PNS/ASN, TNI, Polri, BUMN, BUMD): KJP Plus excludes their
-#: families (DOMAIN.md, 2025 reporting).
+#: families (docs/domain.md, 2025 reporting).
 STATE_EMPLOYEE_OCCUPATIONS = frozenset({5, 6, 7, 16, 17})
 
 SEX_SLUGS = _reverse(SEX_CODES)
@@ -144,7 +144,7 @@ MARITAL_STATUSES = tuple(MARITAL_STATUS_CODES.values())
 EDUCATIONS = tuple(EDUCATION_CODES.values())
 DISABILITIES = tuple(DISABILITY_CODES.values())
 
-# Resident status (CONTRACT.md, "Codes and fields fixed here").
+# Resident status (docs/contract.md, "Codes and fields fixed here").
 RESIDENT_STATUSES = ("active", "inactive")
 INACTIVE_REASONS = ("moved_out", "deceased", "duplicate", "other")
 

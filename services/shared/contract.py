@@ -14,7 +14,7 @@ may import of it. It holds:
 """
 import copy
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 from marshmallow.schema import SchemaMeta
 
 from services.shared.envelope import make_envelope
@@ -168,7 +168,6 @@ def Page(item_schema, **extra):  # noqa: N802 - it names a schema class
     key = (item_schema, tuple(sorted(extra)))
     found = _PAGES.get(key)
     if found is None:
-        from marshmallow import fields
         name = item_schema.__name__
         name = (name[:-3] if name.endswith("Out") else name) + "Page"
         attrs = {"items": fields.List(fields.Nested(item_schema)), "page": fields.Integer(),

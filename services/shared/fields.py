@@ -10,6 +10,8 @@
 - ``Phone``: 8-15 digits after an optional ``+`` (E.164 allows 15; Indonesian
   mobile numbers have 10-13).
 - ``nik_rule`` / ``kk_rule``: the NIK and KK structure rules of ``services.shared.nik``.
+- ``maybe`` / ``nullable``: a reader's field that may be absent, an answer's
+  field that may be null.
 - ``Instant`` / ``Day``: what an answer carries for an instant (ISO 8601 UTC with
   ``Z``) and a date (``YYYY-MM-DD``), as strings, documented with their format.
 """
@@ -34,6 +36,15 @@ def no_control_characters(value, pattern=CONTROL):
                               % ord(found.group()))
 
 
+def _text_options(max_length, required, rule, kwargs):
+    """Field options of a text: optional ones read as null when absent."""
+    if not required:
+        kwargs.setdefault("load_default", None)
+        kwargs.setdefault("allow_none", True)
+    return dict(kwargs, required=required, validate=[
+        validate.Length(1, max_length, error="must be 1 to %d characters" % max_length), rule])
+
+
 class Text(fields.String):
     """One line of text; ``Text(100, required=True)`` or ``Text(200)`` (optional, null).
 
@@ -41,12 +52,7 @@ class Text(fields.String):
     """
 
     def __init__(self, max_length, required=False, **kwargs):
-        if not required:
-            kwargs.setdefault("load_default", None)
-            kwargs.setdefault("allow_none", True)
-        super().__init__(required=required, validate=[
-            validate.Length(1, max_length, error="must be 1 to %d characters" % max_length),
-            no_control_characters], **kwargs)
+        super().__init__(**_text_options(max_length, required, no_control_characters, kwargs))
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip()
@@ -69,12 +75,7 @@ class FreeText(fields.String):
     """What a person writes, kept exactly as given; ``FreeText(4000, required=True)``."""
 
     def __init__(self, max_length, required=False, **kwargs):
-        if not required:
-            kwargs.setdefault("load_default", None)
-            kwargs.setdefault("allow_none", True)
-        super().__init__(required=required, validate=[
-            validate.Length(1, max_length, error="must be 1 to %d characters" % max_length),
-            _free_text_rule], **kwargs)
+        super().__init__(**_text_options(max_length, required, _free_text_rule, kwargs))
 
 
 class AreaNumber(fields.String):
@@ -116,6 +117,16 @@ kk_rule = _number_rule(validate_kk)
 def one_of(values):
     """``OneOf`` whose message lists the choices."""
     return validate.OneOf(values, error="must be one of: %s" % ", ".join(str(v) for v in values))
+
+
+def maybe(field=fields.String, **kwargs):
+    """A tolerant reader's field that may be absent or null (it reads as None)."""
+    return field(load_default=None, allow_none=True, **kwargs)
+
+
+def nullable(field=fields.String, **kwargs):
+    """An answer's field whose value may be null (the key is still always there)."""
+    return field(allow_none=True, **kwargs)
 
 
 def Instant(**kwargs):  # noqa: N802

@@ -1,4 +1,4 @@
-"""NIK and KK number rules (DOMAIN.md, "NIK and KK").
+"""NIK and KK number rules (docs/domain.md, "NIK and KK").
 
 NIK: 16 digits ``PP RR SS DDMMYY NNNN``: province, regency/city and district
 where the number was first issued (not necessarily where the person lives),
@@ -142,7 +142,7 @@ def validate_kk(kk_number):
 
     Raises NumberRuleError when it is not 16 digits, its province (digits
     1-2) is not a Kemendagri code or its regency (digits 3-4) is 00. An issue date (digits 7-12) that
-    does not parse is only a warning (old cards; unverified in DOMAIN.md).
+    does not parse is only a warning (old cards; unverified in docs/domain.md).
     """
     _structure(kk_number, "KK number")
     _check_area(kk_number, "KK number")
@@ -156,7 +156,7 @@ def validate_kk(kk_number):
 
 
 def mask_nik(nik):
-    """Mask a NIK as CONTRACT.md shows: first 4 and last 4 digits kept."""
+    """Mask a NIK as docs/contract.md shows: first 4 and last 4 digits kept."""
     if not nik or len(nik) < 8:
         return nik
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]

@@ -1,6 +1,6 @@
 """Write a change and the events that announce it in one document operation.
 
-CONTRACT.md: "a crash between the database write and the publish must not lose
+docs/contract.md: "a crash between the database write and the publish must not lose
 the event". MongoDB guarantees atomicity for a single-document write, so each
 aggregate document carries its own pending events in ``_outbox`` and a counter
 ``_pending`` (indexed) that the relay uses to find them. The relay

@@ -1,4 +1,4 @@
-"""Pagination as CONTRACT.md fixes it: ``page`` from 1, ``per_page`` at most 200."""
+"""Pagination as docs/contract.md fixes it: ``page`` from 1, ``per_page`` at most 200."""
 from services.shared.errors import InvalidInput
 
 MAX_PER_PAGE = 200

@@ -1,6 +1,6 @@
 """Projections of another service's aggregates, kept by events and rebuildable.
 
-CONTRACT.md: a service that needs another's data keeps its own projection, fed
+docs/contract.md: a service that needs another's data keeps its own projection, fed
 by events and rebuildable from the owner's export. ``apply_snapshot`` is the
 one write every projection uses: a single conditional upsert, so a repeated
 or older snapshot changes nothing (atomic on one document, on MongoDB and

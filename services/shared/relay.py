@@ -19,7 +19,6 @@ import amqp
 import eventlet
 from eventlet.queue import Empty, LightQueue
 from kombu import Connection
-from amqp import spec
 
 from services.shared.outbox import OUTBOX, PENDING, ensure_outbox_index
 

@@ -1,4 +1,4 @@
-"""Deadlines for RPC calls (nameko's proxies have none; STYLE.md)."""
+"""Deadlines for RPC calls (nameko's proxies have none; docs/style.md)."""
 import eventlet
 
 from services.shared.errors import BansosError

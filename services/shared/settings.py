@@ -34,8 +34,8 @@ class Flag(fields.Boolean):
     """``1``/``true``/``yes`` or ``0``/``false``/``no``; unset is false."""
 
     def __init__(self, **kwargs):
-        super().__init__(load_default=False, truthy={"1", "true", "yes", "on", 1, True},
-                         falsy={"0", "false", "no", "off", 0, False}, **kwargs)
+        super().__init__(load_default=False, truthy={"1", "true", "yes", "on", 1},
+                         falsy={"0", "false", "no", "off", 0}, **kwargs)
 
 
 def village_code_rule(code):

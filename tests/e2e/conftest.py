@@ -7,7 +7,6 @@ already running platform instead.
 """
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,12 @@ import uuid
 import pytest
 import requests
 
-from demo.client import Client
+from tests.support.api import Client, checked_session
+from tests.helpers import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MGMT = os.environ.get("RABBIT_API_URI", "http://guest:guest@127.0.0.1:15672")
 
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(url, proc, timeout=120):
@@ -55,7 +50,7 @@ def platform():
     requests.put("%s/api/vhosts/%s" % (MGMT, vhost), timeout=10).raise_for_status()
     requests.put("%s/api/permissions/%s/guest" % (MGMT, vhost),
                  json={"configure": ".*", "write": ".*", "read": ".*"}, timeout=10).raise_for_status()
-    port = _free_port()
+    port = free_port()
     admin = "e2e-admin-" + uuid.uuid4().hex
     env = dict(os.environ, GATEWAY_PORT=str(port), ADMIN_TOKEN=admin,
                AMQP_URI="amqp://guest:guest@127.0.0.1:5672/%s" % vhost,
@@ -77,16 +72,28 @@ def platform():
 
 
 @pytest.fixture(scope="session")
-def admin(platform):
-    """An API client with the admin token."""
-    url, token = platform
-    return Client(url, token)
+def checked(platform):
+    """``(session, check)``: every answer through this session is validated against the
+    platform's openapi.json (tests/support/api.py); the check counts what it saw."""
+    session, check = checked_session(platform[0])
+    yield session, check
+    if check.checked:
+        sys.stderr.write("\ne2e: %d answers checked against openapi.json, %d distinct "
+                         "(method, path, status)\n" % (sum(check.checked.values()),
+                                                        len(check.checked)))
 
 
 @pytest.fixture(scope="session")
-def public(platform):
+def admin(platform, checked):
+    """An API client with the admin token."""
+    url, token = platform
+    return Client(url, token, session=checked[0])
+
+
+@pytest.fixture(scope="session")
+def public(platform, checked):
     """An API client with no token."""
-    return Client(platform[0], None)
+    return Client(platform[0], None, session=checked[0])
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +103,7 @@ def make_client(platform, admin):
         body = {"role": role, "name": name or "e2e %s %s" % (role, uuid.uuid4().hex[:6])}
         body.update(scope)
         token = admin.post("/api/v1/tokens", body)["token"]
-        return Client(platform[0], token)
+        return admin.with_token(token)
     return make
 
 

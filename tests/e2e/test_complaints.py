@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from demo.client import ApiError
+from tests.support.api import ApiError
 from tests.helpers import wait_for
 from tests.unit.registry import factories
 

@@ -1,7 +1,7 @@
 """The running platform over HTTP: health, OpenAPI, tokens, problems."""
 import pytest
 
-from demo.client import ApiError
+from tests.support.api import ApiError
 
 pytestmark = pytest.mark.e2e
 

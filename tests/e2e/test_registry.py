@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from demo.client import ApiError
+from tests.support.api import ApiError
 
 from tests.unit.registry import factories
 

@@ -58,7 +58,7 @@ class Family:
                           "welfare_decile": decile, "monthly_income_idr": 900000,
                           "has_car": False, "status": "active", "version": 1}
         self.members = []
-        for i, (rel, sex, birth, *extra) in enumerate(people):
+        for rel, sex, birth, *extra in people:
             self.add(rel, sex, birth, **(extra[0] if extra else {}))
 
     def add(self, relationship, sex, birth, **fields):

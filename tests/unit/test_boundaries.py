@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 from deploy.services import read_services
 
@@ -58,8 +57,10 @@ def _loaded_by(specs):
     return out
 
 
-def test_importing_a_process_loads_only_contracts_of_other_services():
-    loaded = _loaded_by(read_services())
+def test_importing_the_gateway_loads_only_contracts_of_the_services():
+    """The AST scan below covers every module's imports; this also catches what the
+    gateway loads at run time (its route modules are found by name)."""
+    loaded = _loaded_by([(n, s) for n, s in read_services() if n == "gateway"])
     crossing = {name: [m for m in modules if _crossing(m, name)]
                 for name, modules in loaded.items()}
     assert crossing == {name: [] for name in loaded}
@@ -114,3 +115,17 @@ def test_a_contract_imports_only_marshmallow_and_the_shared_package():
     assert offenders == []
     assert all(os.path.exists(os.path.join(ROOT, "services", s, "contract.py"))
                or os.path.isdir(os.path.join(ROOT, "services", s, "contract")) for s in SERVICES)
+
+
+def test_settings_are_read_in_one_place():
+    """Services and the gateway get settings from services.shared.settings, never from
+    the environment or the raw nameko config (the command-line tools are clients)."""
+    allowed = {os.path.join("gateway", "cli.py"), os.path.join("services", "shared", "settings.py")}
+    offenders = []
+    for path in _python_files("services", "gateway"):
+        rel = os.path.relpath(path, ROOT)
+        text = open(path, encoding="utf-8").read()
+        if rel not in allowed and ("os.environ" in text or "os.getenv" in text
+                                   or "container.config.get(" in text):
+            offenders.append(rel)
+    assert offenders == []

@@ -5,6 +5,7 @@ import eventlet
 import pytest
 
 from deploy import broker
+from tests.helpers import free_port
 
 
 def test_parse_uri_fills_rabbitmq_defaults():
@@ -57,13 +58,6 @@ def test_a_broker_answers_only_with_an_amqp_method_frame():
     server, uri = serve_once(b"")
     assert not broker.amqp_answers(uri)
     server.close()
-
-
-def free_port():
-    sock = eventlet.listen(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 def test_a_remote_broker_that_does_not_answer_is_explained_not_started(tmp_path, monkeypatch):

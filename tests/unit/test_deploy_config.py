@@ -92,7 +92,7 @@ def test_nameko_run_logging_config_applies_as_written():
 
 def test_config_file_is_the_one_nameko_run_is_given():
     assert os.path.samefile(CONFIG_PATH, os.path.join(ROOT, "deploy", "config.yaml"))
-    with open(os.path.join(ROOT, "deploy", "run-local"), encoding="utf-8") as handle:
+    with open(os.path.join(ROOT, "deploy", "run_local.py"), encoding="utf-8") as handle:
         assert 'os.path.join("deploy", "config.yaml")' in handle.read()
     with open(os.path.join(ROOT, "deploy", "docker-entrypoint.sh"), encoding="utf-8") as handle:
         assert "--config deploy/config.yaml" in handle.read()

@@ -1,4 +1,4 @@
-"""The main job's runner (python -m demo) and the API client it shares with the e2e tests."""
+"""The main job's runner (python -m demo) and the API client it uses (gateway.client)."""
 import io
 import sys
 import json
@@ -9,7 +9,7 @@ import requests
 from requests.adapters import BaseAdapter
 
 from demo.__main__ import Output, main, run_steps
-from demo.client import ApiError, Client
+from gateway.client import ApiError, Client
 
 
 class FakeGateway(BaseAdapter):

@@ -13,8 +13,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def requirements_hash():
-    with open(os.path.join(ROOT, "requirements.txt"), "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    content = b""
+    for name in ("requirements.txt", "requirements-test.txt"):
+        with open(os.path.join(ROOT, name), "rb") as handle:
+            content += handle.read()
+    return hashlib.sha256(content).hexdigest()
 
 
 @pytest.fixture
@@ -29,6 +32,10 @@ def venv(tmp_path):
         "if [ \"$1 $2\" = \"-m pytest\" ]; then exit ${FAKE_PYTEST_STATUS:-0}; fi\n"
         "exit 0\n" % (tmp_path / "calls"))
     python.chmod(0o755)
+    ruff = venv / "bin" / "ruff"
+    ruff.write_text("#!/bin/sh\necho \"ruff $*\" >> %s\nexit ${FAKE_RUFF_STATUS:-0}\n"
+                    % (tmp_path / "calls"))
+    ruff.chmod(0o755)
     return venv
 
 
@@ -49,7 +56,7 @@ def test_setup_installs_when_requirements_changed_then_stays_quiet(venv):
     assert first.returncode == 0, first.stderr
     assert len(calls(venv)) == 1
     assert calls(venv)[0].startswith("-m pip install")
-    assert calls(venv)[0].endswith("-r %s" % os.path.join(ROOT, "requirements.txt"))
+    assert calls(venv)[0].endswith("-r %s" % os.path.join(ROOT, "requirements-test.txt"))
     assert (venv / ".requirements.sha256").read_text().strip() == requirements_hash()
 
     again = run("setup", venv)
@@ -78,8 +85,15 @@ def test_test_script_checks_the_broker_then_passes_arguments_to_pytest(ready_ven
     result = run("test", ready_venv, "tests/unit", "-k", "nik")
     assert result.returncode == 0, result.stderr
     made = calls(ready_venv)
-    assert made[0] == "%s ensure --management" % os.path.join(ROOT, "deploy", "broker.py")
-    assert made[1] == "-m pytest tests/unit -k nik"
+    assert made[0] == "ruff check --output-format concise %s" % ROOT
+    assert made[1] == "%s ensure --management" % os.path.join(ROOT, "deploy", "broker.py")
+    assert made[2] == "-m pytest tests/unit -k nik"
+
+
+def test_test_script_fails_on_a_lint_finding_before_running_tests(ready_venv):
+    result = run("test", ready_venv, FAKE_RUFF_STATUS="1")
+    assert result.returncode == 1 and "ruff found" in result.stderr
+    assert not any("pytest" in call for call in calls(ready_venv))
 
 
 @pytest.mark.parametrize("pytest_status, expected", [(0, 0), (1, 1), (2, 2), (5, 1)])

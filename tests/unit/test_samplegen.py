@@ -243,7 +243,8 @@ def test_committed_opensid_sheet_has_the_template_columns_and_valid_numbers(rows
     if os.path.exists(TEMPLATE):
         template = openpyxl.load_workbook(TEMPLATE, read_only=True)["Data Penduduk"]
         assert list(next(template.iter_rows(values_only=True))) == OPENSID_COLUMNS
-    data = [dict(zip(OPENSID_COLUMNS, line)) for line in lines[1:] if line[1] != "###"]
+    data = [dict(zip(OPENSID_COLUMNS, line, strict=False)) for line in lines[1:]
+            if line[1] != "###"]
     assert lines[-1][1] == "###"
     assert 18 <= len(data) <= 30
     for row in data:

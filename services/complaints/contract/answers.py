@@ -3,11 +3,7 @@ these, and the gateway's OpenAPI documents them (``services.shared.contract.Answ
 from marshmallow import fields
 
 from services.shared.contract import Answer, Page
-from services.shared.fields import Day, Instant
-
-
-def _text():
-    return fields.String(allow_none=True)
+from services.shared.fields import Day, Instant, nullable
 
 
 class PublicNoteOut(Answer):
@@ -33,7 +29,7 @@ class TrackingOut(Answer):
     expected_by = Instant(allow_none=True, metadata={"description": "resolution deadline"})
     history = fields.List(fields.Nested(PublicStepOut))
     public_notes = fields.List(fields.Nested(PublicNoteOut))
-    allocation_status = _text()
+    allocation_status = nullable()
 
 
 class SubmittedOut(TrackingOut):
@@ -55,10 +51,10 @@ class StepOut(Answer):
     to = fields.String()
     at = Instant()
     actor = fields.Dict()
-    note = _text()
-    internal_note = _text()
-    forwarded_to = _text()
-    assigned_to = _text()
+    note = nullable()
+    internal_note = nullable()
+    forwarded_to = nullable()
+    assigned_to = nullable()
 
 
 class NoteOut(Answer):
@@ -73,11 +69,11 @@ class NoteOut(Answer):
 class LinkedAllocationOut(Answer):
     id = fields.String()
     status = fields.String(metadata={"description": "unknown until distribution's event arrived"})
-    programme_code = _text()
-    round_id = _text()
+    programme_code = nullable()
+    round_id = nullable()
     amount_idr = fields.Integer(allow_none=True)
     as_of_version = fields.Integer(allow_none=True)
-    status_reason = _text()
+    status_reason = nullable()
 
 
 class PublicationOut(Answer):
@@ -85,7 +81,7 @@ class PublicationOut(Answer):
     summary = fields.String()
     answer = fields.String()
     published_at = Instant()
-    published_by = _text()
+    published_by = nullable()
 
 
 class ComplaintOut(Answer):
@@ -95,9 +91,9 @@ class ComplaintOut(Answer):
     tracking_code = fields.String()
     category = fields.String()
     description = fields.String()
-    programme_code = _text()
-    round_id = _text()
-    allocation_id = _text()
+    programme_code = nullable()
+    round_id = nullable()
+    allocation_id = nullable()
     anonymous = fields.Boolean()
     reporter = fields.Dict(allow_none=True, metadata={
         "description": "officers see it; for pungli only admins; otherwise null"})
@@ -106,8 +102,8 @@ class ComplaintOut(Answer):
         "description": "data_correction: {subject_nik, fields}"})
     status = fields.String()
     version = fields.Integer()
-    assigned_to = _text()
-    forwarded_to = _text()
+    assigned_to = nullable()
+    forwarded_to = nullable()
     forwarded_at = Instant(allow_none=True)
     submitted_at = Instant()
     updated_at = Instant()
@@ -132,7 +128,7 @@ ComplaintPage = Page(ComplaintOut, counts=fields.Nested(ComplaintCountsOut))
 class PublishedOut(Answer):
     id = fields.String()
     category = fields.String()
-    programme_code = _text()
+    programme_code = nullable()
     submitted_month = fields.String(metadata={"description": "YYYY-MM (WIB)"})
     resolved_on = Day()
     summary = fields.String()

@@ -6,41 +6,38 @@ reporter's identity, the free text or the tracking code.
 from marshmallow import fields
 
 from services.shared.contract import EventType, Tolerant
+from services.shared.fields import maybe
 
 SOURCE = "complaints"
 
 
-def _opt(field=fields.String, **kwargs):
-    return field(load_default=None, allow_none=True, **kwargs)
-
-
 class DeadlineSnapshot(Tolerant):
     name = fields.String(required=True)
-    due_at = _opt()
-    met_at = _opt()
+    due_at = maybe()
+    met_at = maybe()
 
 
 class ComplaintSnapshot(Tolerant):
     id = fields.String(required=True)
-    category = _opt()
-    status = _opt()
-    programme_code = _opt()
-    round_id = _opt()
-    allocation_id = _opt()
-    assigned_to = _opt()
-    forwarded_to = _opt()
-    forwarded_at = _opt()
-    submitted_at = _opt()
-    updated_at = _opt()
-    resolved_at = _opt()
+    category = maybe()
+    status = maybe()
+    programme_code = maybe()
+    round_id = maybe()
+    allocation_id = maybe()
+    assigned_to = maybe()
+    forwarded_to = maybe()
+    forwarded_at = maybe()
+    submitted_at = maybe()
+    updated_at = maybe()
+    resolved_at = maybe()
     overdue = fields.Boolean(load_default=False)
     deadlines = fields.List(fields.Nested(DeadlineSnapshot), load_default=list)
     version = fields.Integer(load_default=1)
 
 
 class Who(Tolerant):
-    name = _opt()
-    role = _opt()
+    name = maybe()
+    role = maybe()
 
 
 class ComplaintSubmittedV1(Tolerant):
@@ -49,21 +46,21 @@ class ComplaintSubmittedV1(Tolerant):
 
 class ComplaintStatusChangedV1(ComplaintSubmittedV1):
     from_ = fields.String(data_key="from", attribute="from", load_default=None, allow_none=True)
-    to = _opt()
-    at = _opt()
+    to = maybe()
+    at = maybe()
     by = fields.Nested(Who, load_default=dict)
 
 
 class ComplaintResolvedV1(ComplaintSubmittedV1):
-    resolved_at = _opt()
+    resolved_at = maybe()
 
 
 class OverdueDeadline(Tolerant):
-    name = _opt()
-    due_at = _opt()
-    days = _opt(fields.Integer)
-    unit = _opt()
-    source = _opt()
+    name = maybe()
+    due_at = maybe()
+    days = maybe(fields.Integer)
+    unit = maybe()
+    source = maybe()
 
 
 class ComplaintOverdueV1(ComplaintSubmittedV1):
@@ -75,8 +72,8 @@ class Correction(Tolerant):
     complaint_id = fields.String(required=True)
     subject_nik = fields.String(required=True)
     fields_ = fields.Dict(data_key="fields", attribute="fields", required=True)
-    reason = _opt()
-    requested_at = _opt()
+    reason = maybe()
+    requested_at = maybe()
     requested_by = fields.Nested(Who, load_default=dict)
 
 

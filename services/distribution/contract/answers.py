@@ -3,20 +3,12 @@ these, and the gateway's OpenAPI documents them (``services.shared.contract.Answ
 from marshmallow import fields
 
 from services.shared.contract import Answer, Page
-from services.shared.fields import Day, Instant
+from services.shared.fields import Day, Instant, nullable
 # the registry projection is the shared component's; its answers are too
 from services.shared.registry_projection import ProjectionStatusOut, RebuildOut  # noqa: F401
 
 PUBLIC_HIDES = "not shown to the public"
 MASKED = {"description": "masked unless the caller is an officer or admin"}
-
-
-def _text():
-    return fields.String(allow_none=True)
-
-
-def _int():
-    return fields.Integer(allow_none=True)
 
 
 class ProgrammeOut(Answer):
@@ -58,10 +50,10 @@ class RoundOut(Answer):
     ends_on = Day()
     year = fields.Integer()
     location = fields.String()
-    budget_idr = _int()
-    quota = _int()
+    budget_idr = nullable(fields.Integer)
+    quota = nullable(fields.Integer)
     status = fields.String(metadata={"description": "scheduled or closed"})
-    eligible = _int()
+    eligible = nullable(fields.Integer)
     generated_at = Instant(allow_none=True)
     refused = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
         "optional": "after allocations were generated: ineligible households by reason"})
@@ -88,27 +80,27 @@ class AllocationOut(Answer):
     programme_code = fields.String()
     year = fields.Integer()
     household_id = fields.String()
-    kk_number = _text()
-    rt = _text()
-    rw = _text()
-    welfare_decile = _int()
-    monthly_income_idr = _int()
-    member_id = _text()
+    kk_number = nullable()
+    rt = nullable()
+    rw = nullable()
+    welfare_decile = nullable(fields.Integer)
+    monthly_income_idr = nullable(fields.Integer)
+    member_id = nullable()
     member_nik = fields.String(allow_none=True, metadata=MASKED)
-    member_name = _text()
+    member_name = nullable()
     recipient_id = fields.String()
     recipient_nik = fields.String(allow_none=True, metadata=MASKED)
-    recipient_name = _text()
-    recipient_relationship = _text()
+    recipient_name = nullable()
+    recipient_relationship = nullable()
     amount_idr = fields.Integer()
     components = fields.List(fields.Dict())
     goods = fields.List(fields.Dict())
     status = fields.String()
-    status_reason = _text()
+    status_reason = nullable()
     status_note = fields.String()
     allotted = fields.Boolean(metadata={"description": "given a slot within budget and quota"})
-    reassigned_from = _text()
-    reassigned_to = _text()
+    reassigned_from = nullable()
+    reassigned_to = nullable()
     disbursement = fields.Dict(allow_none=True)
     created_at = Instant()
     updated_at = Instant()
@@ -148,7 +140,7 @@ class EligibilityOut(Answer):
 class StatusLineOut(Answer):
     programme_code = fields.String()
     programme_name = fields.String()
-    round_name = _text()
+    round_name = nullable()
     starts_on = Day(allow_none=True)
     status = fields.String(metadata={"description": "Bahasa Indonesia"})
 
@@ -175,7 +167,7 @@ class ResidentProgrammeOut(Answer):
 class ResidentProgrammesOut(Answer):
     nik = fields.String(metadata=MASKED)
     resident_id = fields.String()
-    household_id = _text()
+    household_id = nullable()
     programmes = fields.List(fields.Nested(ResidentProgrammeOut))
 
 
@@ -198,8 +190,8 @@ class RoundHeadOut(Answer):
     ends_on = Day()
     location = fields.String()
     status = fields.String()
-    budget_idr = _int()
-    quota = _int()
+    budget_idr = nullable(fields.Integer)
+    quota = nullable(fields.Integer)
 
 
 TOTALS = {"description": "metric (eligible, allocated, pending, waiting, disbursed, "

@@ -11,10 +11,6 @@ from services.shared.contract import EventType, Tolerant
 SOURCE = "distribution"
 
 
-def _opt(field=fields.String, **kwargs):
-    return field(load_default=None, allow_none=True, **kwargs)
-
-
 class AllocationSnapshot(Tolerant):
     """What consumers read of an allocation; a key the event lacks stays absent."""
 

@@ -1,7 +1,7 @@
 """The partners service's contract: all that the gateway and other services may import.
 
-- requests (``requests``): ``PartnerIn``, ``ProgrammeIn``, ``EnrolmentIn``, ... and the codes.
-- answers (``answers``): ``PartnerOut``, ``ProgrammeOut``, ``EnrolmentOut``, ...
+- requests (``requests``): ``PartnerIn``, ``PartnerProgrammeIn``, ``EnrolmentIn``, ... and the codes.
+- answers (``answers``): ``PartnerOut``, ``PartnerProgrammeOut``, ``EnrolmentOut``, ...
 - events (``events``): ``ENROLMENT_COMPLETED`` and the others (docs/events.md "partners").
 
 RPCs (service ``partners``; ``actor`` is the caller's ``principal.actor``; a
@@ -29,11 +29,11 @@ projection's ``projection_status``, ``rebuild_projection``; and the kit's
 ``ping``, ``list_parked_events``, ``replay_parked_event``.
 """
 from services.partners.contract.answers import (  # noqa: F401
-    WAITLIST_ORDER, AidResyncOut, AppointmentCheckOut, AppointmentOut, AppointmentPage, CommitmentOut,
-    DeliveryOut, EnrolmentOut, EnrolmentPage, PartnerOut, PartnerPage, PartnerReportOut,
-    PregnancyOut, ProgrammeOut, ProgrammePage, PublicProgrammeOut, PublicProgrammePage,
-    OverdueCheckOut, ResidentAppointmentsOut, ResidentEnrolmentsOut, SessionOut, SessionPage,
-    SweepOut)
+    WAITLIST_ORDER, AidResyncOut, AppointmentCheckOut, AppointmentOut, AppointmentPage,
+    CommitmentOut, DeliveryOut, EnrolmentOut, EnrolmentPage, OverdueCheckOut, PartnerOut,
+    PartnerPage, PartnerProgrammeOut, PartnerProgrammePage, PartnerReportOut, PregnancyOut,
+    PublicPartnerProgrammeOut, PublicPartnerProgrammePage, ResidentAppointmentsOut,
+    ResidentEnrolmentsOut, SessionOut, SessionPage, SweepOut)
 from services.partners.contract.events import (  # noqa: F401
     ANTENATAL_VISIT_RECORDED, APPOINTMENT_OVERDUE, ENROLMENT_ACCEPTED, ENROLMENT_COMPLETED,
     ENROLMENT_EVENTS, ENROLMENT_WAITLISTED, ENROLMENT_WITHDRAWN, EVENTS, IMMUNISATION_RECORDED,
@@ -43,5 +43,5 @@ from services.partners.contract.requests import (  # noqa: F401
     OUTCOMES, PARTNER_KINDS, PROGRAMME_KINDS, SESSION_KINDS, SYSTEM_WITHDRAW_REASONS,
     VERIFICATIONS, WITHDRAW_REASONS, AppointmentCheckIn, AppointmentQuery, AttendanceIn,
     CommitmentIn, CompleteIn, DeliveryIn, EnrolmentIn, EnrolmentQuery, PartnerIn, PartnerPatch,
-    PartnerQuery, PregnancyIn, ProgrammeIn, ProgrammePatch, ProgrammeQuery, RecordIn,
+    PartnerQuery, PregnancyIn, PartnerProgrammeIn, PartnerProgrammePatch, PartnerProgrammeQuery, RecordIn,
     ReportQuery, SessionIn, SuspendIn, VerifyIn, WithdrawIn)

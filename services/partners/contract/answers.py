@@ -75,7 +75,7 @@ class ContributionOut(Answer):
     trainer_hours = fields.Integer()
 
 
-class ProgrammeOut(Answer):
+class PartnerProgrammeOut(Answer):
     """A partner programme as its partner and officers see it."""
 
     id = fields.String()
@@ -103,7 +103,7 @@ class ProgrammeOut(Answer):
     version = fields.Integer()
 
 
-class PublicProgrammeOut(Answer):
+class PublicPartnerProgrammeOut(Answer):
     """``GET /partner-programmes``: what is offered, for whom, when and where."""
 
     id = fields.String()
@@ -311,5 +311,5 @@ class AidResyncOut(Answer):
 
 
 PartnerPage = Page(PartnerOut)
-ProgrammePage = Page(ProgrammeOut)
-PublicProgrammePage = Page(PublicProgrammeOut)
+PartnerProgrammePage = Page(PartnerProgrammeOut)
+PublicPartnerProgrammePage = Page(PublicPartnerProgrammeOut)

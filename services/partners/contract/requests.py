@@ -112,7 +112,7 @@ class ContributionIn(Strict):
     trainer_hours = _hours()
 
 
-class ProgrammeIn(Strict):
+class PartnerProgrammeIn(Strict):
     title = Text(200, required=True)
     kind = fields.String(required=True, validate=one_of(PROGRAMME_KINDS))
     description = FreeText(4000, required=True)
@@ -139,7 +139,7 @@ class ProgrammeIn(Strict):
             raise ValidationError("must not be before starts_on", "ends_on")
 
 
-class ProgrammePatch(Strict):
+class PartnerProgrammePatch(Strict):
     """What may change on a running programme: a larger capacity admits the waiting."""
 
     description = FreeText(4000)
@@ -232,7 +232,7 @@ class PartnerQuery(PageQuery):
     verification = fields.String()
 
 
-class ProgrammeQuery(PageQuery):
+class PartnerProgrammeQuery(PageQuery):
     kind = fields.String()
     partner_id = fields.String()
 

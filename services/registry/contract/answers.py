@@ -3,13 +3,9 @@ and the gateway's OpenAPI documents them (``services.shared.contract.Answer``)."
 from marshmallow import fields
 
 from services.shared.contract import Answer, Page
-from services.shared.fields import Day, Instant
+from services.shared.fields import Day, Instant, nullable
 
 MASKED = {"description": "masked unless the caller is an officer or admin"}
-
-
-def _text():
-    return fields.String(allow_none=True)
 
 
 class ResidentOut(Answer):
@@ -25,17 +21,17 @@ class ResidentOut(Answer):
     birth_place = fields.String()
     birth_date = Day()
     relationship = fields.String()
-    religion = _text()
-    education = _text()
+    religion = nullable()
+    education = nullable()
     occupation_code = fields.Integer(allow_none=True)
-    occupation = _text()
-    marital_status = _text()
+    occupation = nullable()
+    marital_status = nullable()
     disability = fields.String()
     pregnant = fields.Boolean()
-    phone = _text()
+    phone = nullable()
     status = fields.String(metadata={"description": "active or inactive"})
-    inactive_reason = _text()
-    inactive_note = _text()
+    inactive_reason = nullable()
+    inactive_note = nullable()
     quality_flags = fields.List(fields.String())
     rt = fields.String()
     rw = fields.String()
@@ -52,18 +48,18 @@ class HouseholdOut(Answer):
     street = fields.String()
     rt = fields.String()
     rw = fields.String()
-    dusun = _text()
-    village_code = _text()
+    dusun = nullable()
+    village_code = nullable()
     welfare_decile = fields.Integer(allow_none=True)
     monthly_income_idr = fields.Integer(allow_none=True)
-    house_ownership = _text()
-    floor_type = _text()
-    wall_type = _text()
-    roof_type = _text()
-    water_source = _text()
+    house_ownership = nullable()
+    floor_type = nullable()
+    wall_type = nullable()
+    roof_type = nullable()
+    water_source = nullable()
     electricity_va = fields.Integer(allow_none=True)
-    cooking_fuel = _text()
-    sanitation = _text()
+    cooking_fuel = nullable()
+    sanitation = nullable()
     has_car = fields.Boolean(allow_none=True)
     status = fields.String()
     member_ids = fields.List(fields.String())
@@ -88,8 +84,8 @@ class HistoryEntryOut(Answer):
     action = fields.String(metadata={"description": "registered, imported, updated, "
                                                     "deactivated"})
     changes = fields.List(fields.Nested(ChangeOut))
-    reason = _text()
-    note = _text()
+    reason = nullable()
+    note = nullable()
 
 
 HistoryPage = Page(HistoryEntryOut, resident_id=fields.String())
@@ -117,11 +113,12 @@ class CorrectionOut(Answer):
     id = fields.String()
     complaint_id = fields.String()
     subject_nik = fields.String(metadata=MASKED)
-    fields_ = fields.Dict(data_key="fields", attribute="fields", metadata={"description": "field -> proposed value"})
+    fields_ = fields.Dict(data_key="fields", attribute="fields",
+                          metadata={"description": "field -> proposed value"})
     reason = fields.String()
     requested_at = Instant(allow_none=True)
     requested_by = fields.Dict(allow_none=True)
     status = fields.String(metadata={"description": "pending, confirming, confirmed, rejected"})
     decided_at = Instant(allow_none=True)
     decided_by = fields.Dict(allow_none=True)
-    decision_note = _text()
+    decision_note = nullable()

@@ -8,38 +8,35 @@ newer registry drops reads as its default.
 from marshmallow import fields
 
 from services.shared.contract import EventType, Tolerant
+from services.shared.fields import maybe
 
 SOURCE = "registry"
-
-
-def _opt(field=fields.String, **kwargs):
-    return field(load_default=None, allow_none=True, **kwargs)
 
 
 class ResidentSnapshot(Tolerant):
     """A resident in events and ``export_residents`` (no phone: docs/events.md)."""
 
     id = fields.String(required=True)
-    nik = _opt()
+    nik = maybe()
     nik_temporary = fields.Boolean(load_default=False)
-    kk_number = _opt()
-    household_id = _opt()
+    kk_number = maybe()
+    household_id = maybe()
     full_name = fields.String(load_default="")
-    sex = _opt()
-    birth_place = _opt()
-    birth_date = _opt(metadata={"format": "date"})
-    relationship = _opt()
-    religion = _opt()
-    education = _opt()
-    occupation_code = _opt(fields.Integer)
-    marital_status = _opt()
-    disability = _opt()
+    sex = maybe()
+    birth_place = maybe()
+    birth_date = maybe(metadata={"format": "date"})
+    relationship = maybe()
+    religion = maybe()
+    education = maybe()
+    occupation_code = maybe(fields.Integer)
+    marital_status = maybe()
+    disability = maybe()
     pregnant = fields.Boolean(load_default=False, allow_none=True)
     status = fields.String(load_default="active")
-    inactive_reason = _opt()
+    inactive_reason = maybe()
     quality_flags = fields.List(fields.String(), load_default=list)
-    rt = _opt()
-    rw = _opt()
+    rt = maybe()
+    rw = maybe()
     version = fields.Integer(load_default=1)
 
 
@@ -47,22 +44,22 @@ class HouseholdSnapshot(Tolerant):
     """A household in events and ``export_households``."""
 
     id = fields.String(required=True)
-    kk_number = _opt()
-    street = _opt()
-    rt = _opt()
-    rw = _opt()
-    dusun = _opt()
-    village_code = _opt()
-    welfare_decile = _opt(fields.Integer)
-    monthly_income_idr = _opt(fields.Integer)
-    house_ownership = _opt()
-    floor_type = _opt()
-    wall_type = _opt()
-    roof_type = _opt()
-    water_source = _opt()
-    electricity_va = _opt(fields.Integer)
-    cooking_fuel = _opt()
-    sanitation = _opt()
+    kk_number = maybe()
+    street = maybe()
+    rt = maybe()
+    rw = maybe()
+    dusun = maybe()
+    village_code = maybe()
+    welfare_decile = maybe(fields.Integer)
+    monthly_income_idr = maybe(fields.Integer)
+    house_ownership = maybe()
+    floor_type = maybe()
+    wall_type = maybe()
+    roof_type = maybe()
+    water_source = maybe()
+    electricity_va = maybe(fields.Integer)
+    cooking_fuel = maybe()
+    sanitation = maybe()
     has_car = fields.Boolean(load_default=False, allow_none=True)
     status = fields.String(load_default="active")
     member_ids = fields.List(fields.String(), load_default=list)
@@ -75,7 +72,7 @@ class HouseholdRegisteredV1(Tolerant):
 
 class HouseholdUpdatedV1(HouseholdRegisteredV1):
     changed = fields.List(fields.String(), load_default=list)
-    reason = _opt()
+    reason = maybe()
 
 
 class ResidentRegisteredV1(Tolerant):
@@ -84,7 +81,7 @@ class ResidentRegisteredV1(Tolerant):
 
 class ResidentUpdatedV1(ResidentRegisteredV1):
     changed = fields.List(fields.String(), load_default=list)
-    reason = _opt()
+    reason = maybe()
 
 
 class ResidentDeactivatedV1(ResidentRegisteredV1):

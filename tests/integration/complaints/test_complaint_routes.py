@@ -2,7 +2,6 @@
 import csv
 import datetime
 import io
-import socket
 import uuid
 
 import pytest
@@ -12,17 +11,13 @@ from services.complaints.service import ComplaintsService
 from services.shared.clock import WIB
 
 from gateway.service import GatewayService
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.integration
 
 ADMIN = "test-admin-token"
 NIK = "3174094506870003"
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

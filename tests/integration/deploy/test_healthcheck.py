@@ -4,18 +4,14 @@ import pytest
 from deploy.healthcheck import check_rpc, main
 from services.shared.mongo import MongoStore
 from services.shared.service import Service
+from tests.support.kit import NoRepository
 
 pytestmark = pytest.mark.integration
 
 
-class Nothing:
-    def __init__(self, db, notify):
-        pass
-
-
 class Pinged(Service):
     name = "deploytest_pinged"
-    store = MongoStore(Nothing)
+    store = MongoStore(NoRepository)
 
 
 def test_a_running_service_is_healthy_and_a_missing_one_is_not(container_factory, service_config):

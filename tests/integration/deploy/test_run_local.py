@@ -19,7 +19,7 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from deploy.healthcheck import check_http
-from tests.helpers import wait_for
+from tests.helpers import free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -64,11 +64,6 @@ class FakeWorker:
     def ping(self):
         return "pong"
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def alive(pid):
@@ -187,26 +182,6 @@ def test_a_busy_gateway_port_is_refused_before_anything_starts(launch):
         output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert "is in use" in output and "GATEWAY_PORT" in output
-
-
-def _run_local_module():
-    import importlib.machinery
-    import importlib.util
-    path = RUN_LOCAL
-    loader = importlib.machinery.SourceFileLoader("run_local", path)
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("run_local", loader))
-    loader.exec_module(module)
-    return module
-
-
-def test_a_subset_is_ready_when_its_own_services_answer():
-    started_ok = _run_local_module().started_ok
-    body = json.dumps({"status": "unavailable", "services": {
-        "registry": "ok", "distribution": "unavailable: Unknown service `distribution`"}})
-    services = [("registry", "x:Y"), ("gateway", "g:G")]
-    assert started_ok((503, body), services)
-    assert not started_ok((503, body), services + [("distribution", "d:D")])
-    assert not started_ok((0, "connection refused"), services)
 
 
 def test_in_memory_run_on_the_root_vhost_gets_a_private_vhost_deleted_on_exit(launch, tmp_path):

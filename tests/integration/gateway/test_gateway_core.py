@@ -1,5 +1,4 @@
 """The gateway's own behaviour over the real broker: health, tokens, roles, errors, deadlines."""
-import socket
 
 import eventlet
 import pytest
@@ -7,6 +6,7 @@ import requests
 from nameko.rpc import rpc
 
 from gateway.service import GatewayService
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -37,11 +37,6 @@ def stub_for(service_name):
 def declared_services():
     return sorted(GatewayService.services.names)
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -11,21 +11,18 @@ from services.shared.inbox import consumes
 from services.shared.service import Service
 from services.shared.mongo import MongoStore
 from services.shared.projection import apply_snapshot, resync
-from services.shared.relay import PublishFailed
 from services.registry.service import RegistryService
 
 from tests.helpers import wait_for
 from tests.unit.registry import factories
+from tests.support.kit import NoRepository
+from tests.support.kit import BrokenPublisher
 
 pytestmark = pytest.mark.integration
 
 ACTOR = {"token_id": "tok_it", "name": "Petugas Integrasi", "role": "officer"}
 SEEN = []
 
-
-class NoRepository:
-    def __init__(self, db, notify):
-        pass
 
 
 class Projector(Service):
@@ -133,14 +130,7 @@ def test_a_registration_whose_publish_failed_goes_out_after_a_restart(
     registry.start()
     store = get_extension(registry, MongoStore)
 
-    class Broken:
-        def publish(self, events):
-            raise PublishFailed("simulated crash before publish")
-
-        def close(self):
-            pass
-
-    store.relay.publisher = Broken()
+    store.relay.publisher = BrokenPublisher()
     with ServiceRpcProxy("registry", service_config) as proxy:
         household = proxy.register_household(factories.household(), ACTOR)
     registry.kill()  # the process dies with its events unpublished

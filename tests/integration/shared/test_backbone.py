@@ -1,5 +1,4 @@
 """The event backbone over the real RabbitMQ: outbox relay, idempotent inbox, parking."""
-import uuid
 
 import pytest
 from nameko.rpc import rpc
@@ -13,6 +12,7 @@ from services.shared.mongo import MongoStore
 from services.shared.outbox import HIDE_OUTBOX, PENDING, new_document, with_events
 from services.shared.relay import PublishFailed
 from tests.helpers import wait_for
+from tests.support.kit import BrokenPublisher
 
 pytestmark = pytest.mark.integration
 
@@ -102,14 +102,7 @@ def test_publish_failure_keeps_event_pending_until_restart(container_factory, se
     producer.start()
     store = get_extension(producer, MongoStore)
 
-    class Broken:
-        def publish(self, events):
-            raise PublishFailed("broker unreachable (simulated crash before publish)")
-
-        def close(self):
-            pass
-
-    store.relay.publisher = Broken()
+    store.relay.publisher = BrokenPublisher()
     from nameko.standalone.rpc import ServiceRpcProxy
     with ServiceRpcProxy("producer", service_config) as proxy:
         proxy.create("b1", "kept")

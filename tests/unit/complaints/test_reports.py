@@ -29,7 +29,8 @@ def filed(repo):
         doc = repo.submit(anonymous("pungli" if i == 0 else "exclusion"), base + datetime.timedelta(days=i))
         t = base + datetime.timedelta(days=i)
         repo.transition(doc["_id"], {"to": "verified"}, OFFICER, t + datetime.timedelta(hours=1))
-        repo.transition(doc["_id"], {"to": "resolved", "note": "ok"}, OFFICER, t + datetime.timedelta(hours=hours))
+        repo.transition(doc["_id"], {"to": "resolved", "note": "ok"}, OFFICER,
+                        t + datetime.timedelta(hours=hours))
     repo.submit(anonymous("schedule"), base)
     # 30 Nov 18:00 UTC is 1 Dec 01:00 WIB: a December complaint
     repo.submit(anonymous("suggestion"), datetime.datetime(2025, 11, 30, 18, 0, tzinfo=UTC))

@@ -6,7 +6,7 @@ import pytest
 
 from services.complaints import sla
 from services.complaints.data import service_levels
-from services.complaints.domain import CATEGORIES
+from services.complaints.contract import CATEGORIES
 
 UTC = datetime.timezone.utc
 

@@ -62,8 +62,9 @@ def test_antenatal_visits_follow_the_trimesters_from_the_start_of_the_pregnancy(
 
 
 def test_reconcile_keeps_what_was_given_and_follows_the_rest():
+    statuses = ("done", "scheduled", "cancelled")
     old = [dict(p, status=s) for p, s in zip(
-        health.immunisation_plan(IMM, BORN, D(2026, 1, 1))[:3], ("done", "scheduled", "cancelled"))]
+        health.immunisation_plan(IMM, BORN, D(2026, 1, 1))[:3], statuses, strict=True)]
     corrected = health.immunisation_plan(IMM, D(2026, 2, 1), D(2026, 1, 1))[:2]
     new, changed, dropped = health.reconcile(corrected, old)
     assert new == []

@@ -11,12 +11,13 @@ _rng = random.SystemRandom()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))))
-#: OpenSID's own import template (shared/data/opensid; read-only data, not in this repo).
-TEMPLATE = os.environ.get("OPENSID_TEMPLATE") or os.path.normpath(os.path.join(
-    ROOT, "..", "shared", "data", "opensid", "FormatImporExcel.xlsm"))
+#: OpenSID's own import template, ``FormatImporExcel.xlsm`` of OpenSID release v2410.0.0
+#: (not redistributed here): set OPENSID_TEMPLATE to its path to check our code lists
+#: and sample spreadsheet against it; the tests that need it are skipped otherwise.
+TEMPLATE = os.environ.get("OPENSID_TEMPLATE") or "FormatImporExcel.xlsm (set OPENSID_TEMPLATE)"
 SAMPLE_CSV = os.path.join(ROOT, "data", "sample", "tanjung-barat-registry.csv")
 
-AREA = "317409"       # Kec. Jagakarsa, Jakarta Selatan (DOMAIN.md)
+AREA = "317409"       # Kec. Jagakarsa, Jakarta Selatan (docs/domain.md)
 ELSEWHERE = "327301"  # Kota Bandung: a migrant's NIK keeps where it was issued
 
 

@@ -1,4 +1,4 @@
-"""NIK and KK rules (services/shared/nik.py; DOMAIN.md "NIK and KK")."""
+"""NIK and KK rules (services/shared/nik.py; docs/domain.md "NIK and KK")."""
 import datetime
 
 import pytest

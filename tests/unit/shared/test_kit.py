@@ -19,6 +19,7 @@ from services.shared.service import Service
 from services.shared.settings import SettingsError, load_settings
 from services.shared.versioned import write_versioned
 from tests.unit.registry import factories
+from tests.support.kit import NoRepository
 
 
 # ---- settings: read once, checked at start -------------------------------------
@@ -42,10 +43,6 @@ def test_empty_settings_mean_the_defaults():
     assert load_settings({"RATE_LIMITS": "status_check=5/60"}).rate_limit_overrides == {
         "status_check": (5, 60.0)}
 
-
-class NoRepository:
-    def __init__(self, db, notify):
-        pass
 
 
 class Minimal(Service):

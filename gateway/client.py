@@ -1,6 +1,8 @@
-"""A tiny client of the gateway's HTTP API (CONTRACT.md), over requests.
+"""A small client of the gateway's HTTP API (docs/contract.md), over requests.
 
-Used by the demo steps and the end-to-end tests::
+For programs that speak to the platform: the demo (``python -m demo``),
+``scripts/publish-catalogue``, and the end-to-end tests (through
+``tests/support/api.py``, which checks every answer against the OpenAPI)::
 
     api = Client("http://127.0.0.1:8000", token=admin_token)
     household = api.post("households", {...})        # -> parsed JSON answer

@@ -1,0 +1,246 @@
+"""Run the whole platform on this machine, in the foreground (docs/contract.md "Running it").
+
+    deploy/run-local                 every service in deploy/services.txt
+    deploy/run-local registry gateway   only those (by name)
+
+Environment:
+    AMQP_URI      RabbitMQ (default amqp://guest:guest@127.0.0.1:5672/). A local
+                  broker that does not answer is started when rabbitmq-server is
+                  installed, and stopped again on exit unless KEEP_BROKER=1.
+    MONGO_URI     MongoDB; unset = each service keeps an in-process mongomock store.
+    GATEWAY_PORT  HTTP port of the gateway (default 8000).
+    ADMIN_TOKEN   the admin token; generated and printed when unset.
+    RUN_LOCAL_LOG_DIR (or LOG_DIR)  where the per-service logs go (default var/log).
+    RUN_LOCAL_READY_FILE  when set, a JSON file {"url", "admin_token", "pid"}
+                          written once /health answers 200 (scripts/demo waits on it).
+    RUN_LOCAL_START_TIMEOUT  seconds to wait for /health (default 120).
+
+Each service runs as `nameko run --config deploy/config.yaml <module:Class>` in
+its own process group, logging to <log dir>/<name>.log. Ctrl-C, SIGTERM or
+SIGHUP stop them all (SIGTERM for nameko's graceful stop, then SIGKILL to
+each whole group after a grace period) and wait until none of their
+processes is left. Exit status: 0 after a requested stop,
+1 when the platform could not start (settings, broker, a service) or a service died.
+Standard library only: it runs scripts/setup to get the virtualenv first.
+``deploy/run-local`` is the command; this module is what it runs.
+"""
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from deploy import broker
+from deploy.processes import Platform
+from deploy.services import read_services
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CONFIG = os.path.join("deploy", "config.yaml")
+VENV = os.environ.get("BANSOS_VENV") or os.path.join(ROOT, ".venv")
+
+
+class Interrupted(Exception):
+    """A stop was requested before any service process existed."""
+
+
+def say(text):
+    print("run-local: %s" % text, flush=True)
+
+
+def module_exists(spec, root=ROOT):
+    """True when the module of ``module:Class`` has a source file under ``root``."""
+    base = os.path.join(root, *spec.split(":")[0].split("."))
+    return os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py"))
+
+
+def port_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+#: The gateway is on this machine: never go through an http_proxy from the environment.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def health(url, timeout=3.0):
+    """Return ``(status, body)`` of ``GET url`` (status 0 when nothing answers)."""
+    try:
+        with DIRECT.open(url, timeout=timeout) as answer:
+            return answer.status, answer.read(2000).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(2000).decode("utf-8", "replace")
+    except (OSError, ValueError) as exc:
+        return 0, str(exc)
+
+
+def settings():
+    """Read and check the environment; return the child environment and facts to print."""
+    env = dict(os.environ)
+    env["AMQP_URI"] = env.get("AMQP_URI") or broker.DEFAULT_AMQP_URI
+    env["MONGO_URI"] = env.get("MONGO_URI", "")
+    port = env.get("GATEWAY_PORT") or "8000"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SystemExit("run-local: GATEWAY_PORT must be a port number, got %r" % port)
+    env["GATEWAY_PORT"] = port
+    generated = not env.get("ADMIN_TOKEN")
+    if generated:
+        env["ADMIN_TOKEN"] = secrets.token_urlsafe(24)
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PATH"] = os.path.join(VENV, "bin") + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = VENV
+    return env, int(port), generated
+
+
+def main(argv):
+    stop = {"requested": False}
+    platform = None
+
+    def on_signal(signum, frame):
+        if stop["requested"] and platform is not None:
+            platform.force = True  # a second Ctrl-C: stop waiting for a graceful exit
+        stop["requested"] = True
+        if platform is None:
+            raise Interrupted()  # nothing to stop yet: leave at once
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+
+    started_broker = False
+    vhost = shared_uri = None
+    ready_file = os.environ.get("RUN_LOCAL_READY_FILE")
+    try:
+        env, port, generated = settings()
+        services = read_services()
+        if argv:
+            unknown = set(argv) - {name for name, _ in services}
+            if unknown:
+                raise SystemExit("run-local: unknown service(s) %s; known: %s" % (
+                    ", ".join(sorted(unknown)), ", ".join(n for n, _ in services)))
+            services = [s for s in services if s[0] in argv]
+        if any(name == "gateway" for name, _ in services) and not port_free(port):
+            raise SystemExit("run-local: port %d is in use (another run-local?); "
+                             "choose another with GATEWAY_PORT=..." % port)
+        if os.environ.get("RUN_LOCAL_SKIP_SETUP") != "1":
+            subprocess.run([os.path.join(ROOT, "scripts", "setup")], check=True)
+        private = (not env["MONGO_URI"] and broker.parse_uri(env["AMQP_URI"])["vhost"] == "/"
+                   and os.environ.get("RUN_LOCAL_SHARED_VHOST") != "1")
+        try:
+            started_broker = broker.ensure(env["AMQP_URI"], say=say)
+        except broker.BrokerUnavailable as exc:
+            say("error: %s" % exc)
+            return 1
+        if private:
+            try:
+                broker.ensure(env["AMQP_URI"], management=True, timeout=30, say=say)
+            except broker.BrokerUnavailable as exc:
+                private = False
+                say("warning: %s; using / where events of earlier runs may wait" % exc)
+        if private:
+            shared_uri = env["AMQP_URI"]
+            try:
+                env["AMQP_URI"], vhost = broker.create_private_vhost(shared_uri)
+            except (OSError, ValueError) as exc:
+                say("warning: could not create a private vhost (%s); using / where events "
+                    "of earlier runs may wait" % exc)
+        if vhost:
+            say("in-memory stores start empty, so this run uses a RabbitMQ vhost of its own "
+                "(%s, deleted on exit): no event of an earlier or parallel run can reach it "
+                "(RUN_LOCAL_SHARED_VHOST=1 to use / instead)" % vhost)
+        runnable = []
+        for name, spec in services:
+            if module_exists(spec):
+                runnable.append((name, spec))
+            else:
+                say("skipping %s: %s is not written yet" % (name, spec.split(":")[0]))
+        if not env["MONGO_URI"]:
+            say("MONGO_URI is unset: each service keeps its data in memory (mongomock); "
+                "it is lost when they stop")
+        log_dir = (os.environ.get("RUN_LOCAL_LOG_DIR") or os.environ.get("LOG_DIR")
+                   or os.path.join(ROOT, "var", "log"))
+        nameko = [os.path.join(VENV, "bin", "python"), "-m", "deploy.nameko_main"]
+        platform = Platform(runnable, env, log_dir, nameko=nameko,
+                            config=CONFIG, cwd=ROOT, say=say)
+        platform.start()
+        return run(platform, port, env, generated, ready_file, stop)
+    except Interrupted:
+        say("interrupted")
+        return 0
+    finally:
+        if platform is not None:
+            platform.stop()
+        if ready_file and os.path.exists(ready_file):
+            os.unlink(ready_file)
+        if vhost:
+            broker.delete_vhost(shared_uri, vhost)
+        if started_broker and os.environ.get("KEEP_BROKER") != "1":
+            broker.stop_local_rabbitmq(say=say)
+
+
+def started_ok(answer, services):
+    """With only some services started (``run-local registry gateway``), /health
+    stays 503 for the others: ready when every started one answers ``ok``."""
+    try:
+        status = json.loads(answer[1]).get("services", {})
+    except (ValueError, AttributeError):
+        return False
+    started = [name for name, _ in services if name != "gateway"]
+    return bool(status) and all(status.get(name) == "ok" for name in started)
+
+
+def run(platform, port, env, generated, ready_file, stop):
+    """Wait for /health, announce the platform, then watch it until asked to stop."""
+    url = "http://127.0.0.1:%d" % port
+    has_gateway = any(name == "gateway" for name, _ in platform.services)
+    timeout = float(os.environ.get("RUN_LOCAL_START_TIMEOUT") or 120)
+    deadline = time.monotonic() + timeout
+    last = (0, "")
+    while has_gateway and not stop["requested"]:
+        died = platform.dead()
+        if died:
+            say("error: %s exited with status %s while starting; the end of its log:\n%s" % (
+                died[0], died[1], platform.log_tail(died[0])))
+            return 1
+        last = health(url + "/health")
+        if last[0] == 200 or started_ok(last, platform.services):
+            break
+        if time.monotonic() > deadline:
+            say("error: %s/health did not answer 200 within %.0f s; last answer: %s %s\n"
+                "logs: %s" % (url, timeout, last[0], last[1][:500], platform.log_dir))
+            return 1
+        time.sleep(0.25)
+    if stop["requested"]:
+        return 0
+    token_note = "(generated; set ADMIN_TOKEN to choose one)" if generated else "(from ADMIN_TOKEN)"
+    print("\nBansos Tanjung Barat is running.\n"
+          "  gateway:     %s   (health: %s/health)\n"
+          "  admin token: %s   %s\n"
+          "  data:        %s\n"
+          "  logs:        %s/<service>.log\n"
+          "Press Ctrl-C to stop.\n" % (
+              url if has_gateway else "(not started)", url, env["ADMIN_TOKEN"], token_note,
+              "MongoDB at MONGO_URI" if env["MONGO_URI"] else "in memory (mongomock)",
+              platform.log_dir), flush=True)
+    if ready_file:
+        tmp = ready_file + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump({"url": url, "admin_token": env["ADMIN_TOKEN"], "pid": os.getpid()}, handle)
+        os.replace(tmp, ready_file)
+    while not stop["requested"]:
+        died = platform.dead()
+        if died:
+            say("error: %s exited with status %s; the end of its log:\n%s" % (
+                died[0], died[1], platform.log_tail(died[0])))
+            return 1
+        time.sleep(0.2)
+    return 0
+
