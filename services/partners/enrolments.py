@@ -39,7 +39,8 @@ def change_roster(repo, programme_id, plan, today, cid=None):
             return doc, result
         changes = dict(extra or {}, enrolments=roster, accepted=rosters.places_taken(roster),
                        waitlisted=sum(1 for e in roster if e["status"] == rosters.WAITLISTED))
-        events = [ev.enrolment_event(doc, roster, e, today, cid) for e in changed]
+        events = [ev.enrolment_event(dict(doc, **changes), roster, e, today, cid)
+                  for e in changed]
         after = repo.write_programme(doc, changes, events=events)
         if after is not None:
             return after, result

@@ -6,7 +6,7 @@ the ``partners`` / ``programmes`` documents, enrolment events in their
 programme's document (the roster), health events in the appointment's.
 """
 from services.partners.contract import events as contract
-from services.partners.roster import positions
+from services.partners.roster import places_taken, positions
 
 
 def partner_event(event_type, partner, correlation_id=None):
@@ -41,7 +41,8 @@ def enrolment_event(programme, roster, entry, today, correlation_id=None):
         data = dict(base, status=status, changed_on=today,
                     reason=entry.get("withdraw_reason") if status == "withdrawn" else None,
                     promoted=bool(entry.get("promoted")) if status == "accepted" else False,
-                    waitlist_position=positions(roster).get(entry["id"]))
+                    waitlist_position=positions(roster).get(entry["id"]),
+                    places_taken=places_taken(roster), capacity=programme["capacity"])
     return contract.ENROLMENT_EVENTS[status].envelope(entry["id"], entry["version"], data,
                                                       correlation_id)
 

@@ -192,8 +192,11 @@ def appointment_check(repo, nik, birth_date):
     docs, _ = repo.find_appointments({"resident_id": person["_id"],
                                       "status": {"$in": [health.SCHEDULED, health.UNRECORDED]}})
     today = clock.village_today().isoformat()
+    # what to do now first: late, then due, then later ones; what is not on record last
+    rank = lambda d: (d["status"] == health.UNRECORDED, not health.is_overdue(d, today),  # noqa: E731
+                      d["due_on"] > today, d["due_on"], d["item"])
     return {"full_name": person.get("full_name"),
-            "appointments": [views.public_appointment_view(d, today) for d in docs
+            "appointments": [views.public_appointment_view(d, today) for d in sorted(docs, key=rank)
                              if d.get("latest_on") is None or d["latest_on"] >= today]}
 
 

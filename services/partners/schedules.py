@@ -159,14 +159,15 @@ def sweep(repo, today=None):
 def on_resident(repo, resident_id):
     """A registry change of one resident: their schedules in every running health
     programme (a newborn's is created, a deceased's cancelled). Idempotent."""
-    found = repo.resident(resident_id)
-    if found is None:
+    today, now = clock.village_today().isoformat(), clock.now_iso()
+    programmes = running_programmes(repo, today)
+    found = repo.resident(resident_id) if programmes else None
+    if found is None:  # no health programme runs (a registry import before any)
         return 0
     resident = dict(found, id=found.pop("_id"))
-    today, now = clock.village_today().isoformat(), clock.now_iso()
     people = enrolments.People.of_household(repo, resident.get("household_id"), int(today[:4]))
     created = 0
-    for programme in running_programmes(repo, today):
+    for programme in programmes:
         episodes = {p["resident_id"]: p for p in repo.open_pregnancies(programme["_id"],
                                                                        resident_id)}
         docs, _ = follow_resident(repo, programme, resident,

@@ -66,6 +66,9 @@ class EnrolmentChangedV1(Tolerant):
     promoted = fields.Boolean(load_default=False, metadata={
         "description": "enrolment_accepted: a freed place went to this waiting person"})
     waitlist_position = _opt(fields.Integer)
+    places_taken = _opt(fields.Integer, metadata={
+        "description": "the programme's places taken (accepted or completed) after the change"})
+    capacity = _opt(fields.Integer)
 
 
 class EnrolmentCompletedV1(Tolerant):
