@@ -12,8 +12,8 @@ with NIK + birth date. Every count is checked against the service's own answers
 """
 import datetime
 
-from demo.partners import (check, days, find_partner, find_programme, partner_token,
-                           sample_residents)
+from demo.partner_tools import (check, days, find_partner, find_programme, partner_token,
+                                sample_residents)
 from gateway.client import ApiError
 
 PUSKESMAS = {"name": "Puskesmas Kelurahan Tanjung Barat", "kind": "health_facility",

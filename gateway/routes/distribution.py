@@ -5,7 +5,8 @@ ones feed OpenAPI). Every answer that carries a resident's NIK to a token is
 audited; public answers drop who published or scheduled.
 """
 from services.distribution.contract import (AllocationOut, AllocationPage, AllocationQuery,
-                                            CancelIn, DisbursementIn, EligibilityOut,
+                                            CancelIn, CompletionsResyncOut, DisbursementIn,
+                                            EligibilityOut,
                                             EligibilityQuery, FamilyProgrammesOut, GenerateOut,
                                             NotCollectedIn, ProgrammeIn, ProgrammeOut,
                                             ProgrammePage, ProgrammeQuery,
@@ -254,3 +255,10 @@ def distribution_projection(ex):
               summary="Re-read the registry's export into the projection")
 def rebuild_distribution_projection(ex):
     return ex.call(_distribution(ex).rebuild_projection, deadline=GENERATE_DEADLINE)
+
+
+@routes.route("POST", "/api/v1/admin/distribution/completions/resync", role="admin",
+              response=CompletionsResyncOut, tags=["platform"],
+              summary="Re-read the partner programmes residents completed (training to capital)")
+def resync_completions(ex):
+    return ex.call(_distribution(ex).resync_completions, deadline=GENERATE_DEADLINE)

@@ -5,24 +5,21 @@ Entrypoints only: each hands over to a module of plain functions (``commands``,
 ``enrolments``, ``schedules``, ``queries``, ``reports``) and dumps the answer
 through its ``contract`` schema. It follows the registry (``FollowsRegistry``)
 and adds the effects of its events on enrolments and health schedules; it
-follows distribution's allocations for its reports.
+follows distribution's allocations (``aid.FollowsAllocations``) for rules and reports.
 """
 import logging
-
-from nameko.rpc import RpcProxy
 
 from services.shared import clock
 from services.shared.contract import dump, dump_page, load
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
-from services.shared.projection import resync
 from services.shared.registry_projection import FollowsRegistry
-from services.shared.rpc import call, rpc
+from services.shared.rpc import rpc
 from services.shared.service import Service, every
 
-from services.distribution.contract import ALLOCATION_EVENTS
+from services.partners.aid import FollowsAllocations
 from services.partners import commands, enrolments, queries, reports, schedules, views
-from services.partners.contract import (HEALTH_KINDS, AidResyncOut, AppointmentCheckIn, AppointmentCheckOut,
+from services.partners.contract import (HEALTH_KINDS, AppointmentCheckIn, AppointmentCheckOut,
                                         AppointmentOut, AppointmentPage, CommitmentOut,
                                         EnrolmentOut, EnrolmentPage, PartnerOut, PartnerReportOut,
                                         PregnancyOut, PartnerProgrammeOut, PublicPartnerProgrammeOut,
@@ -35,11 +32,10 @@ from services.registry.contract import (HOUSEHOLD_UPDATED, RESIDENT_DEACTIVATED,
 log = logging.getLogger(__name__)
 
 
-class PartnersService(FollowsRegistry, Service):
+class PartnersService(FollowsRegistry, FollowsAllocations, Service):
     name = "partners"
 
     store = MongoStore(PartnersRepository, outbox=OUTBOX_COLLECTIONS)
-    distribution = RpcProxy("distribution")
 
     def _cid(self, actor):
         return self.caller.correlation_id(actor)
@@ -319,45 +315,3 @@ class PartnersService(FollowsRegistry, Service):
         self.apply_registry_event(event)
         for member in self.store.members_of(event["aggregate_id"]):
             enrolments.on_resident_changed(self.store, member["id"], event["event_id"])
-
-    # ------------------------------------------------------------ aid (distribution)
-
-    @rpc
-    def resync_aid(self, deadline=30.0):
-        """Rebuild the aid projection from ``distribution.export_allocations``:
-        ``{"applied": n}``."""
-        fetch = lambda page, per_page: call(self.distribution.export_allocations, page,  # noqa: E731
-                                            per_page, deadline=deadline)
-        return dump(AidResyncOut, {"applied": resync(fetch, self.store.apply_aid)})
-
-    def _aid(self, event):
-        self.store.apply_aid(dict(event["data"]["allocation"]))
-
-    @consumes(ALLOCATION_EVENTS["allocation_created"], snapshot=True)
-    def handle_allocation_created(self, event):
-        self._aid(event)
-
-    @consumes(ALLOCATION_EVENTS["allocation_promoted"], snapshot=True)
-    def handle_allocation_promoted(self, event):
-        self._aid(event)
-
-    @consumes(ALLOCATION_EVENTS["allocation_updated"], snapshot=True)
-    def handle_allocation_updated(self, event):
-        self._aid(event)
-
-    @consumes(ALLOCATION_EVENTS["allocation_cancelled"], snapshot=True)
-    def handle_allocation_cancelled(self, event):
-        self._aid(event)
-
-    @consumes(ALLOCATION_EVENTS["allocation_not_collected"], snapshot=True)
-    def handle_allocation_not_collected(self, event):
-        self._aid(event)
-
-    @consumes(ALLOCATION_EVENTS["allocation_returned"], snapshot=True)
-    def handle_allocation_returned(self, event):
-        self._aid(event)
-
-    @consumes(ALLOCATION_EVENTS["aid_disbursed"], snapshot=True)
-    def handle_aid_disbursed(self, event):
-        self._aid(event)
-

@@ -54,3 +54,5 @@ def test_a_completed_training_makes_the_family_a_business_capital_candidate(star
     [event] = seen("enrolment_completed")
     assert event["data"]["topics"] == ["entrepreneurship"]
     assert distribution.list_parked_events() == [] and partners.list_parked_events() == []
+    assert distribution.resync_completions() == {"applied": 1}  # rebuilt from the export: same
+    assert candidate(distribution, nik) == (True, True)
