@@ -102,6 +102,13 @@ def run(client, out):
     before = cadre_list(client, out, immunisation, rws)
 
     cadre = partner_token(client, partner)
+    company = find_partner(client, "PT Sumber Rejeki Nusantara (TJSL)")
+    if company:
+        try:
+            cadre.get("partners/%s" % company["id"])
+        except ApiError as exc:
+            out("(The Puskesmas' token asking for the company's record is answered %d, as for an "
+                "id that does not exist.)" % exc.status)
     late = appointments(cadre, immunisation, rw=rws[4], view="overdue")["items"][:RECORDED]
     for appointment in late:
         cadre.post("appointments/%s/record" % appointment["id"], {

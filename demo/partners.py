@@ -204,12 +204,6 @@ def as_the_partner(client, out, partner, course, year):
     page = mine.get("partner-programmes/%s/enrolments" % course["id"], params={"per_page": 3})
     out("It sees its enrolments with name, RT/RW and a masked NIK:")
     out.table(page["items"], ["full_name", "rt", "rw", "nik", "status"])
-    other = find_partner(client, "Puskesmas Kelurahan Tanjung Barat")
-    if other:
-        try:
-            mine.get("partners/%s" % other["id"])
-        except ApiError as exc:
-            out("Another partner's record answers %d." % exc.status)
     report = mine.get("partners/%s/reports/%d" % (partner["id"], year))
     reached = report["reached"]
     out("Year %d: pledged Rp%s, delivered Rp%s; reached %d residents (by sex %s, by age band %s, "

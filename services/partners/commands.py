@@ -29,6 +29,8 @@ def partner(repo, partner_id, actor):
 
 
 def programme(repo, programme_id, actor, roster=True):
+    """The programme ``programme_id`` (with its roster unless ``roster`` is False) as ``actor`` may
+    reach it; NotFound otherwise (also for another partner's)."""
     doc = repo.get_programme(programme_id, roster)
     if doc is None:
         raise NotFound("No partner programme with id %s." % programme_id)

@@ -23,19 +23,23 @@ VERIFICATION_MOVES = {"pending": ("verified", "suspended"), "verified": ("suspen
 
 
 def new_id(prefix):
+    """A fresh opaque id: ``<prefix>_`` and 16 hex digits."""
     return "%s_%s" % (prefix, uuid.uuid4().hex[:16])
 
 
 def is_officer(actor):
+    """True for officers and admins (they reach every partner's records)."""
     return role_of(actor) in OFFICER_ROLES
 
 
 def require_officer(actor, what="do this"):
+    """Raise Forbidden unless ``actor`` is an officer or admin."""
     if not is_officer(actor):
         raise Forbidden("Only officers and admins may %s." % what)
 
 
 def require_admin(actor, what="do this"):
+    """Raise Forbidden unless ``actor`` is an admin."""
     if role_of(actor) != "admin":
         raise Forbidden("Only admins may %s." % what)
 
@@ -59,6 +63,7 @@ def visible(actor, partner_id, what, ident):
 
 
 def new_partner(data, actor, now):
+    """A new partner document (``pending``) from a loaded ``PartnerIn``; ``now`` an ISO instant."""
     return dict(data, _id=new_id("ptn"), verification="pending", verification_note=None,
                 created_at=now, created_by=actor_record(actor), verified_at=None,
                 verified_by=None, commitments={}, deliveries=[], version=1)
@@ -97,6 +102,8 @@ def check_programme(data):
 
 
 def new_programme(partner, data, actor, now):
+    """A new programme document (empty roster) of ``partner`` from a loaded ``PartnerProgrammeIn``;
+    raises InvalidInput (``check_programme``)."""
     schedule = check_programme(data)
     doc = _dates({k: v for k, v in data.items() if k != "schedule"})
     doc.update(_id=new_id("pp"), partner_id=partner["_id"], partner_name=partner["name"],

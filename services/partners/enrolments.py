@@ -63,6 +63,7 @@ class People:
 
     @classmethod
     def of_household(cls, repo, household_id, year):
+        """The context data of one family (``household_id``) in ``year``."""
         household = repo.household(household_id) if household_id else None
         households = {household_id: dict(household, id=household["_id"])} if household else {}
         members = repo.members_of(household_id) if household else []
@@ -73,6 +74,7 @@ class People:
 
     @classmethod
     def everyone(cls, repo, year):
+        """The context data of every active family of the projection in ``year``."""
         households = {h["id"]: h for h in repo.active_households()}
         members = repo.active_residents_by_household()
         programmes = repo.find_programmes({"enrolments": {"$ne": []}}, roster=True)[0]

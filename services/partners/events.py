@@ -17,6 +17,7 @@ def partner_event(event_type, partner, correlation_id=None):
 
 
 def programme_published(programme, correlation_id=None):
+    """``partner_programme_published`` of a new programme document."""
     return contract.PARTNER_PROGRAMME_PUBLISHED.envelope(programme["_id"], programme["version"], {
         "programme_id": programme["_id"], "partner_id": programme["partner_id"],
         "partner_name": programme["partner_name"], "title": programme["title"],
@@ -73,6 +74,7 @@ def recorded_event(appointment, correlation_id=None):
 
 
 def overdue_event(appointment, correlation_id=None):
+    """``appointment_overdue`` of a late appointment document."""
     return contract.APPOINTMENT_OVERDUE.envelope(appointment["_id"], appointment["version"], {
         "appointment_id": appointment["_id"], "programme_id": appointment["programme_id"],
         "resident_id": appointment["resident_id"], "nik": appointment.get("nik"),

@@ -65,6 +65,7 @@ def list_public(repo, filters, page, per_page, today):
 
 
 def get_public(repo, programme_id):
+    """One verified partner's programme as the public sees it; NotFound otherwise."""
     doc = repo.get_programme(programme_id, roster=False)
     if doc is None or doc["partner_id"] not in repo.verified_partner_ids():
         raise NotFound("No partner programme with id %s." % programme_id)
@@ -93,6 +94,7 @@ def list_enrolments(repo, programme_id, filters, page, per_page, actor):
 
 
 def get_enrolment(repo, enrolment_id, actor):
+    """One enrolment with its history (``EnrolmentOut``) as ``actor`` may see it; NotFound."""
     doc = repo.programme_of_enrolment(enrolment_id)
     if doc is None:
         raise NotFound("No enrolment with id %s." % enrolment_id)
@@ -124,6 +126,7 @@ def resident_enrolments(repo, nik, actor):
 
 
 def list_sessions(repo, programme_id, page, per_page, actor):
+    """A page of a programme's sessions, oldest first, with attendance; NotFound."""
     page, per_page, skip = page_args(page, per_page)
     commands.programme(repo, programme_id, actor, roster=False)
     docs = repo.sessions_of(programme_id, skip, per_page)

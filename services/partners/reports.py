@@ -22,6 +22,8 @@ AGE_BANDS = ((0, 4, "0-4"), (5, 14, "5-14"), (15, 29, "15-29"), (30, 44, "30-44"
 
 
 def age_band(birth_date, on):
+    """The age band (``0-4`` ... ``60+``, ``unknown``) of a birth date (YYYY-MM-DD) on ``on`` (a
+    date)."""
     born = rules.parse_date(birth_date)
     if born is None:
         return "unknown"

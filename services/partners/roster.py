@@ -26,10 +26,12 @@ REFRESHED = ("nik", "kk_number", "full_name", "rt", "rw", "welfare_decile")
 
 
 def places_taken(roster):
+    """How many enrolments of ``roster`` hold a place (accepted or completed)."""
     return sum(1 for e in roster if e["status"] in HOLDS_PLACE)
 
 
 def waitlist_key(entry):
+    """Sort key of a waiting enrolment: decile (unknown last), ``requested_at``, id."""
     decile = entry.get("welfare_decile")
     return (decile if decile is not None else 99, entry["requested_at"], entry["id"])
 
@@ -45,6 +47,7 @@ def positions(roster):
 
 
 def find(roster, enrolment_id):
+    """The enrolment ``enrolment_id`` of ``roster``, or None."""
     return next((e for e in roster if e["id"] == enrolment_id), None)
 
 

@@ -38,6 +38,7 @@ class PartnersRepository(RegistryProjection):
 
     @classmethod
     def ensure_indexes(cls, db):
+        """The projection's indexes, then the partners service's own."""
         super().ensure_indexes(db)
         db["partners"].create_index("verification")
         pp = db["programmes"]
@@ -58,18 +59,22 @@ class PartnersRepository(RegistryProjection):
     # ------------------------------------------------------------ partners
 
     def insert_partner(self, doc, events):
+        """Insert a new partner with its events (``partner_registered``); returns it."""
         self.partners.insert_one(new_document(doc, events))
         self.notify("partners", [doc["_id"]])
         return doc
 
     def get_partner(self, partner_id):
+        """The stored partner, or None."""
         return self.partners.find_one({"_id": partner_id}, HIDE_OUTBOX)
 
     def find_partners(self, query, skip, limit):
+        """``(partners by id, total)`` matching ``query``."""
         docs = self.partners.find(query, HIDE_OUTBOX).sort("_id", 1).skip(skip).limit(limit)
         return list(docs), self.partners.count_documents(query)
 
     def verified_partner_ids(self):
+        """Ids of every verified partner."""
         return [d["_id"] for d in self.partners.find({"verification": "verified"}, {"_id": 1})]
 
     def change_partner(self, doc, changes, events=None, push=None, where=None):
@@ -80,14 +85,17 @@ class PartnersRepository(RegistryProjection):
     # ------------------------------------------------------------ programmes and rosters
 
     def insert_programme(self, doc, events):
+        """Insert a new programme with its events; returns it."""
         self.programmes.insert_one(new_document(doc, events))
         self.notify("programmes", [doc["_id"]])
         return doc
 
     def get_programme(self, programme_id, roster=True):
+        """The stored programme (with its roster unless ``roster`` is False), or None."""
         return self.programmes.find_one({"_id": programme_id}, HIDE_OUTBOX if roster else NO_ROSTER)
 
     def find_programmes(self, query, skip=0, limit=0, roster=False):
+        """``(programmes by start date, total)`` matching ``query``; rosters only with ``roster``."""
         cursor = self.programmes.find(query, HIDE_OUTBOX if roster else NO_ROSTER)
         cursor = cursor.sort([("starts_on", 1), ("_id", 1)]).skip(skip)
         if limit:
@@ -95,6 +103,7 @@ class PartnersRepository(RegistryProjection):
         return list(cursor), self.programmes.count_documents(query)
 
     def programme_of_enrolment(self, enrolment_id):
+        """The programme (with its roster) holding enrolment ``enrolment_id``, or None."""
         return self.programmes.find_one({"enrolments.id": enrolment_id}, HIDE_OUTBOX)
 
     def programmes_of_resident(self, resident_id):
@@ -109,13 +118,16 @@ class PartnersRepository(RegistryProjection):
     # ------------------------------------------------------------ sessions
 
     def insert_session(self, doc):
+        """Insert a session document; returns it."""
         self.sessions.insert_one(doc)
         return doc
 
     def get_session(self, session_id):
+        """The stored session, or None."""
         return self.sessions.find_one({"_id": session_id})
 
     def sessions_of(self, programme_id, skip=0, limit=0):
+        """A programme's sessions by date and start time."""
         cursor = self.sessions.find({"programme_id": programme_id}).sort(
             [("held_on", 1), ("starts_at", 1), ("_id", 1)]).skip(skip)
         if limit:
@@ -123,6 +135,7 @@ class PartnersRepository(RegistryProjection):
         return list(cursor)
 
     def count_sessions(self, programme_id):
+        """How many sessions a programme has."""
         return self.sessions.count_documents({"programme_id": programme_id})
 
     def mark_attendance(self, session_id, marks, now):
@@ -146,15 +159,18 @@ class PartnersRepository(RegistryProjection):
             return exc.details.get("nInserted", 0)
 
     def get_appointment(self, appointment_id):
+        """The stored appointment, or None."""
         return self.appointments.find_one({"_id": appointment_id}, HIDE_OUTBOX)
 
     def appointments_of(self, programme_id, resident_id=None):
+        """A programme's appointments (of one resident when given)."""
         query = {"programme_id": programme_id}
         if resident_id:
             query["resident_id"] = resident_id
         return list(self.appointments.find(query, HIDE_OUTBOX))
 
     def find_appointments(self, query, skip=0, limit=0):
+        """``(appointments by due date, RW, name, total)`` matching ``query``."""
         cursor = self.appointments.find(query, HIDE_OUTBOX).sort(
             [("due_on", 1), ("rw", 1), ("full_name", 1), ("_id", 1)]).skip(skip)
         if limit:
@@ -162,9 +178,12 @@ class PartnersRepository(RegistryProjection):
         return list(cursor), self.appointments.count_documents(query)
 
     def count_appointments(self, query):
+        """How many appointments match ``query``."""
         return self.appointments.count_documents(query)
 
     def change_appointment(self, doc, changes, events=None, where=None):
+        """A versioned change of an appointment (``services.shared.versioned``): the document
+        after, or None."""
         return write_versioned(self.appointments, doc, changes, events=events, where=where,
                                notify=self.notify)
 
@@ -177,6 +196,7 @@ class PartnersRepository(RegistryProjection):
     # ------------------------------------------------------------ pregnancies
 
     def open_pregnancies(self, programme_id, resident_id=None):
+        """Open pregnancies followed by an antenatal programme (of one resident when given)."""
         query = {"programme_id": programme_id, "status": "open"}
         if resident_id:
             query["resident_id"] = resident_id
@@ -191,6 +211,7 @@ class PartnersRepository(RegistryProjection):
         return doc
 
     def update_pregnancy(self, pregnancy_id, changes):
+        """Set ``changes`` on a pregnancy episode."""
         self.pregnancies.update_one({"_id": pregnancy_id}, {"$set": changes})
 
     # ------------------------------------------------------------ aid received (distribution)
@@ -216,4 +237,5 @@ class PartnersRepository(RegistryProjection):
         return out
 
     def aid_count(self):
+        """How many allocations the aid projection holds."""
         return self.aid.count_documents({})

@@ -20,6 +20,7 @@ def _out(doc):
 
 
 def partner_view(doc, actor):
+    """A partner as ``actor`` sees it (who created and verified it: officers only)."""
     out = _out(doc)
     if not is_officer(actor):
         for key in OFFICER_ONLY_PARTNER:
@@ -58,6 +59,7 @@ def programme_view(doc, actor, public):
 
 
 def public_programme_view(doc):
+    """A programme as the public sees it (``PublicPartnerProgrammeOut``)."""
     return {"id": doc["_id"], "title": doc["title"], "kind": doc["kind"],
             "partner_name": doc["partner_name"], "partner_kind": doc.get("partner_kind"),
             "description": doc["description"], "location": doc["location"],
@@ -92,6 +94,7 @@ def enrolment_view(programme, entry, actor, positions=None, sessions=None, today
 
 
 def session_view(doc):
+    """A session with its attendance by name and the counts (``SessionOut``)."""
     marks = doc.get("attendance") or {}
     counts = {k: 0 for k in ("attended", "excused", "absent")}
     for mark in marks.values():
@@ -106,6 +109,8 @@ def session_view(doc):
 
 
 def appointment_view(doc, actor, today):
+    """An appointment with ``overdue`` on ``today`` (YYYY-MM-DD); the resident id for officers
+    only."""
     out = _out(doc)
     out["overdue"] = health.is_overdue(doc, today)
     if not is_officer(actor):
@@ -114,6 +119,7 @@ def appointment_view(doc, actor, today):
 
 
 def public_appointment_view(doc, today):
+    """An appointment as the resident reads it (status in Bahasa)."""
     return {"programme_title": doc.get("programme_title"), "item": doc["item"],
             "due_on": doc["due_on"], "status": health.public_status(doc, today),
             "location": doc.get("location")}
