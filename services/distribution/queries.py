@@ -2,6 +2,7 @@
 from services.shared import clock, rules
 from services.shared.contract import load
 from services.shared.errors import InvalidInput, NotFound
+from services.shared.nik import mask_nik
 from services.shared.pagination import page_args, page_of
 
 from services.distribution import contract, domain
@@ -21,7 +22,7 @@ def _resident(repo, nik):
     found = repo.residents_by_nik(nik)
     if not found:
         raise NotFound("No resident with NIK %s in the distribution service's registry "
-                       "projection." % nik)
+                       "projection." % mask_nik(nik))  # logged: never a whole NIK
     found.sort(key=lambda r: r.get("status") != "active")
     person = dict(found[0])
     person["id"] = person.pop("_id")

@@ -11,6 +11,7 @@ from services.shared import clock
 from services.shared.caller import actor_record, system_actor
 from services.shared.contract import load
 from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from services.shared.nik import mask_nik
 
 from services.partners import commands, domain, events as ev, roster as rosters
 from services.partners.contract import (SESSION_KINDS, CompleteIn, EnrolmentIn, PartnerProgrammePatch,
@@ -114,7 +115,7 @@ def active_resident(repo, nik):
     found = repo.residents_by_nik(nik)
     if not found:
         raise NotFound("No resident with NIK %s in the partners service's registry projection."
-                       % nik, {"nik": ["not in the registry"]})
+                       % mask_nik(nik), {"nik": ["not in the registry"]})  # logged: masked
     active = [r for r in found if r.get("status", "active") == "active"]
     if not active:
         reason = found[0].get("inactive_reason") or "inactive"

@@ -4,6 +4,7 @@ import datetime
 
 from services.shared import clock
 from services.shared.errors import InvalidInput, NotFound
+from services.shared.nik import mask_nik
 from services.shared.pagination import page_args, page_of
 
 from services.partners import commands, domain, enrolments, events as ev, health, roster as rosters, views
@@ -115,7 +116,7 @@ def resident_enrolments(repo, nik, actor):
     people = repo.residents_by_nik(nik)
     if not people:
         raise NotFound("No resident with NIK %s in the partners service's registry projection."
-                       % nik)
+                       % mask_nik(nik))  # refusals are logged: never a whole NIK
     out = []
     for person in people:
         for doc in repo.programmes_of_resident(person["_id"]):
