@@ -11,7 +11,7 @@ from services.partners.contract import (
     EnrolmentIn, EnrolmentOut, EnrolmentPage, EnrolmentQuery, OverdueCheckOut, PartnerIn,
     PartnerOut, PartnerPage, PartnerPatch, PartnerProgrammeIn, PartnerProgrammeOut,
     PartnerProgrammePage, PartnerProgrammePatch, PartnerProgrammeQuery, PartnerQuery,
-    PartnerReportOut, PregnancyIn, PregnancyOut, PublicPartnerProgrammeOut,
+    PartnerReportOut, PartnersYearOut, PregnancyIn, PregnancyOut, PublicPartnerProgrammeOut,
     PublicPartnerProgrammePage, RecordIn, ReportQuery, ResidentAppointmentsOut,
     ResidentEnrolmentsOut, SessionIn, SessionOut, SessionPage, SuspendIn, SweepOut, VerifyIn,
     WithdrawIn)
@@ -130,6 +130,16 @@ def partner_report(ex, partner_id, year):
         return csv_response(ex.call(_partners(ex).partner_report, partner_id, year, True,
                                     ex.actor), "partner-%s-%s.csv" % (partner_id, year))
     return ex.call(_partners(ex).partner_report, partner_id, year, False, ex.actor)
+
+
+@routes.route("GET", "/api/v1/partner-reports/<year>", role="officer", query=ReportQuery,
+              response=PartnersYearOut, csv=True, tags=TAGS,
+              summary="Every partner's year side by side: pledged, delivered, reach (format=csv)")
+def partners_year(ex, year):
+    if ex.args.get("format") == "csv":
+        return csv_response(ex.call(_partners(ex).partners_year, year, True, ex.actor),
+                            "partners-%s.csv" % year)
+    return ex.call(_partners(ex).partners_year, year, False, ex.actor)
 
 
 # ------------------------------------------------------------ partner programmes

@@ -134,3 +134,42 @@ def partner_report_csv(report):
                          row["doses_or_visits"]])
     return out.getvalue()
 
+
+def partners_year(repo, year):
+    """Every partner's ``year`` side by side: ``{year, partners: [{partner_id,
+    partner_name, kind, verification, pledged, delivered, reached, programmes,
+    sessions_held, doses_given, visits_made}], totals}``."""
+    rows = []
+    for partner in repo.find_partners({}, 0, 0)[0]:
+        report = partner_report(repo, partner, year)
+        rows.append({"partner_id": partner["_id"], "partner_name": partner["name"],
+                     "kind": partner["kind"], "verification": partner["verification"],
+                     "pledged": report["pledged"], "delivered": report["delivered"],
+                     "reached": report["reached"]["total"],
+                     "programmes": len(report["programmes"]),
+                     "sessions_held": report["sessions_held"],
+                     "doses_given": report["doses_given"], "visits_made": report["visits_made"]})
+    totals = {"pledged_idr": sum(r["pledged"]["amount_idr"] + r["pledged"]["in_kind_value_idr"]
+                                 for r in rows),
+              "delivered_idr": sum(r["delivered"]["amount_idr"]
+                                   + r["delivered"]["in_kind_value_idr"] for r in rows),
+              "reached": sum(r["reached"] for r in rows),
+              "programmes": sum(r["programmes"] for r in rows)}
+    return {"year": year, "partners": rows, "totals": totals}
+
+
+def partners_year_csv(overview):
+    """``partners_year`` as CSV, one line per partner."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["partner_id", "name", "kind", "verification", "pledged_idr",
+                     "pledged_in_kind_idr", "pledged_trainer_hours", "delivered_idr",
+                     "delivered_in_kind_idr", "delivered_trainer_hours", "reached", "programmes",
+                     "sessions_held", "doses_given", "visits_made"])
+    for r in overview["partners"]:
+        writer.writerow([r["partner_id"], r["partner_name"], r["kind"], r["verification"]]
+                        + [r[s][k] for s in ("pledged", "delivered")
+                           for k in ("amount_idr", "in_kind_value_idr", "trainer_hours")]
+                        + [r["reached"], r["programmes"], r["sessions_held"], r["doses_given"],
+                           r["visits_made"]])
+    return out.getvalue()

@@ -18,10 +18,11 @@ from services.shared.rpc import rpc
 from services.shared.service import Service, every
 
 from services.partners.aid import FollowsAllocations
-from services.partners import commands, enrolments, queries, reports, schedules, views
+from services.partners import commands, domain, enrolments, queries, reports, schedules, views
 from services.partners.contract import (HEALTH_KINDS, AppointmentCheckIn, AppointmentCheckOut,
                                         AppointmentOut, AppointmentPage, CommitmentOut,
                                         EnrolmentOut, EnrolmentPage, PartnerOut, PartnerReportOut,
+                                        PartnersYearOut,
                                         PregnancyOut, PartnerProgrammeOut, PublicPartnerProgrammeOut,
                                         ResidentAppointmentsOut, ResidentEnrolmentsOut,
                                         OverdueCheckOut, SessionOut, SweepOut)
@@ -285,6 +286,14 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
                                                                      actor),
                                         commands.year_of(year))
         return reports.partner_report_csv(report) if as_csv else dump(PartnerReportOut, report)
+
+    @rpc
+    def partners_year(self, year, as_csv=False, actor=None):
+        """Officers: every partner's year side by side (``PartnersYearOut``; CSV with
+        ``as_csv``). Forbidden for other roles."""
+        domain.require_officer(actor, "see every partner's report")
+        overview = reports.partners_year(self.store, commands.year_of(year))
+        return reports.partners_year_csv(overview) if as_csv else dump(PartnersYearOut, overview)
 
     # ------------------------------------------------------------ registry events (effects)
 

@@ -70,8 +70,8 @@ class PartnersRepository(RegistryProjection):
 
     def find_partners(self, query, skip, limit):
         """``(partners by id, total)`` matching ``query``."""
-        docs = self.partners.find(query, HIDE_OUTBOX).sort("_id", 1).skip(skip).limit(limit)
-        return list(docs), self.partners.count_documents(query)
+        docs = self.partners.find(query, HIDE_OUTBOX).sort("_id", 1).skip(skip)
+        return list(docs.limit(limit) if limit else docs), self.partners.count_documents(query)
 
     def verified_partner_ids(self):
         """Ids of every verified partner."""

@@ -118,6 +118,9 @@ def test_a_partner_from_registration_to_a_completed_enrolment(admin, officer, pu
     text = mine.raw("GET", "partners/%s/reports/%d" % (owner["id"], TODAY.year),
                     params={"format": "csv"}).text
     assert ["reached", "total", "2"] in list(csv.reader(io.StringIO(text)))
+    overview = officer.get("partner-reports/%d" % TODAY.year)
+    assert next(r for r in overview["partners"] if r["partner_id"] == owner["id"])["reached"] == 2
+    fails(lambda: mine.get("partner-reports/%d" % TODAY.year), 403)
     audit = admin.get("audit", {"subject": people[0]["members"][0]["nik"]})["items"]
     assert {"enrol", "read_enrolments"} <= {a["action"] for a in audit}
 

@@ -24,14 +24,15 @@ page, per_page, actor)``, ``record_attendance(session_id, body, actor)``,
 ``record_appointment(id, body, actor)``, ``set_pregnancy_start(programme_id,
 body, actor)``, ``resident_appointments(nik, actor)``,
 ``appointment_check(body)``, ``partner_report(partner_id, year, as_csv,
-actor)``, ``announce_overdue()``, ``sweep_schedules()``; the registry
+actor)``, ``partners_year(year, as_csv, actor)``, ``announce_overdue()``, ``sweep_schedules()``; the registry
 projection's ``projection_status``, ``rebuild_projection``; and the kit's
 ``ping``, ``list_parked_events``, ``replay_parked_event``.
 """
 from services.partners.contract.answers import (  # noqa: F401
     WAITLIST_ORDER, AidResyncOut, AppointmentCheckOut, AppointmentOut, AppointmentPage,
     CommitmentOut, DeliveryOut, EnrolmentOut, EnrolmentPage, OverdueCheckOut, PartnerOut,
-    PartnerPage, PartnerProgrammeOut, PartnerProgrammePage, PartnerReportOut, PregnancyOut,
+    PartnerPage, PartnerProgrammeOut, PartnerProgrammePage, PartnerReportOut, PartnersYearOut,
+    PregnancyOut,
     PublicPartnerProgrammeOut, PublicPartnerProgrammePage, ResidentAppointmentsOut,
     ResidentEnrolmentsOut, SessionOut, SessionPage, SweepOut)
 from services.partners.contract.events import (  # noqa: F401

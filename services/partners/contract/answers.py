@@ -297,6 +297,30 @@ class PartnerReportOut(Answer):
     programmes = fields.List(fields.Nested(ReportProgrammeOut))
 
 
+class PartnerYearRowOut(Answer):
+    partner_id = fields.String()
+    partner_name = fields.String()
+    kind = fields.String()
+    verification = fields.String()
+    pledged = fields.Nested(AmountsOut)
+    delivered = fields.Nested(AmountsOut)
+    reached = fields.Integer()
+    programmes = fields.Integer()
+    sessions_held = fields.Integer()
+    doses_given = fields.Integer()
+    visits_made = fields.Integer()
+
+
+class PartnersYearOut(Answer):
+    """Every partner's year side by side (officers)."""
+
+    year = fields.Integer()
+    partners = fields.List(fields.Nested(PartnerYearRowOut))
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "pledged_idr, delivered_idr, reached (people may be counted by two "
+                       "partners), programmes"})
+
+
 class SweepOut(Answer):
     created = fields.Integer(metadata={"description": "appointments created"})
     changed = fields.Integer(metadata={"description": "appointments moved or cancelled"})

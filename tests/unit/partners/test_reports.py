@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from services.shared.errors import InvalidInput
+from services.shared.errors import Forbidden, InvalidInput
 from tests.unit.partners.conftest import OFFICER, TODAY, days_ago, partner_actor
 
 
@@ -60,3 +60,20 @@ def test_a_partners_year_counts_people_once_by_sex_age_rw_and_aid(service, repo,
                                                               OFFICER))))
     assert ["reached", "total", "2"] in rows and ["reached_aid", "receiving", "1"] in rows
     assert rows[-1][:3] == [programme["id"], programme["title"], "training"]
+
+
+def test_officers_see_every_partners_year_side_by_side(service, registry, training, partner):
+    programme, owner = training()
+    service.enrol(programme["id"], {"nik": registry.person(22)["nik"]}, OFFICER)
+    service.set_commitment(owner["id"], TODAY.year, {"amount_idr": 9_000_000}, OFFICER)
+    other = partner(name="Yayasan Peduli", kind="ngo")
+    overview = service.partners_year(TODAY.year, actor=OFFICER)
+    rows = {r["partner_id"]: r for r in overview["partners"]}
+    assert (rows[owner["id"]]["reached"], rows[owner["id"]]["programmes"]) == (1, 1)
+    assert rows[other["id"]]["reached"] == 0
+    assert overview["totals"] == {"pledged_idr": 9_000_000, "delivered_idr": 0, "reached": 1,
+                                  "programmes": 1}
+    lines = service.partners_year(TODAY.year, True, OFFICER).splitlines()
+    assert len(lines) == 3 and lines[0].startswith("partner_id,name,kind")
+    with pytest.raises(Forbidden):
+        service.partners_year(TODAY.year, actor=partner_actor(owner["id"]))
