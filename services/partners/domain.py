@@ -84,10 +84,22 @@ def _dates(data):
     return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in data.items()}
 
 
+#: Who a health programme is for when its criteria are not given: never everyone,
+#: or every adult would get a child's immunisation schedule.
+DEFAULT_CRITERIA = {
+    "immunisation": {"attr": "member.age_months", "op": "lt", "value": 60,
+                     "label": "Anak di bawah 5 tahun"},
+    "antenatal_care": {"attr": "member.pregnant", "op": "eq", "value": True,
+                       "label": "Ibu hamil"}}
+
+
 def check_programme(data):
-    """The rules and schedule of a loaded ``PartnerProgrammeIn``; returns the schedule to
-    keep (health kinds: the given one, else the national default). Raises
-    InvalidInput naming each path (``criteria.all.1.op``, ``schedule.items.3.age``)."""
+    """The rules and schedule of a loaded ``PartnerProgrammeIn`` (criteria filled in
+    when not given, ``DEFAULT_CRITERIA``); returns the schedule to keep (health
+    kinds: the given one, else the national default). Raises InvalidInput naming
+    each path (``criteria.all.1.op``, ``schedule.items.3.age``)."""
+    if data.get("criteria") is None:
+        data["criteria"] = dict(DEFAULT_CRITERIA.get(data["kind"], {"all": []}))
     errors = rules.validate_rule(data["criteria"], "criteria", member_scope=True)
     schedule = None
     if data["kind"] in HEALTH_KINDS:

@@ -121,8 +121,10 @@ class PartnerProgrammeIn(Strict):
     ends_on = fields.Date(required=True)
     capacity = fields.Integer(required=True, strict=True,
                               validate=validate.Range(min=1, max=100000, error="must be 1 to 100000"))
-    criteria = fields.Dict(load_default=lambda: {"all": []}, metadata={
-        "description": "the distribution rule language over one person (member.* bound)"})
+    criteria = fields.Dict(load_default=None, metadata={
+        "description": "the distribution rule language over one person (member.* bound); "
+                       "default: everyone, children under 5 for immunisation, residents "
+                       "flagged pregnant for antenatal_care"})
     topics = fields.List(fields.String(validate=validate.Regexp(
         TOPIC_RE, error="must be a lower-case slug such as entrepreneurship")),
         load_default=list, validate=validate.Length(max=10))

@@ -154,3 +154,21 @@ def test_a_resident_checks_their_own_appointments(service, registry, puskesmas):
     with pytest.raises(NotFound) as unknown:
         service.appointment_check({"nik": "3174091708990001", "birth_date": "2000-01-01"})
     assert wrong.value.detail == unknown.value.detail
+
+
+def test_a_health_programme_without_criteria_is_for_children_or_mothers_only(service, repo,
+                                                                          registry, partner):
+    owner = partner(kind="health_facility", name="Puskesmas")
+    _, (adult, child) = registry.household(2, [("head", "F", "1990-01-01", {"pregnant": True}),
+                                               ("child", "M", days_ago(100))])
+    common = {"description": "x", "location": "Posyandu", "starts_on": days_ago(10),
+              "ends_on": days_ago(-100), "capacity": 100}
+    imm = service.create_programme(owner["id"], dict(common, title="Imunisasi",
+                                                     kind="immunisation"), OFFICER)
+    anc = service.create_programme(owner["id"], dict(common, title="ANC",
+                                                     kind="antenatal_care"), OFFICER)
+    assert imm["criteria_text"] == ["Anak di bawah 5 tahun"]
+    assert anc["criteria_text"] == ["Ibu hamil"]
+    mine = list(repo.appointments.find({}, {"resident_id": 1, "kind": 1}))
+    assert {(a["resident_id"], a["kind"]) for a in mine} == {(child["id"], "immunisation"),
+                                                              (adult["id"], "antenatal_care")}
