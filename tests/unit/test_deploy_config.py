@@ -119,3 +119,20 @@ def test_expected_errors_are_logged_without_traceback():
     brief, fmt = ExpectedErrorsBrief(), OneLineFormatter("%(message)s")
     assert brief.filter(expected) and "Traceback" not in fmt.format(expected)
     assert brief.filter(fault) and "Traceback" in fmt.format(fault)
+
+
+def test_config_yaml_lists_every_setting_and_each_reads_as_its_default():
+    from services.shared.settings import SettingsSchema, load_settings
+    config = load_config(environ={})
+    declared = {f.data_key for f in SettingsSchema().fields.values()}
+    assert declared <= set(config), declared - set(config)
+    defaults = load_settings({})
+    loaded = load_settings(config)
+    assert {name: getattr(loaded, name) for name in SettingsSchema().fields} == {
+        name: getattr(defaults, name) for name in SettingsSchema().fields}
+
+
+def test_an_interval_set_in_the_environment_reaches_the_service():
+    from services.shared.settings import load_settings
+    config = load_config(environ={"COMPLAINTS_OVERDUE_CHECK_SECONDS": "5"})
+    assert load_settings(config).complaints_overdue_check_seconds == 5.0
