@@ -37,16 +37,18 @@ def test_a_deactivation_withdraws_enrolments_and_cancels_appointments(start, pro
 
     publish(service_config, family.deactivated(0, "moved_out"))
     publish(service_config, family.deactivated(1, "moved_out"))
-    wait_for(lambda: partners.get_enrolment(waiting["id"], OFFICER)["status"] == "accepted")
+    wait_for(lambda: partners.get_enrolment(waiting["id"], OFFICER)["status"] == "accepted",
+             timeout=30)
     gone = partners.get_enrolment(held["id"], OFFICER)
     assert (gone["status"], gone["withdraw_reason"]) == ("withdrawn", "resident_inactive")
     wait_for(lambda: {a["status"] for a in appointments(partners, health, child["nik"]).values()}
-             == {"cancelled"})
+             == {"cancelled"}, timeout=30)
     assert {a["cancel_reason"] for a in appointments(partners, health, child["nik"]).values()} \
         == {"resident_inactive"}
-    withdrawn = wait_for(lambda: seen("enrolment_withdrawn"))
+    withdrawn = wait_for(lambda: seen("enrolment_withdrawn"), timeout=30)
     assert withdrawn[0]["data"]["reason"] == "resident_inactive"
-    promoted = wait_for(lambda: [e for e in seen("enrolment_accepted") if e["data"]["promoted"]])
+    promoted = wait_for(lambda: [e for e in seen("enrolment_accepted") if e["data"]["promoted"]],
+                        timeout=30)
     assert promoted[0]["data"]["enrolment_id"] == waiting["id"]
     assert partners.list_parked_events() == []
 
@@ -60,7 +62,7 @@ def test_a_newborn_registered_in_the_registry_gets_its_schedule(start, proxy, se
     health = immunisation(partners, verified_partner(partners, "health_facility", "Puskesmas"))
     baby = family.add("child", "F", days_ago(2))
     publish(service_config, family.registered(1))
-    schedule = wait_for(lambda: appointments(partners, health, baby["nik"]))
+    schedule = wait_for(lambda: appointments(partners, health, baby["nik"]), timeout=30)
     assert len(schedule) == 20 and schedule["HB-0"]["due_on"] == days_ago(2)
     assert schedule["BCG"]["due_on"] > days_ago(2)
     assert appointments(partners, health, family.members[0]["nik"]) == {}
@@ -77,6 +79,7 @@ def test_a_change_that_breaks_a_rule_flags_the_enrolment_and_keeps_it(start, pro
     course = training(partners, verified_partner(partners), capacity=5, criteria=youth)
     enrolment = partners.enrol(course["id"], {"nik": family.members[0]["nik"]}, OFFICER)
     publish(service_config, family.updated(0, birth_date=born_years_ago(40)))
-    flagged = wait_for(lambda: partners.get_enrolment(enrolment["id"], OFFICER)["flags"])
+    flagged = wait_for(lambda: partners.get_enrolment(enrolment["id"], OFFICER)["flags"],
+                       timeout=30)
     assert flagged == [{"criterion": "Usia 15-30", "path": "criteria", "value": 40}]
     assert partners.get_enrolment(enrolment["id"], OFFICER)["status"] == "accepted"
