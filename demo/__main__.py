@@ -23,7 +23,7 @@ import traceback
 
 from gateway.client import ApiError, Client
 
-STEPS = ("registry", "distribution", "complaints", "marketplace", "web")
+STEPS = ("registry", "distribution", "complaints", "partners", "health", "marketplace", "web")
 
 
 class Output:

@@ -6,7 +6,8 @@ audited; who published or scheduled is dropped for non-staff callers in one
 place (``gateway.visibility``).
 """
 from services.distribution.contract import (AllocationOut, AllocationPage, AllocationQuery,
-                                            CancelIn, DisbursementIn, EligibilityOut,
+                                            CancelIn, CompletionsResyncOut, DisbursementIn,
+                                            EligibilityOut,
                                             EligibilityQuery, FamilyProgrammesOut, GenerateOut,
                                             NotCollectedIn, ProgrammeIn, ProgrammeOut,
                                             ProgrammePage, ProgrammeQuery,
@@ -245,3 +246,10 @@ def distribution_projection(ex):
               summary="Re-read the registry's export into the projection")
 def rebuild_distribution_projection(ex):
     return ex.call(_distribution(ex).rebuild_projection, deadline=GENERATE_DEADLINE)
+
+
+@routes.route("POST", "/api/v1/admin/distribution/completions/resync", role="admin",
+              response=CompletionsResyncOut, tags=["platform"],
+              summary="Re-read the partner programmes residents completed (training to capital)")
+def resync_completions(ex):
+    return ex.call(_distribution(ex).resync_completions, deadline=GENERATE_DEADLINE)

@@ -69,12 +69,13 @@ def _generate(repo, rnd, round_id, actor):
         {"round_id": round_id}, fields={"status": 1, "amount_idr": 1})}
     held = [d for d in existing.values() if d["status"] in (PENDING, DISBURSED)]
     members_by_hh = repo.active_residents_by_household()
+    completions = repo.completions_by_resident()
     eligible, refused, fresh = 0, {}, []
     for i, household in enumerate(repo.active_households()):
         if i % YIELD_EVERY == 0:
             eventlet.sleep(0)
         ctx = domain.build_context(household, members_by_hh.get(household["id"], []),
-                                   reference, receiving)
+                                   reference, receiving, completions)
         if not ctx.members:
             continue
         for cand in domain.evaluate_household(compiled, ctx):

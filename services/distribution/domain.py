@@ -28,6 +28,10 @@ def validate_programme(data):
     """Check the rules inside a loaded programme; raise InvalidInput naming each path."""
     errors = rules.validate_rule(data["criteria"], "criteria",
                                  member_scope=data["target"] == "member")
+    for path, attr in rules.attributes_used(data["criteria"]):
+        if attr in rules.PARTNERS_ONLY:
+            errors.setdefault(path + ".attr", []).append(
+                "%s is known only to the partners service" % attr)
     rules.errors_merge(errors, rules.validate_components(data["benefit"]["components"]))
     if data["code"] in data["excludes"]:
         errors.setdefault("excludes", []).append("a programme cannot exclude itself")
@@ -84,18 +88,22 @@ class Receiving:
         return self.member.get(member_id, set()) | self.family_level.get(household_id, set())
 
 
-def build_context(household, residents, reference, receiving=None):
+def build_context(household, residents, reference, receiving=None, completions=None):
     """A rules.Context over a household's *active* members at ``reference``.
 
-    ``receiving`` (a ``Receiving``) fills the ``programmes`` attributes.
+    ``receiving`` (a ``Receiving``) fills the ``programmes`` attributes;
+    ``completions`` (``{resident_id: [completed partner programmes]}``, from the
+    partners service's ``enrolment_completed``) the training attributes.
     """
     receiving = receiving or Receiving()
+    completions = completions or {}
     hid = household["id"]
     family = set(receiving.of_household(hid))
     members = []
     for r in residents:
         if r.get("status", "active") == "active":
-            members.append(rules.member_view(r, reference, sorted(receiving.of_member(hid, r["id"]))))
+            members.append(rules.member_view(r, reference, sorted(receiving.of_member(hid, r["id"])),
+                                             completions.get(r["id"], ())))
             # a member who joined from another family brings their own programmes along
             family |= receiving.member.get(r["id"], set())
     hh = dict(household)

@@ -2,6 +2,7 @@
 from services.shared import clock, rules
 from services.shared.contract import load
 from services.shared.errors import InvalidInput, NotFound
+from services.shared.nik import mask_nik
 from services.shared.pagination import page_args, page_of
 
 from services.distribution import contract, domain
@@ -21,7 +22,7 @@ def _resident(repo, nik):
     found = repo.residents_by_nik(nik)
     if not found:
         raise NotFound("No resident with NIK %s in the distribution service's registry "
-                       "projection." % nik)
+                       "projection." % mask_nik(nik))  # logged: never a whole NIK
     found.sort(key=lambda r: r.get("status") != "active")
     person = dict(found[0])
     person["id"] = person.pop("_id")
@@ -49,9 +50,12 @@ def eligibility(repo, nik, code, deployment, on=None):
     household = repo.household(person.get("household_id")) or {"_id": person.get("household_id")}
     household = dict(household, id=household.pop("_id"))
     receiving = domain.Receiving(repo.receiving(reference.year))
-    ctx = domain.build_context(household, repo.members_of(household["id"]), reference, receiving)
+    members = repo.members_of(household["id"])
+    completions = repo.completions_by_resident([m["id"] for m in members] + [person["id"]])
+    ctx = domain.build_context(household, members, reference, receiving, completions)
     view = rules.member_view(person, reference,
-                             sorted(receiving.of_member(household["id"], person["id"])))
+                             sorted(receiving.of_member(household["id"], person["id"])),
+                             completions.get(person["id"], ()))
     mctx = ctx.for_member(view)
     checks = [
         {"criterion": "Penduduk berstatus aktif", "path": "resident.status",

@@ -9,19 +9,24 @@ setting) decides a desa or kelurahan deployment (BLT Dana Desa only in a desa).
 """
 import logging
 
+from nameko.rpc import RpcProxy
+
 from services.shared.contract import dump, dump_page
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
-from services.shared.rpc import rpc
+from services.shared.projection import resync
+from services.shared.rpc import call, rpc
 from services.shared.registry_projection import FollowsRegistry
 from services.shared.service import Service
 
 from services.distribution import allocations, catalogue, queries, reports
-from services.distribution.contract import (AllocationOut, EligibilityOut, FamilyProgrammesOut,
-                                            GenerateOut, ProgrammeOut, ProgrammeYearReportOut,
-                                            ReassignOut, ResidentProgrammesOut, RoundOut,
-                                            RoundReportOut, StatusCheckOut)
+from services.distribution.contract import (AllocationOut, CompletionsResyncOut, EligibilityOut,
+                                            FamilyProgrammesOut, GenerateOut, ProgrammeOut,
+                                            ProgrammeYearReportOut, ReassignOut,
+                                            ResidentProgrammesOut, RoundOut, RoundReportOut,
+                                            StatusCheckOut)
 from services.distribution.store import OUTBOX_COLLECTIONS, DistributionRepository
+from services.partners.contract import ENROLMENT_COMPLETED
 from services.registry.contract import RESIDENT_DEACTIVATED
 
 log = logging.getLogger(__name__)
@@ -31,6 +36,7 @@ class DistributionService(FollowsRegistry, Service):
     name = "distribution"
 
     store = MongoStore(DistributionRepository, outbox=OUTBOX_COLLECTIONS)
+    partners = RpcProxy("partners")
 
     # ------------------------------------------------------------ programmes and rounds
 
@@ -177,3 +183,20 @@ class DistributionService(FollowsRegistry, Service):
         resident = event["data"]["resident"]
         allocations.on_resident_deactivated(self.store, resident, event["data"]["reason"],
                                             event["event_id"])
+
+    # ------------------------------------------------------------ partners events
+
+    @consumes(ENROLMENT_COMPLETED)
+    def handle_enrolment_completed(self, event):
+        """A completed partner programme (training, mentoring, ...) becomes what rules
+        read as ``member``/``household.completed_training_topics`` and
+        ``business_training_completed`` (issue 11). Idempotent by enrolment id."""
+        self.store.record_completion(event["data"])
+
+    @rpc
+    def resync_completions(self, deadline=30.0):
+        """Re-read completed partner programmes from ``partners.export_completions``
+        (``CompletionsResyncOut``); raises the RPC's Timeout or error."""
+        fetch = lambda page, per_page: call(self.partners.export_completions, page,  # noqa: E731
+                                            per_page, deadline=deadline)
+        return dump(CompletionsResyncOut, {"applied": resync(fetch, self.store.record_completion)})

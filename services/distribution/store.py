@@ -2,6 +2,8 @@
 
 Collections: ``programmes`` (``_id`` = code), ``rounds``, ``allocations`` (one
 document per allocation, ``_id`` deterministic per round+household(+member)),
+``training_completions`` (partner programmes residents completed, from the
+partners service's ``enrolment_completed``; ``_id`` = the enrolment id),
 and the registry projection ``residents`` / ``households`` / ``meta``
 (``services.shared.registry_projection``, which the repository inherits). Every write that
 announces an event queues it in the same single-document operation
@@ -41,6 +43,7 @@ class DistributionRepository(RegistryProjection):
         self.programmes = db["programmes"]
         self.rounds = db["rounds"]
         self.allocations = db["allocations"]
+        self.completions = db["training_completions"]
 
     @classmethod
     def ensure_indexes(cls, db):
@@ -53,6 +56,7 @@ class DistributionRepository(RegistryProjection):
         al.create_index("member_id")
         al.create_index("recipient_id")
         al.create_index([("year", ASCENDING), ("status", ASCENDING)])
+        db["training_completions"].create_index("resident_id")
 
     # ------------------------------------------------------------ programmes
 
@@ -205,6 +209,23 @@ class DistributionRepository(RegistryProjection):
             events=lambda new: [ev.allocation_event(event_type, public(new), correlation_id)])
         return public(new)
 
+    # ------------------------------------------------------------ partner programmes completed
+
+    def record_completion(self, completion):
+        """Keep one completed partner programme (an ``enrolment_completed`` payload);
+        ``_id`` is the enrolment id, so a repeated event changes nothing."""
+        doc = {k: completion.get(k) for k in COMPLETION_FIELDS}
+        self.completions.update_one({"_id": completion["enrolment_id"]}, {"$set": doc},
+                                    upsert=True)
+
+    def completions_by_resident(self, resident_ids=None):
+        """``{resident_id: [completion, ...]}``, of these residents only when given."""
+        query = {} if resident_ids is None else {"resident_id": {"$in": list(resident_ids)}}
+        out = {}
+        for doc in self.completions.find(query).sort("_id", 1):
+            out.setdefault(doc["resident_id"], []).append(doc)
+        return out
+
 
 def _found(doc, message, key):
     if doc is None:
@@ -212,7 +233,6 @@ def _found(doc, message, key):
     return doc
 
 
-def _as_snapshot(doc):
-    doc = dict(doc)
-    doc["id"] = doc.pop("_id")
-    return doc
+#: What distribution keeps of a partner programme a resident completed.
+COMPLETION_FIELDS = ("resident_id", "programme_id", "programme_kind", "programme_title",
+                     "topics", "partner_id", "partner_name", "outcome", "completed_on")

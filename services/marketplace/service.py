@@ -32,7 +32,7 @@ from services.marketplace.contract import (
     OrderTransitionIn, PhotoDataOut, ReinstateIn, ReportQuery, SellerCardOut, SellerIn,
     SellerListingQuery, SellerOut, SellerPage, SellerPatch, SellerQuery, SellerReportOut,
     SuspendIn, VerifyIn)
-from services.marketplace.readers import ENROLMENT_COMPLETED
+from services.partners.contract import ENROLMENT_COMPLETED
 from services.marketplace.store import OUTBOX_COLLECTIONS, MarketplaceRepository
 from services.registry.contract import RESIDENT_DEACTIVATED
 

@@ -85,6 +85,7 @@ class RegistryProjection:
 
     @classmethod
     def ensure_indexes(cls, db):
+        """Indexes on NIK, household and KK number, household status."""
         db["residents"].create_index("nik")
         db["residents"].create_index("household_id")
         db["households"].create_index("kk_number")
@@ -103,12 +104,14 @@ class RegistryProjection:
                               snapshot)
 
     def mark_resynced(self, counts):
+        """Record a rebuild from the export (its counts and when)."""
         self.meta.update_one({"_id": META_ID},
                              {"$set": dict(counts, resynced_at=clock.now_iso())}, upsert=True)
 
     # ------------------------------------------------------------ reads
 
     def projection_empty(self):
+        """True when the projection holds no household and no resident."""
         return self.households.find_one({}, {"_id": 1}) is None and \
             self.residents.find_one({}, {"_id": 1}) is None
 
@@ -129,9 +132,11 @@ class RegistryProjection:
         return list(self.residents.find({"nik": nik}))
 
     def household(self, household_id):
+        """The stored document (``_id``) of one household, or None."""
         return self.households.find_one({"_id": household_id})
 
     def household_by_kk(self, kk_number):
+        """The stored household with this KK number, or None."""
         return self.households.find_one({"kk_number": kk_number})
 
     def members_of(self, household_id):
@@ -139,6 +144,7 @@ class RegistryProjection:
         return [_as_snapshot(d) for d in self.residents.find({"household_id": household_id})]
 
     def active_households(self):
+        """Snapshots (``id``) of every household not inactive."""
         return [_as_snapshot(d) for d in self.households.find({"status": {"$ne": "inactive"}})]
 
     def active_residents_by_household(self):
@@ -207,6 +213,7 @@ class RegistryCatchUp(DependencyProvider):
         self.stop()
 
     def projection(self):
+        """A ``RegistryProjection`` on the service's database."""
         return RegistryProjection(self.db)
 
     def _run(self):

@@ -141,6 +141,8 @@ class SettingsSchema(Tolerant):
                                  validate=validate.Regexp(r"^[a-z]{2,3}$", error=(
                                      "must be a language code such as id or en")))
     village_name = Text(100, data_key="VILLAGE_NAME", load_default="Kelurahan Tanjung Barat")
+    partners_overdue_check_seconds = Seconds(300, data_key="PARTNERS_OVERDUE_CHECK_SECONDS")
+    partners_schedule_sweep_seconds = Seconds(900, data_key="PARTNERS_SCHEDULE_SWEEP_SECONDS")
 
     @pre_load
     def _empty_is_default(self, data, **kwargs):

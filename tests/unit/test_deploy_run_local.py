@@ -16,4 +16,4 @@ def test_a_subset_is_ready_when_its_own_services_answer():
 
 def test_a_listed_service_not_written_yet_is_skipped():
     assert module_exists("services.registry.service:RegistryService")
-    assert not module_exists("services.partners.service:PartnersService")
+    assert not module_exists("services.noticeboard.service:NoticeboardService")

@@ -23,7 +23,7 @@ payload, actor)``, ``reassign_allocation(id, actor)``,
 ``replay_parked_event``.
 """
 from services.distribution.contract.answers import (  # noqa: F401
-    AllocationOut, AllocationPage, CriterionOut, EligibilityOut, FamilyProgrammesOut,
+    AllocationOut, AllocationPage, CompletionsResyncOut, CriterionOut, EligibilityOut, FamilyProgrammesOut,
     GenerateOut, ProgrammeOut, ProgrammePage, ProgrammeYearReportOut, ProjectionStatusOut,
     ReassignOut, RebuildOut, ResidentProgrammesOut, RoundOut, RoundPage, RoundReportOut,
     StatusCheckOut)

@@ -108,6 +108,10 @@ class AllocationOut(Answer):
     version = fields.Integer()
 
 
+class CompletionsResyncOut(Answer):
+    applied = fields.Integer(metadata={"description": "completed partner programmes read"})
+
+
 class ReassignOut(Answer):
     from_ = fields.Nested(AllocationOut, data_key="from", attribute="from")
     to = fields.Nested(AllocationOut)

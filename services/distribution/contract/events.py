@@ -17,6 +17,7 @@ class AllocationSnapshot(Tolerant):
     id = fields.String(required=True)
     round_id = fields.String(allow_none=True)
     programme_code = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
     household_id = fields.String(allow_none=True)
     member_id = fields.String(allow_none=True)
     recipient_id = fields.String(allow_none=True)

@@ -23,17 +23,26 @@ An unknown value (``None``) fails every comparison except ``eq``/``ne`` with
 
 Benefit components (PKH pays per pregnant woman, per child by school level,
 per elderly or disabled member) use the same rules over one member; see
-``member_components``. The partners service reuses this module.
+``member_components``. The partners service reuses this module: its
+programmes are per person (``member.*`` bound at the top level), it fills
+``member.overlapping_enrolments``, and both services read what a person's
+completed trainings say (``training_attributes``: ``member.`` and
+``household.completed_training_topics`` / ``business_training_completed``).
+``describe_id`` / ``criteria_lines`` word a rule in Bahasa Indonesia for
+residents.
 
 The package is split for reading: ``vocabulary`` (attributes, operators, ages,
 the evaluation context), ``validation`` (what a programme may store) and
 ``evaluation`` (compiling, evaluating and explaining rules, benefit
-components). Import from ``services.shared.rules``.
+components) and ``wording`` (rules in Bahasa Indonesia). Import from
+``services.shared.rules``.
 """
 from services.shared.rules.evaluation import (  # noqa: F401 - the public API
     compile_components, compile_rule, describe, evaluate, explain, member_components)
 from services.shared.rules.validation import (  # noqa: F401
-    errors_merge, validate_components, validate_rule)
+    attributes_used, errors_merge, validate_components, validate_rule)
 from services.shared.rules.vocabulary import (  # noqa: F401
-    ATTRIBUTES, COMBINATORS, COMPARISONS, MAX_DEPTH, MEMBER_PREDICATES, OPS, SYMBOLS, Context,
-    age_on, member_view, months_on, parse_date)
+    ATTRIBUTES, BUSINESS_STARTED, COMBINATORS, COMPARISONS, ENTREPRENEURSHIP, MAX_DEPTH,
+    MEMBER_PREDICATES, OPS, PARTNERS_ONLY, SYMBOLS, TRAINING_KINDS, Context, age_on,
+    member_view, months_on, parse_date, training_attributes)
+from services.shared.rules.wording import criteria_lines, describe_id  # noqa: F401

@@ -63,6 +63,22 @@ def validate_rule(rule, path="criteria", member_scope=False, depth=0):
     return errors
 
 
+def attributes_used(rule, path="criteria"):
+    """``[(path, attribute)]`` of every attribute leaf of a (valid) rule, in pre-order."""
+    if not isinstance(rule, dict):
+        return []
+    if "attr" in rule:
+        return [(path, rule["attr"])]
+    out = []
+    for kind in ("all", "any"):
+        for i, sub in enumerate(rule.get(kind) or ()):
+            out += attributes_used(sub, "%s.%s.%d" % (path, kind, i))
+    for kind in ("not",) + MEMBER_PREDICATES:
+        if kind in rule:
+            out += attributes_used(rule[kind], "%s.%s" % (path, kind))
+    return out
+
+
 def errors_merge(into, more):
     for key, messages in more.items():
         into.setdefault(key, []).extend(messages)

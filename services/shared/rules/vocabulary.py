@@ -10,14 +10,25 @@ ATTRIBUTES = {
         "floor_type": "str", "wall_type": "str", "roof_type": "str", "water_source": "str",
         "electricity_va": "int", "cooking_fuel": "str", "sanitation": "str", "has_car": "bool",
         "status": "str", "member_count": "int", "programmes": "list",
+        "completed_training_topics": "list", "business_training_completed": "bool",
     },
     "member": {
         "nik": "str", "sex": "str", "birth_date": "date", "age": "int", "age_months": "int",
         "relationship": "str", "religion": "str", "education": "str",
         "occupation_code": "int", "marital_status": "str", "disability": "str",
         "disabled": "bool", "pregnant": "bool", "status": "str", "programmes": "list",
+        "completed_training_topics": "list", "business_training_completed": "bool",
+        "overlapping_enrolments": "int",
     },
 }
+#: Attributes only the partners service knows (unknown, so failing, elsewhere).
+PARTNERS_ONLY = ("member.overlapping_enrolments",)
+
+#: The topic a training or mentoring about running a business carries (issue 11).
+ENTREPRENEURSHIP = "entrepreneurship"
+#: Partner-programme kinds whose completion counts as training.
+TRAINING_KINDS = ("training", "mentoring")
+BUSINESS_STARTED = "business_started"
 
 COMPARISONS = {
     "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le,
@@ -55,13 +66,39 @@ def parse_date(value):
     return datetime.date.fromisoformat(str(value)[:10])
 
 
-def member_view(resident, reference, programmes=()):
+def training_attributes(completions):
+    """What a person's completed partner programmes say, as rule attributes.
+
+    Args:
+        completions (iterable[dict]): ``enrolment_completed`` payloads (or the
+            same keys): ``programme_kind``, ``topics``, ``outcome``.
+    Returns ``{"completed_training_topics": [topics of completed trainings and
+    mentorings, sorted], "business_training_completed": bool}``. The second is
+    true after a completed training or mentoring about entrepreneurship, or any
+    completion with outcome ``business_started`` (issue 11: a completed
+    entrepreneurship training makes the resident a candidate for the village's
+    business-capital programme).
+    """
+    topics, business = set(), False
+    for done in completions or ():
+        trained = done.get("programme_kind") in TRAINING_KINDS
+        if trained:
+            topics.update(done.get("topics") or ())
+        if (trained and ENTREPRENEURSHIP in (done.get("topics") or ())) or \
+                done.get("outcome") == BUSINESS_STARTED:
+            business = True
+    return {"completed_training_topics": sorted(topics), "business_training_completed": business}
+
+
+def member_view(resident, reference, programmes=(), completions=()):
     """Return a resident snapshot with the derived attributes rules can read.
 
     Args:
         resident (dict): registry resident snapshot (``birth_date`` a string).
         reference (datetime.date): the date ages are computed at.
         programmes (iterable[str]): codes of programmes the person receives.
+        completions (iterable[dict]): partner programmes the person completed
+            (``training_attributes``).
     """
     view = dict(resident)
     born = parse_date(resident.get("birth_date"))
@@ -70,6 +107,7 @@ def member_view(resident, reference, programmes=()):
     view["age_months"] = months_on(born, reference) if born else None
     view["disabled"] = resident.get("disability") not in (None, "", "none")
     view["programmes"] = list(programmes)
+    view.update(training_attributes(completions))
     return view
 
 
@@ -89,6 +127,10 @@ class Context:
         household = dict(household)
         household.setdefault("member_count", len(members))
         household.setdefault("programmes", [])
+        household.setdefault("completed_training_topics", sorted(
+            {t for m in members for t in m.get("completed_training_topics") or ()}))
+        household.setdefault("business_training_completed", any(
+            m.get("business_training_completed") for m in members))
         self.household = household
         self.members = members
         self.member = member

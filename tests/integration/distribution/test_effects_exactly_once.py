@@ -56,6 +56,10 @@ def test_a_failed_deactivation_redelivered_after_a_newer_update_takes_effect_onc
     assert after["recipient_id"] == head["id"] and after["status"] == "pending"
     assert [h["action"] for h in after["history"]] == ["created", "member_left"]
 
+    # the handler's effects are written before its inbox record: redeliver once both are
+    applied = get_extension(service, MongoStore).db["_inbox_applied"]
+    wait_for(lambda: applied.find_one({"_id": "handle_resident_deactivated:%s"
+                                       % deactivated["event_id"]}))
     with entrypoint_waiter(service, "handle_resident_deactivated"):
         publish(service_config, deactivated)                            # delivered again
     again = dist.get_allocation(alloc["id"])

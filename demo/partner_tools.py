@@ -1,0 +1,75 @@
+"""What the partner steps of the main job share (demo/partners.py, demo/health.py):
+figures checked against the service's answers, waiting on events, the sample
+registry as the partners service sees it, and finding what a rerun made before."""
+import collections
+import csv
+import datetime
+import os
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLE_CSV = os.path.join(ROOT, "data", "sample", "tanjung-barat-registry.csv")
+CATCH_UP_SECONDS = 120
+
+
+class Mismatch(RuntimeError):
+    """A figure the demo printed disagrees with the service's own answer."""
+
+
+def check(condition, what):
+    """Stop the main job when a figure does not agree with the service's answers."""
+    if not condition:
+        raise Mismatch("figures disagree: %s" % what)
+
+
+def days(today, ago):
+    """``today`` minus ``ago`` days, as YYYY-MM-DD (negative: in the future)."""
+    return (today - datetime.timedelta(days=ago)).isoformat()
+
+
+def poll(fetch, what, timeout=60):
+    """``fetch()`` until it answers something (events reach services asynchronously)."""
+    began = time.monotonic()
+    while True:
+        found = fetch()
+        if found:
+            return found
+        if time.monotonic() - began > timeout:
+            raise RuntimeError("waited %d s for %s" % (timeout, what))
+        time.sleep(0.3)  # polling a condition with a deadline
+
+
+def sample_residents(client, out, today):
+    """The sample registry by KK (``{kk: [rows with "age"]}``), once the partners
+    service's registry projection holds everything the registry does."""
+    want = client.get("residents", params={"per_page": 1})["total"]
+    began = time.monotonic()
+    status = poll(lambda: (lambda s: s if s["residents"] >= want else None)(
+        client.get("admin/partners/projection")), "the partners projection", CATCH_UP_SECONDS)
+    out("Partners' registry projection: %d households, %d residents (caught up in %.1f s)." % (
+        status["households"], status["residents"], time.monotonic() - began))
+    families = collections.OrderedDict()
+    with open(SAMPLE_CSV, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            born = datetime.date.fromisoformat(row["birth_date"])
+            row["age"] = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            row["born"] = born
+            families.setdefault(row["kk_number"], []).append(row)
+    return families
+
+
+def find_partner(client, name):
+    found = client.get("partners", params={"per_page": 200})["items"]
+    return next((p for p in found if p["name"] == name), None)
+
+
+def find_programme(client, partner, title):
+    found = client.get("partners/%s/programmes" % partner["id"], params={"per_page": 200})
+    return next((p for p in found["items"] if p["title"] == title), None)
+
+
+def partner_token(client, partner):
+    """A client holding a fresh token of ``partner``'s own (role partner)."""
+    token = client.post("tokens", {"role": "partner", "name": "Admin %s" % partner["name"][:60],
+                                   "partner_id": partner["id"]})["token"]
+    return client.with_token(token)
