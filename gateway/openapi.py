@@ -25,10 +25,28 @@ ERROR_STATUSES = {"400": "Invalid input", "401": "Missing or bad token", "403": 
 PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 
 
-def _schema_name(schema):
-    cls = schema if isinstance(schema, type) else type(schema)
-    name = cls.__name__
-    return name[:-6] if name.endswith("Schema") else name
+class SchemaNames:
+    """Component names: the class name, or, when another contract already took
+    that name (two services' ``VerifyIn``), the owning area's name before it
+    (``PartnersVerifyIn``), so no two schemas share a component."""
+
+    def __init__(self):
+        self.owner = {}
+
+    def __call__(self, schema):
+        cls = schema if isinstance(schema, type) else type(schema)
+        name = cls.__name__
+        name = name[:-6] if name.endswith("Schema") else name
+        key = "%s.%s" % (cls.__module__, cls.__qualname__)
+        if self.owner.setdefault(name, key) != key:
+            parts = cls.__module__.split(".")
+            area = parts[1] if parts[0] == "services" and len(parts) > 1 else parts[0]
+            name = area.title().replace("_", "") + name
+            self.owner.setdefault(name, key)
+        return name
+
+
+_schema_name = SchemaNames()
 
 
 def _ref(spec, schema):

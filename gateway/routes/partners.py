@@ -13,7 +13,7 @@ from services.partners.contract import (
     PartnerProgrammePage, PartnerProgrammePatch, PartnerProgrammeQuery, PartnerQuery,
     PartnerReportOut, PartnersYearOut, PregnancyIn, PregnancyOut, PublicPartnerProgrammeOut,
     PublicPartnerProgrammePage, RecordIn, ReportQuery, ResidentAppointmentsOut,
-    ResidentEnrolmentsOut, SessionIn, SessionOut, SessionPage, SuspendIn, SweepOut, VerifyIn,
+    ResidentEnrolmentsOut, SessionIn, TrainingSessionOut, TrainingSessionPage, SuspendIn, SweepOut, VerifyIn,
     WithdrawIn)
 from services.shared.errors import NotFound, RuleRefused
 from services.shared.registry_projection import ProjectionStatusOut, RebuildOut
@@ -201,21 +201,21 @@ def list_enrolments(ex, programme_id):
 
 
 @routes.route("POST", "/api/v1/partner-programmes/<programme_id>/sessions", role=SCOPED,
-              body=SessionIn, response=SessionOut, status=201, tags=TAGS,
+              body=SessionIn, response=TrainingSessionOut, status=201, tags=TAGS,
               summary="Schedule a training or mentoring session")
 def add_session(ex, programme_id):
     return ex.call(_partners(ex).add_session, programme_id, ex.body(), ex.actor)
 
 
 @routes.route("GET", "/api/v1/partner-programmes/<programme_id>/sessions", role=SCOPED,
-              response=SessionPage, tags=TAGS, summary="A programme's sessions and attendance")
+              response=TrainingSessionPage, tags=TAGS, summary="A programme's sessions and attendance")
 def list_sessions(ex, programme_id):
     page, per_page = ex.page_args()
     return ex.call(_partners(ex).list_sessions, programme_id, page, per_page, ex.actor)
 
 
 @routes.route("POST", "/api/v1/sessions/<session_id>/attendance", role=SCOPED, body=AttendanceIn,
-              response=SessionOut, tags=TAGS,
+              response=TrainingSessionOut, tags=TAGS,
               summary="Mark attendance: attended, excused (with a reason) or absent")
 def record_attendance(ex, session_id):
     return ex.call(_partners(ex).record_attendance, session_id, ex.body(), ex.actor)

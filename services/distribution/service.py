@@ -9,7 +9,7 @@ setting) decides a desa or kelurahan deployment (BLT Dana Desa only in a desa).
 """
 import logging
 
-from nameko.rpc import RpcProxy
+from services.shared.rpc import RpcProxy
 
 from services.shared.contract import dump, dump_page
 from services.shared.inbox import consumes

@@ -5,7 +5,7 @@ rule can read ``household.programmes`` / ``member.programmes`` (aid received
 this year) and a partner's report can say how many of the residents it reached
 receive aid. Rebuilt from ``distribution.export_allocations`` with ``resync_aid``.
 """
-from nameko.rpc import RpcProxy
+from services.shared.rpc import RpcProxy
 
 from services.shared.contract import dump
 from services.shared.inbox import consumes

@@ -25,7 +25,7 @@ from services.partners.contract import (HEALTH_KINDS, AppointmentCheckIn, Appoin
                                         PartnersYearOut,
                                         PregnancyOut, PartnerProgrammeOut, PublicPartnerProgrammeOut,
                                         ResidentAppointmentsOut, ResidentEnrolmentsOut,
-                                        OverdueCheckOut, SessionOut, SweepOut)
+                                        OverdueCheckOut, TrainingSessionOut, SweepOut)
 from services.partners.store import OUTBOX_COLLECTIONS, PartnersRepository
 from services.registry.contract import (HOUSEHOLD_UPDATED, RESIDENT_DEACTIVATED,
                                         RESIDENT_REGISTERED, RESIDENT_UPDATED)
@@ -197,22 +197,22 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     @rpc
     def add_session(self, programme_id, body, actor=None):
-        """Schedule a training or mentoring session (``SessionIn``): ``SessionOut``."""
+        """Schedule a training or mentoring session (``SessionIn``): ``TrainingSessionOut``."""
         doc, _ = commands.add_session(self.store, programme_id, body, actor)
-        return dump(SessionOut, views.session_view(doc))
+        return dump(TrainingSessionOut, views.session_view(doc))
 
     @rpc
     def list_sessions(self, programme_id, page=1, per_page=50, actor=None):
-        """A programme's sessions with attendance (``SessionPage``)."""
-        return dump_page(SessionOut, queries.list_sessions(self.store, programme_id, page,
+        """A programme's sessions with attendance (``TrainingSessionPage``)."""
+        return dump_page(TrainingSessionOut, queries.list_sessions(self.store, programme_id, page,
                                                            per_page, actor))
 
     @rpc
     def record_attendance(self, session_id, body, actor=None):
-        """Mark attendance (``AttendanceIn``): ``SessionOut``."""
+        """Mark attendance (``AttendanceIn``): ``TrainingSessionOut``."""
         doc, _ = commands.record_attendance(self.store, session_id, body, actor,
                                             clock.village_today().isoformat())
-        return dump(SessionOut, views.session_view(doc))
+        return dump(TrainingSessionOut, views.session_view(doc))
 
     # ------------------------------------------------------------ health
 

@@ -94,7 +94,7 @@ def enrolment_view(programme, entry, actor, positions=None, sessions=None, today
 
 
 def session_view(doc):
-    """A session with its attendance by name and the counts (``SessionOut``)."""
+    """A session with its attendance by name and the counts (``TrainingSessionOut``)."""
     marks = doc.get("attendance") or {}
     counts = {k: 0 for k in ("attended", "excused", "absent")}
     for mark in marks.values():

@@ -34,7 +34,7 @@ from services.partners.contract.answers import (  # noqa: F401
     PartnerPage, PartnerProgrammeOut, PartnerProgrammePage, PartnerReportOut, PartnersYearOut,
     PregnancyOut,
     PublicPartnerProgrammeOut, PublicPartnerProgrammePage, ResidentAppointmentsOut,
-    ResidentEnrolmentsOut, SessionOut, SessionPage, SweepOut)
+    ResidentEnrolmentsOut, TrainingSessionOut, TrainingSessionPage, SweepOut)
 from services.partners.contract.events import (  # noqa: F401
     ANTENATAL_VISIT_RECORDED, APPOINTMENT_OVERDUE, ENROLMENT_ACCEPTED, ENROLMENT_COMPLETED,
     ENROLMENT_EVENTS, ENROLMENT_WAITLISTED, ENROLMENT_WITHDRAWN, EVENTS, IMMUNISATION_RECORDED,

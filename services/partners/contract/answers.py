@@ -184,7 +184,7 @@ class AttendanceOut(Answer):
     reason = _text()
 
 
-class SessionOut(Answer):
+class TrainingSessionOut(Answer):
     id = fields.String()
     programme_id = fields.String()
     held_on = Day()
@@ -199,7 +199,7 @@ class SessionOut(Answer):
     version = fields.Integer()
 
 
-SessionPage = Page(SessionOut)
+TrainingSessionPage = Page(TrainingSessionOut)
 
 
 class AppointmentOut(Answer):
