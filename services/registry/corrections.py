@@ -134,7 +134,8 @@ def plan(store, doc):
             (HouseholdPatch, set(doc["fields"]) & set(HOUSEHOLD_FIELDS), household_doc)):
         given = {k: v for k, v in doc["fields"].items() if k in names}
         try:
-            loaded = schema().load(dict(given, reason="-"), partial=True)
+            instance = schema()
+            loaded = instance.load(dict(given, reason="-"), partial=tuple(instance.fields))
         except ValidationError as exc:
             errors.update({"fields.%s" % k: v for k, v in flatten_errors(exc.messages).items()})
             continue

@@ -74,6 +74,10 @@ class Answer(Schema, metaclass=_AnswerMeta):
 def load(schema, payload, *, partial=False, detail="The request body is invalid."):
     """Validate ``payload`` with ``schema`` (a class or an instance); return the data.
 
+    ``partial=True`` (a PATCH) makes the schema's own fields optional, never the
+    fields of a nested object: a nested value given replaces the whole value, so it
+    must be whole (marshmallow's ``partial=True`` would let ``{"licences":
+    {"halal": {"expires_on": ...}}}`` through without the number it needs).
     Raises InvalidInput naming every bad field (``a.b.0.c``), or ``_body``
     when ``payload`` is not a JSON object. ``None`` reads as ``{}``.
     """
@@ -81,8 +85,11 @@ def load(schema, payload, *, partial=False, detail="The request body is invalid.
         payload = {}
     if not isinstance(payload, dict):
         raise InvalidInput(detail, {"_body": ["must be a JSON object"]})
+    instance = _instance(schema)
+    if partial is True:
+        partial = tuple(instance.fields)
     try:
-        return _instance(schema).load(payload, partial=partial)
+        return instance.load(payload, partial=partial)
     except ValidationError as exc:
         raise from_marshmallow(exc, detail) from None
 
