@@ -5,7 +5,8 @@ OpenAPI). Every answer that carries a resident's NIK to a token is audited;
 public answers drop who published or scheduled.
 """
 from services.distribution.schemas import (AllocationOut, AllocationQuery, CancelIn,
-                                           DisbursementIn, DistributionReportQuery,
+                                           DisbursementIn, DisbursementReportOut,
+                                           DisbursementReportQuery, DistributionReportQuery,
                                            EligibilityOut, EligibilityQuery, GenerateOut,
                                            NotCollectedIn, ProgrammeIn, ProgrammeOut,
                                            ProgrammeQuery, ReturnIn, RoundIn, RoundOut,
@@ -127,6 +128,18 @@ class DistributionRoutes:
                 self.call(self.distribution.programme_year_report, code, year, True),
                 "%s-%s.csv" % (code, year))
         return self.call(self.distribution.programme_year_report, code, year)
+
+    @route("GET", "/api/v1/reports/disbursements", role="officer",
+           query=DisbursementReportQuery, response=DisbursementReportOut, tags=TAGS,
+           summary="Aid handed over per programme and month of a year (format=csv)",
+           description="Counts, rupiah, by a representative and later returned, by the "
+                       "month of each handover on the village's calendar (WIB).")
+    def disbursement_report(self, request, principal):
+        year = request.args.get("year")
+        if request.args.get("format") == "csv":
+            return csv_response(self.call(self.distribution.disbursement_report, year, True),
+                                "disbursements-%s.csv" % year)
+        return self.call(self.distribution.disbursement_report, year)
 
     # ------------------------------------------------------------ allocations
 

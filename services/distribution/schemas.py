@@ -299,6 +299,39 @@ class DistributionReportQuery(Schema):
     format = fields.String(metadata={"description": "csv for a CSV export"})
 
 
+class DisbursementReportQuery(DistributionReportQuery):
+    year = fields.Integer(required=True, metadata={"description": "calendar year (WIB)"})
+
+
+class DisbursementCell(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM on the village's calendar (WIB)"})
+    count = fields.Integer(metadata={"description": "handovers recorded that month"})
+    amount_idr = fields.Integer(metadata={"description": "rupiah handed over"})
+    by_representative = fields.Integer(metadata={"description": "collected by a family member"})
+    returned = fields.Integer(metadata={"description": "of those, later returned"})
+
+
+class DisbursementTotals(Schema):
+    count = fields.Integer()
+    amount_idr = fields.Integer()
+    by_representative = fields.Integer()
+    returned = fields.Integer()
+
+
+class DisbursementProgramme(Schema):
+    programme_code = fields.String()
+    months = fields.List(fields.Nested(DisbursementCell))
+    totals = fields.Nested(DisbursementTotals)
+
+
+class DisbursementReportOut(Schema):
+    year = fields.Integer()
+    months = fields.List(fields.String())
+    programmes = fields.List(fields.Nested(DisbursementProgramme))
+    months_total = fields.List(fields.Nested(DisbursementCell))
+    totals = fields.Nested(DisbursementTotals)
+
+
 def load(schema_class, payload):
     """Load ``payload`` strictly; raise ``InvalidInput`` naming every bad field."""
     try:

@@ -159,6 +159,13 @@ class DistributionService(Ops):
         report = reports.programme_year_report(self.store, code, year)
         return reports.programme_year_csv(report) if as_csv else report
 
+    @rpc
+    def disbursement_report(self, year, as_csv=False):
+        """Aid handed over per programme and month of ``year`` (WIB), counts and rupiah;
+        CSV text with ``as_csv``. See ``reports.disbursement_report``; InvalidInput."""
+        report = reports.disbursement_report(self.store, year)
+        return reports.disbursement_csv(report) if as_csv else report
+
     # ------------------------------------------------------------ projection
 
     @rpc
