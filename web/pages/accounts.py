@@ -65,4 +65,3 @@ def account_action(ctx, account_id):
                           errors={"password-%s" % account_id: ["accounts.errors.password"]},
                           roles=ROLES, notice=None)
     return ctx.redirect("accounts", diubah=account["username"])
-
