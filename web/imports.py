@@ -21,7 +21,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: what services/registry/importer.py reads (the OpenSID sheet, its KK column, its end marker)
 OPENSID_SHEET, OPENSID_KK, OPENSID_END = "Data Penduduk", "no_kk", "###"
 CSV_KK = "kk_number"
-FAMILIES_PER_PIECE = 150
+FAMILIES_PER_PIECE = 250
+#: each piece costs the registry a look-up of what is already stored (a scan of its
+#: residents and households for a piece this size): a big file is sent in at most
+#: this many pieces, so that cost is paid a bounded number of times (bench/RESULTS.md)
+MOST_PIECES = 20
 #: a row number inside a registry rule ("same person as row 7", "(row 3)")
 ROW_IN_RULE = re.compile(r"(\brow )(\d+)")
 MAX_BYTES = 20 * 1024 * 1024
@@ -80,6 +84,7 @@ def split(filename, content, per_piece=None):
         key = _text(values[at]) if at < len(values) else ""
         families.setdefault(key or "row-%d" % number, []).append((number, values))
     groups = list(families.values())
+    per_piece = max(per_piece, -(-len(groups) // MOST_PIECES))
     write = _write_sheet if is_sheet else _write_csv
     pieces = []
     for start in range(0, len(groups), per_piece):

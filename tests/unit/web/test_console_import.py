@@ -61,6 +61,13 @@ def test_an_opensid_sheet_is_split_and_keeps_its_sheet_and_header(tmp_path):
     assert [list(r) for r in again["Data Penduduk"].iter_rows(values_only=True)][1][3] == "Budi"
 
 
+def test_a_big_file_goes_in_a_bounded_number_of_pieces(monkeypatch):
+    monkeypatch.setattr(imports, "MOST_PIECES", 3)
+    rows = [_row("31740901011%05d" % i, "W%d" % i) for i in range(10)]
+    pieces = imports.split("w.csv", _csv(rows), per_piece=2)
+    assert [p.families for p in pieces] == [4, 4, 2]
+
+
 def test_what_cannot_be_split_is_sent_whole():
     [piece] = imports.split("x.csv", b"nama,umur\nAni,3\n")
     assert piece.body == b"nama,umur\nAni,3\n" and piece.families is None
