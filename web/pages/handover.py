@@ -35,7 +35,9 @@ def _focus(found):
 def find(api, round_id, q):
     """``[{"household", "allocations"}]``: the families matching ``q`` (name, NIK or KK
     prefix) with their allocations in this round, families with one first."""
-    people = api.get("residents", {"q": q, "per_page": 50})["items"]
+    # enough people to find FAMILIES_SHOWN families, few enough not to read (and audit)
+    # a page of residents for one name typed at the desk
+    people = api.get("residents", {"q": q, "per_page": 20})["items"]
     households = list(dict.fromkeys(p["household_id"] for p in people
                                     if p.get("household_id")))[:FAMILIES_SHOWN]
     kks = {p["household_id"]: p.get("kk_number") for p in people}
