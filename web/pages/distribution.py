@@ -7,7 +7,7 @@ choose who receives (lowest welfare decile first when budget or quota is
 short, docs/distribution.md) are applied there; these pages tell them.
 """
 from web import forms
-from web.format import rupiah
+from web.format import describe, rupiah
 from web.api import CLIENT_HEADER, ApiError, together
 from web.jobs import FAILED
 from web.pages import ORDER, nav, page
@@ -210,9 +210,38 @@ def eligibility(ctx):
                 raise
     elif nik or code:
         errors["nik" if not nik else "program"] = ["distribution.errors.both"]
+    if answer:
+        rule = next((p["criteria"] for p in listed if p["code"] == code), None)
+        answer = dict(answer, criteria=[explained(c, rule, ctx.t) for c in answer["criteria"]])
     return ctx.render("console/eligibility.html", status=400 if errors else 200,
                       programmes=listed, answer=answer, person=person, errors=errors,
                       form={"nik": nik, "program": code, "tanggal": on})
+
+
+def explained(criterion, rule, t):
+    """One line of ``GET eligibility`` in the console's words, with its ``depth``: a node
+    of the programme's rule (``path`` ``criteria.all.1.not``) is told by its label or the
+    language file's words (web/format.py), as residents read the criteria; the checks the
+    service adds (status, deployment, exclusivity) keep the service's sentence."""
+    path = criterion.get("path") or ""
+    parts = path.split(".")
+    if parts[0] != "criteria" or rule is None:
+        return dict(criterion, depth=0)
+    node, rest = rule, parts[1:]
+    try:
+        while rest:
+            if rest[0] == "not":
+                node, rest = node["not"], rest[1:]
+            else:
+                node, rest = node[rest[0]][int(rest[1])], rest[2:]
+    except (KeyError, IndexError, ValueError, TypeError):
+        return dict(criterion, depth=0)
+    if len(parts) == 1 and not node.get("label"):
+        words = t("eligibility.all_criteria")
+    else:
+        words = describe(node, t)
+    return dict(criterion, criterion=words, depth=len([p for p in parts[1:]
+                                                       if not p.isdigit()]))
 
 
 nav("console", "programmes", "console.nav.distribution",

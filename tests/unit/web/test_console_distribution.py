@@ -145,11 +145,17 @@ def test_eligibility_is_explained_criterion_by_criterion(officer, gateway):
         "eligible": False, "amount_idr": 0, "components": [], "criteria": [
             {"criterion": "Penduduk berstatus aktif", "path": "resident.status",
              "value": "active", "passed": True},
+            {"criterion": "all of (...)", "path": "criteria", "value": None, "passed": False},
             {"criterion": "Desil kesejahteraan DTSEN 1-5", "path": "criteria.all.0",
-             "value": 7, "passed": False}]})
+             "value": 7, "passed": False},
+            {"criterion": "member.age gte 60", "path": "criteria.all.1", "value": 45,
+             "passed": False}]})
     html = officer.get("/konsol/kelayakan?nik=%s&program=SEMBAKO" % data.NIK).get_data(
         as_text=True)
     assert "Tidak memenuhi syarat" in html and "17 Agustus 2026" in html
     assert "✗ tidak terpenuhi" in html and "aktif" in html
+    # the rule engine's own wording (English, for a node without a label) is retold
+    assert "Umur paling sedikit 60" in html and "member.age" not in html
+    assert "Semua syarat program terpenuhi" in html and "all of" not in html
     assert gateway.last("GET", "eligibility")[3]["Authorization"] == "Bearer bs_session"
 
