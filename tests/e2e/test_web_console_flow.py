@@ -82,6 +82,7 @@ def test_an_officer_records_a_handover_and_sees_it_in_the_round_report(laptop, p
     laptop.find_element(By.CSS_SELECTOR, "form.handover button[type=submit]").click()
     chromium.wait_text(laptop, "Tercatat")
     assert "diwakili anggota keluarga" in text(laptop)
+    assert laptop.switch_to.active_element.get_attribute("id") == "q"  # the next person
     chromium.check_page(laptop, "console-handover-done")
 
     [alloc] = officer.get("rounds/%s/allocations" % rnd["id"])["items"]

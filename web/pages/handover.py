@@ -82,8 +82,8 @@ def handover_desk(ctx, round_id):
       login="officer")
 def handover_record(ctx, round_id, allocation_id):
     """``action=disburse`` (``received_by_nik``, ``channel``, ``evidence_ref``, ``note``) or
-    ``action=not_collected`` (``reason``, ``note``). 303 back to the desk with the search
-    kept; the desk again (400/409/422) with the refusal on that allocation."""
+    ``action=not_collected`` (``reason``, ``note``). 303 back to the desk, ready for the
+    next person; the desk again (400/409/422) with the refusal on that allocation."""
     api, form = ctx.officer_api, ctx.form
     q = form.get("q", "")
     key = "alloc-%s" % allocation_id
@@ -106,8 +106,9 @@ def handover_record(ctx, round_id, allocation_id):
     if not errors:
         try:
             api.post(path, body)
-            return ctx.redirect("handover_desk", round_id=round_id, q=q or None,
-                                dicatat=allocation_id)
+            # the search box empty for the next person in the queue; the notice says what
+            # was recorded
+            return ctx.redirect("handover_desk", round_id=round_id, dicatat=allocation_id)
         except ApiError as exc:
             if exc.status not in (400, 409, 422):
                 raise

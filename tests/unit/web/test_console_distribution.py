@@ -90,7 +90,8 @@ def test_the_desk_finds_a_family_and_records_a_handover_by_a_representative(offi
     assert gateway.last("POST", "allocations/al_1/disburse")[2] == {
         "received_by_nik": data.NIK, "channel": "cash", "evidence_ref": "BAST-7", "note": ""}
     html = officer.get(page.headers["Location"]).get_data(as_text=True)
-    assert "diterima oleh Budi Santoso" in html and "diwakili anggota keluarga" in html
+    assert "diterima oleh Budi Santoso (diwakili anggota keluarga)." in html
+    assert 'name="q" value=""' in html  # ready for the next person in the queue
 
 
 def test_the_desk_says_a_second_handover_was_already_recorded(officer, gateway):
