@@ -106,7 +106,7 @@ class DistributionRoutes:
         page, per_page = self.page_args(request)
         args = request.args
         answer = self.call(self.distribution.list_allocations, round_id, args.get("status"),
-                           args.get("rw"), args.get("rt"), page, per_page)
+                           args.get("rw"), args.get("rt"), page, per_page, args.get("order"))
         self._audit_allocations(principal, request, answer["items"], "read_allocations")
         return answer
 

@@ -264,6 +264,9 @@ class AllocationQuery(PageQuery):
     status = fields.String()
     rw = fields.String()
     rt = fields.String()
+    order = fields.String(metadata={"description": "id (default) or priority: the order the "
+                                                   "round gives slots and serves its waiting "
+                                                   "list (lowest decile, income, KK first)"})
 
 
 class EligibilityQuery(Schema):

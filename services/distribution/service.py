@@ -86,9 +86,12 @@ class DistributionService(Ops):
         return allocations.generate(self.store, round_id, actor)
 
     @rpc
-    def list_allocations(self, round_id, status=None, rw=None, rt=None, page=1, per_page=50):
-        """Paginated allocations of a round; NotFound for an unknown round."""
-        return queries.list_allocations(self.store, round_id, status, rw, rt, page, per_page)
+    def list_allocations(self, round_id, status=None, rw=None, rt=None, page=1, per_page=50,
+                         order=None):
+        """Paginated allocations of a round, by id or (``order="priority"``) in the order
+        the round serves them; NotFound, InvalidInput. See ``queries.list_allocations``."""
+        return queries.list_allocations(self.store, round_id, status, rw, rt, page, per_page,
+                                        order)
 
     @rpc
     def get_allocation(self, allocation_id):
