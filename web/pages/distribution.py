@@ -16,20 +16,6 @@ from web.pages import ORDER, nav, page
 GENERATE_TIMEOUT = 310
 PER_PAGE = 50
 STATUSES = ("pending", "waiting", "disbursed", "not_collected", "cancelled", "returned")
-#: the waiting list is shown whole, in the order the service promotes from it
-WAITING_MOST = 2000
-
-
-def _all(api, path, params, most):
-    """Every item of a list answer, up to ``most``, in pages of 200."""
-    items, page_no = [], 1
-    while len(items) < most:
-        answer = api.get(path, dict(params, page=page_no, per_page=200))
-        items += answer["items"]
-        if page_no * 200 >= answer["total"]:
-            break
-        page_no += 1
-    return items[:most]
 
 
 @page("/konsol/program", login="officer")
@@ -113,16 +99,13 @@ def round_page(ctx, round_id):
     except ValueError:
         page_no = 1
     query = dict(area, page=page_no, per_page=PER_PAGE, **({"status": status} if status else {}))
+    if status == "waiting":  # in the order the round serves its waiting list
+        query["order"] = "priority"
     rnd, report, listed = together(
         lambda: api.get("rounds/%s" % round_id),
         lambda: api.get("rounds/%s/report" % round_id),
         lambda: api.get("rounds/%s/allocations" % round_id, query))
     items = listed["items"]
-    if status == "waiting":  # the order the service promotes in (domain.priority)
-        items = sorted(_all(api, "rounds/%s/allocations" % round_id,
-                            dict(area, status="waiting"), WAITING_MOST), key=_priority)
-        listed = dict(listed, total=len(items))
-        items = items[(page_no - 1) * PER_PAGE: page_no * PER_PAGE]
     job = ctx.app.jobs.get(args.get("buat", ""), ctx.account["id"])
     return ctx.render("console/round.html", round=rnd, report=report, items=items,
                       total=listed["total"], page_no=page_no, state=status,
@@ -130,12 +113,6 @@ def round_page(ctx, round_id):
                       offset=(page_no - 1) * PER_PAGE, job=job, job_problem=_problem(ctx, job),
                       why=waiting_reason(rnd, report["totals"], ctx.t), created=args.get("baru"),
                       closed=args.get("ditutup"))
-
-
-def _priority(alloc):
-    decile, income = alloc.get("welfare_decile"), alloc.get("monthly_income_idr")
-    return (decile if decile is not None else 99, income if income is not None else 1 << 62,
-            alloc.get("kk_number") or "", alloc["id"])
 
 
 def waiting_reason(rnd, totals, t):
