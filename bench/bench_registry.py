@@ -46,7 +46,7 @@ def start_platform(uri, services=()):
     ready = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
     os.unlink(ready)
     env = dict(os.environ, AMQP_URI=uri, GATEWAY_PORT=str(free_port()),
-               ADMIN_TOKEN="bench-admin", RUN_LOCAL_READY_FILE=ready,
+               ADMIN_TOKEN="bench-admin-" + "0" * 32, RUN_LOCAL_READY_FILE=ready,
                LOG_DIR=os.path.join(ROOT, "var", "log", "bench"))
     env.pop("MONGO_URI", None)
     proc = subprocess.Popen([os.path.join(ROOT, "deploy", "run-local")] + list(services),

@@ -80,8 +80,9 @@ class Api:
         return other
 
     def request(self, method, path, json=None, params=None, data=None, headers=None,
-                timeout=None):
-        """Send one call; return the parsed JSON (None for 204).
+                timeout=None, raw=False):
+        """Send one call; return the parsed JSON (None for 204), or with ``raw`` the
+        ``requests.Response`` itself (a CSV download).
 
         Raises ApiError for any status outside 2xx, and ApiError(503) when
         the gateway cannot be reached.
@@ -104,6 +105,8 @@ class Api:
             retry = answer.headers.get("Retry-After")
             raise ApiError(answer.status_code, problem,
                            int(retry) if retry and retry.isdigit() else None)
+        if raw:
+            return answer
         if answer.status_code == 204 or not answer.content:
             return None
         return answer.json()

@@ -18,6 +18,7 @@ from web.api import ApiError
 from web.assets import Assets
 from web.context import PageContext
 from web.i18n import Messages
+from web.jobs import Jobs
 from web.pages import NAV, load_pages
 from web.security import (CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, SESSION_PATH, clear_cookie,
                           csrf_valid)
@@ -43,6 +44,7 @@ class WebApp:
         self.url_map = Map([Rule(s.rule, endpoint=s.endpoint, methods=s.methods)
                             for s in self.specs.values()], strict_slashes=True)
         self.assets = Assets()
+        self.jobs = Jobs()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                       autoescape=jinja2.select_autoescape(("html", "js", "json")),
                                       trim_blocks=True, lstrip_blocks=True,
@@ -54,6 +56,14 @@ class WebApp:
             date_range=lambda a, b: fmt.date_range(a, b, t),
             local_time=lambda v: fmt.local_time(v, t),
             criteria=lambda rule: fmt.criteria_sentences(rule, t), csrf_field=CSRF_FIELD,
+            say=lambda message: t(message) if message in t.texts else message,
+            choices=lambda field: list(t.prefix("codes." + field).items()),
+            pairs=lambda values: [(str(v), str(v)) for v in values],
+            refused_words=lambda reason: fmt.refused_words(reason, t),
+            seen=lambda value: fmt.seen_value(value, t),
+            hours=lambda value: t("format.hours", n=str(value).replace(".", t(
+                "format.decimal"))) if value is not None else "-",
+            number=lambda v: fmt.group_digits(v, t("format.thousands")) if v is not None else "",
             code=lambda field, value: t.get("codes.%s.%s" % (field, value), value or ""))
 
     def __call__(self, environ, start_response):
@@ -158,9 +168,8 @@ class WebApp:
             if entry["role"] == "admin" and role != "admin":
                 continue
             url = ctx.url_for(entry["endpoint"])
-            match = entry["match"] or url
-            current = (ctx.request.path == url if match in ("/", SESSION_PATH + "/")
-                       else ctx.request.path.startswith(match))
+            current = any(ctx.request.path == m if m in ("/", SESSION_PATH + "/")
+                          else ctx.request.path.startswith(m) for m in entry["match"] or (url,))
             out.append({"url": url, "label": self.messages(entry["label"]), "current": current})
         return out
 

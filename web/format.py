@@ -66,6 +66,27 @@ def local_time(instant, messages):
     return "%s %02d.%02d WIB" % (long_date(moment.date(), messages), moment.hour, moment.minute)
 
 
+def seen_value(value, messages):
+    """A value the rule engine saw (``GET eligibility``) as a person reads it."""
+    if value is None or value == []:
+        return "-"
+    if isinstance(value, bool):
+        return messages("rules.yes") if value else messages("rules.no")
+    if isinstance(value, list):
+        return ", ".join(seen_value(v, messages) for v in value)
+    if isinstance(value, dict):
+        return ", ".join("%s: %s" % (k, seen_value(v, messages)) for k, v in value.items())
+    return messages.get("values.%s" % value, str(value))
+
+
+def refused_words(reason, messages):
+    """Why generation left a household out (``excluded_by_KLJ``, ``no_eligible_recipient``),
+    in words; the programme codes after ``excluded_by_`` are shown as the service joined them."""
+    if reason.startswith("excluded_by_"):
+        return messages("distribution.refused.excluded", codes=reason[len("excluded_by_"):])
+    return messages.get("distribution.refused." + reason, reason)
+
+
 # ------------------------------------------------------------------ criteria
 
 def criteria_sentences(rule, messages):

@@ -4,6 +4,10 @@ A translation is a file: copy ``id.yaml`` to ``en.yaml`` (or ``jv.yaml``),
 translate the values and set ``WEB_LANGUAGE``. A key the translation lacks
 falls back to Bahasa Indonesia, so a partial translation still works.
 Keys are dotted paths (``home.title``); values may hold ``{name}`` fields.
+
+A language may be split into parts so that no file grows past reading:
+``id.yaml`` plus ``id.<part>.yaml`` (``id.console.yaml``, ...), read together
+as one; a key defined in two parts is an error.
 """
 import functools
 import os
@@ -25,16 +29,34 @@ def _flatten(tree, prefix=""):
     return out
 
 
+def parts(language):
+    """The files of one language: ``<code>.yaml`` first, then its ``<code>.<part>.yaml``."""
+    names = sorted(n for n in os.listdir(LOCALE_DIR)
+                   if n.startswith(language + ".") and n.endswith(".yaml")
+                   and n.count(".") <= 2)
+    return sorted(names, key=lambda n: n != "%s.yaml" % language)
+
+
 @functools.lru_cache(maxsize=None)
 def load(language):
-    """``{dotted key: text or list}`` of one language file (cached per process)."""
-    with open(os.path.join(LOCALE_DIR, "%s.yaml" % language), encoding="utf-8") as handle:
-        return _flatten(yaml.safe_load(handle) or {})
+    """``{dotted key: text or list}`` of one language (cached per process).
+
+    Raises ValueError when two parts define the same key."""
+    out = {}
+    for name in parts(language):
+        with open(os.path.join(LOCALE_DIR, name), encoding="utf-8") as handle:
+            texts = _flatten(yaml.safe_load(handle) or {})
+        twice = sorted(set(texts) & set(out))
+        if twice:
+            raise ValueError("%s defines keys another part has: %s" % (name, ", ".join(twice)))
+        out.update(texts)
+    return out
 
 
 def languages():
-    """Codes of the language files present, e.g. ``["en", "id"]``."""
-    return sorted(name[:-5] for name in os.listdir(LOCALE_DIR) if name.endswith(".yaml"))
+    """Codes of the languages present, e.g. ``["en", "id"]``."""
+    return sorted(name[:-5] for name in os.listdir(LOCALE_DIR)
+                  if name.endswith(".yaml") and name.count(".") == 1)
 
 
 class Messages:

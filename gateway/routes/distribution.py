@@ -7,6 +7,7 @@ place (``gateway.visibility``).
 """
 from services.distribution.contract import (AllocationOut, AllocationPage, AllocationQuery,
                                             CancelIn, CompletionsResyncOut, DisbursementIn,
+                                            DisbursementReportOut, DisbursementReportQuery,
                                             EligibilityOut,
                                             EligibilityQuery, FamilyProgrammesOut, GenerateOut,
                                             NotCollectedIn, ProgrammeIn, ProgrammeOut,
@@ -109,7 +110,7 @@ def generate_allocations(ex, round_id):
 def list_allocations(ex, round_id):
     page, per_page = ex.page_args()
     answer = ex.call(_distribution(ex).list_allocations, round_id, ex.args.get("status"),
-                     ex.args.get("rw"), ex.args.get("rt"), page, per_page)
+                     ex.args.get("rw"), ex.args.get("rt"), page, per_page, ex.args.get("order"))
     _audit_allocations(ex, answer["items"], "read_allocations")
     return answer
 
@@ -133,6 +134,19 @@ def programme_year_report(ex, code, year):
         return csv_response(ex.call(_distribution(ex).programme_year_report, code, year, True),
                             "%s-%s.csv" % (code, year))
     return ex.call(_distribution(ex).programme_year_report, code, year)
+
+
+@routes.route("GET", "/api/v1/reports/disbursements", role="officer",
+              query=DisbursementReportQuery, response=DisbursementReportOut, csv=True, tags=TAGS,
+              summary="Aid handed over per programme and month of a year (format=csv)",
+              description="Counts, rupiah, by a representative and later returned, by the "
+                          "month of each handover on the village's calendar (WIB).")
+def disbursement_report(ex):
+    year = ex.args.get("year")
+    if ex.args.get("format") == "csv":
+        return csv_response(ex.call(_distribution(ex).disbursement_report, year, True),
+                            "disbursements-%s.csv" % year)
+    return ex.call(_distribution(ex).disbursement_report, year)
 
 
 # ------------------------------------------------------------ allocations

@@ -180,9 +180,23 @@ def status_check(repo, payload):
     return {"full_name": person.get("full_name"), "programmes": rows, "upcoming": upcoming}
 
 
-def list_allocations(repo, round_id, status=None, rw=None, rt=None, page=1, per_page=50):
-    """A round's allocations by id, optionally filtered; NotFound for an unknown round."""
+#: how a round's allocations may be listed: by id, or in the order the round serves them
+ORDERS = ("id", "priority")
+PRIORITY_FIELDS = {"welfare_decile": 1, "monthly_income_idr": 1, "kk_number": 1}
+
+
+def list_allocations(repo, round_id, status=None, rw=None, rt=None, page=1, per_page=50,
+                     order=None):
+    """A round's allocations, optionally filtered by ``status``, ``rw``, ``rt``.
+
+    ``order``: ``id`` (default) or ``priority``: the order a round gives slots and
+    promotes from its waiting list (``domain.priority``: lowest welfare decile, then
+    income, then KK number), so a waiting list reads in the order it is served.
+    Returns a list page. Raises NotFound (unknown round), InvalidInput (bad status or order).
+    """
     page, per_page, skip = page_args(page, per_page)
+    if order not in (None, "") + ORDERS:
+        raise InvalidInput("Unknown order.", {"order": ["must be one of %s" % ", ".join(ORDERS)]})
     repo.round(round_id)
     query = {"round_id": round_id}
     if status:
@@ -193,6 +207,13 @@ def list_allocations(repo, round_id, status=None, rw=None, rt=None, page=1, per_
         query["rw"] = rw
     if rt:
         query["rt"] = rt
+    if order == "priority":
+        # the priority key needs income and KK of every match: sorted here, one page returned
+        ranked = sorted(repo.find_allocations(query, fields=PRIORITY_FIELDS), key=domain.priority)
+        ids = [a["_id"] for a in ranked[skip:skip + per_page]]
+        found = {a["_id"]: a for a in repo.find_allocations({"_id": {"$in": ids}})}
+        return page_of([public(found[i]) for i in ids if i in found], page, per_page,
+                       len(ranked))
     items = repo.find_allocations(query, skip, per_page)
     return page_of([public(a) for a in items], page, per_page, repo.count_allocations(query))
 

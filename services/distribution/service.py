@@ -20,7 +20,8 @@ from services.shared.registry_projection import FollowsRegistry
 from services.shared.service import Service
 
 from services.distribution import allocations, catalogue, queries, reports
-from services.distribution.contract import (AllocationOut, CompletionsResyncOut, EligibilityOut,
+from services.distribution.contract import (AllocationOut, CompletionsResyncOut,
+                                            DisbursementReportOut, EligibilityOut,
                                             FamilyProgrammesOut, GenerateOut, ProgrammeOut,
                                             ProgrammeYearReportOut, ReassignOut,
                                             ResidentProgrammesOut, RoundOut, RoundReportOut,
@@ -94,10 +95,13 @@ class DistributionService(FollowsRegistry, Service):
         return dump(GenerateOut, allocations.generate(self.store, round_id, actor))
 
     @rpc
-    def list_allocations(self, round_id, status=None, rw=None, rt=None, page=1, per_page=50):
-        """A page of a round's allocations; NotFound for an unknown round."""
+    def list_allocations(self, round_id, status=None, rw=None, rt=None, page=1, per_page=50,
+                         order=None):
+        """A page of a round's allocations (``AllocationPage``), by id or
+        (``order="priority"``) in the order the round serves them; NotFound,
+        InvalidInput. See ``queries.list_allocations``."""
         return dump_page(AllocationOut, queries.list_allocations(
-            self.store, round_id, status, rw, rt, page, per_page))
+            self.store, round_id, status, rw, rt, page, per_page, order))
 
     @rpc
     def get_allocation(self, allocation_id):
@@ -173,6 +177,15 @@ class DistributionService(FollowsRegistry, Service):
         report = reports.programme_year_report(self.store, code, year)
         return reports.programme_year_csv(report) if as_csv else dump(ProgrammeYearReportOut,
                                                                       report)
+
+    @rpc
+    def disbursement_report(self, year, as_csv=False):
+        """Aid handed over per programme and month of ``year`` (WIB), counts and rupiah
+        (``DisbursementReportOut``; CSV text with ``as_csv``). See
+        ``reports.disbursement_report``; InvalidInput for a bad year."""
+        report = reports.disbursement_report(self.store, year)
+        return reports.disbursement_csv(report) if as_csv else dump(DisbursementReportOut,
+                                                                    report)
 
     # ------------------------------------------------------------ registry events
 

@@ -126,6 +126,7 @@ def test_an_admin_makes_an_account_that_can_log_in(laptop, platform, admin):
     url = platform[0]
     log_in(laptop, url, make_account(admin, role="admin"))
     chromium.wait_text(laptop, "Selamat bekerja")
+    laptop.find_element(By.LINK_TEXT, "Administrasi").click()
     laptop.find_element(By.LINK_TEXT, "Akun pengguna").click()
     chromium.wait_text(laptop, "Buat akun baru")
     chromium.check_page(laptop, "console-accounts")

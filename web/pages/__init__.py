@@ -18,7 +18,10 @@ import importlib
 
 #: page modules, imported in order; their decorators fill PAGES and NAV
 MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints",
-           "web.pages.login", "web.pages.registry", "web.pages.accounts")
+           "web.pages.login", "web.pages.registry", "web.pages.registry_edit",
+           "web.pages.registry_import", "web.pages.distribution", "web.pages.handover",
+           "web.pages.complaints_console", "web.pages.reports", "web.pages.accounts",
+           "web.pages.admin")
 
 PAGES = []
 #: area ("resident" or "console") -> entries, in the order declared
@@ -45,11 +48,23 @@ def page(rule, methods=("GET",), login=None, endpoint=None):
     return decorator
 
 
-def nav(area, endpoint, label_key, role=None, match=None):
+#: where the console's areas sit in its menu (``nav(..., order=)``); the gaps
+#: are for the areas still to come (partners 40, marketplace 50, monitoring 55)
+ORDER = {"home": 0, "registry": 10, "distribution": 20, "complaints": 30, "partners": 40,
+         "marketplace": 50, "monitoring": 55, "reports": 60, "admin": 90}
+
+
+def nav(area, endpoint, label_key, role=None, match=None, order=None):
     """Add a navigation entry: ``label_key`` names its text in the language file;
-    ``role`` hides it from others (``"admin"``); ``match`` is the path prefix
-    that marks it current (default: the endpoint's own path)."""
-    NAV[area].append({"endpoint": endpoint, "label": label_key, "role": role, "match": match})
+    ``role`` hides it from others (``"admin"``); ``match`` is the path prefix, or
+    a tuple of them, that marks it current (default: the endpoint's own path);
+    ``order`` places it (``ORDER``; default: after the entries declared before)."""
+    entries = NAV[area]
+    if order is None:
+        order = entries[-1]["order"] + 1 if entries else 0
+    entries.append({"endpoint": endpoint, "label": label_key, "role": role,
+                    "match": (match,) if isinstance(match, str) else match, "order": order})
+    entries.sort(key=lambda e: e["order"])
 
 
 def load_pages():

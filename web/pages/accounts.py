@@ -1,6 +1,6 @@
 """Console: people's accounts (admins). Make one; disable, enable, unlock, reset a password."""
 from web.api import ApiError
-from web.pages import nav, page
+from web.pages import page
 from web.pages.complaints import api_errors
 
 ROLES = ("officer", "admin")  # the account roles the gateway offers (gateway/accounts.py)
@@ -65,6 +65,3 @@ def account_action(ctx, account_id):
                           errors={"password-%s" % account_id: ["accounts.errors.password"]},
                           roles=ROLES, notice=None)
     return ctx.redirect("accounts", diubah=account["username"])
-
-
-nav("console", "accounts", "console.nav.accounts", role="admin")

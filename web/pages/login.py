@@ -3,8 +3,11 @@
 The session token the API answers is kept in an HttpOnly cookie scoped to
 ``/konsol`` (web/security.py); the web app never stores it anywhere else.
 """
+import datetime
+
 from web.api import ApiError
-from web.pages import nav, page
+from web.format import WIB
+from web.pages import ORDER, nav, page
 from web.security import SESSION_COOKIE, SESSION_MAX_AGE, SESSION_PATH, clear_cookie, set_cookie
 
 
@@ -59,8 +62,18 @@ def logout(ctx):
 
 @page("/konsol/", login="officer")
 def console_home(ctx):
-    """The console's first page: a tile per area the person may open."""
-    return ctx.render("console/home.html")
+    """The console's first page: a tile per area the person may open, and the rounds
+    under way or next, each with its handover desk. (Counts of people's records are on
+    their own pages: reading them here would put residents in the audit trail for
+    nothing.)"""
+    rounds = ctx.officer_api.get("rounds", {"upcoming": "true", "per_page": 10})["items"]
+    return ctx.render("console/home.html", rounds=rounds, today=today_iso())
 
 
-nav("console", "console_home", "console.nav.home", match=SESSION_PATH + "/")
+def today_iso():
+    """Today in the village (WIB), ``YYYY-MM-DD``."""
+    return datetime.datetime.now(WIB).date().isoformat()
+
+
+nav("console", "console_home", "console.nav.home", match=SESSION_PATH + "/",
+    order=ORDER["home"])

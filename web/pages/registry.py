@@ -3,7 +3,8 @@
 Every call goes through ``/api/v1`` with the officer's session, so the
 gateway's roles, NIK masking and audit trail apply as for any client.
 """
-from web.pages import nav, page
+from web.api import ApiError, together
+from web.pages import ORDER, nav, page
 
 PER_PAGE = 25
 FILTERS = ("q", "rt", "rw", "status")
@@ -33,14 +34,35 @@ def residents(ctx):
 
 @page("/konsol/warga/<nik>", login="officer")
 def resident(ctx, nik):
-    """A resident's record, their family (KK) and their change history."""
+    """A resident's record, their family (KK), the aid they receive and their change
+    history; ``?diubah=1``/``?nonaktif=1`` say that a change was saved."""
     api = ctx.officer_api
-    person = api.get("residents/%s" % nik)
+    person, history, programmes = together(
+        lambda: api.get("residents/%s" % nik),
+        lambda: api.get("residents/%s/history" % nik, {"per_page": 100}),
+        lambda: _programmes(api, nik))
     household = api.get("households/%s" % person["household_id"]) if person.get(
         "household_id") else None
-    history = api.get("residents/%s/history" % nik, {"per_page": 100})
+    notice = None
+    if ctx.request.args.get("diubah"):
+        notice = ctx.t("registry.changed")
+    elif ctx.request.args.get("nonaktif"):
+        notice = ctx.t("registry.deactivated")
     return ctx.render("console/resident.html", person=person, household=household,
-                      history=history["items"], history_total=history["total"])
+                      history=history["items"], history_total=history["total"],
+                      programmes=programmes, notice=notice)
 
 
-nav("console", "residents", "console.nav.registry")
+def _programmes(api, nik):
+    """What a resident receives; nothing when distribution does not know them yet (its
+    projection follows the registry's events a moment later)."""
+    try:
+        return api.get("residents/%s/programmes" % nik)["programmes"]
+    except ApiError as exc:
+        if exc.status == 404:
+            return []
+        raise
+
+
+nav("console", "residents", "console.nav.registry", match=("/konsol/warga", "/konsol/keluarga"),
+    order=ORDER["registry"])

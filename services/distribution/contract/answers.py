@@ -221,6 +221,31 @@ class ProgrammeYearReportOut(Answer):
     totals = fields.Dict(keys=fields.String(), values=fields.Dict(), metadata=TOTALS)
 
 
+class DisbursementTotalsOut(Answer):
+    count = fields.Integer(metadata={"description": "handovers recorded"})
+    amount_idr = fields.Integer(metadata={"description": "rupiah handed over"})
+    by_representative = fields.Integer(metadata={"description": "collected by a family member"})
+    returned = fields.Integer(metadata={"description": "of those, later returned"})
+
+
+class DisbursementCellOut(DisbursementTotalsOut):
+    month = fields.String(metadata={"description": "YYYY-MM on the village's calendar (WIB)"})
+
+
+class DisbursementProgrammeOut(Answer):
+    programme_code = fields.String()
+    months = fields.List(fields.Nested(DisbursementCellOut))
+    totals = fields.Nested(DisbursementTotalsOut)
+
+
+class DisbursementReportOut(Answer):
+    year = fields.Integer()
+    months = fields.List(fields.String(), metadata={"description": "the 12 months, YYYY-MM"})
+    programmes = fields.List(fields.Nested(DisbursementProgrammeOut))
+    months_total = fields.List(fields.Nested(DisbursementCellOut))
+    totals = fields.Nested(DisbursementTotalsOut)
+
+
 ProgrammePage = Page(ProgrammeOut)
 RoundPage = Page(RoundOut)
 AllocationPage = Page(AllocationOut)

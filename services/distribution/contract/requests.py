@@ -181,6 +181,9 @@ class AllocationQuery(PageQuery):
     status = fields.String()
     rw = fields.String()
     rt = fields.String()
+    order = fields.String(metadata={"description": "id (default) or priority: the order the "
+                                                   "round gives slots and serves its waiting "
+                                                   "list (lowest decile, income, KK first)"})
 
 
 class EligibilityQuery(Strict):
@@ -197,3 +200,7 @@ class ReportFormatQuery(Strict):
         unknown = EXCLUDE
 
     format = fields.String(metadata={"description": "csv for a CSV export"})
+
+
+class DisbursementReportQuery(ReportFormatQuery):
+    year = fields.Integer(required=True, metadata={"description": "calendar year (WIB)"})

@@ -33,6 +33,7 @@ class FakeGateway:
 
     def __init__(self):
         self.calls = []
+        self.params = []  # (method, path, query parameters) of each call
         self.routes = {}
         self.route("GET", r"programmes", {"items": [PROGRAMME], "page": 1, "per_page": 200,
                                           "total": 1})
@@ -40,13 +41,15 @@ class FakeGateway:
         self.route("GET", r"rounds", {"items": [ROUND], "page": 1, "per_page": 200, "total": 1})
 
     def route(self, method, pattern, answer, status=200, headers=None):
-        """Answer ``method`` on paths matching ``pattern`` (a regex after /api/v1/)."""
+        """Answer ``method`` on paths matching ``pattern`` (a regex after /api/v1/) with
+        ``answer``: JSON, raw bytes (a CSV), or a callable of (json, headers)."""
         self.routes[(method, pattern)] = (status, answer, headers or {})
 
     def request(self, method, url, json=None, params=None, data=None, headers=None,
                 timeout=None):
         path = url.split("/api/v1/", 1)[1]
         self.calls.append((method, path, json, dict(headers or {})))
+        self.params.append((method, path, dict(params or {})))
         for (want, pattern), (status, answer, extra) in reversed(list(self.routes.items())):
             if want == method and re.fullmatch(pattern, path):
                 return _response(status, answer(json, headers) if callable(answer) else answer,
@@ -56,11 +59,16 @@ class FakeGateway:
     def last(self, method, path):
         return [c for c in self.calls if c[0] == method and c[1] == path][-1]
 
+    def query(self, method, path):
+        """The query parameters of the last ``method path`` call."""
+        return [p for m, q, p in self.params if m == method and q == path][-1]
+
 
 def _response(status, body, headers):
     answer = requests.Response()
     answer.status_code = status
-    answer._content = b"" if body is None else json.dumps(body).encode("utf-8")
+    answer._content = (b"" if body is None else body if isinstance(body, bytes)
+                       else json.dumps(body).encode("utf-8"))
     answer.headers.update(headers)
     return answer
 
@@ -87,3 +95,17 @@ def browser(app, gateway):
 def csrf_of(html):
     """The CSRF token of the first form in a page."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def login(browser, gateway, role="officer", https=False):
+    """Log the browser in as Siti (``role``); the gateway answers her session."""
+    account = {"id": "acc_1", "username": "siti", "display_name": "Siti Aminah", "role": role,
+               "active": True}
+    gateway.route("POST", "sessions", {"token": "bs_session", "expires_at": "x",
+                                       "account": account}, status=201)
+    gateway.route("GET", "sessions/current", {"expires_at": "x", "account": account})
+    form = browser.get("/konsol/masuk").get_data(as_text=True)
+    headers = {"X-Forwarded-Proto": "https"} if https else {}
+    return browser.post("/konsol/masuk", headers=headers, data={
+        "csrf_token": csrf_of(form), "username": "Siti", "password": "kata-sandi-siti",
+        "next": "/konsol/warga"})

@@ -1,7 +1,7 @@
 """Resident and console pages as a browser without JavaScript sees them."""
 import gzip
 
-from tests.unit.web.conftest import csrf_of
+from tests.unit.web.conftest import csrf_of, login
 
 SIGNED = "203.0.113.7;9999999999;abc"
 
@@ -144,19 +144,6 @@ def test_console_pages_send_a_logged_out_browser_to_the_login(browser, gateway):
         page = browser.get(path)
         assert page.status_code == 303 and "/konsol/masuk?next=" in page.headers["Location"]
     assert not [c for c in gateway.calls if c[1].startswith("residents")]
-
-
-def login(browser, gateway, role="officer", https=False):
-    account = {"id": "acc_1", "username": "siti", "display_name": "Siti Aminah", "role": role,
-               "active": True}
-    gateway.route("POST", "sessions", {"token": "bs_session", "expires_at": "x",
-                                       "account": account}, status=201)
-    gateway.route("GET", "sessions/current", {"expires_at": "x", "account": account})
-    form = browser.get("/konsol/masuk").get_data(as_text=True)
-    headers = {"X-Forwarded-Proto": "https"} if https else {}
-    return browser.post("/konsol/masuk", headers=headers, data={
-        "csrf_token": csrf_of(form), "username": "Siti", "password": "kata-sandi-siti",
-        "next": "/konsol/warga"})
 
 
 def test_login_keeps_the_session_token_in_an_httponly_cookie(browser, gateway):
