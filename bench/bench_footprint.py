@@ -30,6 +30,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+import uuid  # noqa: E402
 
 import bson  # noqa: E402
 import pymongo  # noqa: E402
@@ -162,7 +163,8 @@ def run(store, families, idle, mongo_uri=None):
     ready = tempfile.mktemp(suffix=".json", dir=OUT)
     prefix = "fp%d" % int(time.time())
     env = dict(os.environ, AMQP_URI=amqp_uri, GATEWAY_PORT=str(free_port()),
-               ADMIN_TOKEN="bench-admin", RUN_LOCAL_READY_FILE=ready, MONGO_DB_PREFIX=prefix,
+               ADMIN_TOKEN="bench-admin-" + uuid.uuid4().hex, RUN_LOCAL_READY_FILE=ready,
+               MONGO_DB_PREFIX=prefix,
                RUN_LOCAL_LOG_DIR=os.path.join(OUT, "log-%s-%d" % (store, families)),
                RATE_LIMITS="", IMPORT_DEADLINE="1800")
     env.pop("MONGO_URI", None)
