@@ -47,6 +47,15 @@ class Tolerant(Schema):
         unknown = EXCLUDE
 
 
+class PageQuery(Tolerant):
+    """A list's query string: ``page`` and ``per_page`` (docs/contract.md
+    pagination; the gateway clamps them) and, in subclasses, its filters.
+    Unknown parameters are ignored, as browsers and caches add their own."""
+
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
 class _AnswerMeta(SchemaMeta):
     def __new__(mcs, name, bases, attrs):
         klass = super().__new__(mcs, name, bases, attrs)

@@ -9,7 +9,7 @@ import datetime
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, validate, validates_schema
 
 from services.shared import codes
-from services.shared.contract import Strict
+from services.shared.contract import PageQuery, Strict
 from services.shared.fields import (AreaNumber, FreeText, Phone, Text, nik_rule, one_of)
 from services.shared.nik import is_temporary
 
@@ -190,18 +190,13 @@ class PublicationIn(Strict):
     answer = FreeText(NOTE_MAX, required=True)
 
 
-class ComplaintQuery(Strict):
-    class Meta:
-        unknown = EXCLUDE
-
+class ComplaintQuery(PageQuery):
     status = fields.String(validate=one_of(STATUSES))
     category = fields.String(validate=one_of(CATEGORIES))
     overdue = fields.Boolean()
     programme_code = fields.String()
     assigned_to = fields.String()
     tracking_code = fields.String()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class ReportQuery(Strict):

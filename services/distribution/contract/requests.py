@@ -7,7 +7,7 @@ The shapes of the rules inside a programme are checked by
 from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
 from services.shared import codes
-from services.shared.contract import Strict
+from services.shared.contract import PageQuery, Strict
 
 KINDS = ("cash_transfer", "staple_food", "business_capital", "in_kind_service")
 TARGETS = ("household", "member")
@@ -156,16 +156,6 @@ class NotCollectedIn(_ReasonedIn):
 class StatusCheckIn(Strict):
     nik = fields.String(required=True, validate=validate.Regexp(r"^\d{16}$"))
     birth_date = fields.Date(required=True)
-
-
-class PageQuery(Strict):
-    """``page``/``per_page`` of a list (docs/contract.md pagination)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class ProgrammeQuery(PageQuery):

@@ -6,7 +6,7 @@ Codes fixed by docs/contract.md ("Marketplace"): seller ``category``, listing
 """
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from services.shared.contract import Strict, Tolerant
+from services.shared.contract import PageQuery, Strict, Tolerant
 from services.shared.fields import (PHONE_RE, AreaNumber, FreeText, Phone, Text, nik_rule,
                                     one_of)
 
@@ -102,15 +102,13 @@ class SellerPatch(SellerFields):
     version = fields.Integer(strict=True, load_default=None, allow_none=True)
 
 
-class SellerQuery(Tolerant):
+class SellerQuery(PageQuery):
     status = _choice(SELLER_STATUSES)
     category = _choice(CATEGORIES)
     rw = AreaNumber()
     q = fields.String(metadata={"description": "words of the business name"})
     warnings = fields.Boolean(metadata={"description": "only sellers with a licence warning"})
     nik = fields.String(validate=nik_rule)
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class VerifyIn(Strict):
@@ -148,7 +146,7 @@ class ListingPatch(ListingFields):
     version = fields.Integer(strict=True, load_default=None, allow_none=True)
 
 
-class ListingQuery(Tolerant):
+class ListingQuery(PageQuery):
     """``GET /listings``: the public catalogue."""
 
     q = fields.String(validate=validate.Length(max=200),
@@ -159,8 +157,6 @@ class ListingQuery(Tolerant):
     rw = AreaNumber(metadata={"description": "the seller's RW"})
     seller_id = fields.String()
     sort = _choice(SORTS, load_default="newest")
-    page = fields.Integer()
-    per_page = fields.Integer()
 
     @validates_schema
     def _range(self, data, **kwargs):
@@ -169,10 +165,8 @@ class ListingQuery(Tolerant):
             raise ValidationError("must not be below min_price_idr", "max_price_idr")
 
 
-class SellerListingQuery(Tolerant):
+class SellerListingQuery(PageQuery):
     status = _choice(LISTING_STATUSES)
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class ListingSuspendIn(Strict):
@@ -214,10 +208,8 @@ class OrderTransitionIn(Strict):
             raise ValidationError("only when to is cancelled", "reason")
 
 
-class OrderQuery(Tolerant):
+class OrderQuery(PageQuery):
     status = _choice(ORDER_STATUSES)
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class ExpireIn(Strict):

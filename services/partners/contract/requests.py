@@ -9,7 +9,7 @@ import re
 
 from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
-from services.shared.contract import Strict
+from services.shared.contract import PageQuery, Strict
 from services.shared.fields import PHONE_RE, FreeText, Text, nik_rule, one_of
 
 PARTNER_KINDS = ("company", "ngo", "government", "health_facility", "university", "community")
@@ -219,14 +219,6 @@ class PregnancyIn(Strict):
 class AppointmentCheckIn(Strict):
     nik = fields.String(required=True, validate=nik_rule)
     birth_date = fields.Date(required=True)
-
-
-class PageQuery(Strict):
-    class Meta:
-        unknown = EXCLUDE
-
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class PartnerQuery(PageQuery):
