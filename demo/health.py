@@ -10,6 +10,7 @@ six visits once its start is recorded, and a parent checking a child's schedule
 with NIK + birth date. Every count is checked against the service's own answers
 (the children scheduled against the registry, the RWs' counts against the total).
 """
+import textwrap
 import datetime
 
 from demo.partner_tools import (check, days, find_partner, find_programme, partner_token,
@@ -44,7 +45,7 @@ def setup(client, out, today):
     schedule = immunisation["schedule"]
     out("Schedule: %s (%d items, in effect since %s; source: %s)." % (
         schedule["name"], len(schedule["items"]), schedule["effective_from"],
-        schedule["sources"][0]["text"][:90]))
+        textwrap.shorten(schedule["sources"][0]["text"], 120, placeholder=" ...")))
     return partner, immunisation, antenatal
 
 

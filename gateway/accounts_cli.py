@@ -6,8 +6,9 @@
     scripts/accounts unlock <account id>
     scripts/accounts disable <account id>
 
-The password is asked for (twice, not echoed), or read from standard input
-with ``--password-stdin``. Reads GATEWAY_URL (default http://127.0.0.1:8000)
+The password is asked for (twice, not echoed) at a terminal, and read from
+the first line of standard input with ``--password-stdin`` or when standard
+input is not a terminal (``echo "$PASSWORD" | scripts/accounts create ...``). Reads GATEWAY_URL (default http://127.0.0.1:8000)
 and ADMIN_TOKEN (an admin token). Exit status 0 on success, 1 when the
 gateway refused, 2 when it could not be reached.
 """
@@ -15,15 +16,21 @@ import argparse
 import getpass
 import os
 import sys
+import warnings
 
 import requests
 
-from gateway.accounts import ACCOUNT_ROLES
-from gateway.cli import report
+# gateway.accounts imports eventlet, whose deprecation notice is no news to
+# someone making an account (the services silence it the same way).
+warnings.filterwarnings("ignore", message=r"(?s)\s*Eventlet is deprecated")
+from gateway.accounts import ACCOUNT_ROLES  # noqa: E402
+from gateway.cli import report  # noqa: E402
 
 
 def read_password(args):
-    if args.password_stdin:
+    """The new password: from standard input's first line when asked for or
+    piped, else asked twice at the terminal. Raises SystemExit when the two differ."""
+    if args.password_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("password: ")
     if first != getpass.getpass("again: "):

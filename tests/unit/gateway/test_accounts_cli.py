@@ -41,6 +41,14 @@ def test_create_reads_the_password_from_stdin_and_posts_the_account(sent, monkey
     assert json.loads(capsys.readouterr().out) == {"id": "acc_1"}
 
 
+def test_a_piped_password_is_read_without_the_flag(sent, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("kata-sandi-admin\n"))
+    status = accounts_cli.main(["--url", "http://gw", "create", "--username", "admin", "--name",
+                                "Admin Kelurahan", "--role", "admin"])
+    assert status == 0
+    assert sent.calls[0][2]["password"] == "kata-sandi-admin"
+
+
 def test_unlock_patches_and_a_refusal_exits_1_naming_the_fields(sent, capsys):
     sent.status, sent.body = 400, {"detail": "bad", "errors": {"password": ["too short"]}}
     assert accounts_cli.main(["--url", "http://gw", "unlock", "acc_9"]) == 1
