@@ -10,8 +10,8 @@ six visits once its start is recorded, and a parent checking a child's schedule
 with NIK + birth date. Every count is checked against the service's own answers
 (the children scheduled against the registry, the RWs' counts against the total).
 """
-import textwrap
 import datetime
+import textwrap
 
 from demo.partner_tools import (check, days, find_partner, find_programme, partner_token,
                                 sample_residents)
