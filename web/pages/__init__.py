@@ -21,7 +21,8 @@ MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints", "we
            "web.pages.activities",
            "web.pages.login", "web.pages.registry", "web.pages.registry_edit",
            "web.pages.registry_import", "web.pages.distribution", "web.pages.handover",
-           "web.pages.complaints_console", "web.pages.market_console",
+           "web.pages.complaints_console", "web.pages.partners_console",
+           "web.pages.market_console",
            "web.pages.reports", "web.pages.accounts",
            "web.pages.admin")
 
