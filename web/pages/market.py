@@ -99,9 +99,11 @@ def listing(ctx, listing_id):
                 else:
                     raise
         status = status if status != 200 else 400
+    # a refused order placed nothing: the corrected form is another order, with a key of
+    # its own (the same key with another body is the API's 409 for a reused key)
+    key = uuid.uuid4().hex if status != 200 else form.get("idempotency_key") or uuid.uuid4().hex
     return ctx.render("resident/listing.html", status=status, listing=found, form=form,
-                      errors=errors, short=short,
-                      idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex)
+                      errors=errors, short=short, idempotency_key=key)
 
 
 def order_body(form):

@@ -83,11 +83,14 @@ def test_stock_short_is_a_sentence_with_what_is_left(browser, gateway):
                   {"status": 409, "errors": {"quantity": ["only 3 left"]}}, status=409)
     token = csrf_of(browser.get("/pasar/lst_1").get_data(as_text=True))
     page = browser.post("/pasar/lst_1", data={"csrf_token": token, "buyer_name": "Ani",
-                                              "buyer_phone": "081234567890", "quantity": "5"})
+                                              "buyer_phone": "081234567890", "quantity": "5",
+                                              "idempotency_key": "k-short"})
     html = page.get_data(as_text=True)
     assert page.status_code == 409
     assert "stok tidak cukup: tinggal 3 pcs" in html
     assert 'value="Ani"' in html  # what the buyer typed stays
+    # the corrected order is another order: it must not reuse the refused one's key
+    assert 'name="idempotency_key" value="k-short"' not in html
 
 
 def test_order_fields_are_checked_before_sending_and_the_apis_errors_are_on_their_fields(
