@@ -151,6 +151,21 @@ def test_a_resident_reads_partner_programmes_and_their_childs_immunisations(
     chromium.check_page(phone, name(phone, "appointments"))
 
 
+def test_market_and_partner_pages_reflow_at_200_percent_zoom_and_at_320_pixels(platform,
+                                                                              world):
+    chromium.require()
+    driver = chromium.start(javascript=True)
+    try:
+        for size in (chromium.ZOOMED, chromium.REFLOW):
+            chromium.resize(driver, size)
+            for path in ("/pasar", "/pasar/%s" % world["listing"]["id"], "/kegiatan",
+                         "/kegiatan/%s" % world["training"]["id"], "/kegiatan/jadwal-saya"):
+                driver.get(platform[0] + path)
+                assert chromium.no_sideways_scroll(driver), (size, path)
+    finally:
+        driver.quit()
+
+
 @pytest.fixture
 def laptop():
     chromium.require()
