@@ -14,7 +14,8 @@ import requests
 from gateway.client import ApiError
 
 ACCOUNTS = (("admin", "Admin Kelurahan", "admin"), ("petugas", "Petugas Kelurahan", "officer"))
-PAGES = ("/", "/jadwal", "/cek-status", "/pengaduan", "/pengaduan/lacak", "/masukan")
+PAGES = ("/", "/jadwal", "/cek-status", "/pengaduan", "/pengaduan/lacak", "/masukan", "/pasar",
+         "/kegiatan", "/kegiatan/jadwal-saya")
 
 
 def ensure_account(client, username, display_name, role, password):
@@ -53,5 +54,5 @@ def run(client, out):
         if answer.status_code != 200:
             raise ApiError("GET", path, answer.status_code, {"detail": "page did not answer"})
     out.table(rows, ["page", "status", "bytes", "bytes on the wire (gzip)"])
-    out("Open %s/ on a phone-sized window: programmes, schedule, status check, complaints."
-        % client.base_url)
+    out("Open %s/ on a phone-sized window: programmes, schedule, status check, complaints, "
+        "the village market (/pasar) and partner programmes (/kegiatan)." % client.base_url)

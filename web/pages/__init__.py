@@ -17,10 +17,13 @@ without a session the browser is sent to the login page first.
 import importlib
 
 #: page modules, imported in order; their decorators fill PAGES and NAV
-MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints",
+MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints", "web.pages.market",
+           "web.pages.activities",
            "web.pages.login", "web.pages.registry", "web.pages.registry_edit",
            "web.pages.registry_import", "web.pages.distribution", "web.pages.handover",
-           "web.pages.complaints_console", "web.pages.reports", "web.pages.accounts",
+           "web.pages.complaints_console", "web.pages.partners_console",
+           "web.pages.market_console",
+           "web.pages.reports", "web.pages.accounts",
            "web.pages.admin")
 
 PAGES = []

@@ -6,7 +6,7 @@
 var VERSION = "{{ version }}";
 var SHELL = "bansos-shell-" + VERSION, PAGES = "bansos-pages";
 var SHELL_URLS = {{ (shell + ["/offline"])|tojson }};
-var KEPT = /^\/($|program\/|jadwal$|pengaduan$|cek-status$|masukan$)/;
+var KEPT = /^\/($|program\/|jadwal$|pengaduan$|cek-status$|masukan$|kegiatan($|\/))/;
 
 /* the programme list and the schedule, as the resident first sees them */
 var FIRST_PAGES = ["/", "/jadwal"];
