@@ -11,7 +11,7 @@ from nameko.exceptions import RemoteError, UnknownService
 from werkzeug.wrappers import Response
 
 from services.shared import errors as domain
-from services.shared.rpc import Timeout
+from services.shared.rpc import RETRY_AFTER, Timeout, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ STATUS_TABLE = (
     (domain.RuleRefused, 422, "refused-by-rules"),
     (RateLimited, 429, "rate-limited"),
     (ServiceUnavailable, 503, "service-unavailable"),
+    (Unavailable, 503, "service-unavailable"),
     (UnknownService, 503, "service-unavailable"),
     (Timeout, 504, "service-timeout"),
 )
@@ -92,6 +93,8 @@ def problem_from_exception(exc):
                        slug=slug)
     if isinstance(exc, UnknownService):
         detail = "%s is not running" % getattr(exc, "_service_name", "a service")
-        return problem(status, ServiceUnavailable.title, detail, slug=slug)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return problem(status, ServiceUnavailable.title, detail, slug=slug,
+                       headers={"Retry-After": str(RETRY_AFTER)})
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return problem(status, exc.title, exc.detail, exc.errors or None, slug=slug, headers=headers)

@@ -292,7 +292,9 @@ class Exchange:
         return limits.read_json(self.request, max_bytes)
 
     def call(self, method, *args, deadline=None, **kwargs):
-        """RPC with a deadline (seconds; default ``RPC_DEADLINE``): 504 past it."""
+        """RPC with one deadline over connect + send + wait (seconds; default
+        ``RPC_DEADLINE``): Timeout (504) past it, Unavailable (503) when the broker
+        cannot be reached (``services.shared.rpc.call``)."""
         return call(method, *args, deadline=deadline or self.settings.rpc_deadline, **kwargs)
 
     def page_args(self):

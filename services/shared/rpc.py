@@ -1,5 +1,9 @@
-"""Deadlines for RPC calls (nameko's proxies have none; docs/style.md)."""
+"""Deadlines for RPC calls (nameko's proxies have none; docs/style.md, docs/reliability.md)."""
+import socket
+
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError
 
 from services.shared.errors import BansosError
 
@@ -10,23 +14,52 @@ class Timeout(BansosError):
     title = "Service timed out"
 
 
+class Unavailable(BansosError):
+    """The broker cannot be reached to carry a call (HTTP 503 with Retry-After).
+
+    ``retry_after`` is in seconds.
+    """
+
+    title = "Service unavailable"
+
+    def __init__(self, detail="", errors=None, retry_after=None):
+        super().__init__(detail, errors)
+        self.retry_after = RETRY_AFTER if retry_after is None else retry_after
+
+
 DEFAULT_DEADLINE = 10.0
+
+#: seconds a client is told to wait before retrying when the broker is unreachable
+RETRY_AFTER = 5
+
+#: what kombu/amqp/the socket raise while the broker is down or the connection drops
+BROKER_ERRORS = (OperationalError, AmqpConnectionError, socket.error)
+
+
+def _name(method):
+    return "%s.%s" % (getattr(method, "service_name", "service"),
+                      getattr(method, "method_name", "?"))
 
 
 def call(method, *args, deadline=DEFAULT_DEADLINE, **kwargs):
-    """Call ``proxy.service.method(*args)`` and wait at most ``deadline`` seconds.
+    """Call ``proxy.service.method(*args)`` and answer within ``deadline`` seconds.
 
-    Raises Timeout past the deadline. The request may still run later when the
-    callee comes back, so mutating RPCs must be idempotent.
+    The deadline covers the whole call: connecting to the broker, sending
+    (kombu's publish retries included) and waiting for the reply.
+
+    Returns the method's result. Raises Timeout past the deadline, Unavailable
+    at once when the broker cannot be reached or drops the connection while
+    sending, and the callee's own errors as they come. The request may still
+    run later when the callee comes back, so mutating RPCs must be idempotent.
     """
-    reply = method.call_async(*args, **kwargs)
     try:
         with eventlet.Timeout(deadline):
-            return reply.result()
+            return method.call_async(*args, **kwargs).result()
     except eventlet.Timeout:
-        name = "%s.%s" % (getattr(method, "service_name", "service"),
-                          getattr(method, "method_name", "?"))
-        raise Timeout("%s did not answer within %g s" % (name, deadline)) from None
+        raise Timeout("%s did not answer within %g s" % (_name(method), deadline)) from None
+    except BROKER_ERRORS as exc:
+        raise Unavailable("%s cannot be reached: the message broker is unavailable (%s)"
+                          % (_name(method), exc.__class__.__name__)) from None
 
 
 def rpc(fn=None, **kwargs):
