@@ -97,4 +97,7 @@ def problem_from_exception(exc):
                        headers={"Retry-After": str(RETRY_AFTER)})
     retry_after = getattr(exc, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    if isinstance(exc, Unauthorized):
+        # RFC 9110 section 11.6.1: a 401 names the scheme that would be accepted.
+        headers = {"WWW-Authenticate": 'Bearer realm="bansos"'}
     return problem(status, exc.title, exc.detail, exc.errors or None, slug=slug, headers=headers)

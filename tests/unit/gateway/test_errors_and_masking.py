@@ -73,6 +73,11 @@ def test_roles(role, requirement, ok):
     assert allowed(Principal(role), requirement) is ok
 
 
+def test_a_401_names_the_bearer_scheme():
+    response = problem_from_exception(Unauthorized("no token"))
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="bansos"'
+
+
 def test_authorize_distinguishes_401_from_403():
     with pytest.raises(Unauthorized):
         authorize(Principal(None), "officer")
