@@ -45,10 +45,6 @@ log = logging.getLogger(__name__)
 INSERT_CHUNK = 500
 
 
-def _is_mongomock(db):
-    return type(db).__module__.startswith("mongomock")
-
-
 class RegistryRepository(RecordChanges, RegistryQueries):
     """Built per worker by ``MongoStore`` as ``RegistryRepository(db, notify)``."""
 
@@ -63,14 +59,15 @@ class RegistryRepository(RecordChanges, RegistryQueries):
 
     @classmethod
     def ensure_indexes(cls, db):
-        """Indexes for reads; unique NIK/KK indexes on a real MongoDB (see keys.py)."""
+        """Indexes for reads and the unique NIK/KK indexes (see keys.py)."""
         db["residents"].create_index([("household_id", ASCENDING)])
         db["residents"].create_index([("full_name", ASCENDING)])
+        db["residents"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
+        db["residents"].create_index("temp_key")
         db["households"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
         CorrectionRepository.ensure_indexes(db)
-        if not _is_mongomock(db):
-            db["residents"].create_index("nik", unique=True)
-            db["households"].create_index("kk_number", unique=True)
+        db["residents"].create_index("nik", unique=True)
+        db["households"].create_index("kk_number", unique=True)
 
     # --- numbers -------------------------------------------------------------
 
