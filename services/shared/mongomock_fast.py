@@ -16,7 +16,10 @@ the store will scan.
    ``{field: scalar}`` or ``{field: {"$in": [scalars]}}`` on such a field (or
    on ``_id``) picks the candidates; the whole filter is still applied to
    them, and they come back in the collection's natural (insertion) order, as
-   a scan would return them. Documents whose value is not a plain scalar
+   a scan would return them. ``$gt``/``$gte``/``$lt``/``$lte`` on numbers
+   (or on strings) walk the field's distinct values (the relay's
+   ``{"_pending": {"$gt": 0}}``, the repair's stale-staging check), so a range
+   costs the number of distinct values, not of documents. Documents whose value is not a plain scalar
    (arrays, sub-documents, a path through an array) are always candidates.
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
@@ -41,8 +44,32 @@ _INDEXABLE = (str, int, float, bool, datetime.datetime, type(None))
 
 
 def _scalar(value):
-    """A query value this adapter may look up (hashing equals Mongo equality)."""
-    return isinstance(value, (str, int)) and not isinstance(value, bool)
+    """A query value this adapter may look up: equal Python hashes are a superset
+    of Mongo equality for these (``True == 1``; the filter then tells them apart)."""
+    return isinstance(value, (str, int))
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_RANGE = {"$gt": lambda k, v: k > v, "$gte": lambda k, v: k >= v,
+          "$lt": lambda k, v: k < v, "$lte": lambda k, v: k <= v}
+
+
+def _range(cond):
+    """``{"$gt": 0}``-like conditions on numbers or on strings: a key test, or None."""
+    if not cond or not set(cond) <= set(_RANGE):
+        return None
+    bounds = list(cond.values())
+    if all(_number(v) for v in bounds):
+        kind = _number
+    elif all(isinstance(v, str) for v in bounds):
+        def kind(k):
+            return isinstance(k, str)
+    else:
+        return None
+    return lambda k: kind(k) and all(_RANGE[op](k, v) for op, v in cond.items())
 
 
 def _key_of(doc, field):
@@ -96,6 +123,13 @@ class _Index:
             found.update(self.buckets.get(value, ()))
         return found
 
+    def in_range(self, test):
+        found = dict(self.other)
+        for key, bucket in self.buckets.items():
+            if test(key):
+                found.update(bucket)
+        return found
+
 
 def _indexes(store):
     """The store's ``field -> _Index``, built on first use from its index specs."""
@@ -142,6 +176,13 @@ def _lookup(store, filter):
     idx = _indexes(store)
     best = None
     for field, cond in filter.items():
+        test = _range(cond) if isinstance(cond, dict) else None
+        if test is not None:
+            if field in idx:
+                found = idx[field].in_range(test)
+                if best is None or len(found) < len(best):
+                    best = found
+            continue
         if isinstance(cond, dict):
             if set(cond) != {"$in"} or not isinstance(cond["$in"], (list, tuple)) \
                     or not all(_scalar(v) for v in cond["$in"]):

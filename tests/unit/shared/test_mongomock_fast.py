@@ -46,8 +46,12 @@ values = st.one_of(scalars, scalars, scalars, st.lists(scalars, max_size=2), st.
     st.sampled_from(["b", "c"]), scalars, max_size=2))
 docs = st.fixed_dictionaries({}, optional={"nik": values, "rw": values, "a": values})
 lookup = st.sampled_from(["x", "y", "1", 1, 2])
-conds = st.one_of(lookup, lookup, st.fixed_dictionaries({"$in": st.lists(lookup, max_size=3)}),
-                  st.fixed_dictionaries({"$gt": lookup}))
+numbers = st.sampled_from([0, 1, 1.5, 2])
+ranges = st.one_of(
+    st.dictionaries(st.sampled_from(["$gt", "$gte", "$lt", "$lte"]), numbers, min_size=1, max_size=2),
+    st.dictionaries(st.sampled_from(["$gt", "$lte"]), st.sampled_from(["1", "x"]), min_size=1))
+conds = st.one_of(lookup, lookup, st.sampled_from([True, False]),
+                  st.fixed_dictionaries({"$in": st.lists(lookup, max_size=3)}), ranges)
 filters = st.one_of(st.dictionaries(st.sampled_from(FIELDS), conds, min_size=1, max_size=1),
                     st.dictionaries(st.sampled_from(FIELDS + ["_id"]), conds, min_size=1, max_size=2))
 ops = st.lists(st.one_of(
