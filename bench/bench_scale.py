@@ -13,7 +13,8 @@ projection holds every resident:
   ``--connections`` concurrent clients for ``--seconds``: answers per second,
   p50/p99; beside the baseline of the same run, a trivial nameko HTTP
   entrypoint making one RPC (``bench/trivial_http.py``), same client, same load;
-- CPU of each service over ``--idle`` seconds at rest (% of one core);
+- CPU of each service over ``--idle`` seconds at rest, once every queue of the
+  vhost is empty (every consumer has caught up), in % of one core;
 - peak resident memory (VmHWM) of each service beside the file's rows as JSON.
 
 Prints one JSON object per size, then the tables bench/RESULTS.md quotes.
@@ -72,6 +73,12 @@ def load(url, bodies, connections, seconds):
     return {"req_s": round(answered / elapsed, 1), "codes": codes,
             "p50_ms": round(1000 * percentile(latencies, 50)),
             "p99_ms": round(1000 * percentile(latencies, 99))}
+
+
+def drained(vhost):
+    """No message waits or is being handled in any queue of ``vhost``."""
+    answer = requests.get("%s/api/queues/%s" % (MGMT, vhost), timeout=10).json()
+    return all(q.get("messages", 0) == 0 for q in answer)
 
 
 def upload_parts(csv_path):
@@ -165,6 +172,8 @@ def run(families, args):
             return status.get("residents") == residents
         wait(projected, 3600, "distribution's projection")
         settled = time.time() - started
+        wait(lambda: drained(vhost), 3600, "every queue to drain")  # every consumer caught up
+        drained_s = time.time() - started
         start_cpu = {n: cpu_seconds(p) for n, p in pids.items()}
         time.sleep(args.idle)
         idle_cpu = {n: 100 * (cpu_seconds(p) - start_cpu[n]) / args.idle for n, p in pids.items()}
@@ -178,7 +187,7 @@ def run(families, args):
             "families": families, "rows": rows, "residents": residents,
             "uploads": len(parts),
             "import_http_s": round(imported, 1), "import_rows_s": round(rows / imported),
-            "projection_complete_s": round(settled, 1),
+            "projection_complete_s": round(settled, 1), "queues_drained_s": round(drained_s, 1),
             "status_check": status, "baseline_trivial_rpc": trivial,
             "status_vs_baseline": round(status["req_s"] / max(trivial["req_s"], 0.1), 2),
             "json_mib": round(json_bytes / 2 ** 20, 1),
