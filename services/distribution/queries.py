@@ -149,10 +149,8 @@ def status_check(repo, payload):
     if not matches:
         raise NotFound(NO_MATCH)
     person = matches[0]
-    query = {"status": {"$ne": "cancelled"}, "$or": [
-        {"member_id": person["_id"]}, {"recipient_id": person["_id"]},
-        {"household_id": person.get("household_id"), "member_id": None}]}
-    allocs = repo.find_allocations(query)
+    allocs = repo.allocations_of_person(person["_id"], person.get("household_id"),
+                                        extra={"status": {"$ne": "cancelled"}})
     names, rounds, today = {}, {}, clock.village_today().isoformat()
     programmes, upcoming = {}, []
     for alloc in allocs:

@@ -18,10 +18,9 @@ SYNC_HOUSEHOLD = "_sync_household"   # a member's status changed: recompute the 
 SYNC_MEMBERS = "_sync_members"       # kk/rt/rw changed: copy them onto the members
 VISIBLE = {STAGED: {"$exists": False}}
 NO_HISTORY = dict(HIDE_OUTBOX, history=0)
-#: Above this many values a lookup scans one projected field instead of ``$in``:
-#: mongomock evaluates ``$in`` value by value (quadratic), a scan is linear,
-#: and a village registry is small enough for either on a real MongoDB.
-IN_LIMIT = 200
+#: A bulk lookup asks for at most this many values per ``$in`` (an indexed lookup
+#: on every store; bounded so one query stays well under MongoDB's 16 MB).
+IN_CHUNK = 500
 
 
 class RegistryQueries:
@@ -144,8 +143,9 @@ class RegistryQueries:
         fields[field] = 1
         if not values:
             return {}
-        if len(values) <= IN_LIMIT:
-            cursor = coll.find(dict(base, **{field: {"$in": list(values)}}), fields)
-        else:
-            cursor = coll.find(dict(base, **{field: {"$exists": True}}), fields)
-        return {d[field]: d for d in cursor if d.get(field) in values}
+        ordered, found = list(values), {}
+        for start in range(0, len(ordered), IN_CHUNK):
+            chunk = ordered[start:start + IN_CHUNK]
+            for doc in coll.find(dict(base, **{field: {"$in": chunk}}), fields):
+                found[doc[field]] = doc
+        return found

@@ -38,15 +38,12 @@ from services.registry import domain, events
 from services.registry.changes import RETRIES, RecordChanges
 from services.registry.corrections import CorrectionRepository
 from services.registry.keys import KeyGuard, kk_key, nik_key, person_key
-from services.registry.queries import STAGED, STAGED_AT, RegistryQueries
+from services.registry.queries import (STAGED, STAGED_AT, SYNC_HOUSEHOLD, SYNC_MEMBERS,
+                                       RegistryQueries)
 
 log = logging.getLogger(__name__)
 
 INSERT_CHUNK = 500
-
-
-def _is_mongomock(db):
-    return type(db).__module__.startswith("mongomock")
 
 
 class RegistryRepository(RecordChanges, RegistryQueries):
@@ -63,14 +60,19 @@ class RegistryRepository(RecordChanges, RegistryQueries):
 
     @classmethod
     def ensure_indexes(cls, db):
-        """Indexes for reads; unique NIK/KK indexes on a real MongoDB (see keys.py)."""
+        """Indexes for reads and the unique NIK/KK indexes (see keys.py)."""
         db["residents"].create_index([("household_id", ASCENDING)])
         db["residents"].create_index([("full_name", ASCENDING)])
+        db["residents"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
+        db["residents"].create_index("temp_key")
+        # what the periodic repair looks for: sparse, present only while a write is open
+        for coll, field in (("residents", STAGED), ("residents", STAGED_AT),
+                            ("residents", SYNC_HOUSEHOLD), ("households", SYNC_MEMBERS)):
+            db[coll].create_index(field, sparse=True)
         db["households"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
         CorrectionRepository.ensure_indexes(db)
-        if not _is_mongomock(db):
-            db["residents"].create_index("nik", unique=True)
-            db["households"].create_index("kk_number", unique=True)
+        db["residents"].create_index("nik", unique=True)
+        db["households"].create_index("kk_number", unique=True)
 
     # --- numbers -------------------------------------------------------------
 
@@ -141,7 +143,9 @@ class RegistryRepository(RecordChanges, RegistryQueries):
                 for m in members:
                     refused[m["_id"]] = ("household:" + household_id, household_id)
         self._commit_staged({STAGED: batch})
-        self.notify()
+        self.notify("residents", [m["_id"] for m in residents])
+        self.notify("households", [h["_id"] for h, _ in new_households] +
+                    [household_id for household_id, _ in additions])
         return refused
 
     def _settle(self, new_households, batch):

@@ -59,7 +59,8 @@ class MongoStore(DependencyProvider):
     queued events in those documents (``notify()`` alone: scan everything); it
     may define ``ensure_indexes(db)`` (a classmethod) which runs once at setup.
     With ``outbox`` (the collections whose documents carry pending events)
-    the provider also runs the outbox relay (``services.shared.relay``) for them.
+    the provider also runs the outbox relay (``services.shared.relay``) for them;
+    its safety-net full scan runs every ``OUTBOX_FULL_SCAN_SECONDS`` (default 60).
     """
 
     def __init__(self, repository_class, outbox=(), **relay_options):
@@ -76,8 +77,11 @@ class MongoStore(DependencyProvider):
             ensure(self.db)
         if self.outbox_collections:
             from services.shared.relay import OutboxRelay
+            options = dict(self.relay_options)
+            options.setdefault("full_scan_interval",
+                               settings_for(self.container).outbox_full_scan_seconds)
             self.relay = OutboxRelay(self.container, self.db, self.outbox_collections,
-                                     **self.relay_options)
+                                     **options)
 
     def start(self):
         if self.relay:

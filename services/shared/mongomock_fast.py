@@ -1,42 +1,288 @@
-"""Two mongomock (4.3) hot spots made cheap, for in-process stores; answers are unchanged.
+"""The in-memory store's adapter: mongomock (4.3) given what a real MongoDB has.
 
-1. mongomock answers every ``find``/``find_one`` by scanning the whole
-   collection (``Collection._iter_documents``), so the inbox's per-event
-   ``find_one({"_id": ...})`` checks grow linearly with the events already
-   applied and a 5,000-resident import took minutes to reach a consumer.
-   Filters on a scalar ``_id``, or ``{"_id": {"$in": [scalars]}}``, go straight
-   to the collection's dict; the rest of the filter is still applied.
+This is the one place that reaches into mongomock's internals; services never
+ask "is this mongomock?". Answers are those of plain mongomock (proven by
+``tests/unit/shared/test_mongomock_fast.py``, a property test against an
+unpatched collection); only the cost changes. ``install()`` refuses to patch
+another mongomock version (the internals below are 4.3's) and then logs that
+the store will scan.
+
+1. Secondary indexes. mongomock answers every ``find``/``update``/``delete``
+   by scanning the whole collection and ignores ``create_index``. Here every
+   field that leads an index (``create_index("nik")``, or the first key of a
+   compound one) gets a dict ``value -> _ids``, kept current by the store's
+   ``__setitem__``/``__delitem__`` and, for mongomock's in-place updates, by
+   re-reading the documents an update touched (before the unique check). A top-level filter entry
+   ``{field: scalar}`` or ``{field: {"$in": [scalars]}}`` on such a field (or
+   on ``_id``) picks the candidates; the whole filter is still applied to
+   them, and they come back in the collection's natural (insertion) order, as
+   a scan would return them. ``$gt``/``$gte``/``$lt``/``$lte`` on numbers
+   (or on strings) walk the field's distinct values (the relay's
+   ``{"_pending": {"$gt": 0}}``, the repair's stale-staging check), so a range
+   costs the number of distinct values, not of documents. Documents whose value is not a plain scalar
+   (arrays, sub-documents, a path through an array) are always candidates.
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
 """
+import datetime
+import logging
+import threading
+
+import mongomock
 from mongomock.collection import Collection, Cursor
 from mongomock.filtering import filter_applies
+from mongomock.store import CollectionStore
 
+log = logging.getLogger(__name__)
+
+SUPPORTED_VERSION = "4.3."
 _installed = False
+_tracking = threading.local()
+_OTHER = object()
+_INDEXABLE = (str, int, float, bool, datetime.datetime, type(None))
 
 
-def _scalar(key):
-    return isinstance(key, (str, int)) and not isinstance(key, bool)
+def _scalar(value):
+    """A query value this adapter may look up: equal Python hashes are a superset
+    of Mongo equality for these (``True == 1``; the filter then tells them apart)."""
+    return isinstance(value, (str, int))
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_RANGE = {"$gt": lambda k, v: k > v, "$gte": lambda k, v: k >= v,
+          "$lt": lambda k, v: k < v, "$lte": lambda k, v: k <= v}
+
+
+def _range(cond):
+    """``{"$gt": 0}``-like conditions on numbers or on strings: a key test, or None."""
+    if not cond or not set(cond) <= set(_RANGE):
+        return None
+    bounds = list(cond.values())
+    if all(_number(v) for v in bounds):
+        kind = _number
+    elif all(isinstance(v, str) for v in bounds):
+        def kind(k):
+            return isinstance(k, str)
+    else:
+        return None
+    return lambda k: kind(k) and all(_RANGE[op](k, v) for op, v in cond.items())
+
+
+def _key_of(doc, field):
+    """The index key of ``doc`` for ``field``: a scalar, ``None`` (missing) or _OTHER."""
+    value = doc
+    for part in field.split("."):
+        if isinstance(value, dict):
+            if part not in value:
+                return None
+            value = value[part]
+        else:
+            return _OTHER
+    return value if isinstance(value, _INDEXABLE) else _OTHER
+
+
+class _Index:
+    """``value -> {_id: None}`` for one field, its reverse map and the odd ones."""
+
+    def __init__(self, field, documents):
+        self.field = field
+        self.buckets = {}
+        self.keys = {}
+        self.other = {}
+        for doc_id, doc in documents.items():
+            self.add(doc_id, doc)
+
+    def add(self, doc_id, doc):
+        key = _key_of(doc, self.field)
+        self.keys[doc_id] = key
+        if key is _OTHER:
+            self.other[doc_id] = None
+        else:
+            self.buckets.setdefault(key, {})[doc_id] = None
+
+    def remove(self, doc_id):
+        if doc_id not in self.keys:
+            return
+        key = self.keys.pop(doc_id)
+        if key is _OTHER:
+            self.other.pop(doc_id, None)
+            return
+        bucket = self.buckets.get(key)
+        if bucket is not None:
+            bucket.pop(doc_id, None)
+            if not bucket:
+                del self.buckets[key]
+
+    def candidates(self, values):
+        found = dict(self.other)
+        for value in values:
+            found.update(self.buckets.get(value, ()))
+        return found
+
+    def in_range(self, test):
+        found = dict(self.other)
+        for key, bucket in self.buckets.items():
+            if test(key):
+                found.update(bucket)
+        return found
+
+
+def _indexes(store):
+    """The store's ``field -> _Index``, built on first use from its index specs."""
+    idx = store.__dict__.get("_bansos_indexes")
+    if idx is None:
+        idx = store._bansos_indexes = {}
+        store._bansos_seq = {k: n for n, k in enumerate(store._documents)}
+        store._bansos_next = len(store._bansos_seq)
+        _sync_fields(store)
+    return idx
+
+
+def _sync_fields(store):
+    idx = store._bansos_indexes
+    wanted = set()
+    for spec in store.indexes.values():
+        keys = spec.get("key") or []
+        if keys and keys[0][0] != "_id":
+            wanted.add(keys[0][0])
+    for field in set(idx) - wanted:
+        del idx[field]
+    for field in wanted - set(idx):
+        idx[field] = _Index(field, store._documents)
+
+
+def _reindex(store, doc_id):
+    idx = _indexes(store)
+    doc = store._documents.get(doc_id)
+    for index in idx.values():
+        index.remove(doc_id)
+        if doc is not None:
+            index.add(doc_id, doc)
+    if doc is None:
+        store._bansos_seq.pop(doc_id, None)
+    elif doc_id not in store._bansos_seq:
+        store._bansos_seq[doc_id] = store._bansos_next
+        store._bansos_next += 1
+
+
+def _lookup(store, filter):
+    """Candidate ``_id``s for ``filter`` in natural order, or None: scan."""
+    if not isinstance(filter, dict) or not filter:
+        return None
+    idx = _indexes(store)
+    best = None
+    for field, cond in filter.items():
+        test = _range(cond) if isinstance(cond, dict) else None
+        if test is not None:
+            if field in idx:
+                found = idx[field].in_range(test)
+                if best is None or len(found) < len(best):
+                    best = found
+            continue
+        if isinstance(cond, dict):
+            if set(cond) != {"$in"} or not isinstance(cond["$in"], (list, tuple)) \
+                    or not all(_scalar(v) for v in cond["$in"]):
+                continue
+            values = cond["$in"]
+        elif _scalar(cond):
+            values = [cond]
+        else:
+            continue
+        if field == "_id":
+            found = {v: None for v in values if v in store._documents}
+        elif field in idx:
+            found = idx[field].candidates(values)
+        else:
+            continue
+        if best is None or len(found) < len(best):
+            best = found
+    if best is None:
+        return None
+    seq = store._bansos_seq
+    return sorted(best, key=seq.__getitem__)
 
 
 def install():
-    """Patch mongomock once per process (idempotent)."""
+    """Patch mongomock once per process (idempotent); another version: warn, no patch."""
     global _installed
     if _installed:
         return
-    original = Collection._iter_documents
+    if not mongomock.__version__.startswith(SUPPORTED_VERSION):
+        log.warning("mongomock %s is not %sx: the in-memory store is not patched and "
+                    "scans every collection", mongomock.__version__, SUPPORTED_VERSION)
+        _installed = True
+        return
+    original_iter = Collection._iter_documents
+    original_update = Collection._update
+    original_uniques = Collection._ensure_uniques
+    store_set, store_del = CollectionStore.__setitem__, CollectionStore.__delitem__
+    store_drop, store_create = CollectionStore.drop, CollectionStore.create_index
+    store_drop_index = CollectionStore.drop_index
 
     def _iter_documents(self, filter):
-        key = filter.get("_id") if isinstance(filter, dict) else None
-        if _scalar(key):
-            keys = [key]
-        elif isinstance(key, dict) and set(key) == {"$in"} and all(_scalar(k) for k in key["$in"]):
-            keys = list(dict.fromkeys(key["$in"]))
+        store = self._store
+        ids = _lookup(store, filter)
+        if ids is None:
+            docs = original_iter(self, filter)
         else:
-            return original(self, filter)
-        docs = [self._store[k] for k in keys if k in self._store]
-        return iter([doc for doc in docs if filter_applies(filter, doc)])
+            store._remove_expired_documents()
+            documents = store._documents
+            docs = [documents[k] for k in ids
+                    if k in documents and filter_applies(filter, documents[k])]
+        touched = getattr(_tracking, "touched", None)
+        if touched is None:
+            return iter(docs)
+        return _recording(docs, touched, store)
+
+    def _recording(docs, touched, store):
+        for doc in docs:
+            touched.append((store, doc.get("_id")))
+            yield doc
+
+    def _update(self, *args, **kwargs):
+        outer = getattr(_tracking, "touched", None)
+        _tracking.touched = touched = []
+        try:
+            return original_update(self, *args, **kwargs)
+        finally:
+            _tracking.touched = outer
+            for store, doc_id in touched:
+                if isinstance(doc_id, dict):
+                    doc_id = mongomock.helpers.hashdict(doc_id)
+                _reindex(store, doc_id)
+
+    def _ensure_uniques(self, new_data):
+        # An in-place update is checked before _update's reindex: index it first.
+        doc_id = new_data.get("_id")
+        _reindex(self._store, mongomock.helpers.hashdict(doc_id)
+                 if isinstance(doc_id, dict) else doc_id)
+        return original_uniques(self, new_data)
+
+    def __setitem__(self, key, val):
+        store_set(self, key, val)
+        _reindex(self, key)
+
+    def __delitem__(self, key):
+        store_del(self, key)
+        _reindex(self, key)
+
+    def drop(self):
+        store_drop(self)
+        self.__dict__.pop("_bansos_indexes", None)
+
+    def create_index(self, index_name, index_dict):
+        store_create(self, index_name, index_dict)
+        if "_bansos_indexes" in self.__dict__:
+            _sync_fields(self)
+
+    def drop_index(self, index_name):
+        store_drop_index(self, index_name)
+        if "_bansos_indexes" in self.__dict__:
+            _sync_fields(self)
 
     def __next__(self):
         results = self._compute_results()
@@ -50,6 +296,13 @@ def install():
         return doc
 
     Collection._iter_documents = _iter_documents
+    Collection._update = _update
+    Collection._ensure_uniques = _ensure_uniques
+    CollectionStore.__setitem__ = __setitem__
+    CollectionStore.__delitem__ = __delitem__
+    CollectionStore.drop = drop
+    CollectionStore.create_index = create_index
+    CollectionStore.drop_index = drop_index
     Cursor.__next__ = __next__
     Cursor.next = __next__
     _installed = True

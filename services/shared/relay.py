@@ -113,7 +113,7 @@ class OutboxRelay:
     """
 
     def __init__(self, container, db, collections, batch_size=500,
-                 poll_interval=0.5, full_scan_interval=5.0, publisher=None):
+                 poll_interval=0.5, full_scan_interval=60.0, publisher=None):
         self.container = container
         self.db = db
         self.collections = collections

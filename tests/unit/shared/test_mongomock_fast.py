@@ -33,3 +33,86 @@ def test_updates_through_the_shortcut(coll):
 
 def test_cursor_skip_limit(coll):
     assert [d["_id"] for d in coll.find({}).sort("v", 1).skip(1).limit(2)] == ["b", "c"]
+
+
+# Property: an indexed collection answers and stores exactly what a scan does.
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
+from bson import ObjectId  # noqa: E402
+from mongomock.filtering import filter_applies  # noqa: E402
+
+FIELDS = ["nik", "rw", "a.b"]
+scalars = st.sampled_from(["x", "y", "1", 1, 2, True, None, 1.0, 2.5])
+values = st.one_of(scalars, scalars, scalars, st.lists(scalars, max_size=2), st.dictionaries(
+    st.sampled_from(["b", "c"]), scalars, max_size=2))
+docs = st.fixed_dictionaries({}, optional={"nik": values, "rw": values, "a": values})
+lookup = st.sampled_from(["x", "y", "1", 1, 2])
+numbers = st.sampled_from([0, 1, 1.5, 2])
+ranges = st.one_of(
+    st.dictionaries(st.sampled_from(["$gt", "$gte", "$lt", "$lte"]), numbers, min_size=1, max_size=2),
+    st.dictionaries(st.sampled_from(["$gt", "$lte"]), st.sampled_from(["1", "x"]), min_size=1))
+conds = st.one_of(lookup, lookup, st.sampled_from([True, False]),
+                  st.fixed_dictionaries({"$in": st.lists(lookup, max_size=3)}), ranges)
+filters = st.one_of(st.dictionaries(st.sampled_from(FIELDS), conds, min_size=1, max_size=1),
+                    st.dictionaries(st.sampled_from(FIELDS + ["_id"]), conds, min_size=1, max_size=2))
+ops = st.lists(st.one_of(
+    st.tuples(st.just("insert"), docs),
+    st.tuples(st.just("set"), filters, st.sampled_from(FIELDS), values, st.booleans()),
+    st.tuples(st.just("replace"), filters, docs, st.booleans()),
+    st.tuples(st.just("delete"), filters, st.booleans()),
+    st.tuples(st.just("find_one_and_update"), filters, st.sampled_from(FIELDS), values),
+), max_size=12)
+
+
+def _apply(coll, op, n):
+    kind = op[0]
+    if kind == "insert":
+        coll.insert_one(dict(op[1], _id=n))
+    elif kind == "set":
+        _, flt, field, value, many = op
+        (coll.update_many if many else coll.update_one)(flt, {"$set": {field: value}})
+    elif kind == "replace":
+        _, flt, doc, upsert = op
+        coll.replace_one(flt, doc, upsert=upsert) if "_id" not in flt else None
+    elif kind == "delete":
+        _, flt, many = op
+        (coll.delete_many if many else coll.delete_one)(flt)
+    else:
+        _, flt, field, value = op
+        coll.find_one_and_update(flt, {"$set": {field: value}})
+
+
+def _same(found):
+    """Documents without the random ObjectIds an upsert gives them."""
+    return [{k: v for k, v in d.items() if not (k == "_id" and isinstance(v, ObjectId))}
+            for d in found]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(docs, max_size=10), ops, st.lists(filters, min_size=1, max_size=4))
+@example([{"nik": "x"}], [("set", {"nik": "x"}, "nik", "y", False)], [{"nik": "y"}, {"nik": "x"}])
+@example([{"nik": "x"}, {"nik": "x"}], [("delete", {"nik": "x"}, False), ("insert", {"nik": "x"})],
+         [{"nik": {"$in": ["x", "y"]}}])
+def test_indexed_answers_equal_a_scan(initial, writes, queries):
+    install()
+    db = mongomock.MongoClient().db
+    indexed, plain = db.indexed, db.plain
+    indexed.create_index("nik")
+    indexed.create_index([("rw", 1), ("rt", 1)])
+    for n, doc in enumerate(initial):
+        for coll in (indexed, plain):
+            coll.insert_one(dict(doc, _id=n))
+    indexed.create_index("a.b")  # built over documents already there
+    for n, op in enumerate(writes, start=100):
+        outcomes = []
+        for coll in (indexed, plain):
+            try:
+                _apply(coll, op, n)
+                outcomes.append(None)
+            except (mongomock.WriteError, ValueError) as err:  # mongomock's own refusals
+                outcomes.append(type(err))
+        assert outcomes[0] == outcomes[1]
+        assert _same(indexed.find()) == _same(plain.find())
+    everything = list(plain.find())
+    for flt in queries:
+        assert _same(indexed.find(flt)) == _same(d for d in everything if filter_applies(flt, d))
+        assert indexed.count_documents(flt) == plain.count_documents(flt)

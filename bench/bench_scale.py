@@ -1,0 +1,234 @@
+"""The public status check and the import at two registry sizes, with their baselines.
+
+Run: ``.venv/bin/python -m bench.bench_scale [--families 1500 50000] [--seconds 15]``
+
+For each size, one fresh platform (``deploy/run-local``, every service, in-memory
+stores, a fresh vhost): ``samplegen`` makes that many families (seeded), the
+file is imported through the gateway in one upload, and once distribution's
+projection holds every resident:
+
+- import rows per second (HTTP answers; and until the projection is complete);
+  a file over the gateway's upload limit goes in parts of whole families;
+- ``POST /api/v1/status-check`` for residents drawn from the file, at
+  ``--connections`` concurrent clients for ``--seconds``: answers per second,
+  p50/p99; beside the baseline of the same run, a trivial nameko HTTP
+  entrypoint making one RPC (``bench/trivial_http.py``), same client, same load;
+- CPU of each service over ``--idle`` seconds at rest, once every queue of the
+  vhost is empty (every consumer has caught up), in % of one core;
+- peak resident memory (VmHWM) of each service beside the file's rows as JSON.
+
+Prints one JSON object per size, then the tables bench/RESULTS.md quotes.
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+
+import requests  # noqa: E402
+
+from bench.bench_backbone import MGMT, fresh_vhost  # noqa: E402
+from bench.bench_footprint import (cpu_seconds, generate, memory, rows_as_json_bytes,  # noqa: E402
+                                   services_of, wait)
+from bench.bench_registry import free_port, percentile  # noqa: E402
+from gateway.limits import MAX_UPLOAD_BYTES  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "var", "bench", "scale")
+
+
+def load(url, bodies, connections, seconds):
+    """``connections`` clients POST bodies in turn for ``seconds``: answers/s and latency."""
+    latencies, codes = [], {}
+    stop = time.monotonic() + seconds
+
+    def client(n):
+        session = requests.Session()
+        i = n
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            try:
+                code = session.post(url, json=bodies[i % len(bodies)], timeout=30).status_code
+            except requests.RequestException:
+                code = "error"
+            latencies.append(time.monotonic() - started)
+            codes[code] = codes.get(code, 0) + 1
+            i += connections
+    pool = eventlet.GreenPool(connections)
+    began = time.monotonic()
+    for n in range(connections):
+        pool.spawn(client, n)
+    pool.waitall()
+    elapsed = time.monotonic() - began
+    answered = sum(v for k, v in codes.items() if k in (200, 404))
+    return {"req_s": round(answered / elapsed, 1), "codes": codes,
+            "p50_ms": round(1000 * percentile(latencies, 50)),
+            "p99_ms": round(1000 * percentile(latencies, 99))}
+
+
+def drained(vhost):
+    """No message waits or is being handled in any queue of ``vhost``."""
+    answer = requests.get("%s/api/queues/%s" % (MGMT, vhost), timeout=10).json()
+    return all(q.get("messages", 0) == 0 for q in answer)
+
+
+def upload_parts(csv_path):
+    """The file as uploads under the gateway's limit, whole families (KK) in each.
+
+    One upload is the goal (the issue's import job); until the import runs as a
+    job, a file past ``MAX_UPLOAD_BYTES`` goes in parts, timed together."""
+    with open(csv_path, "rb") as handle:
+        header, *lines = handle.read().splitlines(keepends=True)
+    limit = MAX_UPLOAD_BYTES * 9 // 10
+    parts, current, size, last_kk = [], [], 0, None
+    for line in lines:
+        kk = line.split(b",", 1)[0]
+        if size > limit and kk != last_kk:
+            parts.append(header + b"".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line)
+        last_kk = kk
+    parts.append(header + b"".join(current))
+    return parts
+
+
+def start_baseline(amqp_uri):
+    port = free_port()
+    config = tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=OUT, delete=False)
+    config.write("AMQP_URI: %s\nWEB_SERVER_ADDRESS: 127.0.0.1:%d\nserializer: json\n"
+                 % (amqp_uri, port))
+    config.close()
+    proc = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", config.name,
+                             "bench.trivial_http"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    url = "http://127.0.0.1:%d/echo" % port
+
+    def up():
+        try:
+            return requests.post(url, json={}, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+    wait(up, 60, "the baseline service")
+    return proc, url
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+
+
+def run(families, args):
+    csv_path = generate(families)
+    rows, json_bytes = rows_as_json_bytes(csv_path)
+    with open(csv_path, encoding="utf-8") as handle:
+        people = [{"nik": r["nik"], "birth_date": r["birth_date"]} for r in csv.DictReader(handle)
+                  if len(r["nik"]) == 16 and r["birth_date"]]  # no-NIK persons cannot ask
+    bodies = random.Random(families).sample(people, min(500, len(people)))
+    vhost, amqp_uri = fresh_vhost()
+    ready = tempfile.mktemp(suffix=".json", dir=OUT)
+    env = dict(os.environ, AMQP_URI=amqp_uri, GATEWAY_PORT=str(free_port()),
+               ADMIN_TOKEN="bench-admin-" + uuid.uuid4().hex, RUN_LOCAL_READY_FILE=ready,
+               MONGO_DB_PREFIX="scale%d" % int(time.time()),
+               RUN_LOCAL_LOG_DIR=os.path.join(OUT, "log-%d" % families),
+               RATE_LIMITS="status_check=100000000/60", IMPORT_DEADLINE="3600")
+    env.pop("MONGO_URI", None)
+    proc = subprocess.Popen([os.path.join(ROOT, "deploy", "run-local")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    baseline = None
+    try:
+        wait(lambda: os.path.exists(ready) or proc.poll() is not None, 240, "the platform")
+        time.sleep(0.3)
+        with open(ready) as handle:
+            info = json.load(handle)
+        url, headers = info["url"], {"Authorization": "Bearer " + info["admin_token"]}
+        pids = services_of(proc.pid)
+        parts = upload_parts(csv_path)
+        started, residents = time.time(), 0
+        for part in parts:
+            answer = requests.post(url + "/api/v1/imports/registry", data=part,
+                                   headers=dict(headers, **{"Content-Type": "text/csv"}),
+                                   timeout=3700)
+            answer.raise_for_status()
+            residents += answer.json()["created_residents"]
+        imported = time.time() - started
+
+        def projected():
+            status = requests.get(url + "/api/v1/admin/distribution/projection",
+                                  headers=headers, timeout=30).json()
+            return status.get("residents") == residents
+        wait(projected, 3600, "distribution's projection")
+        settled = time.time() - started
+        wait(lambda: drained(vhost), 3600, "every queue to drain")  # every consumer caught up
+        drained_s = time.time() - started
+        start_cpu = {n: cpu_seconds(p) for n, p in pids.items()}
+        time.sleep(args.idle)
+        idle_cpu = {n: 100 * (cpu_seconds(p) - start_cpu[n]) / args.idle for n, p in pids.items()}
+        status = load(url + "/api/v1/status-check", bodies, args.connections, args.seconds)
+        baseline_proc, baseline_url = start_baseline(amqp_uri)
+        baseline = baseline_proc
+        trivial = load(baseline_url, [{"n": i} for i in range(50)], args.connections,
+                       args.seconds)
+        peaks = {n: memory(p)["VmHWM"] for n, p in pids.items()}
+        return {
+            "families": families, "rows": rows, "residents": residents,
+            "uploads": len(parts),
+            "import_http_s": round(imported, 1), "import_rows_s": round(rows / imported),
+            "projection_complete_s": round(settled, 1), "queues_drained_s": round(drained_s, 1),
+            "status_check": status, "baseline_trivial_rpc": trivial,
+            "status_vs_baseline": round(status["req_s"] / max(trivial["req_s"], 0.1), 2),
+            "json_mib": round(json_bytes / 2 ** 20, 1),
+            "services": {n: {"idle_cpu_pct": round(idle_cpu[n], 2),
+                             "peak_mib": round(peaks[n], 1)} for n in pids},
+        }
+    finally:
+        if baseline is not None:
+            stop(baseline)
+        stop(proc)
+        requests.delete("%s/api/vhosts/%s" % (MGMT, vhost), timeout=10)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", type=int, nargs="+", default=[1500, 50000])
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--idle", type=float, default=30.0, help="seconds of CPU at rest")
+    args = parser.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    results = []
+    for families in args.families:
+        result = run(families, args)
+        print(json.dumps(result), flush=True)
+        results.append(result)
+    print("\n| families | residents | import rows/s | status check req/s (p50/p99 ms) | "
+          "trivial HTTP+RPC req/s (baseline) | ratio |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        s, b = r["status_check"], r["baseline_trivial_rpc"]
+        print("| %d | %d | %d | %.1f (%d/%d) | %.1f | x%.2f |" % (
+            r["families"], r["residents"], r["import_rows_s"], s["req_s"], s["p50_ms"],
+            s["p99_ms"], b["req_s"], r["status_vs_baseline"]))
+    print("\n| families | service | idle CPU (% of a core) | peak RSS | data as JSON |")
+    print("|---|---|---|---|---|")
+    for r in results:
+        for name, s in sorted(r["services"].items()):
+            print("| %d | %s | %.2f%% | %.0f MiB | %.1f MiB |" % (
+                r["families"], name, s["idle_cpu_pct"], s["peak_mib"], r["json_mib"]))
+
+
+if __name__ == "__main__":
+    main()
