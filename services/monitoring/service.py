@@ -1,0 +1,125 @@
+"""The monitoring service (issue 14; docs/monitoring.md).
+
+Follows the registry (``FollowsRegistry``: residents by NIK, their family and
+RW) and records every event of registry, distribution, complaints, partners
+and marketplace as a timeline entry and a fact of the year
+(``domain.timeline_entry``, ``domain.fact``), once per event id.
+"""
+from services.shared.contract import dump
+from services.shared.errors import NotFound
+from services.shared.inbox import consumes
+from services.shared.mongo import MongoStore
+from services.shared.registry_projection import FollowsRegistry
+from services.shared.rpc import rpc
+from services.shared.service import Service
+
+from services.complaints.contract import events as complaints_events
+from services.distribution.contract.events import ALLOCATION_EVENTS
+from services.marketplace.contract import events as marketplace_events
+from services.monitoring import domain
+from services.monitoring.contract import AnnualCountersOut, TimelineOut
+from services.monitoring.store import MonitoringRepository
+from services.partners.contract import events as partners_events
+from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
+                                        RESIDENT_DEACTIVATED, RESIDENT_REGISTERED,
+                                        RESIDENT_UPDATED)
+
+#: every event monitoring records besides the registry's five
+FOLLOWED = (tuple(ALLOCATION_EVENTS.values())
+            + tuple(getattr(complaints_events, n) for n in (
+                "COMPLAINT_SUBMITTED", "COMPLAINT_STATUS_CHANGED", "COMPLAINT_RESOLVED"))
+            + tuple(getattr(partners_events, n) for n in (
+                "ENROLMENT_ACCEPTED", "ENROLMENT_WAITLISTED", "ENROLMENT_WITHDRAWN",
+                "ENROLMENT_COMPLETED", "IMMUNISATION_RECORDED", "ANTENATAL_VISIT_RECORDED",
+                "APPOINTMENT_OVERDUE"))
+            + tuple(getattr(marketplace_events, n) for n in (
+                "SELLER_REGISTERED", "SELLER_VERIFIED", "SELLER_SUSPENDED", "SELLER_REINSTATED",
+                "LISTING_PUBLISHED", "ORDER_COMPLETED")))
+
+
+def _recorder(event_type):
+    # one handler per event type: the inbox keys what it applied by handler name
+    def handler(self, event):
+        self.record(event)
+    handler.__name__ = "on_%s_%s" % (event_type.source, event_type.name)
+    return consumes(event_type)(handler)
+
+
+class MonitoringService(FollowsRegistry, Service):
+    name = "monitoring"
+    store = MongoStore(MonitoringRepository)
+
+    for _event_type in FOLLOWED:
+        locals()["on_%s_%s" % (_event_type.source, _event_type.name)] = _recorder(_event_type)
+    del _event_type
+
+    def record(self, event):
+        """Put ``event`` on the timelines and in the year's facts (once per event id)."""
+        data = event["data"]
+        person_id = (data.get("resident_id") or (data.get("seller") or {}).get("resident_id")
+                     or (data.get("resident") or {}).get("id"))
+        person = self.store.resident(person_id) if person_id else None
+        household_id = ((data.get("allocation") or {}).get("household_id")
+                        or (data.get("resident") or {}).get("household_id"))
+        household = self.store.household(household_id) if household_id else None
+        self.store.record(domain.timeline_entry(event, person), domain.fact(event, household))
+
+    def _registry_event(self, event):
+        self.apply_registry_event(event)
+        self.record(event)
+
+    @consumes(HOUSEHOLD_REGISTERED)
+    def handle_household_registered(self, event):
+        self._registry_event(event)
+
+    @consumes(HOUSEHOLD_UPDATED)
+    def handle_household_updated(self, event):
+        self._registry_event(event)
+
+    @consumes(RESIDENT_REGISTERED)
+    def handle_resident_registered(self, event):
+        self._registry_event(event)
+
+    @consumes(RESIDENT_UPDATED)
+    def handle_resident_updated(self, event):
+        self._registry_event(event)
+
+    @consumes(RESIDENT_DEACTIVATED)
+    def handle_resident_deactivated(self, event):
+        self._registry_event(event)
+
+    @rpc
+    def resident_timeline(self, nik, actor=None):
+        """The timeline of the resident with this NIK (``TimelineOut``, oldest first;
+        an inactive duplicate sharing the NIK is included). Officers and admins:
+        Forbidden otherwise; NotFound for a NIK the registry does not hold."""
+        domain.require_officer(actor, "read a timeline")
+        people = self.store.residents_by_nik(nik)
+        if not people:
+            raise NotFound("No resident with this NIK.")
+        people.sort(key=lambda p: p.get("status") != "active")
+        entries = {}
+        for person in people:
+            entries.update((e["_id"], e) for e in self.store.resident_timeline(person["_id"]))
+        ordered = sorted(entries.values(), key=lambda e: (e["at"], e["_id"]))
+        return dump(TimelineOut, {"subject": "resident", "id": people[0]["_id"],
+                                  "entries": ordered})
+
+    @rpc
+    def household_timeline(self, household_id, actor=None):
+        """The family's timeline: its own entries and its members' (``TimelineOut``).
+        Officers and admins; NotFound for an unknown household id."""
+        domain.require_officer(actor, "read a timeline")
+        if self.store.household(household_id) is None:
+            raise NotFound("No household with id %s." % household_id)
+        return dump(TimelineOut, {"subject": "household", "id": household_id,
+                                  "entries": self.store.household_timeline(household_id)})
+
+    @rpc
+    def annual_counters(self, year, actor=None):
+        """The year's figures (``AnnualCountersOut``; ``year`` an int, village year WIB).
+        Officers and admins."""
+        domain.require_officer(actor, "read the annual report")
+        year = int(year)
+        return dump(AnnualCountersOut,
+                    domain.annual_counters(self.store.facts_of_year(year), year))
