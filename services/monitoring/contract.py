@@ -2,7 +2,7 @@
 It publishes no events."""
 from marshmallow import fields
 
-from services.shared.contract import Answer
+from services.shared.contract import Answer, Tolerant
 from services.shared.fields import Instant
 
 
@@ -34,3 +34,9 @@ class AnnualCountersOut(Answer):
         "description": "[{category, submitted, resolved, mean_resolution_days}]"})
     partners = fields.Dict(metadata={"description": "enrolments by kind, outcomes"})
     marketplace = fields.Dict(metadata={"description": "sellers, listings, orders"})
+
+
+class ReportQuery(Tolerant):
+    """``GET /reports/annual/{year}``'s query string."""
+
+    format = fields.String(metadata={"description": "json (default), csv or html"})

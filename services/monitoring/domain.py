@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from services.shared import clock
 from services.shared.caller import role_of
-from services.shared.errors import Forbidden
+from services.shared.errors import Forbidden, InvalidInput
 
 #: complaints never reach a timeline: their events carry no reporter, and an
 #: anonymous or whistleblower complaint must not be traceable to anyone.
@@ -247,3 +247,14 @@ def require_officer(actor, what="read this"):
     """Raise Forbidden unless ``actor`` is an officer or admin (CONTRACT "Monitoring")."""
     if role_of(actor) not in OFFICER_ROLES:
         raise Forbidden("Only officers and admins may %s." % what)
+
+
+def parse_year(value):
+    """``value`` as a year (int, 2000-2100); InvalidInput naming ``year`` otherwise."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = None
+    if year is None or not 2000 <= year <= 2100:
+        raise InvalidInput("Invalid year.", {"year": ["must be a year such as 2026"]})
+    return year

@@ -6,7 +6,7 @@ and marketplace as a timeline entry and a fact of the year
 (``domain.timeline_entry``, ``domain.fact``), once per event id.
 """
 from services.shared.contract import dump
-from services.shared.errors import NotFound
+from services.shared.errors import InvalidInput, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
@@ -16,7 +16,7 @@ from services.shared.service import Service
 from services.complaints.contract import events as complaints_events
 from services.distribution.contract.events import ALLOCATION_EVENTS
 from services.marketplace.contract import events as marketplace_events
-from services.monitoring import domain
+from services.monitoring import domain, reports
 from services.monitoring.contract import AnnualCountersOut, TimelineOut
 from services.monitoring.store import MonitoringRepository
 from services.partners.contract import events as partners_events
@@ -117,9 +117,23 @@ class MonitoringService(FollowsRegistry, Service):
 
     @rpc
     def annual_counters(self, year, actor=None):
-        """The year's figures (``AnnualCountersOut``; ``year`` an int, village year WIB).
-        Officers and admins."""
+        """The year's figures (``AnnualCountersOut``; ``year`` the village year, WIB).
+        Officers and admins; InvalidInput for a year that is not a number."""
         domain.require_officer(actor, "read the annual report")
-        year = int(year)
+        year = domain.parse_year(year)
         return dump(AnnualCountersOut,
                     domain.annual_counters(self.store.facts_of_year(year), year))
+
+    @rpc
+    def annual_report(self, year, form="json", actor=None):
+        """The annual report: ``form`` ``json`` (``AnnualCountersOut``), ``csv`` or
+        ``html`` (text). Officers and admins; InvalidInput naming ``format``."""
+        answer = self.annual_counters(year, actor)
+        if form in (None, "", "json"):
+            return answer
+        if form == "csv":
+            return reports.csv_report(answer)
+        if form == "html":
+            return reports.html_report(answer)
+        raise InvalidInput("format must be json, csv or html.",
+                           errors={"format": ["Must be one of: json, csv, html."]})
