@@ -3,7 +3,9 @@ resident and a family, and the annual report as JSON, CSV or a printable page.
 Every timeline read by NIK is audited."""
 from werkzeug.wrappers import Response
 
-from services.monitoring.contract import AnnualCountersOut, ReportQuery, TimelineOut
+from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
+                                          DiscussionPage, DiscussionQuery, FollowUpStatusIn,
+                                          ReportQuery, TimelineOut)
 
 from gateway.http import RouteTable, csv_response
 
@@ -45,3 +47,27 @@ def annual_report(ex, year):
     if form == "html":
         return Response(answer, status=200, mimetype="text/html")
     return answer
+
+
+@routes.route("POST", "/api/v1/discussions", role="officer", body=DiscussionIn,
+              response=DiscussionOut, status=201, tags=TAGS,
+              summary="Record a focus-group discussion (musyawarah, rembuk RW)")
+def record_discussion(ex):
+    return ex.call(_monitoring(ex).record_discussion, ex.body(), ex.actor)
+
+
+@routes.route("GET", "/api/v1/discussions", role="officer", query=DiscussionQuery,
+              response=DiscussionPage, tags=TAGS, summary="Discussions by date (year, rw)")
+def list_discussions(ex):
+    page, per_page = ex.page_args()
+    filters = {n: ex.args.get(n) for n in ("year", "rw") if ex.args.get(n) not in (None, "")}
+    return ex.call(_monitoring(ex).list_discussions, filters, page, per_page, ex.actor)
+
+
+@routes.route("POST", "/api/v1/discussions/<discussion_id>/follow-ups/<index>/status",
+              role="officer", body=FollowUpStatusIn, response=DiscussionOut, tags=TAGS,
+              summary="Track an agreed follow-up (index from 0): open, in_progress, done, "
+                      "dropped")
+def set_follow_up_status(ex, discussion_id, index):
+    return ex.call(_monitoring(ex).set_follow_up_status, discussion_id, index, ex.body(),
+                   ex.actor)

@@ -30,6 +30,11 @@ def csv_report(year):
     rows += [["marketplace", name, "", market[name], ""] for name in (
         "sellers_registered", "sellers_verified", "listings_published", "orders_completed")]
     rows.append(["marketplace", "orders_value_idr", "", "", market["orders_value_idr"]])
+    talks = year["discussions"]
+    rows.append(["discussions", "held", "", talks["count"], ""])
+    rows += [["participants", group, "", n, ""] for group, n in talks["participants"].items()]
+    rows += [["needs", n["need"], "", n["mentions"], ""] for n in talks["needs"]]
+    rows += [["follow_ups", status, "", n, ""] for status, n in talks["follow_ups"].items()]
     return csv_text(["table", "key", "month", "count", "amount_idr"], rows)
 
 
@@ -72,6 +77,18 @@ def html_report(year):
         ["Produk ditayangkan", market["listings_published"]],
         ["Pesanan selesai", market["orders_completed"]],
         ["Nilai pesanan", rupiah(market["orders_value_idr"])]])]
+    talks = year["discussions"]
+    people = talks["participants"]
+    parts += ["<h2>Musyawarah warga (%d kali)</h2>" % talks["count"], _table(
+        ["Peserta", "Jumlah"],
+        [[label, people.get(key, 0)] for key, label in (
+            ("female", "Perempuan"), ("male", "Laki-laki"), ("women", "Kelompok perempuan"),
+            ("elderly", "Lansia"), ("youth", "Pemuda"), ("disabled", "Penyandang disabilitas"))]),
+        "<h3>Kebutuhan yang disampaikan</h3>", _table(
+            ["Kebutuhan", "Disebut", "Prioritas tertinggi"],
+            [[n["need"], n["mentions"], n["best_priority"]] for n in talks["needs"]]),
+        "<h3>Tindak lanjut</h3>", _table(
+            ["Status", "Jumlah"], [[s, n] for s, n in talks["follow_ups"].items()])]
     style = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
              "margin-bottom:1.5em}td,th{border:1px solid #555;padding:.3em .6em}"
              "@media print{h2{break-after:avoid}table{break-inside:avoid}}")

@@ -5,7 +5,9 @@ RW) and records every event of registry, distribution, complaints, partners
 and marketplace as a timeline entry and a fact of the year
 (``domain.timeline_entry``, ``domain.fact``), once per event id.
 """
-from services.shared.contract import dump
+from services.shared.contract import dump, dump_page, load
+from services.shared.errors import Conflict
+from services.shared.pagination import page_args, page_of
 from services.shared.errors import InvalidInput, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
@@ -16,8 +18,9 @@ from services.shared.service import Service
 from services.complaints.contract import events as complaints_events
 from services.distribution.contract.events import ALLOCATION_EVENTS
 from services.marketplace.contract import events as marketplace_events
-from services.monitoring import domain, reports
-from services.monitoring.contract import AnnualCountersOut, TimelineOut
+from services.monitoring import discussions, domain, reports
+from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
+                                          FollowUpStatusIn, TimelineOut)
 from services.monitoring.store import MonitoringRepository
 from services.partners.contract import events as partners_events
 from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
@@ -121,8 +124,9 @@ class MonitoringService(FollowsRegistry, Service):
         Officers and admins; InvalidInput for a year that is not a number."""
         domain.require_officer(actor, "read the annual report")
         year = domain.parse_year(year)
-        return dump(AnnualCountersOut,
-                    domain.annual_counters(self.store.facts_of_year(year), year))
+        counters = domain.annual_counters(self.store.facts_of_year(year), year)
+        counters["discussions"] = discussions.year_summary(self.store.discussions_of_year(year))
+        return dump(AnnualCountersOut, counters)
 
     @rpc
     def annual_report(self, year, form="json", actor=None):
@@ -137,3 +141,49 @@ class MonitoringService(FollowsRegistry, Service):
             return reports.html_report(answer)
         raise InvalidInput("format must be json, csv or html.",
                            errors={"format": ["Must be one of: json, csv, html."]})
+
+    # ------------------------------------------------------------ discussions
+
+    @rpc
+    def record_discussion(self, body, actor=None):
+        """Record a focus-group discussion (``DiscussionIn``); ``DiscussionOut``.
+        Officers and admins; InvalidInput naming each bad field."""
+        domain.require_officer(actor, "record a discussion")
+        data = load(DiscussionIn, body)
+        doc = self.store.insert_discussion(discussions.new_discussion(data, actor))
+        return dump(DiscussionOut, discussions.view(doc))
+
+    @rpc
+    def list_discussions(self, filters=None, page=1, per_page=50, actor=None):
+        """A page of discussions by date (``filters``: ``year`` int, ``rw``)."""
+        domain.require_officer(actor, "read discussions")
+        page, per_page, skip = page_args(page, per_page)
+        filters = filters or {}
+        query = {}
+        if filters.get("year") not in (None, ""):
+            query["year"] = domain.parse_year(filters["year"])
+        if filters.get("rw"):
+            query["rw"] = str(filters["rw"]).zfill(3)
+        docs, total = self.store.find_discussions(query, skip, per_page)
+        return dump_page(DiscussionOut, page_of([discussions.view(d) for d in docs], page,
+                                                 per_page, total))
+
+    @rpc
+    def set_follow_up_status(self, discussion_id, index, body, actor=None):
+        """Set follow-up ``index`` (0-based) of a discussion (``FollowUpStatusIn``);
+        ``DiscussionOut``. NotFound for an unknown discussion or index; Conflict when
+        the discussion changed meanwhile (read it again)."""
+        domain.require_officer(actor, "update a follow-up")
+        data = load(FollowUpStatusIn, body)
+        doc = self.store.get_discussion(discussion_id)
+        if doc is None:
+            raise NotFound("No discussion with id %s." % discussion_id)
+        try:
+            index = int(index)
+        except (TypeError, ValueError):
+            raise NotFound("Discussion %s has no follow-up %s." % (discussion_id, index)) from None
+        after = self.store.change_discussion(
+            doc, discussions.follow_up_change(doc, index, data["status"], actor))
+        if after is None:
+            raise Conflict("The discussion changed meanwhile; read it again.")
+        return dump(DiscussionOut, discussions.view(after))
