@@ -56,13 +56,16 @@ def _registry_entry(kind, data):
     return text, [res["id"]], res.get("household_id")
 
 
-def _allocation_entry(kind, data):
+def _allocation_entry(kind, data, member=None):
     al = data["allocation"]
     text = ALLOCATION_SUMMARIES.get(kind)
     if text is None:                      # allocation_updated: bookkeeping, not a life event
         return None
-    text = text.format(programme=al.get("programme_code") or "-",
-                       amount=rupiah(al.get("amount_idr")),
+    programme = al.get("programme_code") or "-"
+    if member and member.get("full_name"):
+        # a member's own aid (a pupil's PIP) is collected by the family's recipient
+        programme = "%s untuk %s" % (programme, member["full_name"])
+    text = text.format(programme=programme, amount=rupiah(al.get("amount_idr")),
                        reason=al.get("status_reason") or "-")
     people = sorted({p for p in (al.get("member_id"), al.get("recipient_id")) if p})
     return text, people, al.get("household_id")
@@ -110,18 +113,22 @@ _ENTRIES = {"registry": _registry_entry, "distribution": _allocation_entry,
             "partners": _partners_entry, "marketplace": _marketplace_entry}
 
 
-def timeline_entry(event, person=None):
+def timeline_entry(event, person=None, member=None):
     """The timeline entry an event makes, or None.
 
     Returns ``{"_id": event_id, "at", "source", "type", "summary" (Bahasa
     Indonesia), "resident_ids": [...], "household_id"}``; the household of a
-    resident-only event comes from ``person`` (the registry projection).
+    resident-only event comes from ``person`` (the registry projection); an
+    allocation to one ``member`` of the family names them.
     Complaints never make one (``NO_TIMELINE_SOURCES``).
     """
     source, kind = event["source"], event["type"]
     if source in NO_TIMELINE_SOURCES or source not in _ENTRIES:
         return None
-    made = _ENTRIES[source](kind, event["data"])
+    if source == "distribution":
+        made = _allocation_entry(kind, event["data"], member)
+    else:
+        made = _ENTRIES[source](kind, event["data"])
     if made is None:
         return None
     summary, resident_ids, household_id = made

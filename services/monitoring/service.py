@@ -65,7 +65,10 @@ class MonitoringService(FollowsRegistry, Service):
         household_id = ((data.get("allocation") or {}).get("household_id")
                         or (data.get("resident") or {}).get("household_id"))
         household = self.store.household(household_id) if household_id else None
-        self.store.record(domain.timeline_entry(event, person), domain.fact(event, household))
+        member_id = (data.get("allocation") or {}).get("member_id")
+        member = self.store.resident(member_id) if member_id else None
+        self.store.record(domain.timeline_entry(event, person, member),
+                          domain.fact(event, household))
 
     def _registry_event(self, event):
         self.apply_registry_event(event)

@@ -84,6 +84,17 @@ def test_a_resident_timeline_tells_the_year_in_order_in_bahasa(service, family):
     assert NIK not in str(family_view)
 
 
+def test_a_members_own_aid_names_the_member(service, family):
+    deliver(service, RESIDENT_REGISTERED, {"resident": {
+        "id": "res_2", "nik": "3174091203150002", "household_id": "hh_1", "full_name": "Ani",
+        "rw": "003", "status": "active", "version": 1}}, aggregate="res_2")
+    deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
+        id="al_2", programme_code="PIP", member_id="res_2", amount_idr=450000)})
+
+    mine = service.resident_timeline(NIK, OFFICER)["entries"]
+    assert mine[-1]["summary"] == "Ditetapkan sebagai penerima PIP untuk Ani (Rp450.000)"
+
+
 def test_complaints_never_reach_a_timeline_even_linked_to_the_family_aid(service, family):
     deliver(service, COMPLAINT_SUBMITTED, {"complaint": {
         "id": "cmp_1", "category": "not_received", "status": "submitted",
