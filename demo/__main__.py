@@ -23,7 +23,8 @@ import traceback
 
 from gateway.client import ApiError, Client
 
-STEPS = ("registry", "distribution", "complaints", "partners", "health", "marketplace", "web")
+STEPS = ("registry", "distribution", "complaints", "partners", "health", "marketplace",
+         "monitoring", "web")
 
 
 class Output:

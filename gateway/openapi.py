@@ -88,7 +88,10 @@ def _operation(spec, r):
     elif r.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
     if r.produces:
-        success["content"] = {media: {"schema": {"type": "string"}} for media in r.produces}
+        # a JSON answer that can also be asked for as a page keeps its schema beside it
+        kept = success.get("content", {}) if r.response is not None else {}
+        success["content"] = dict(kept, **{media: {"schema": {"type": "string"}}
+                                           for media in r.produces})
     if r.csv:
         success.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}
     op["responses"][str(r.status)] = success

@@ -1,0 +1,90 @@
+"""Monitoring step of the main job: a resident's timeline, two focus-group
+discussions and the year's report, through the gateway.
+
+``run(client, out)``: wait until monitoring has counted every handover that
+distribution reports for this year (the two must agree), print the timeline of
+a resident who received aid, record two discussions (rembuk RW) with their
+needs and follow-ups and move one follow-up on, then print the year's key
+figures and save the printable report (``var/reports/laporan-tahunan-<year>.html``).
+"""
+import datetime
+import os
+
+from demo.partner_tools import poll
+
+WIB = datetime.timezone(datetime.timedelta(hours=7))
+REPORT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "var", "reports")
+DISCUSSIONS = (
+    {"rw": "003", "facilitator": "Bu Sri (Ketua PKK)",
+     "participants": {"female": 18, "male": 11,
+                      "groups": {"women": 18, "elderly": 6, "youth": 7, "disabled": 2}},
+     "needs": [{"need": "Air bersih", "priority": 1},
+               {"need": "Pelatihan usaha untuk pemuda", "priority": 2}],
+     "follow_ups": [{"action": "Usulkan sumur bor ke Musrenbang kelurahan",
+                     "owner": "Ketua RW 003", "due_on": "%d-03-31"}]},
+    {"rw": "005", "facilitator": "Pak Budi (LPM)",
+     "participants": {"female": 9, "male": 14,
+                      "groups": {"women": 9, "elderly": 4, "youth": 5, "disabled": 1}},
+     "needs": [{"need": "air bersih", "priority": 2}, {"need": "Lampu jalan", "priority": 3}],
+     "follow_ups": [{"action": "Data titik gelap untuk lampu jalan", "owner": "Karang Taruna",
+                     "due_on": "%d-05-31"}]},
+)
+
+
+def agreed_disbursements(client, out, year):
+    """Monitoring's handovers of ``year`` once they equal distribution's report."""
+    owner = client.get("reports/disbursements", params={"year": year})["totals"]
+
+    def counted():
+        rows = client.get("reports/annual/%d" % year)["distribution"]["disbursements"]
+        mine = (sum(r["count"] for r in rows), sum(r["amount_idr"] for r in rows))
+        return mine if mine == (owner["count"], owner["amount_idr"]) else None
+    count, amount = poll(counted, "monitoring to count distribution's handovers", 120)
+    out("Handovers %d: %d, Rp%s (distribution reports the same)." % (
+        year, count, format(amount, ",").replace(",", ".")))
+
+
+def a_recipient(client):
+    """The NIK of someone who received aid in a round, or None."""
+    for rnd in client.get("rounds", params={"per_page": 20})["items"]:
+        for alloc in client.get("rounds/%s/allocations" % rnd["id"],
+                                params={"per_page": 50})["items"]:
+            if alloc["status"] == "disbursed" and alloc.get("recipient_nik"):
+                return alloc["recipient_nik"]
+    return None
+
+
+def run(client, out):
+    year = datetime.datetime.now(WIB).year
+    out.section("Monitoring: timelines, discussions and the annual report")
+    agreed_disbursements(client, out, year)
+    nik = a_recipient(client)
+    if nik:
+        timeline = client.get("residents/%s/timeline" % nik)
+        out("Timeline of resident %s (%d entries):" % (timeline["id"], len(timeline["entries"])))
+        out.table(timeline["entries"], ["at", "source", "summary"])
+    held = [d["held_on"] for d in client.get("discussions", params={"year": year})["items"]]
+    for month, body in zip((2, 8), DISCUSSIONS, strict=True):
+        held_on = "%d-%02d-14" % (year, month)
+        if held_on in held:
+            continue                      # the job ran before on this platform
+        body = dict(body, held_on=held_on, follow_ups=[
+            dict(f, due_on=f["due_on"] % year) for f in body["follow_ups"]])
+        made = client.post("discussions", body)
+        client.post("discussions/%s/follow-ups/0/status" % made["id"], {"status": "in_progress"})
+        out("Discussion in RW %s on %s recorded: %d needs, %d follow-ups." % (
+            made["rw"], made["held_on"], len(made["needs"]), len(made["follow_ups"])))
+    report = client.get("reports/annual/%d" % year)
+    talks = report["discussions"]
+    out("Year %d: %d residents registered, deactivations %s; %d complaint categories; "
+        "%d discussions, top need: %s." % (
+            year, report["registry"]["registrations"], report["registry"]["deactivations"],
+            len(report["complaints"]), talks["count"],
+            talks["needs"][0]["need"] if talks["needs"] else "-"))
+    os.makedirs(REPORT_DIR, exist_ok=True)
+    path = os.path.join(REPORT_DIR, "laporan-tahunan-%d.html" % year)
+    page = client.raw("GET", "reports/annual/%d" % year, params={"format": "html"})
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(page.text)
+    out("The printable annual report: %s" % path)

@@ -1,0 +1,147 @@
+"""What others may import of the monitoring service: its answers (docs/monitoring.md).
+It publishes no events."""
+from marshmallow import fields, validate
+
+from services.shared.contract import Answer, Page, PageQuery, Strict, Tolerant
+from services.shared.fields import AreaNumber, Day, Instant, Text, one_of
+
+
+class TimelineEntryOut(Answer):
+    """One event in a person's or family's life, as an officer reads it."""
+
+    at = Instant(metadata={"description": "when it happened (UTC)"})
+    source = fields.String(metadata={"description": "the service that recorded it"})
+    type = fields.String(metadata={"description": "the event type"})
+    summary = fields.String(metadata={"description": "what happened, in Bahasa Indonesia"})
+
+
+class TimelineOut(Answer):
+    """``GET /residents/{nik}/timeline`` and ``GET /households/{id}/timeline``."""
+
+    subject = fields.String(metadata={"description": "resident or household"})
+    id = fields.String(metadata={"description": "the resident's or household's registry id"})
+    entries = fields.List(fields.Nested(TimelineEntryOut))
+
+
+class AnnualCountersOut(Answer):
+    """The year's figures (rupiah amounts in ``amount_idr``/``*_idr``; months WIB)."""
+
+    year = fields.Integer()
+    registry = fields.Dict(metadata={"description": "registrations, deactivations by reason"})
+    distribution = fields.Dict(metadata={"description": "allocations, disbursements, returns: "
+                                         "[{programme_code, rw, month, count, amount_idr}]"})
+    complaints = fields.List(fields.Dict(), metadata={
+        "description": "[{category, submitted, resolved, mean_resolution_days}]"})
+    partners = fields.Dict(metadata={"description": "enrolments by kind, outcomes"})
+    marketplace = fields.Dict(metadata={"description": "sellers, listings, orders"})
+    discussions = fields.Dict(metadata={
+        "description": "{count, participants, needs: [{need, mentions, best_priority}], "
+                       "follow_ups: {status: n}}"})
+
+
+class ReportQuery(Tolerant):
+    """``GET /reports/annual/{year}``'s query string."""
+
+    format = fields.String(metadata={"description": "json (default), csv or html"})
+
+
+# ------------------------------------------------------------ discussions
+
+FOLLOW_UP_STATUSES = ("open", "in_progress", "done", "dropped")
+GROUPS = ("women", "elderly", "youth", "disabled")
+_COUNT = {"validate": validate.Range(min=0, max=10000), "load_default": 0}
+
+
+class GroupsIn(Strict):
+    """Participants belonging to a group (a person may count in several)."""
+
+    women = fields.Integer(**_COUNT)
+    elderly = fields.Integer(**_COUNT)
+    youth = fields.Integer(**_COUNT)
+    disabled = fields.Integer(**_COUNT)
+
+
+class ParticipantsIn(Strict):
+    female = fields.Integer(required=True, validate=validate.Range(min=0, max=10000))
+    male = fields.Integer(required=True, validate=validate.Range(min=0, max=10000))
+    groups = fields.Nested(GroupsIn, load_default=lambda: {g: 0 for g in GROUPS})
+
+
+class NeedIn(Strict):
+    need = Text(300, required=True)
+    priority = fields.Integer(required=True, validate=validate.Range(min=1, max=5),
+                              metadata={"description": "1 (most urgent) to 5"})
+
+
+class FollowUpIn(Strict):
+    action = Text(300, required=True)
+    owner = Text(200, required=True)
+    due_on = fields.Date(required=True)
+    status = fields.String(load_default="open", validate=one_of(FOLLOW_UP_STATUSES))
+
+
+class DiscussionIn(Strict):
+    """``POST /discussions``: a focus-group discussion (musyawarah, rembuk RW)."""
+
+    held_on = fields.Date(required=True)
+    rw = AreaNumber(required=True)
+    facilitator = Text(200, required=True)
+    participants = fields.Nested(ParticipantsIn, required=True)
+    needs = fields.List(fields.Nested(NeedIn), load_default=list,
+                        validate=validate.Length(max=100))
+    follow_ups = fields.List(fields.Nested(FollowUpIn), load_default=list,
+                             validate=validate.Length(max=100))
+
+
+class FollowUpStatusIn(Strict):
+    """``POST /discussions/{id}/follow-ups/{n}/status``."""
+
+    status = fields.String(required=True, validate=one_of(FOLLOW_UP_STATUSES))
+
+
+class DiscussionQuery(PageQuery):
+    year = fields.Integer(metadata={"description": "village year of held_on"})
+    rw = fields.String()
+
+
+class GroupsOut(Answer):
+    women = fields.Integer()
+    elderly = fields.Integer()
+    youth = fields.Integer()
+    disabled = fields.Integer()
+
+
+class ParticipantsOut(Answer):
+    female = fields.Integer()
+    male = fields.Integer()
+    groups = fields.Nested(GroupsOut)
+
+
+class NeedOut(Answer):
+    need = fields.String()
+    priority = fields.Integer()
+
+
+class FollowUpOut(Answer):
+    action = fields.String()
+    owner = fields.String()
+    due_on = Day()
+    status = fields.String()
+    updated_at = Instant(allow_none=True)
+    updated_by = fields.Dict(allow_none=True)
+
+
+class DiscussionOut(Answer):
+    id = fields.String()
+    held_on = Day()
+    rw = fields.String()
+    facilitator = fields.String()
+    participants = fields.Nested(ParticipantsOut)
+    needs = fields.List(fields.Nested(NeedOut))
+    follow_ups = fields.List(fields.Nested(FollowUpOut))
+    recorded_at = Instant()
+    recorded_by = fields.Dict()
+    version = fields.Integer()
+
+
+DiscussionPage = Page(DiscussionOut)

@@ -1,0 +1,267 @@
+"""Monitoring's rules as plain functions: what an event puts on a timeline,
+which fact it adds to the year's figures, and how facts add up to the annual
+counters (docs/monitoring.md).
+
+An event is the envelope the kit's inbox hands over (``data`` loaded by the
+publisher's contract). ``person`` is the registry projection's document of the
+resident the event is about (or None) and ``household`` that of the family; the
+service looks them up, these functions never read storage.
+"""
+from collections import defaultdict
+
+from services.shared import clock
+from services.shared.caller import role_of
+from services.shared.errors import Forbidden, InvalidInput
+
+#: complaints never reach a timeline: their events carry no reporter, and an
+#: anonymous or whistleblower complaint must not be traceable to anyone.
+NO_TIMELINE_SOURCES = ("complaints",)
+
+DEACTIVATION_REASONS_ID = {"moved_out": "pindah", "deceased": "meninggal",
+                           "duplicate": "data ganda", "other": "alasan lain"}
+ALLOCATION_SUMMARIES = {
+    "allocation_created": "Ditetapkan sebagai penerima {programme} ({amount})",
+    "allocation_promoted": "Naik dari daftar tunggu {programme} ({amount})",
+    "allocation_cancelled": "Alokasi {programme} dibatalkan ({reason})",
+    "allocation_not_collected": "Bantuan {programme} tidak diambil ({reason})",
+    "allocation_returned": "Bantuan {programme} dikembalikan",
+    "aid_disbursed": "Menerima bantuan {programme} ({amount})",
+}
+
+
+def rupiah(amount):
+    """``12500`` -> ``"Rp12.500"`` (Indonesian thousands separator)."""
+    return "Rp" + format(int(amount or 0), ",").replace(",", ".")
+
+
+def village_month(instant):
+    """The village (WIB) ``(year, "YYYY-MM")`` of an ISO instant (UTC ``...Z``)."""
+    day = clock.village_date(clock.parse_instant(instant))
+    return day.year, day.isoformat()[:7]
+
+
+def _registry_entry(kind, data):
+    if "household" in data:
+        hh = data["household"]
+        text = ("Keluarga terdaftar (KK RW %s)" % (hh.get("rw") or "-")
+                if kind == "household_registered" else "Data keluarga diperbarui")
+        return text, [], hh["id"]
+    res = data["resident"]
+    if kind == "resident_registered":
+        text = "Terdaftar sebagai warga (RW %s)" % (res.get("rw") or "-")
+    elif kind == "resident_updated":
+        text = "Data diperbarui: %s" % (", ".join(data.get("changed") or []) or "-")
+    else:
+        text = "Dinonaktifkan: %s" % DEACTIVATION_REASONS_ID.get(data.get("reason"), "alasan lain")
+    return text, [res["id"]], res.get("household_id")
+
+
+def _allocation_entry(kind, data, member=None):
+    al = data["allocation"]
+    text = ALLOCATION_SUMMARIES.get(kind)
+    if text is None:                      # allocation_updated: bookkeeping, not a life event
+        return None
+    programme = al.get("programme_code") or "-"
+    if member and member.get("full_name"):
+        # a member's own aid (a pupil's PIP) is collected by the family's recipient
+        programme = "%s untuk %s" % (programme, member["full_name"])
+    text = text.format(programme=programme, amount=rupiah(al.get("amount_idr")),
+                       reason=al.get("status_reason") or "-")
+    people = sorted({p for p in (al.get("member_id"), al.get("recipient_id")) if p})
+    return text, people, al.get("household_id")
+
+
+def _partners_entry(kind, data):
+    if "resident_id" not in data:         # partner and programme events concern no resident
+        return None
+    title = data.get("programme_title") or data.get("programme_id") or "-"
+    texts = {
+        "enrolment_accepted": "Diterima di program %s (%s)" % (title, data.get("partner_name")),
+        "enrolment_waitlisted": "Masuk daftar tunggu program %s" % title,
+        "enrolment_withdrawn": "Keluar dari program %s" % title,
+        "enrolment_completed": "Menyelesaikan program %s: %s" % (title, data.get("outcome")),
+        "immunisation_recorded": "Imunisasi %s dosis %s" % (data.get("vaccine"), data.get("dose")),
+        "antenatal_visit_recorded": "Pemeriksaan kehamilan %s" % data.get("visit"),
+        "appointment_overdue": "Jadwal %s terlewat (jatuh tempo %s)" % (data.get("item"),
+                                                                        data.get("due_on")),
+    }
+    return texts.get(kind, kind), [data["resident_id"]], None
+
+
+def _marketplace_entry(kind, data):
+    seller = data.get("seller") or {}
+    if not seller.get("resident_id"):
+        return None
+    listing = data.get("listing") or {}
+    order = data.get("order") or {}
+    texts = {
+        "seller_registered": "Mendaftar sebagai penjual (%s)" % seller.get("business_name"),
+        "seller_verified": "Penjual terverifikasi",
+        "seller_suspended": "Toko ditangguhkan (%s)" % data.get("reason"),
+        "seller_reinstated": "Toko dibuka kembali",
+        "listing_published": "Menjual %s (%s)" % (listing.get("title"),
+                                                  rupiah(listing.get("price_idr"))),
+        "order_completed": "Pesanan selesai: %s (%s)" % (order.get("listing_title"),
+                                                         rupiah(order.get("total_idr"))),
+    }
+    if kind not in texts:                 # listings hidden, orders placed: the shop's own log
+        return None
+    return texts[kind], [seller["resident_id"]], None
+
+
+_ENTRIES = {"registry": _registry_entry, "distribution": _allocation_entry,
+            "partners": _partners_entry, "marketplace": _marketplace_entry}
+
+
+def timeline_entry(event, person=None, member=None):
+    """The timeline entry an event makes, or None.
+
+    Returns ``{"_id": event_id, "at", "source", "type", "summary" (Bahasa
+    Indonesia), "resident_ids": [...], "household_id"}``; the household of a
+    resident-only event comes from ``person`` (the registry projection); an
+    allocation to one ``member`` of the family names them.
+    Complaints never make one (``NO_TIMELINE_SOURCES``).
+    """
+    source, kind = event["source"], event["type"]
+    if source in NO_TIMELINE_SOURCES or source not in _ENTRIES:
+        return None
+    if source == "distribution":
+        made = _allocation_entry(kind, event["data"], member)
+    else:
+        made = _ENTRIES[source](kind, event["data"])
+    if made is None:
+        return None
+    summary, resident_ids, household_id = made
+    if household_id is None and person:
+        household_id = person.get("household_id")
+    return {"_id": event["event_id"], "at": event["occurred_at"], "source": source,
+            "type": kind, "summary": summary, "resident_ids": resident_ids,
+            "household_id": household_id}
+
+
+def _days_between(start, end):
+    if not (start and end):
+        return None
+    seconds = (clock.parse_instant(end) - clock.parse_instant(start)).total_seconds()
+    return round(seconds / 86400, 2)
+
+
+def fact(event, household=None):
+    """The fact an event adds to the year's figures, or None.
+
+    ``{"_id": event_id, "year", "month" ("YYYY-MM", WIB), "kind" (the event
+    type), ...}`` with, by source: ``programme_code, rw, amount_idr``
+    (allocations; ``rw`` from ``household``), ``reason`` (deactivations),
+    ``category, resolution_days`` (complaints), ``programme_kind, outcome``
+    (enrolments), ``amount_idr`` (orders completed).
+    """
+    source, kind, data = event["source"], event["type"], event["data"]
+    year, month = village_month(event["occurred_at"])
+    base = {"_id": event["event_id"], "year": year, "month": month, "kind": kind}
+    if source == "registry" and kind in ("resident_registered", "resident_deactivated"):
+        return dict(base, rw=data["resident"].get("rw"), reason=data.get("reason"))
+    if source == "distribution" and kind in ("allocation_created", "aid_disbursed",
+                                             "allocation_returned", "allocation_cancelled"):
+        al = data["allocation"]
+        return dict(base, programme_code=al.get("programme_code"),
+                    rw=(household or {}).get("rw"), amount_idr=al.get("amount_idr") or 0)
+    if source == "complaints" and kind in ("complaint_submitted", "complaint_resolved"):
+        c = data["complaint"]
+        return dict(base, category=c.get("category"),
+                    resolution_days=_days_between(c.get("submitted_at"),
+                                                  data.get("resolved_at") or c.get("resolved_at")))
+    if source == "partners" and kind.startswith("enrolment_"):
+        return dict(base, programme_kind=data.get("programme_kind"), outcome=data.get("outcome"))
+    if source == "marketplace" and kind in ("seller_registered", "seller_verified",
+                                            "listing_published", "order_completed"):
+        return dict(base, amount_idr=(data.get("order") or {}).get("total_idr") or 0)
+    return None
+
+
+def _money_rows(facts, kind):
+    rows = defaultdict(lambda: {"count": 0, "amount_idr": 0})
+    for f in facts:
+        if f["kind"] == kind:
+            row = rows[(f.get("programme_code") or "-", f.get("rw") or "-", f["month"])]
+            row["count"] += 1
+            row["amount_idr"] += f.get("amount_idr") or 0
+    return [dict(programme_code=p, rw=rw, month=m, **v) for (p, rw, m), v in sorted(rows.items())]
+
+
+def _count(facts, kind, key):
+    counts = defaultdict(int)
+    for f in facts:
+        if f["kind"] == kind:
+            counts[f.get(key) or "-"] += 1
+    return dict(sorted(counts.items()))
+
+
+def _complaint_rows(facts):
+    rows = defaultdict(lambda: {"submitted": 0, "resolved": 0, "days": []})
+    for f in facts:
+        if f["kind"] == "complaint_submitted":
+            rows[f.get("category") or "-"]["submitted"] += 1
+        elif f["kind"] == "complaint_resolved":
+            row = rows[f.get("category") or "-"]
+            row["resolved"] += 1
+            if f.get("resolution_days") is not None:
+                row["days"].append(f["resolution_days"])
+    return [{"category": cat, "submitted": r["submitted"], "resolved": r["resolved"],
+             "mean_resolution_days": round(sum(r["days"]) / len(r["days"]), 2) if r["days"]
+             else None} for cat, r in sorted(rows.items())]
+
+
+def annual_counters(facts, year):
+    """Add up one year's facts (``fact`` documents, any order).
+
+    Returns ``{"year", "registry": {registrations, deactivations: {reason: n}},
+    "distribution": {allocations, disbursements, returns: [{programme_code, rw,
+    month, count, amount_idr (rupiah)}]}, "complaints": [{category, submitted,
+    resolved, mean_resolution_days}], "partners": {enrolments_accepted: {kind: n},
+    outcomes: {outcome: n}, withdrawn, waitlisted}, "marketplace":
+    {sellers_registered, sellers_verified, listings_published, orders_completed,
+    orders_value_idr}}``.
+    """
+    facts = [f for f in facts if f["year"] == year]
+
+    def n(kind):
+        return sum(1 for f in facts if f["kind"] == kind)
+    return {
+        "year": year,
+        "registry": {"registrations": n("resident_registered"),
+                     "deactivations": _count(facts, "resident_deactivated", "reason")},
+        "distribution": {"allocations": _money_rows(facts, "allocation_created"),
+                         "disbursements": _money_rows(facts, "aid_disbursed"),
+                         "returns": _money_rows(facts, "allocation_returned")},
+        "complaints": _complaint_rows(facts),
+        "partners": {"enrolments_accepted": _count(facts, "enrolment_accepted", "programme_kind"),
+                     "outcomes": _count(facts, "enrolment_completed", "outcome"),
+                     "withdrawn": n("enrolment_withdrawn"),
+                     "waitlisted": n("enrolment_waitlisted")},
+        "marketplace": {"sellers_registered": n("seller_registered"),
+                        "sellers_verified": n("seller_verified"),
+                        "listings_published": n("listing_published"),
+                        "orders_completed": n("order_completed"),
+                        "orders_value_idr": sum(f.get("amount_idr") or 0 for f in facts
+                                                if f["kind"] == "order_completed")},
+    }
+
+
+OFFICER_ROLES = ("officer", "admin")
+
+
+def require_officer(actor, what="read this"):
+    """Raise Forbidden unless ``actor`` is an officer or admin (CONTRACT "Monitoring")."""
+    if role_of(actor) not in OFFICER_ROLES:
+        raise Forbidden("Only officers and admins may %s." % what)
+
+
+def parse_year(value):
+    """``value`` as a year (int, 2000-2100); InvalidInput naming ``year`` otherwise."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = None
+    if year is None or not 2000 <= year <= 2100:
+        raise InvalidInput("Invalid year.", {"year": ["must be a year such as 2026"]})
+    return year

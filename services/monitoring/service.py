@@ -1,0 +1,192 @@
+"""The monitoring service (issue 14; docs/monitoring.md).
+
+Follows the registry (``FollowsRegistry``: residents by NIK, their family and
+RW) and records every event of registry, distribution, complaints, partners
+and marketplace as a timeline entry and a fact of the year
+(``domain.timeline_entry``, ``domain.fact``), once per event id.
+"""
+from services.shared.contract import dump, dump_page, load
+from services.shared.errors import Conflict
+from services.shared.pagination import page_args, page_of
+from services.shared.errors import InvalidInput, NotFound
+from services.shared.inbox import consumes
+from services.shared.mongo import MongoStore
+from services.shared.registry_projection import FollowsRegistry
+from services.shared.rpc import rpc
+from services.shared.service import Service
+
+from services.complaints.contract import events as complaints_events
+from services.distribution.contract.events import ALLOCATION_EVENTS
+from services.marketplace.contract import events as marketplace_events
+from services.monitoring import discussions, domain, reports
+from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
+                                          FollowUpStatusIn, TimelineOut)
+from services.monitoring.store import MonitoringRepository
+from services.partners.contract import events as partners_events
+from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
+                                        RESIDENT_DEACTIVATED, RESIDENT_REGISTERED,
+                                        RESIDENT_UPDATED)
+
+#: every event monitoring records besides the registry's five
+FOLLOWED = (tuple(ALLOCATION_EVENTS.values())
+            + tuple(getattr(complaints_events, n) for n in (
+                "COMPLAINT_SUBMITTED", "COMPLAINT_STATUS_CHANGED", "COMPLAINT_RESOLVED"))
+            + tuple(getattr(partners_events, n) for n in (
+                "ENROLMENT_ACCEPTED", "ENROLMENT_WAITLISTED", "ENROLMENT_WITHDRAWN",
+                "ENROLMENT_COMPLETED", "IMMUNISATION_RECORDED", "ANTENATAL_VISIT_RECORDED",
+                "APPOINTMENT_OVERDUE"))
+            + tuple(getattr(marketplace_events, n) for n in (
+                "SELLER_REGISTERED", "SELLER_VERIFIED", "SELLER_SUSPENDED", "SELLER_REINSTATED",
+                "LISTING_PUBLISHED", "ORDER_COMPLETED")))
+
+
+def _recorder(event_type):
+    # one handler per event type: the inbox keys what it applied by handler name
+    def handler(self, event):
+        self.record(event)
+    handler.__name__ = "on_%s_%s" % (event_type.source, event_type.name)
+    return consumes(event_type)(handler)
+
+
+class MonitoringService(FollowsRegistry, Service):
+    name = "monitoring"
+    store = MongoStore(MonitoringRepository)
+
+    for _event_type in FOLLOWED:
+        locals()["on_%s_%s" % (_event_type.source, _event_type.name)] = _recorder(_event_type)
+    del _event_type
+
+    def record(self, event):
+        """Put ``event`` on the timelines and in the year's facts (once per event id)."""
+        data = event["data"]
+        person_id = (data.get("resident_id") or (data.get("seller") or {}).get("resident_id")
+                     or (data.get("resident") or {}).get("id"))
+        person = self.store.resident(person_id) if person_id else None
+        household_id = ((data.get("allocation") or {}).get("household_id")
+                        or (data.get("resident") or {}).get("household_id"))
+        household = self.store.household(household_id) if household_id else None
+        member_id = (data.get("allocation") or {}).get("member_id")
+        member = self.store.resident(member_id) if member_id else None
+        self.store.record(domain.timeline_entry(event, person, member),
+                          domain.fact(event, household))
+
+    def _registry_event(self, event):
+        self.apply_registry_event(event)
+        self.record(event)
+
+    @consumes(HOUSEHOLD_REGISTERED)
+    def handle_household_registered(self, event):
+        self._registry_event(event)
+
+    @consumes(HOUSEHOLD_UPDATED)
+    def handle_household_updated(self, event):
+        self._registry_event(event)
+
+    @consumes(RESIDENT_REGISTERED)
+    def handle_resident_registered(self, event):
+        self._registry_event(event)
+
+    @consumes(RESIDENT_UPDATED)
+    def handle_resident_updated(self, event):
+        self._registry_event(event)
+
+    @consumes(RESIDENT_DEACTIVATED)
+    def handle_resident_deactivated(self, event):
+        self._registry_event(event)
+
+    @rpc
+    def resident_timeline(self, nik, actor=None):
+        """The timeline of the resident with this NIK (``TimelineOut``, oldest first;
+        an inactive duplicate sharing the NIK is included). Officers and admins:
+        Forbidden otherwise; NotFound for a NIK the registry does not hold."""
+        domain.require_officer(actor, "read a timeline")
+        people = self.store.residents_by_nik(nik)
+        if not people:
+            raise NotFound("No resident with this NIK.")
+        people.sort(key=lambda p: p.get("status") != "active")
+        entries = {}
+        for person in people:
+            entries.update((e["_id"], e) for e in self.store.resident_timeline(person["_id"]))
+        ordered = sorted(entries.values(), key=lambda e: (e["at"], e["_id"]))
+        return dump(TimelineOut, {"subject": "resident", "id": people[0]["_id"],
+                                  "entries": ordered})
+
+    @rpc
+    def household_timeline(self, household_id, actor=None):
+        """The family's timeline: its own entries and its members' (``TimelineOut``).
+        Officers and admins; NotFound for an unknown household id."""
+        domain.require_officer(actor, "read a timeline")
+        if self.store.household(household_id) is None:
+            raise NotFound("No household with id %s." % household_id)
+        return dump(TimelineOut, {"subject": "household", "id": household_id,
+                                  "entries": self.store.household_timeline(household_id)})
+
+    @rpc
+    def annual_counters(self, year, actor=None):
+        """The year's figures (``AnnualCountersOut``; ``year`` the village year, WIB).
+        Officers and admins; InvalidInput for a year that is not a number."""
+        domain.require_officer(actor, "read the annual report")
+        year = domain.parse_year(year)
+        counters = domain.annual_counters(self.store.facts_of_year(year), year)
+        counters["discussions"] = discussions.year_summary(self.store.discussions_of_year(year))
+        return dump(AnnualCountersOut, counters)
+
+    @rpc
+    def annual_report(self, year, form="json", actor=None):
+        """The annual report: ``form`` ``json`` (``AnnualCountersOut``), ``csv`` or
+        ``html`` (text). Officers and admins; InvalidInput naming ``format``."""
+        answer = self.annual_counters(year, actor)
+        if form in (None, "", "json"):
+            return answer
+        if form == "csv":
+            return reports.csv_report(answer)
+        if form == "html":
+            return reports.html_report(answer)
+        raise InvalidInput("format must be json, csv or html.",
+                           errors={"format": ["Must be one of: json, csv, html."]})
+
+    # ------------------------------------------------------------ discussions
+
+    @rpc
+    def record_discussion(self, body, actor=None):
+        """Record a focus-group discussion (``DiscussionIn``); ``DiscussionOut``.
+        Officers and admins; InvalidInput naming each bad field."""
+        domain.require_officer(actor, "record a discussion")
+        data = load(DiscussionIn, body)
+        doc = self.store.insert_discussion(discussions.new_discussion(data, actor))
+        return dump(DiscussionOut, discussions.view(doc))
+
+    @rpc
+    def list_discussions(self, filters=None, page=1, per_page=50, actor=None):
+        """A page of discussions by date (``filters``: ``year`` int, ``rw``)."""
+        domain.require_officer(actor, "read discussions")
+        page, per_page, skip = page_args(page, per_page)
+        filters = filters or {}
+        query = {}
+        if filters.get("year") not in (None, ""):
+            query["year"] = domain.parse_year(filters["year"])
+        if filters.get("rw"):
+            query["rw"] = str(filters["rw"]).zfill(3)
+        docs, total = self.store.find_discussions(query, skip, per_page)
+        return dump_page(DiscussionOut, page_of([discussions.view(d) for d in docs], page,
+                                                 per_page, total))
+
+    @rpc
+    def set_follow_up_status(self, discussion_id, index, body, actor=None):
+        """Set follow-up ``index`` (0-based) of a discussion (``FollowUpStatusIn``);
+        ``DiscussionOut``. NotFound for an unknown discussion or index; Conflict when
+        the discussion changed meanwhile (read it again)."""
+        domain.require_officer(actor, "update a follow-up")
+        data = load(FollowUpStatusIn, body)
+        doc = self.store.get_discussion(discussion_id)
+        if doc is None:
+            raise NotFound("No discussion with id %s." % discussion_id)
+        try:
+            index = int(index)
+        except (TypeError, ValueError):
+            raise NotFound("Discussion %s has no follow-up %s." % (discussion_id, index)) from None
+        after = self.store.change_discussion(
+            doc, discussions.follow_up_change(doc, index, data["status"], actor))
+        if after is None:
+            raise Conflict("The discussion changed meanwhile; read it again.")
+        return dump(DiscussionOut, discussions.view(after))

@@ -1,0 +1,56 @@
+"""Console monitoring pages: a resident's timeline by NIK, the year's report and its
+printable page, as the API answers them."""
+import pytest
+
+from tests.unit.web.conftest import login
+
+NIK = "3174094203850001"
+YEAR = {"year": 2026, "registry": {"registrations": 3, "deactivations": {"moved_out": 1}},
+        "distribution": {"allocations": [], "returns": [], "disbursements": [
+            {"programme_code": "PKH", "rw": "003", "month": "2026-04", "count": 2,
+             "amount_idr": 1500000}]},
+        "complaints": [{"category": "not_received", "submitted": 4, "resolved": 3,
+                        "mean_resolution_days": 2.5}],
+        "partners": {"enrolments_accepted": {}, "outcomes": {}, "withdrawn": 0,
+                     "waitlisted": 0},
+        "marketplace": {"sellers_registered": 1, "sellers_verified": 1,
+                        "listings_published": 2, "orders_completed": 5,
+                        "orders_value_idr": 125000},
+        "discussions": {"count": 2, "participants": {}, "follow_ups": {},
+                        "needs": [{"need": "Air bersih", "mentions": 2, "best_priority": 1}]}}
+
+
+@pytest.fixture
+def officer(browser, gateway):
+    login(browser, gateway)
+    return browser
+
+
+def test_a_timeline_lists_what_happened_oldest_first(officer, gateway):
+    gateway.route("GET", "residents/%s/timeline" % NIK, {
+        "subject": "resident", "id": "res_1", "entries": [
+            {"at": "2026-01-05T02:01:00.000Z", "source": "registry",
+             "type": "resident_registered", "summary": "Terdaftar sebagai warga (RW 003)"},
+            {"at": "2026-04-02T03:00:00.000Z", "source": "distribution",
+             "type": "aid_disbursed", "summary": "Menerima bantuan PKH (Rp750.000)"}]})
+    html = officer.get("/konsol/pemantauan?nik=%s" % NIK).get_data(as_text=True)
+    assert html.index("Terdaftar sebagai warga") < html.index("Menerima bantuan PKH")
+    assert "2026-04-02" in html
+
+
+def test_an_unknown_nik_says_so_with_404(officer, gateway):
+    gateway.route("GET", "residents/3174090000000000/timeline",
+                  {"title": "Not found", "status": 404, "detail": "No resident."}, status=404)
+    page = officer.get("/konsol/pemantauan?nik=3174090000000000")
+    assert page.status_code == 404
+    assert "belum tercatat di pemantauan" in page.get_data(as_text=True)
+
+
+def test_the_year_shows_key_figures_and_links_the_printable_page(officer, gateway):
+    gateway.route("GET", "reports/annual/2026", YEAR)
+    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    assert "Rp1.500.000" in html and "Air bersih (2)" in html
+    assert 'href="/konsol/pemantauan/tahunan/2026/cetak"' in html
+    gateway.route("GET", "reports/annual/2026", b"<!DOCTYPE html><h1>Laporan</h1>")
+    printable = officer.get("/konsol/pemantauan/tahunan/2026/cetak")
+    assert printable.mimetype == "text/html" and b"<h1>Laporan</h1>" in printable.get_data()
