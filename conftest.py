@@ -24,7 +24,7 @@ AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 
 # real_mongo_uri / real_mongo_db: a real MongoDB wire server for tests marked mongo;
 # service_instances: several containers of one service on one database of it
-pytest_plugins = ("tests.real_mongo", "tests.instances")
+pytest_plugins = ("tests.real_mongo", "tests.instances", "tests.support.fault_broker")
 
 
 @pytest.fixture

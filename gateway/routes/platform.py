@@ -1,14 +1,19 @@
 """Platform routes: health, OpenAPI, tokens, the audit trail, parked events."""
+import logging
+
 import eventlet
 from marshmallow import fields
 
 from services.shared.contract import Answer, Page, load
 from services.shared.errors import NotFound
 from services.shared.pagination import page_of
+from services.shared.rpc import Timeout, Unavailable
 
 from gateway.http import RouteTable, json_response
 from gateway.schemas import (AuditEntryOut, AuditQuery, HealthOut, ParkedEventOut, TokenIn,
                              TokenOut)
+
+log = logging.getLogger(__name__)
 
 routes = RouteTable()
 
@@ -94,15 +99,26 @@ def list_audit(ex):
     return page_of(items, page, per_page, total)
 
 
-#: Parked events by service name: every service behind the gateway has a key.
+#: Parked events by service name: every service behind the gateway has a key;
+#: ``null`` for a service that did not answer (not running, or past the deadline).
 PARKED_BY_SERVICE = {"type": "object",
-                     "additionalProperties": {"type": "array", "items": ParkedEventOut}}
+                     "additionalProperties": {"type": ["array", "null"], "items": ParkedEventOut}}
 
 
 @routes.route("GET", "/api/v1/admin/parked-events", role="admin", response=PARKED_BY_SERVICE,
               tags=["platform"], summary="Events a consumer gave up on, per service")
 def list_parked(ex):
-    return {name: ex.call(proxy.list_parked_events) for name, proxy in ex.services.items()}
+    """Every service is asked at once, all under one ``RPC_DEADLINE``; one that is
+    down or late is ``null`` so the others' parked events still show (issue 9)."""
+    def ask(name, proxy):
+        try:
+            return name, ex.call(proxy.list_parked_events)
+        except (Timeout, Unavailable) as exc:
+            log.warning("parked events of %s not listed: %s", name, exc)
+            return name, None
+    services = list(ex.services.items())
+    pool = eventlet.GreenPool(max(len(services), 1))
+    return dict(pool.starmap(ask, services))
 
 
 @routes.route("POST", "/api/v1/admin/parked-events/<service>/<parked_id>/replay", role="admin",

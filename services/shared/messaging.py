@@ -64,6 +64,24 @@ class DecodeSafeQueueConsumer(QueueConsumer):
 class DecodeSafeRpcConsumer(RpcConsumer):
     queue_consumer = DecodeSafeQueueConsumer()
 
+    def handle_result(self, message, result, exc_info):
+        """Send the reply; a broker that is down costs this reply, not the service.
+
+        nameko kills the container when this raises (the worker thread ends
+        with an error), taking an in-memory store with it (issue 9, item 1).
+        The caller's own deadline answers it (504, or 503 while its broker is
+        gone). The request is left unacked: the broker requeues it only if it
+        still holds it, and nothing yet stops a requeued command from running
+        twice (docs/reliability.md). Returns ``(result, exc_info)`` as nameko's does.
+        """
+        from services.shared.rpc import BROKER_ERRORS  # rpc builds on this module
+        try:
+            return super().handle_result(message, result, exc_info)
+        except BROKER_ERRORS as exc:
+            log.warning("reply for %s not sent, the broker is unavailable: %s",
+                        _describe(message), type(exc).__name__)
+            return result, exc_info
+
     def handle_undecodable(self, message, exc):
         """Answer the caller at once: its request was invalid input."""
         config = self.container.config

@@ -1,8 +1,11 @@
 """Deadlines for RPC calls (nameko's proxies have none; docs/style.md, docs/reliability.md)."""
 import socket
+import time
 
 import eventlet
 from amqp.exceptions import ConnectionError as AmqpConnectionError
+from amqp.exceptions import NotFound
+from kombu import Connection
 from kombu.exceptions import OperationalError
 
 from services.shared.errors import BansosError
@@ -36,6 +39,42 @@ RETRY_AFTER = 5
 BROKER_ERRORS = (OperationalError, AmqpConnectionError, socket.error)
 
 
+#: seconds an answer to "does anything consume this service's requests?" is reused
+CONSUMER_CHECK_TTL = 1.5
+
+_consumers_seen = {}  # (amqp_uri, service name) -> (time.monotonic(), consumer count)
+
+
+def consumer_count(amqp_uri, service_name):
+    """How many instances consume ``service_name``'s RPC queue (``rpc-<name>``, nameko's).
+
+    0 when the queue does not exist. The answer is reused for
+    ``CONSUMER_CHECK_TTL`` seconds, so a busy gateway asks the broker about
+    each service at most that often. Raises the broker's errors (BROKER_ERRORS)
+    when it cannot be asked.
+    """
+    key = (amqp_uri, service_name)
+    seen = _consumers_seen.get(key)
+    if seen is not None and time.monotonic() - seen[0] < CONSUMER_CHECK_TTL:
+        return seen[1]
+    with Connection(amqp_uri, connect_timeout=5) as conn:
+        channel = conn.channel()
+        try:
+            count = channel.queue_declare("rpc-%s" % service_name, passive=True)[2]
+        except NotFound:
+            count = 0
+    _consumers_seen[key] = (time.monotonic(), count)
+    return count
+
+
+def _ensure_consumed(method):
+    # a stopped service's queue outlives it: without this the request waits
+    # there for the whole deadline and the caller gets a 504 (issue 9, item 2)
+    amqp_uri = getattr(method, "amqp_uri", None)
+    if amqp_uri and not consumer_count(amqp_uri, method.service_name):
+        raise Unavailable("%s is not running: nothing consumes its requests" % _name(method))
+
+
 def _name(method):
     return "%s.%s" % (getattr(method, "service_name", "service"),
                       getattr(method, "method_name", "?"))
@@ -44,16 +83,19 @@ def _name(method):
 def call(method, *args, deadline=DEFAULT_DEADLINE, **kwargs):
     """Call ``proxy.service.method(*args)`` and answer within ``deadline`` seconds.
 
-    The deadline covers the whole call: connecting to the broker, sending
-    (kombu's publish retries included) and waiting for the reply.
+    The deadline covers the whole call: asking the broker whether the service
+    runs (``consumer_count``), connecting, sending (kombu's publish retries
+    included) and waiting for the reply.
 
     Returns the method's result. Raises Timeout past the deadline, Unavailable
-    at once when the broker cannot be reached or drops the connection while
-    sending, and the callee's own errors as they come. The request may still
+    at once when no instance of the service consumes its queue, when the
+    broker cannot be reached or drops the connection while sending, and the
+    callee's own errors as they come. The request may still
     run later when the callee comes back, so mutating RPCs must be idempotent.
     """
     try:
         with eventlet.Timeout(deadline):
+            _ensure_consumed(method)
             return method.call_async(*args, **kwargs).result()
     except eventlet.Timeout:
         raise Timeout("%s did not answer within %g s" % (_name(method), deadline)) from None

@@ -99,7 +99,8 @@ def audit(ctx):
 
 def _parked(ctx):
     answer = ctx.officer_api.get("admin/parked-events")
-    return [{"service": name, "items": [dict(e, pretty=json.dumps(
+    # ``None``: the service did not answer, which is not the same as nothing parked
+    return [{"service": name, "answered": items is not None, "items": [dict(e, pretty=json.dumps(
         e.get("payload"), indent=1, ensure_ascii=False, sort_keys=True)) for e in items or []]}
         for name, items in sorted(answer.items())]
 

@@ -14,7 +14,7 @@ ADMIN = "test-admin-token-of-32-characters-or-more"
 
 
 class StubRegistry:
-    """Stands in for the registry: answers ping; its parked-events call is slow."""
+    """Stands in for the registry: answers ping; its parked-events calls are slow."""
     name = "registry"
 
     @rpc
@@ -25,6 +25,11 @@ class StubRegistry:
     def list_parked_events(self):
         eventlet.sleep(3)
         return []
+
+    @rpc
+    def replay_parked_event(self, parked_id):
+        eventlet.sleep(3)
+        return {"replayed": parked_id}
 
 
 def stub_for(service_name):
@@ -79,12 +84,28 @@ def test_rpc_past_its_deadline_answers_504_problem(gateway, container_factory):
     for name in declared_services():
         if name != "registry":
             container_factory(stub_for(name), config).start()
-    r = requests.get(url + "/api/v1/admin/parked-events", headers=auth(ADMIN), timeout=5)
+    r = requests.post(url + "/api/v1/admin/parked-events/registry/p1/replay",
+                      headers=auth(ADMIN), timeout=5)
     assert r.status_code == 504
     assert r.headers["Content-Type"] == "application/problem+json"
     body = r.json()
     assert body["status"] == 504 and "registry" in body["detail"]
     assert "Traceback" not in r.text
+
+
+def test_parked_events_list_the_services_that_answer_and_name_the_others(
+        gateway, container_factory):
+    url, config = gateway
+    container_factory(StubRegistry, config).start()  # answers past the deadline
+    others = [n for n in declared_services() if n != "registry"]
+    for name in others[1:]:
+        container_factory(stub_for(name), config).start()
+    # others[0] is not running at all
+    r = requests.get(url + "/api/v1/admin/parked-events", headers=auth(ADMIN), timeout=5)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["registry"] is None and body[others[0]] is None
+    assert all(body[name] == [] for name in others[1:])
 
 
 def test_token_lifecycle_roles_and_hashing(gateway):

@@ -152,6 +152,14 @@ def test_a_parked_event_is_replayed(admin, gateway):
     assert page.status_code == 303
 
 
+def test_a_service_that_did_not_answer_is_not_shown_as_having_nothing_parked(admin, gateway):
+    gateway.route("GET", "admin/parked-events", {"registry": None, "distribution": []})
+    html = admin.get("/konsol/admin/peristiwa").get_data(as_text=True)
+    distribution, registry = html.split("<h2>distribution")[1].split("<h2>registry")  # sorted
+    assert "tidak menjawab" in registry and "Tidak ada." not in registry
+    assert "Tidak ada." in distribution and "tidak menjawab" not in distribution
+
+
 @pytest.mark.parametrize("path", ["/konsol/admin", "/konsol/admin/token", "/konsol/admin/audit",
                                   "/konsol/admin/peristiwa", "/konsol/akun"])
 def test_an_officer_cannot_open_admin_pages(browser, gateway, path):
