@@ -38,19 +38,26 @@ def test_events_reach_the_timeline_and_the_year_once(monitoring, service_config)
     complaint = make_envelope("complaint_submitted", "complaints", "cmp_1", 1, {"complaint": {
         "id": "cmp_1", "category": "not_received", "status": "submitted",
         "allocation_id": "al_1", "submitted_at": disbursed["occurred_at"]}})
-    for envelope in (disbursed, disbursed, complaint, complaint):
+    # after the redelivered ones, a second handover on the same queue: once it is
+    # counted, the duplicate has been through the same consumer
+    later = make_envelope("aid_disbursed", "distribution", "al_2", 2, {"allocation": {
+        "id": "al_2", "programme_code": "BLT-DD", "household_id": family.hid,
+        "member_id": None, "recipient_id": me["id"], "amount_idr": 300000,
+        "status": "disbursed", "version": 2}})
+    for envelope in (disbursed, disbursed, complaint, complaint, later):
         dispatch(envelope["source"], envelope["type"], envelope)
 
     year, _ = village_month(disbursed["occurred_at"])
 
     def counted():
         figures = monitoring.annual_counters(year, OFFICER)
-        return figures["complaints"] and figures["distribution"]["disbursements"]
+        return figures["complaints"] and len(monitoring.resident_timeline(
+            me["nik"], OFFICER)["entries"]) == 3
     wait_for(counted)
     figures = monitoring.annual_counters(year, OFFICER)
     assert [(r["programme_code"], r["rw"], r["count"], r["amount_idr"])
-            for r in figures["distribution"]["disbursements"]] == [("BLT-DD", "005", 1, 300000)]
+            for r in figures["distribution"]["disbursements"]] == [("BLT-DD", "005", 2, 600000)]
     assert figures["complaints"][0]["submitted"] == 1
     entries = monitoring.resident_timeline(me["nik"], OFFICER)["entries"]
-    assert [e["summary"] for e in entries] == ["Terdaftar sebagai warga (RW 005)",
-                                               "Menerima bantuan BLT-DD (Rp300.000)"]
+    assert [e["summary"] for e in entries] == ["Terdaftar sebagai warga (RW 005)"] + [
+        "Menerima bantuan BLT-DD (Rp300.000)"] * 2
