@@ -27,8 +27,9 @@ from services.partners.contract import (HEALTH_KINDS, AppointmentCheckIn, Appoin
                                         ResidentAppointmentsOut, ResidentEnrolmentsOut,
                                         OverdueCheckOut, TrainingSessionOut, SweepOut)
 from services.partners.store import OUTBOX_COLLECTIONS, PartnersRepository
-from services.registry.contract import (HOUSEHOLD_UPDATED, RESIDENT_DEACTIVATED,
-                                        RESIDENT_REGISTERED, RESIDENT_UPDATED)
+from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
+                                        RESIDENT_DEACTIVATED, RESIDENT_REGISTERED,
+                                        RESIDENT_UPDATED)
 
 log = logging.getLogger(__name__)
 
@@ -317,6 +318,14 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         self.apply_registry_event(event)
         enrolments.on_resident_deactivated(self.store, event["aggregate_id"], event["event_id"])
         schedules.on_resident(self.store, event["aggregate_id"])
+
+    @consumes(HOUSEHOLD_REGISTERED)
+    def handle_household_registered(self, event):
+        """A new family's children get their schedules even when a member's event
+        was handled before the family's (a criterion on the family's RW)."""
+        self.apply_registry_event(event)
+        for member in self.store.members_of(event["aggregate_id"]):
+            schedules.on_resident(self.store, member["id"])
 
     @consumes(HOUSEHOLD_UPDATED)
     def handle_household_updated(self, event):

@@ -143,9 +143,11 @@ class RegistryRepository(RecordChanges, RegistryQueries):
                 for m in members:
                     refused[m["_id"]] = ("household:" + household_id, household_id)
         self._commit_staged({STAGED: batch})
-        self.notify("residents", [m["_id"] for m in residents])
+        # a family is announced before its members: consumers that judge a member
+        # by their family's RW or decile (partners' schedules) find it in place
         self.notify("households", [h["_id"] for h, _ in new_households] +
                     [household_id for household_id, _ in additions])
+        self.notify("residents", [m["_id"] for m in residents])
         return refused
 
     def _settle(self, new_households, batch):
