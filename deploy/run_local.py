@@ -40,6 +40,10 @@ from deploy import broker
 from deploy.processes import Platform
 from deploy.services import read_services
 
+# services.shared.settings.MIN_ADMIN_TOKEN (a test keeps them equal): run-local
+# runs on the system's python3, without the platform's packages
+MIN_ADMIN_TOKEN = 32
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 CONFIG = os.path.join("deploy", "config.yaml")
@@ -106,6 +110,11 @@ def settings():
     generated = not env.get("ADMIN_TOKEN")
     if generated:
         env["ADMIN_TOKEN"] = secrets.token_urlsafe(24)
+    elif len(env["ADMIN_TOKEN"]) < MIN_ADMIN_TOKEN:
+        # every service would refuse it at start, each under its own traceback
+        raise SystemExit("run-local: ADMIN_TOKEN must be at least %d characters (e.g. "
+                         "openssl rand -hex 24); it has %d"
+                         % (MIN_ADMIN_TOKEN, len(env["ADMIN_TOKEN"])))
     env["PYTHONUNBUFFERED"] = "1"
     env["PATH"] = os.path.join(VENV, "bin") + os.pathsep + env.get("PATH", "")
     env["VIRTUAL_ENV"] = VENV
@@ -212,6 +221,7 @@ def run(platform, port, env, generated, ready_file, stop):
     """Wait for /health, announce the platform, then watch it until asked to stop."""
     url = "http://127.0.0.1:%d" % port
     has_gateway = any(name == "gateway" for name, _ in platform.services)
+    has_web = any(name == "web" for name, _ in platform.services)
     timeout = float(os.environ.get("RUN_LOCAL_START_TIMEOUT") or 120)
     deadline = time.monotonic() + timeout
     last = (0, "")
@@ -239,7 +249,7 @@ def run(platform, port, env, generated, ready_file, stop):
           "  data:        %s\n"
           "  logs:        %s/<service>.log\n"
           "Press Ctrl-C to stop.\n" % (
-              url if has_gateway else "(not started)", url,
+              url if has_gateway and has_web else "(not started)", url,
               url if has_gateway else "(not started)", url, env["ADMIN_TOKEN"], token_note,
               "MongoDB at MONGO_URI" if env["MONGO_URI"] else "in memory (mongomock)",
               platform.log_dir), flush=True)

@@ -3,6 +3,7 @@ and what its pages put in the logs."""
 import os
 import urllib.parse
 
+import pytest
 import yaml
 
 from deploy.config import load_config
@@ -44,6 +45,17 @@ def test_run_local_gives_the_web_app_a_free_port_of_its_own(monkeypatch):
     assert env["WEB_PORT"].isdigit() and int(env["WEB_PORT"]) != port
     monkeypatch.setenv("WEB_PORT", "9200")
     assert run_local.settings()[0]["WEB_PORT"] == "9200"
+
+
+def test_run_local_refuses_a_short_admin_token_before_starting_anything(monkeypatch):
+    from deploy import run_local
+    monkeypatch.setenv("ADMIN_TOKEN", "short")
+    with pytest.raises(SystemExit, match="ADMIN_TOKEN must be at least 32 characters.*has 5"):
+        run_local.settings()
+    monkeypatch.setenv("ADMIN_TOKEN", "x" * 32)
+    assert run_local.settings()[0]["ADMIN_TOKEN"] == "x" * 32
+    from services.shared.settings import MIN_ADMIN_TOKEN
+    assert run_local.MIN_ADMIN_TOKEN == MIN_ADMIN_TOKEN
 
 
 def test_niks_never_reach_a_log_line():
