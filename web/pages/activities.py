@@ -10,9 +10,8 @@ check is); an unknown NIK and a wrong birth date read the same.
 """
 from urllib.parse import quote
 
-from web.api import ApiError
 from web.pages import nav, page
-from web.pages.status import birth_date
+from web.pages.status import identity_check
 
 #: the partners contract's programme kinds (a unit test keeps them equal)
 KINDS = ("training", "mentoring", "business_capital", "market_access", "education",
@@ -44,37 +43,7 @@ def activity(ctx, programme_id):
 def my_appointments(ctx):
     """GET: the form. POST: the resident's upcoming immunisations and antenatal visits
     (200), the field errors (400), or the limit (429)."""
-    if ctx.request.method == "GET":
-        return ctx.render("resident/appointments.html", form={}, errors={}, answer=None)
-    form = ctx.form
-    nik = "".join(form.get("nik", "").split())
-    errors = {}
-    if not (nik.isdigit() and len(nik) == 16):
-        errors["nik"] = ["status.errors.nik"]
-    born, date_errors = birth_date(form)
-    errors.update(date_errors)
-    answer, status = None, 200
-    if not errors:
-        try:
-            answer = ctx.api.post("appointment-check", {"nik": nik, "birth_date": born})
-        except ApiError as exc:
-            if exc.status == 404:
-                answer = {"not_found": True}
-            elif exc.status == 429:
-                answer, status = {"retry_after": exc.retry_after or 60}, 429
-            elif exc.status == 400:
-                errors = {"nik" if "nik" in f else "birth_date": ["status.errors.invalid"]
-                          for f in exc.errors}
-            else:
-                raise
-    if errors:
-        status = 400
-    # as on the status check: once answered, a shared phone keeps no NIK on screen
-    kept = {} if answer and "full_name" in answer else {
-        "nik": nik, "day": form.get("day", ""), "month": form.get("month", ""),
-        "year": form.get("year", "")}
-    return ctx.render("resident/appointments.html", status=status, answer=answer,
-                      errors=errors, form=kept)
+    return identity_check(ctx, "appointment-check", "resident/appointments.html")
 
 
 nav("resident", "activities", "nav.activities", match="/kegiatan")

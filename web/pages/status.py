@@ -24,11 +24,14 @@ def birth_date(form):
     return value.isoformat(), {}
 
 
-@page("/cek-status", methods=("GET", "POST"))
-def status_check(ctx):
-    """GET: the form. POST: the answer (200), the field errors (400), or the limit (429)."""
+def identity_check(ctx, endpoint, template):
+    """A resident's own lookup by NIK and birth date, shared by the status check and
+    the appointment check: GET renders the empty form; POST asks ``endpoint``
+    (``status-check``, ``appointment-check``) and renders ``template`` with the
+    answer (200), the field errors (400, nothing asked) or the limit (429).
+    An unknown NIK and a wrong birth date read the same (``not_found``)."""
     if ctx.request.method == "GET":
-        return ctx.render("resident/status.html", form={}, errors={}, answer=None)
+        return ctx.render(template, form={}, errors={}, answer=None)
     form = ctx.form
     nik = "".join(form.get("nik", "").split())
     errors = {}
@@ -39,7 +42,7 @@ def status_check(ctx):
     answer, status = None, 200
     if not errors:
         try:
-            answer = ctx.api.post("status-check", {"nik": nik, "birth_date": born})
+            answer = ctx.api.post(endpoint, {"nik": nik, "birth_date": born})
         except ApiError as exc:
             if exc.status == 404:
                 answer = {"not_found": True}
@@ -56,5 +59,10 @@ def status_check(ctx):
     kept = {} if answer and "full_name" in answer else {
         "nik": nik, "day": form.get("day", ""), "month": form.get("month", ""),
         "year": form.get("year", "")}
-    return ctx.render("resident/status.html", status=status, answer=answer, errors=errors,
-                      form=kept)
+    return ctx.render(template, status=status, answer=answer, errors=errors, form=kept)
+
+
+@page("/cek-status", methods=("GET", "POST"))
+def status_check(ctx):
+    """GET: the form. POST: the answer (200), the field errors (400), or the limit (429)."""
+    return identity_check(ctx, "status-check", "resident/status.html")
