@@ -85,6 +85,13 @@ def _key_of(doc, field):
     return value if isinstance(value, _INDEXABLE) else _OTHER
 
 
+def _tag(key):
+    """The bucket of an index key. Python hashes ``True`` and ``1`` alike, Mongo
+    does not match one for the other: booleans get buckets of their own, so a
+    numeric range never skips a number that shares a bucket with a boolean."""
+    return (type(key) is bool, key)
+
+
 class _Index:
     """``value -> {_id: None}`` for one field, its reverse map and the odd ones."""
 
@@ -98,10 +105,11 @@ class _Index:
 
     def add(self, doc_id, doc):
         key = _key_of(doc, self.field)
-        self.keys[doc_id] = key
         if key is _OTHER:
+            self.keys[doc_id] = key
             self.other[doc_id] = None
         else:
+            self.keys[doc_id] = key = _tag(key)
             self.buckets.setdefault(key, {})[doc_id] = None
 
     def remove(self, doc_id):
@@ -120,12 +128,14 @@ class _Index:
     def candidates(self, values):
         found = dict(self.other)
         for value in values:
-            found.update(self.buckets.get(value, ()))
+            # both buckets: mongomock's own filter, applied after, decides 1 vs True
+            found.update(self.buckets.get((False, value), ()))
+            found.update(self.buckets.get((True, value), ()))
         return found
 
     def in_range(self, test):
         found = dict(self.other)
-        for key, bucket in self.buckets.items():
+        for (_, key), bucket in self.buckets.items():
             if test(key):
                 found.update(bucket)
         return found

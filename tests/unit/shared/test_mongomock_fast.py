@@ -92,6 +92,8 @@ def _same(found):
 @example([{"nik": "x"}], [("set", {"nik": "x"}, "nik", "y", False)], [{"nik": "y"}, {"nik": "x"}])
 @example([{"nik": "x"}, {"nik": "x"}], [("delete", {"nik": "x"}, False), ("insert", {"nik": "x"})],
          [{"nik": {"$in": ["x", "y"]}}])
+@example([{"nik": "x"}, {"rw": True}], [("replace", {"nik": "x"}, {"nik": "x", "rw": 1}, False)],
+         [{"rw": {"$gt": 0}}, {"rw": True}, {"rw": 1}])
 def test_indexed_answers_equal_a_scan(initial, writes, queries):
     install()
     db = mongomock.MongoClient().db
