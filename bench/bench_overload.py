@@ -5,8 +5,8 @@ Run: ``.venv/bin/python -m bench.bench_overload [--connections 200] [--seconds 2
 Three fresh platforms (``deploy/run-local``, in-memory stores, the sample registry
 imported), one after the other in the same run: the baseline lets every request
 wait for a gateway worker (``GATEWAY_WAITING`` so large it never sheds), the
-others run with the default (20 beyond the 10 workers, ``gateway/admission.py``)
-and with 5. Each is loaded once distribution has projected the whole import.
+others run with the default, 20 waiting beyond the 10 workers, and with 5
+(``gateway/admission.py``). Each is loaded once distribution has projected the whole import.
 Each gets ``--connections`` clients posting ``/api/v1/status-check`` for sample
 residents for ``--seconds`` (client timeout 30 s; rate limits lifted). Prints,
 per platform: answers per second, answers by status, the share of requests
