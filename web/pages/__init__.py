@@ -26,7 +26,7 @@ MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints", "we
            "web.pages.complaints_console", "web.pages.partners_console",
            "web.pages.market_console", "web.pages.monitoring",
            "web.pages.reports", "web.pages.accounts",
-           "web.pages.admin", "web.pages.seller_portal")
+           "web.pages.admin", "web.pages.seller_portal", "web.pages.partner_portal")
 
 PAGES = []
 #: area ("resident", "console" or a portal's role) -> entries, in the order declared

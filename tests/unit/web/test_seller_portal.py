@@ -81,11 +81,11 @@ def test_the_stall_shows_the_profile_the_api_warnings_listings_and_waiting_order
     assert 'src="/api/v1/photos/ph_1"' in html and 'src="/lapak-saya/foto/ph_1"' in html
 
 
-def test_the_console_is_closed_to_a_seller(seller, gateway):
+def test_the_console_and_the_partner_portal_are_closed_to_a_seller(seller, gateway):
     # the cookie is scoped to /lapak-saya: the console sees a browser without a login
     assert seller.get("/konsol/warga").status_code == 303
-    seller.set_cookie("bt_session", "bs_session", path="/konsol")
-    assert seller.get("/konsol/warga").status_code == 403
+    seller.set_cookie("bt_session", "bs_session", path="/mitra-saya")
+    assert seller.get("/mitra-saya").status_code == 403
 
 
 def test_a_new_listing_is_sent_as_typed_and_its_errors_come_back_by_the_field(seller, gateway):
