@@ -94,7 +94,11 @@ def account_action(ctx, account_id):
             return _page(ctx, 409, errors={"account_%s" % account_id: ["accounts.errors.self"]})
         if exc.status != 400:
             raise
-        key = "password-%s" % account_id if action == "password" else "account_%s" % account_id
-        words = "accounts.errors.password" if action == "password" else "errors.invalid_field"
-        return _page(ctx, 400, errors={key: [words]})
+        if action == "password":
+            return _page(ctx, 400, errors={"password-%s" % account_id:
+                                           ["accounts.errors.password"]})
+        # a role without its partner or seller, or an unknown one: the API's field, in words
+        words = [ctx.t("accounts.errors.%s" % field) if ctx.t.get("accounts.errors.%s" % field)
+                 else "errors.invalid_field" for field in exc.errors] or ["errors.invalid_field"]
+        return _page(ctx, 400, errors={"account_%s" % account_id: words})
     return ctx.redirect("accounts", diubah=account["username"])

@@ -90,3 +90,16 @@ def test_each_role_lands_where_it_works_whatever_next_says(browser, gateway, rol
     assert page.status_code == 303 and page.headers["Location"].endswith(home)
     cookie = [c for c in page.headers.getlist("Set-Cookie") if c.startswith("bt_session=")][0]
     assert "Path=%s" % home.rstrip("/") in cookie
+
+
+def test_a_role_change_the_gateway_refuses_says_which_pick_is_missing(admin, gateway):
+    gateway.route("PATCH", "accounts/acc_2", {"status": 400, "errors": {
+        "seller_id": ["required when role is seller"]}}, status=400)
+    html = admin.get("/konsol/akun").get_data(as_text=True)
+    assert 'id="role-acc_2"' in html and 'id="seller_id-acc_2"' in html
+    page = admin.post("/konsol/akun/acc_2", data={"csrf_token": csrf_of(html), "action": "role",
+                                                  "role": "seller", "seller_id": ""})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and 'id="account_acc_2-error"' in html
+    assert "Pilih penjual yang terdaftar" in html
+    assert gateway.last("PATCH", "accounts/acc_2")[2] == {"role": "seller"}
