@@ -114,9 +114,11 @@ def phone():
 
 
 def clean(driver, name):
-    """axe finds no violation at all on the page (check_page fails on serious ones)."""
+    """axe finds no violation at all on the page (check_page fails on serious ones), and
+    the page fits the phone's width (nothing to scroll sideways)."""
     found = chromium.check_page(driver, name)
     assert found == [], found
+    assert chromium.no_sideways_scroll(driver), name
 
 
 def test_a_seller_logs_in_to_their_stall_and_confirms_an_order(phone, platform, admin,
@@ -170,7 +172,7 @@ def test_a_partner_publishes_a_programme_from_its_draft_and_enrols_a_resident(
                          ("location", "Balai RW 02"), ("capacity", "10")):
         phone.find_element(By.ID, field).send_keys(value)
     Select(phone.find_element(By.ID, "kind")).select_by_value("training")
-    for field, value in (("starts_on", days(-7)), ("ends_on", days(-40))):
+    for field, value in (("starts_on", days(7)), ("ends_on", days(-40))):
         phone.execute_script("document.getElementById(arguments[0]).value = arguments[1]",
                              field, value)
     phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
@@ -190,7 +192,7 @@ def test_a_partner_publishes_a_programme_from_its_draft_and_enrols_a_resident(
     masked = phone.find_element(By.CSS_SELECTOR, "#g-accepted + ul").text
     assert world["resident"]["nik"] not in masked and world["resident"]["nik"][:4] in masked
     phone.find_element(By.ID, "s-facilitator").send_keys("Bu Sari")
-    for field, value in (("s-held_on", days(-8)), ("s-starts_at", "09:00"),
+    for field, value in (("s-held_on", days(1)), ("s-starts_at", "09:00"),
                          ("s-ends_at", "11:00")):
         phone.execute_script("document.getElementById(arguments[0]).value = arguments[1]",
                              field, value)
@@ -199,6 +201,11 @@ def test_a_partner_publishes_a_programme_from_its_draft_and_enrols_a_resident(
     phone.find_element(By.CSS_SELECTOR, "#sessions + ul a").click()
     chromium.wait_text(phone, "Daftar hadir")
     clean(phone, "partner-session")
+    phone.find_element(By.CSS_SELECTOR, "input[type=radio][value=attended]").click()
+    phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    chromium.wait_text(phone, "Daftar hadir sudah disimpan.")
+    held = admin.get("partner-programmes/%s/sessions" % created["id"])["items"]
+    assert [a["status"] for a in held[0]["attendance"]] == ["attended"]
     phone.get(url + "/mitra-saya/laporan")
     chromium.wait_text(phone, "Laporan mitra")
     clean(phone, "partner-report")

@@ -194,6 +194,12 @@ def test_attendance_is_recorded_for_each_enrolled_resident_in_one_call(partner, 
         "reason-en_2": ""})
     assert page.status_code == 400 and 'id="reason-en_2-error"' in page.get_data(as_text=True)
     assert not [c for c in gateway.calls if c[1] == "sessions/ses_1/attendance"]
+    gateway.route("POST", "sessions/ses_1/attendance", {"status": 422, "detail": (
+        "The session is on 2026-09-02: attendance is marked once it is held.")}, status=422)
+    page = partner.post("/mitra-saya/program/pp_1/sesi/ses_1", data={
+        "csrf_token": csrf_of(html), "status-en_1": "attended"})
+    assert page.status_code == 422
+    assert "kehadiran baru bisa dicatat setelah sesi berlangsung" in page.get_data(as_text=True)
     gateway.route("POST", "sessions/ses_1/attendance", SESSION)
     page = partner.post("/mitra-saya/program/pp_1/sesi/ses_1", data={
         "csrf_token": csrf_of(html), "status-en_1": "attended", "status-en_2": "excused",
