@@ -16,12 +16,22 @@ SCOPE_FIELDS = {"partner": "partner_id", "seller": "seller_id"}
 ACTIONS = {"disable": {"active": False}, "enable": {"active": True}, "unlock": {"unlock": True}}
 
 
+def _choices(ctx, path):
+    """The partners or sellers to pick from; none when their service does not answer,
+    so that accounts can still be managed while the partners or the market are down."""
+    try:
+        return ctx.officer_api.get(path, {"per_page": 100})["items"]
+    except ApiError as exc:
+        if exc.status < 500:
+            raise
+        return []
+
+
 def _page(ctx, status=200, form=None, errors=None, notice=None):
     """The accounts, the partners and sellers to pick from, and the form."""
     items, partners, sellers = together(
         lambda: ctx.officer_api.get("accounts", {"per_page": 200})["items"],
-        lambda: ctx.officer_api.get("partners", {"per_page": 100})["items"],
-        lambda: ctx.officer_api.get("sellers", {"per_page": 100})["items"])
+        lambda: _choices(ctx, "partners"), lambda: _choices(ctx, "sellers"))
     names = {p["id"]: p["name"] for p in partners}
     names.update({s["id"]: s["business_name"] for s in sellers})
     return ctx.render("console/accounts.html", status=status, items=items, form=form or {},

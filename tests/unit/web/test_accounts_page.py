@@ -103,3 +103,11 @@ def test_a_role_change_the_gateway_refuses_says_which_pick_is_missing(admin, gat
     assert page.status_code == 400 and 'id="account_acc_2-error"' in html
     assert "Pilih penjual yang terdaftar" in html
     assert gateway.last("PATCH", "accounts/acc_2")[2] == {"role": "seller"}
+
+
+def test_accounts_are_managed_while_the_market_is_down(admin, gateway):
+    gateway.route("GET", "sellers", {"status": 503, "detail": "marketplace: timeout"},
+                  status=503)
+    page = admin.get("/konsol/akun")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "rina" in html and "PT Sumber Rejeki" in html
