@@ -209,3 +209,38 @@ def test_a_partner_publishes_a_programme_from_its_draft_and_enrols_a_resident(
     phone.get(url + "/mitra-saya/laporan")
     chromium.wait_text(phone, "Laporan mitra")
     clean(phone, "partner-report")
+
+
+@pytest.fixture
+def laptop():
+    chromium.require()
+    driver = chromium.start(javascript=True, size=chromium.LAPTOP)
+    chromium.as_client(driver, "e2e-portals-admin-%s" % uuid.uuid4().hex[:10])
+    yield driver
+    driver.quit()
+
+
+def test_an_admin_makes_a_partner_account_on_the_accounts_page(laptop, platform, admin, world):
+    url = platform[0]
+    log_in(laptop, url, account(admin, "admin"))
+    chromium.wait_text(laptop, "Selamat bekerja")
+    laptop.get(url + "/konsol/akun")
+    chromium.wait_text(laptop, "Buat akun baru")
+    found = chromium.check_page(laptop, "console-accounts-scoped")
+    assert found == [], found
+    username = "mitra.%s" % uuid.uuid4().hex[:6]
+    laptop.find_element(By.ID, "username").send_keys(username)
+    laptop.find_element(By.ID, "display_name").send_keys("Staf Mitra")
+    Select(laptop.find_element(By.ID, "role")).select_by_value("partner")
+    laptop.find_element(By.ID, "password").send_keys(PASSWORD)
+    laptop.find_element(By.CSS_SELECTOR, "form.narrow button").click()
+    chromium.wait_text(laptop, "Ada yang perlu diperbaiki")  # no partner picked: not sent
+    assert "Pilih mitra yang terdaftar" in chromium.page_text(laptop)
+    Select(laptop.find_element(By.ID, "partner_id")).select_by_value(world["partner"]["id"])
+    laptop.find_element(By.ID, "password").send_keys(PASSWORD)
+    laptop.find_element(By.CSS_SELECTOR, "form.narrow button").click()
+    chromium.wait_text(laptop, "Akun %s sudah dibuat." % username)
+    made = [a for a in admin.get("accounts", {"per_page": 200})["items"]
+            if a["username"] == username]
+    assert [(a["role"], a["partner_id"]) for a in made] == [("partner",
+                                                            world["partner"]["id"])]
