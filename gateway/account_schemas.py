@@ -23,6 +23,10 @@ class AccountIn(Strict):
     display_name = Text(100, required=True)
     role = fields.String(required=True, validate=validate.OneOf(ACCOUNT_ROLES))
     password = _password(required=True)
+    partner_id = fields.String(load_default=None, allow_none=True,
+                               metadata={"description": "required for the role partner"})
+    seller_id = fields.String(load_default=None, allow_none=True,
+                              metadata={"description": "required for the role seller"})
 
     @validates_schema
     def not_the_name(self, data, **kwargs):
@@ -36,6 +40,10 @@ class AccountPatch(Strict):
     active = fields.Boolean(metadata={"description": "false ends its sessions"})
     password = _password(metadata={"description": "a reset; ends its sessions"})
     unlock = fields.Boolean(metadata={"description": "true clears a lockout"})
+    partner_id = fields.String(allow_none=True, metadata={
+        "description": "a partner account's partner (required when role becomes partner)"})
+    seller_id = fields.String(allow_none=True, metadata={
+        "description": "a seller account's seller (required when role becomes seller)"})
 
 
 class AccountOut(Answer):
@@ -44,6 +52,8 @@ class AccountOut(Answer):
     display_name = fields.String()
     role = fields.String()
     active = fields.Boolean()
+    partner_id = fields.String(allow_none=True, metadata={"description": "role partner"})
+    seller_id = fields.String(allow_none=True, metadata={"description": "role seller"})
     locked_until = Instant(allow_none=True, metadata={"description": "while locked, else null"})
     last_login_at = Instant(allow_none=True)
     created_at = Instant()

@@ -29,9 +29,10 @@ from services.shared.errors import Conflict, InvalidInput, NotFound
 from gateway.auth import Principal
 from gateway.errors import RateLimited, Unauthorized
 
-#: Roles a person's account may have. Partner and seller users come with their
-#: services: add the role here (and its scope field) when they do.
-ACCOUNT_ROLES = ("officer", "admin")
+#: Roles a person's account may have; a scoped role names its partner or seller.
+ACCOUNT_ROLES = ("officer", "admin", "partner", "seller")
+#: role -> the field naming whose records the account may reach (as on API tokens)
+SCOPE_FIELDS = {"partner": "partner_id", "seller": "seller_id"}
 SESSION_PREFIX = "bs_"
 LOCKOUT_FAILURES = 5
 LOCKOUT_MINUTES = 15
@@ -68,6 +69,36 @@ def verify_password(stored_hash, password):
         return False
 
 
+def account_scope(role, given, current=None):
+    """The ``{"partner_id", "seller_id"}`` an account of ``role`` keeps.
+
+    Args:
+        role (str): the account's role after the change (one of ``ACCOUNT_ROLES``).
+        given (dict): the request's ``partner_id`` / ``seller_id`` (absent or None: not given).
+        current (dict|None): the account as stored, when it is changed; its scope
+            stays when the role stays and no new one is given.
+    Returns:
+        dict: both fields, the one the role does not use None.
+    Raises:
+        InvalidInput: a scoped role without its id, or an id given for a role
+            that has no use for it (docs/contract.md "Roles"), naming the field.
+    """
+    current = current or {}
+    scope = {"partner_id": None, "seller_id": None}
+    for other_role, field in SCOPE_FIELDS.items():
+        if given.get(field) and role != other_role:
+            raise InvalidInput("%s is only for an account with the role %s." % (
+                field, other_role), {field: ["only for the role %s" % other_role]})
+    field = SCOPE_FIELDS.get(role)
+    if field:
+        kept = current.get(field) if current.get("role") == role else None
+        scope[field] = given.get(field) or kept
+        if not scope[field]:
+            raise InvalidInput("A %s account needs its %s." % (role, field),
+                               {field: ["required when role is %s" % role]})
+    return scope
+
+
 def _session_hash(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -92,19 +123,23 @@ class AccountRepository:
 
         Args:
             data (dict): loaded ``AccountIn``: ``username``, ``display_name``,
-                ``role``, ``password`` (plain; only its hash is kept).
+                ``role``, ``password`` (plain; only its hash is kept), and
+                ``partner_id`` / ``seller_id`` for a scoped role (``account_scope``;
+                the route has checked that the partner or seller exists).
             created_by (dict): the admin's ``Principal.actor``.
         Returns:
             dict: the account as ``public`` shows it.
         Raises:
             Conflict: the user name is taken (names are unique, case-folded).
+            InvalidInput: the scope does not fit the role (``account_scope``).
         """
+        scope = account_scope(data["role"], data)
         now = clock.now()
         doc = {"_id": "acc_" + uuid.uuid4().hex[:16], "username": data["username"],
                "display_name": data["display_name"], "role": data["role"],
                "password_hash": hash_password(data["password"]), "active": True,
                "failed_logins": 0, "locked_until": None, "last_login_at": None,
-               "created_at": now, "created_by": created_by, "updated_at": now}
+               "created_at": now, "created_by": created_by, "updated_at": now, **scope}
         try:
             self.accounts.insert_one(doc)
         except DuplicateKeyError:
@@ -126,13 +161,21 @@ class AccountRepository:
 
     def update_account(self, account_id, changes, by):
         """Apply a loaded ``AccountPatch``: ``display_name``, ``role``, ``active``,
-        ``password`` (a reset), ``unlock`` (clear a lockout). Returns ``public``.
+        ``password`` (a reset), ``unlock`` (clear a lockout), ``partner_id`` /
+        ``seller_id`` (the scope, ``account_scope``). Returns ``public``.
 
-        A reset password, a disabled account and a changed role end the
+        A reset password, a disabled account, a changed role or scope end the
         account's open sessions, so nobody keeps rights they lost.
-        Raises NotFound for an unknown id; InvalidInput when nothing would change.
+        Raises NotFound for an unknown id; InvalidInput when nothing would change
+        or the scope does not fit the role.
         """
         fields = {k: changes[k] for k in ("display_name", "role", "active") if k in changes}
+        if any(k in changes for k in ("role", *SCOPE_FIELDS.values())):
+            current = self.accounts.find_one({"_id": account_id})
+            if current is None:
+                raise NotFound("No account with id %s." % account_id)
+            scope = account_scope(changes.get("role", current["role"]), changes, current)
+            fields.update({k: v for k, v in scope.items() if v != current.get(k)})
         if changes.get("password"):
             fields["password_hash"] = hash_password(changes["password"])
         if changes.get("unlock"):
@@ -144,7 +187,8 @@ class AccountRepository:
                                                 return_document=ReturnDocument.AFTER)
         if doc is None:
             raise NotFound("No account with id %s." % account_id)
-        if "password_hash" in fields or fields.get("active") is False or "role" in fields:
+        if ("password_hash" in fields or fields.get("active") is False
+                or {"role", *SCOPE_FIELDS.values()} & set(fields)):
             self.sessions.update_many({"account_id": account_id, "ended_at": None},
                                       {"$set": {"ended_at": clock.now(),
                                                 "end_reason": "account_changed"}})
@@ -220,6 +264,7 @@ class AccountRepository:
         if account is None or not account.get("active"):
             raise Unauthorized("The session is unknown, ended or expired; log in again.")
         return Principal(account["role"], account["_id"], account["display_name"],
+                         account.get("partner_id"), account.get("seller_id"),
                          request_id=request_id)
 
     def current_session(self, token):
@@ -242,7 +287,8 @@ class AccountRepository:
         locked = _aware(doc.get("locked_until"))
         return {"id": doc["_id"], "username": doc["username"],
                 "display_name": doc["display_name"], "role": doc["role"],
-                "active": doc["active"],
+                "active": doc["active"], "partner_id": doc.get("partner_id"),
+                "seller_id": doc.get("seller_id"),
                 "locked_until": clock.iso(locked) if locked and locked > clock.now() else None,
                 "last_login_at": clock.iso(doc.get("last_login_at")),
                 "created_at": clock.iso(doc["created_at"])}

@@ -1,6 +1,9 @@
 """Command-line tool for people's accounts: wraps /api/v1/accounts (docs/web.md).
 
     scripts/accounts create --username admin --name "Admin Kelurahan" --role admin
+    scripts/accounts create --username rina --name "Rina" --role partner --partner-id prt_1
+    scripts/accounts create --username bu-sri --name "Sri" --role seller --seller-id slr_1
+    scripts/accounts role <account id> --role seller --seller-id slr_1
     scripts/accounts list
     scripts/accounts reset-password <account id>
     scripts/accounts unlock <account id>
@@ -38,6 +41,12 @@ def read_password(args):
     return first
 
 
+def _scope(args):
+    """The ``partner_id`` / ``seller_id`` given (the gateway checks they fit the role)."""
+    return {k: v for k, v in (("partner_id", args.partner_id),
+                              ("seller_id", args.seller_id)) if v}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="accounts", description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000"))
@@ -47,6 +56,12 @@ def main(argv=None):
     create.add_argument("--username", required=True)
     create.add_argument("--name", required=True, help="the person's full name")
     create.add_argument("--role", required=True, choices=ACCOUNT_ROLES)
+    role = sub.add_parser("role", help="change an account's role (ends its sessions)")
+    role.add_argument("account_id")
+    role.add_argument("--role", required=True, choices=ACCOUNT_ROLES)
+    for one in (create, role):
+        one.add_argument("--partner-id", help="the partner of a partner account")
+        one.add_argument("--seller-id", help="the seller of a seller account")
     sub.add_parser("list", help="list accounts")
     for name, text in (("reset-password", "set a new password"), ("unlock", "clear a lockout"),
                        ("disable", "disable (ends its sessions)"), ("enable", "enable again")):
@@ -60,9 +75,12 @@ def main(argv=None):
     headers = {"Authorization": "Bearer %s" % args.admin_token}
     base = args.url.rstrip("/") + "/api/v1/accounts"
     if args.command == "create":
-        body = {"username": args.username, "display_name": args.name, "role": args.role,
-                "password": read_password(args)}
+        body = dict({"username": args.username, "display_name": args.name, "role": args.role,
+                     "password": read_password(args)}, **_scope(args))
         call = ("POST", base, body)
+    elif args.command == "role":
+        call = ("PATCH", "%s/%s" % (base, args.account_id),
+                dict({"role": args.role}, **_scope(args)))
     elif args.command == "list":
         call = ("GET", base + "?per_page=200", None)
     else:

@@ -80,9 +80,10 @@ class Api:
         return other
 
     def request(self, method, path, json=None, params=None, data=None, headers=None,
-                timeout=None, raw=False):
+                timeout=None, raw=False, files=None):
         """Send one call; return the parsed JSON (None for 204), or with ``raw`` the
-        ``requests.Response`` itself (a CSV download).
+        ``requests.Response`` itself (a CSV download, a photo). ``files`` is a
+        multipart upload (``{"photo": (name, bytes, content type)}``).
 
         Raises ApiError for any status outside 2xx, and ApiError(503) when
         the gateway cannot be reached.
@@ -94,7 +95,8 @@ class Api:
         try:
             answer = _session.request(method, self.base_url + path.lstrip("/"), json=json,
                                       params=params, data=data, headers=sent,
-                                      timeout=timeout or self.timeout)
+                                      timeout=timeout or self.timeout,
+                                      **({"files": files} if files else {}))
         except requests.RequestException as exc:
             raise ApiError(503, {"title": "Gateway unreachable", "detail": str(exc)}) from None
         if answer.status_code >= 300:

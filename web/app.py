@@ -20,8 +20,8 @@ from web.context import PageContext
 from web.i18n import Messages
 from web.jobs import Jobs
 from web.pages import NAV, load_pages
-from web.security import (CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, SESSION_PATH, clear_cookie,
-                          csrf_valid)
+from web.security import (CSRF_COOKIE, CSRF_FIELD, PORTAL_PATHS, SESSION_COOKIE, SESSION_PATH,
+                          area_of, clear_cookie, csrf_valid, session_path)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,9 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
        "object-src 'none'")
 LOGIN_ENDPOINT = "login"
+#: a page's ``login`` -> the roles that may open it
+LOGIN_ROLES = {"officer": ("officer", "admin"), "admin": ("admin",), "seller": ("seller",),
+               "partner": ("partner",)}
 
 
 class WebApp:
@@ -115,7 +118,7 @@ class WebApp:
             if exc.status in (401, 403):
                 return self.to_login(ctx, expired=True)
             raise
-        if level == "admin" and ctx.account["role"] != "admin":
+        if ctx.account["role"] not in LOGIN_ROLES[level]:
             return self.error_page(ctx, 403, "errors.forbidden")
         return None
 
@@ -124,7 +127,8 @@ class WebApp:
         response = redirect(ctx.url_for(LOGIN_ENDPOINT, next=target or None,
                                         expired="1" if expired else None), 303)
         if expired:
-            clear_cookie(response, ctx.request, SESSION_COOKIE, SESSION_PATH)
+            clear_cookie(response, ctx.request, SESSION_COOKIE,
+                         session_path(area_of(ctx.request.path)))
         return response
 
     def api_error_page(self, ctx, exc):
@@ -146,7 +150,8 @@ class WebApp:
     def error_page(self, ctx, status, key=None):
         key = key or {404: "errors.not_found", 405: "errors.not_found"}.get(status,
                                                                              "errors.internal")
-        look = "console" if ctx.request.path.startswith(SESSION_PATH) else "resident"
+        area = area_of(ctx.request.path)
+        look = {"console": "console", "resident": "resident"}.get(area, "portal")
         return ctx.render("%s/error.html" % look, status=status, message_key=key)
 
     # ------------------------------------------------------------ rendering
@@ -156,19 +161,20 @@ class WebApp:
                       path=ctx.request.path, account=ctx.account)
         html = self.env.get_template(template).render(**values)
         response = Response(html, status=status, mimetype="text/html")
-        response.headers["Cache-Control"] = ("no-store" if ctx.request.path.startswith(
-            SESSION_PATH) else "no-cache")
+        response.headers["Cache-Control"] = ("no-store" if area_of(ctx.request.path) != "resident"
+                                             else "no-cache")
         return response
 
     def nav_for(self, ctx):
-        area = "console" if ctx.request.path.startswith(SESSION_PATH) else "resident"
+        area = area_of(ctx.request.path)
         role = (ctx.account or {}).get("role")
         out = []
         for entry in NAV[area]:
             if entry["role"] == "admin" and role != "admin":
                 continue
             url = ctx.url_for(entry["endpoint"])
-            current = any(ctx.request.path == m if m in ("/", SESSION_PATH + "/")
+            homes = ("/", SESSION_PATH + "/", *PORTAL_PATHS.values())  # only themselves
+            current = any(ctx.request.path == m if m in homes
                           else ctx.request.path.startswith(m) for m in entry["match"] or (url,))
             out.append({"url": url, "label": self.messages(entry["label"]), "current": current})
         return out

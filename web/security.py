@@ -15,8 +15,25 @@ SESSION_COOKIE = "bt_session"
 CSRF_COOKIE = "bt_csrf"
 CSRF_FIELD = "csrf_token"
 SESSION_PATH = "/konsol"
+#: a partner's staff and a seller work in their own portal, the cookie scoped to it,
+#: so a seller's session never reaches the console's pages (nor an officer's a portal)
+PORTAL_PATHS = {"seller": "/lapak-saya", "partner": "/mitra-saya"}
 SESSION_MAX_AGE = 8 * 3600  # the gateway's session lifetime (gateway/accounts.py)
 CSRF_MAX_AGE = 30 * 24 * 3600
+
+
+def session_path(role):
+    """The path a session cookie of an account with ``role`` is scoped to."""
+    return PORTAL_PATHS.get(role, SESSION_PATH)
+
+
+def area_of(path):
+    """Which part of the site ``path`` is in: ``"console"``, ``"seller"``, ``"partner"``
+    (the portals) or ``"resident"`` (public pages)."""
+    for area, prefix in (("console", SESSION_PATH), *PORTAL_PATHS.items()):
+        if path == prefix or path.startswith(prefix + "/"):
+            return area
+    return "resident"
 
 
 def is_https(request):

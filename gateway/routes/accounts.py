@@ -5,12 +5,12 @@ an account locks after repeated failures). Each attempt, its outcome and each
 logout are in the audit trail with the subject ``account:<user name>``.
 """
 from services.shared.contract import dump, load
-from services.shared.errors import BansosError, Conflict
+from services.shared.errors import BansosError, Conflict, InvalidInput, NotFound
 from services.shared.pagination import page_of
 
 from gateway.account_schemas import (AccountIn, AccountOut, AccountPage, AccountPatch,
                                      CurrentSessionOut, SessionIn, SessionOut)
-from gateway.accounts import SESSION_PREFIX
+from gateway.accounts import SCOPE_FIELDS, SESSION_PREFIX, account_scope
 from gateway.auth import Principal
 from gateway.errors import Unauthorized
 from gateway.http import RouteTable
@@ -29,15 +29,44 @@ def _session_token(ex):
     return token
 
 
+#: scope field -> (service, RPC) that knows whether the partner or seller exists
+SCOPE_OWNERS = {"partner_id": ("partners", "get_partner"),
+                "seller_id": ("marketplace", "get_seller")}
+
+
+def _check_scope_exists(ex, body):
+    """Refuse (400 naming the field) a ``partner_id`` / ``seller_id`` that its own
+    service does not know; asked as the admin, so any partner or seller counts."""
+    for field, (service, method) in SCOPE_OWNERS.items():
+        wanted = body.get(field)
+        if not wanted:
+            continue
+        proxy = ex.services.get(service)
+        try:
+            if proxy is None:
+                raise NotFound("no %s service" % service)
+            ex.call(getattr(proxy, method), wanted, ex.actor)
+        except NotFound:
+            raise InvalidInput("There is no %s %s." % (field[:-3], wanted),
+                               {field: ["no %s with this id" % field[:-3]]}) from None
+
+
 def _audit_login(ex, principal, action, username):
     ex.service.store.record_audits(principal, [(action, "account:%s" % username)],
                                    ex.request.method, ex.request.path)
 
 
 @routes.route("POST", "/api/v1/accounts", role="admin", body=AccountIn, response=AccountOut,
-              status=201, tags=TAGS, summary="Make an account for a person (user name, role)")
+              status=201, tags=TAGS, summary="Make an account for a person (user name, role)",
+              description="A partner or seller account names its partner_id or seller_id "
+                          "(400 naming the field when it is missing, unknown, or given for "
+                          "another role); its sessions reach what that partner's or seller's "
+                          "token would.")
 def create_account(ex):
-    account = ex.service.accounts.create_account(load(AccountIn, ex.body()), ex.actor)
+    data = load(AccountIn, ex.body())
+    account_scope(data["role"], data)  # the role's rule first: no RPC for a wrong one
+    _check_scope_exists(ex, data)
+    account = ex.service.accounts.create_account(data, ex.actor)
     _audit_login(ex, ex.principal, "create_account", account["username"])
     return dump(AccountOut, account)
 
@@ -67,6 +96,10 @@ def update_account(ex, account_id):
         # an admin who locks themselves out may leave the village with no admin at all
         raise Conflict("You cannot disable your own account or give up its admin role.",
                        {"active" if "active" in changes else "role": ["not on yourself"]})
+    if any(k in changes for k in ("role", *SCOPE_FIELDS.values())):
+        current = ex.service.accounts.get_account(account_id)
+        account_scope(changes.get("role", current["role"]), changes, current)
+        _check_scope_exists(ex, changes)
     account = ex.service.accounts.update_account(account_id, changes, ex.actor)
     _audit_login(ex, ex.principal, "update_account", account["username"])
     return dump(AccountOut, account)

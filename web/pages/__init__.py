@@ -11,8 +11,10 @@ console; partners or the marketplace for residents):
 
 A page function is ``fn(ctx, **url_params) -> werkzeug Response`` (usually
 ``ctx.render("template.html", **values)``); ``ctx`` is a ``web.context.PageContext``.
-``login="officer"`` (officer or admin) or ``"admin"`` makes it a console page:
-without a session the browser is sent to the login page first.
+``login="officer"`` (officer or admin) or ``"admin"`` makes it a console page,
+``"seller"`` or ``"partner"`` a page of that portal (``/lapak-saya``, ``/mitra-saya``):
+without a session the browser is sent to the login page first, and a person of
+another role gets a 403.
 """
 import importlib
 
@@ -24,11 +26,11 @@ MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints", "we
            "web.pages.complaints_console", "web.pages.partners_console",
            "web.pages.market_console", "web.pages.monitoring",
            "web.pages.reports", "web.pages.accounts",
-           "web.pages.admin")
+           "web.pages.admin", "web.pages.seller_portal", "web.pages.partner_portal")
 
 PAGES = []
-#: area ("resident" or "console") -> entries, in the order declared
-NAV = {"resident": [], "console": []}
+#: area ("resident", "console" or a portal's role) -> entries, in the order declared
+NAV = {"resident": [], "console": [], "seller": [], "partner": []}
 
 
 class PageSpec:
@@ -42,7 +44,8 @@ def page(rule, methods=("GET",), login=None, endpoint=None):
 
     Args:
         methods: HTTP methods; every ``POST`` is checked for its CSRF token.
-        login: None (public), ``"officer"`` (officer or admin) or ``"admin"``.
+        login: None (public), ``"officer"`` (officer or admin), ``"admin"``,
+            ``"seller"`` or ``"partner"``.
         endpoint: the name ``ctx.url_for`` knows it by (default: the function name).
     """
     def decorator(fn):

@@ -5,7 +5,7 @@ import mongomock
 import pytest
 
 from gateway import accounts as accounts_module
-from gateway.accounts import LOCKOUT_FAILURES, AccountRepository
+from gateway.accounts import LOCKOUT_FAILURES, AccountRepository, account_scope
 from gateway.account_schemas import AccountIn
 from gateway.errors import RateLimited, Unauthorized
 from services.shared.errors import Conflict, InvalidInput
@@ -139,7 +139,7 @@ def test_an_empty_change_is_refused(repo):
 @pytest.mark.parametrize("body, field", [
     ({"username": "Siti Aminah"}, "username"), ({"password": "short"}, "password"),
     ({"password": "siti.aminah", "username": "siti.aminah"}, "password"),
-    ({"role": "partner"}, "role")])
+    ({"role": "resident"}, "role")])
 def test_account_input_names_the_bad_field(body, field):
     from marshmallow import ValidationError
     full = dict({"username": "siti", "display_name": "Siti", "role": "officer",
@@ -147,3 +147,64 @@ def test_account_input_names_the_bad_field(body, field):
     with pytest.raises(ValidationError) as exc:
         AccountIn().load(full)
     assert field in exc.value.messages
+
+
+# ------------------------------------------------------------ partner and seller accounts
+
+def make_scoped(repo, role, **scope):
+    data = AccountIn().load(dict({"username": "rina", "display_name": "Rina", "role": role,
+                                  "password": "kata-sandi-rina"}, **scope))
+    return repo.create_account(data, ADMIN)
+
+
+@pytest.mark.parametrize("role, field", [("partner", "partner_id"), ("seller", "seller_id")])
+def test_a_scoped_account_needs_its_id_named_by_the_field(repo, role, field):
+    with pytest.raises(InvalidInput) as exc:
+        make_scoped(repo, role)
+    assert field in exc.value.errors
+    assert repo.accounts.count_documents({}) == 0
+
+
+@pytest.mark.parametrize("role, scope, field", [
+    ("officer", {"partner_id": "prt_1"}, "partner_id"),
+    ("admin", {"seller_id": "slr_1"}, "seller_id"),
+    ("partner", {"partner_id": "prt_1", "seller_id": "slr_1"}, "seller_id"),
+    ("seller", {"seller_id": "slr_1", "partner_id": "prt_1"}, "partner_id")])
+def test_an_id_for_another_role_is_refused_by_its_field(role, scope, field):
+    with pytest.raises(InvalidInput) as exc:
+        account_scope(role, scope)
+    assert list(exc.value.errors) == [field]
+
+
+def test_a_partner_session_carries_the_partner_as_a_token_would(repo):
+    account = make_scoped(repo, "partner", partner_id="prt_1")
+    assert (account["partner_id"], account["seller_id"]) == ("prt_1", None)
+    principal = repo.principal_for_session(repo.login("rina", "kata-sandi-rina")["token"])
+    assert (principal.role, principal.partner_id, principal.seller_id) == (
+        "partner", "prt_1", None)
+    assert principal.actor["partner_id"] == "prt_1"
+
+
+def test_a_new_role_takes_its_own_scope_and_drops_the_old(repo):
+    account = make_scoped(repo, "partner", partner_id="prt_1")
+    with pytest.raises(InvalidInput) as exc:
+        repo.update_account(account["id"], {"role": "seller"}, ADMIN)
+    assert "seller_id" in exc.value.errors
+    assert repo.get_account(account["id"])["role"] == "partner"  # nothing half-written
+    changed = repo.update_account(account["id"], {"role": "seller", "seller_id": "slr_9"}, ADMIN)
+    assert (changed["role"], changed["partner_id"], changed["seller_id"]) == (
+        "seller", None, "slr_9")
+    back = repo.update_account(account["id"], {"role": "officer"}, ADMIN)
+    assert (back["partner_id"], back["seller_id"]) == (None, None)
+
+
+def test_moving_a_partner_account_to_another_partner_ends_its_sessions(repo):
+    account = make_scoped(repo, "partner", partner_id="prt_1")
+    token = repo.login("rina", "kata-sandi-rina")["token"]
+    repo.update_account(account["id"], {"display_name": "Rina W."}, ADMIN)
+    assert repo.principal_for_session(token).partner_id == "prt_1"  # a rename keeps it
+    repo.update_account(account["id"], {"partner_id": "prt_2"}, ADMIN)
+    with pytest.raises(Unauthorized):
+        repo.principal_for_session(token)
+    token = repo.login("rina", "kata-sandi-rina")["token"]
+    assert repo.principal_for_session(token).partner_id == "prt_2"

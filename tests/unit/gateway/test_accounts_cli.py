@@ -54,3 +54,15 @@ def test_unlock_patches_and_a_refusal_exits_1_naming_the_fields(sent, capsys):
     assert accounts_cli.main(["--url", "http://gw", "unlock", "acc_9"]) == 1
     assert sent.calls[0][:3] == ("PATCH", "http://gw/api/v1/accounts/acc_9", {"unlock": True})
     assert "password: too short" in capsys.readouterr().err
+
+
+def test_a_seller_account_names_its_seller_and_a_role_change_its_partner(sent, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("kata-sandi-sri\n"))
+    assert accounts_cli.main(["--url", "http://gw", "create", "--username", "sri", "--name",
+                              "Sri", "--role", "seller", "--seller-id", "slr_1"]) == 0
+    assert sent.calls[0][2] == {"username": "sri", "display_name": "Sri", "role": "seller",
+                                "password": "kata-sandi-sri", "seller_id": "slr_1"}
+    assert accounts_cli.main(["--url", "http://gw", "role", "acc_1", "--role", "partner",
+                              "--partner-id", "prt_2"]) == 0
+    assert sent.calls[1][:3] == ("PATCH", "http://gw/api/v1/accounts/acc_1",
+                                 {"role": "partner", "partner_id": "prt_2"})

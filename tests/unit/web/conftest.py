@@ -34,6 +34,7 @@ class FakeGateway:
     def __init__(self):
         self.calls = []
         self.params = []  # (method, path, query parameters) of each call
+        self.files = []  # (method, path, files) of each call: what an upload sent
         self.routes = {}
         self.route("GET", r"programmes", {"items": [PROGRAMME], "page": 1, "per_page": 200,
                                           "total": 1})
@@ -46,9 +47,10 @@ class FakeGateway:
         self.routes[(method, pattern)] = (status, answer, headers or {})
 
     def request(self, method, url, json=None, params=None, data=None, headers=None,
-                timeout=None):
+                timeout=None, files=None):
         path = url.split("/api/v1/", 1)[1]
         self.calls.append((method, path, json, dict(headers or {})))
+        self.files.append((method, path, files))
         self.params.append((method, path, dict(params or {})))
         for (want, pattern), (status, answer, extra) in reversed(list(self.routes.items())):
             if want == method and re.fullmatch(pattern, path):
@@ -97,10 +99,12 @@ def csrf_of(html):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def login(browser, gateway, role="officer", https=False):
-    """Log the browser in as Siti (``role``); the gateway answers her session."""
-    account = {"id": "acc_1", "username": "siti", "display_name": "Siti Aminah", "role": role,
-               "active": True}
+def login(browser, gateway, role="officer", https=False, next="/konsol/warga", **scope):
+    """Log the browser in as Siti (``role``, with ``partner_id`` / ``seller_id`` for a
+    portal's role); the gateway answers her session."""
+    account = dict({"id": "acc_1", "username": "siti", "display_name": "Siti Aminah",
+                    "role": role, "active": True, "partner_id": None, "seller_id": None},
+                   **scope)
     gateway.route("POST", "sessions", {"token": "bs_session", "expires_at": "x",
                                        "account": account}, status=201)
     gateway.route("GET", "sessions/current", {"expires_at": "x", "account": account})
@@ -108,4 +112,4 @@ def login(browser, gateway, role="officer", https=False):
     headers = {"X-Forwarded-Proto": "https"} if https else {}
     return browser.post("/konsol/masuk", headers=headers, data={
         "csrf_token": csrf_of(form), "username": "Siti", "password": "kata-sandi-siti",
-        "next": "/konsol/warga"})
+        "next": next})

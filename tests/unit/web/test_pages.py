@@ -243,6 +243,8 @@ def test_an_admin_disables_an_account_and_cannot_disable_their_own(browser, gate
                                                  "last_login_at": None}],
                                       "page": 1, "per_page": 200, "total": 1})
     gateway.route("PATCH", "accounts/acc_2", {"id": "acc_2", "username": "budi"})
+    gateway.route("GET", "partners", {"items": [], "page": 1, "per_page": 100, "total": 0})
+    gateway.route("GET", "sellers", {"items": [], "page": 1, "per_page": 100, "total": 0})
     html = browser.get("/konsol/akun").get_data(as_text=True)
     page = browser.post("/konsol/akun/acc_2", data={"csrf_token": csrf_of(html),
                                                     "action": "disable"})
