@@ -101,8 +101,10 @@ def chunks(rows, families_per_chunk=FAMILIES_PER_CHUNK):
     return out
 
 
-def merge_errors(kept, new, limit=ERRORS_KEPT):
-    """The first ``limit`` errors of ``kept + new`` by (sheet, row, field)."""
+def merge_errors(kept, new, limit=None):
+    """The first ``limit`` (default ``ERRORS_KEPT``) errors of ``kept + new`` by
+    (sheet, row, field)."""
+    limit = limit or ERRORS_KEPT
     merged = sorted(kept + new, key=lambda e: (e.get("sheet", ""), e["row"], e["field"]))
     return merged[:limit]
 
