@@ -34,6 +34,7 @@ class FakeGateway:
     def __init__(self):
         self.calls = []
         self.params = []  # (method, path, query parameters) of each call
+        self.bodies = []  # (method, path, raw body bytes) of each call that sent some
         self.routes = {}
         self.route("GET", r"programmes", {"items": [PROGRAMME], "page": 1, "per_page": 200,
                                           "total": 1})
@@ -50,6 +51,8 @@ class FakeGateway:
         path = url.split("/api/v1/", 1)[1]
         self.calls.append((method, path, json, dict(headers or {})))
         self.params.append((method, path, dict(params or {})))
+        if data is not None:
+            self.bodies.append((method, path, data))
         for (want, pattern), (status, answer, extra) in reversed(list(self.routes.items())):
             if want == method and re.fullmatch(pattern, path):
                 return _response(status, answer(json, headers) if callable(answer) else answer,
