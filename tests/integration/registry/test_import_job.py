@@ -13,7 +13,7 @@ from samplegen.writers import csv_text
 from services.registry import job_runner, jobs
 from services.registry.service import RegistryService
 from services.registry.store import RegistryRepository
-from tests.helpers import free_port, wait_for
+from tests.helpers import free_port
 from tests.support.api import ApiError, Client, checked_session
 from tests.support.kit import service_worker
 
