@@ -9,7 +9,8 @@ held open while it runs. Its document::
      created_households, created_residents, updated_households, already_present,
      errors: [{row, field, rule, sheet?}] (the first ERRORS_KEPT, by row),
      errors_total, failure: {detail, errors} | None, started_by (actor record),
-     host, created_at, started_at, finished_at, heartbeat_at}
+     host, created_at, started_at, finished_at, heartbeat_at,
+     actor, correlation_id (what its writes record; never answered)}
 
 States: ``queued`` (created, its file arriving in parts) -> ``running`` (every
 part stored) -> ``done`` or ``failed``. Instants are aware UTC datetimes in
