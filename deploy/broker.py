@@ -114,7 +114,7 @@ def management_answers(url, timeout=2.0):
         return False
 
 
-def wait_until(condition, timeout, interval=0.25):
+def wait_until(condition, timeout, interval=0.25, sleep=time.sleep):
     """Poll ``condition()`` until it is true or ``timeout`` seconds pass; return its last value."""
     deadline = time.monotonic() + timeout
     while True:
@@ -122,7 +122,7 @@ def wait_until(condition, timeout, interval=0.25):
             return True
         if time.monotonic() >= deadline:
             return False
-        time.sleep(interval)
+        sleep(interval)
 
 
 def start_local_rabbitmq(say):
@@ -154,11 +154,13 @@ def enable_management(say):
                                 "rabbitmq-plugins enable rabbitmq_management" % result.stdout)
 
 
-def ensure(uri, management=False, timeout=90.0, start=True, say=None):
+def ensure(uri, management=False, timeout=90.0, start=True, say=None, sleep=time.sleep):
     """Make sure the broker at ``uri`` answers (and its management API, if asked).
 
     Starts a stopped local RabbitMQ when ``start`` is true and the URI is
-    local. Returns True when this call started the broker (so the caller may
+    local; ``sleep(seconds)`` waits between polls (tests pass their own rather
+    than replacing ``time.sleep`` for every thread of the process). Returns
+    True when this call started the broker (so the caller may
     stop it again), False when it was already running. Raises BrokerUnavailable
     with instructions otherwise.
     """
@@ -169,7 +171,7 @@ def ensure(uri, management=False, timeout=90.0, start=True, say=None):
             raise BrokerUnavailable("No RabbitMQ answers at %s.\n%s" % (redact(uri), _advice(uri)))
         start_local_rabbitmq(say)
         started = True
-        if not wait_until(lambda: amqp_answers(uri), timeout):
+        if not wait_until(lambda: amqp_answers(uri), timeout, sleep=sleep):
             raise BrokerUnavailable("RabbitMQ was started but did not answer within %.0f s; "
                                     "see /var/log/rabbitmq/." % timeout)
         say("RabbitMQ answers at %s" % redact(uri))
@@ -178,7 +180,7 @@ def ensure(uri, management=False, timeout=90.0, start=True, say=None):
         if not management_answers(url):
             if is_local(uri):
                 enable_management(say)
-            if not wait_until(lambda: management_answers(url), timeout):
+            if not wait_until(lambda: management_answers(url), timeout, sleep=sleep):
                 raise BrokerUnavailable("The RabbitMQ management API does not answer at %s "
                                         "within %.0f s." % (redact(url), timeout))
     return started
