@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python -m bench.bench_console [--repeat 10]``.
 
 1. Import of the sample registry (1,500 families, 5,098 rows) through the console
-   (upload, pieces of 250 families, progress page followed to the end) beside the
+   (one upload, the registry's import job, its page followed to the end) beside the
    same file sent whole to ``POST /api/v1/imports/registry``: each on a fresh
    platform (``deploy/run-local``, mongomock stores), then both again on the second
    platform, where every row is already present.

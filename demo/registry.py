@@ -1,8 +1,8 @@
 """Registry step of the main job: import the sample registry, then ask real questions.
 
-``run(client, out)`` uploads ``data/sample/tanjung-barat-registry.csv``
-through ``POST /api/v1/imports/registry``, prints the counts and the time it
-took, then shows answers from the running registry: residents of one RW, one
+``run(client, out)`` uploads ``data/sample/tanjung-barat-registry.csv`` as an
+import job (``POST /api/v1/imports/registry/jobs``, polled to its end), prints
+the counts and the time it took, then shows answers from the running registry: residents of one RW, one
 household with its members, how many records carry a data-quality flag (and
 how many the sample holds), and a resident's history after an update.
 Running it again is harmless: the import reports every row as already
@@ -53,25 +53,28 @@ def expected_flags(families):
     return flags
 
 
-def import_sample(client, out, path=SAMPLE_CSV):
-    """Upload the CSV; print counts, refusals and elapsed seconds. Returns the answer."""
+def import_sample(client, out, path=SAMPLE_CSV, poll=0.5):
+    """Upload the CSV as an import job and wait for it; print counts, refusals and
+    elapsed seconds. Returns the ended job. RuntimeError when the job failed."""
     with open(path, "rb") as fh:
         content = fh.read()
     name = os.path.basename(path)
     out.section("Registry: import %s (%d KB)" % (name, len(content) // 1024))
     began = time.monotonic()
-    result = client.upload("imports/registry", content, "text/csv", params={"filename": name})
+    job = client.wait_for_import(client.start_import(content, name), poll=poll)
     elapsed = time.monotonic() - began
-    errors = result.get("errors") or []
+    if job["state"] != "done":
+        raise RuntimeError("the import job failed: %s" % (job.get("failure") or {}).get("detail"))
+    rows = job.get("rows_total") or 0
     out("%d rows read: %d families and %d residents created, %d households updated, "
-        "%d rows already present, %d rows refused." % (
-            result.get("rows", 0), result.get("created_households", 0),
-            result.get("created_residents", 0), result.get("updated_households", 0),
-            result.get("already_present", 0), len(errors)),
-        "Import took %.1f s (%.0f rows/s)." % (elapsed, result.get("rows", 0) / max(elapsed, 1e-6)))
-    for error in errors[:5]:
+        "%d rows already present, %d errors." % (
+            rows, job["created_households"], job["created_residents"],
+            job["updated_households"], job["already_present"], job["errors_total"]),
+        "Import job %s took %.1f s (%.0f rows/s)." % (job["id"], elapsed,
+                                                    rows / max(elapsed, 1e-6)))
+    for error in job["errors"][:5]:
         out("  row %s, %s: %s" % (error.get("row"), error.get("field"), error.get("rule")))
-    return result
+    return job
 
 
 def show_rw(client, out, rw):

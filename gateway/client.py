@@ -16,10 +16,16 @@ For programs that speak to the platform: the demo (``python -m demo``),
 A path without a leading ``/`` is under ``/api/v1/``; ``/health`` and other
 absolute paths are used as given.
 """
+import time
+
 import requests
 
 API_PREFIX = "/api/v1/"
-DEFAULT_TIMEOUT = 60.0  # seconds; a whole-registry import is the slowest call
+DEFAULT_TIMEOUT = 60.0  # seconds per request; a big import runs as a job (start_import)
+IMPORT_JOBS = "imports/registry/jobs"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: states in which an import job has ended
+IMPORT_ENDED = ("done", "failed")
 
 
 class ApiError(Exception):
@@ -115,6 +121,47 @@ class Client:
         headers = dict(kwargs.pop("headers", None) or {})
         headers["Content-Type"] = content_type
         return self.request("POST", path, data=content, headers=headers, **kwargs)
+
+    # --- the registry import as a job (docs/registry-data.md "Import jobs") ----
+
+    def start_import(self, content, filename, content_type=None, **kwargs):
+        """Upload a whole registry file (CSV or OpenSID workbook) as an import job.
+
+        ``content_type`` defaults from the name (``.xlsx``/``.xlsm``: a workbook, else
+        CSV). Returns the job (``ImportJobOut``: ``id``, ``state`` queued/running, ...).
+        Raises ApiError: 409 while another import job is open (its id in ``detail``),
+        400/413 for a file refused before it is stored.
+        """
+        if content_type is None:
+            content_type = XLSX_TYPE if filename.lower().endswith((".xlsx", ".xlsm")) \
+                else "text/csv"
+        params = dict(kwargs.pop("params", None) or {}, filename=filename)
+        return self.upload(IMPORT_JOBS, content, content_type, params=params, **kwargs)
+
+    def import_job(self, job_id):
+        """The job now: ``state``, ``percent``, ``rows_processed`` of ``rows_total``,
+        counts, ``errors`` (the first 1,000) and ``errors_total``, ``failure``."""
+        return self.get("%s/%s" % (IMPORT_JOBS, job_id))
+
+    def wait_for_import(self, job, timeout=3600.0, poll=1.0, on_progress=None):
+        """Poll the job (a job dict or its id) until it is ``done`` or ``failed``.
+
+        ``on_progress(job)`` is called after every poll. Returns the ended job
+        (check ``state``). Raises TimeoutError after ``timeout`` seconds, ApiError
+        as the gateway answers.
+        """
+        job_id = job["id"] if isinstance(job, dict) else job
+        deadline = time.monotonic() + timeout
+        while True:
+            current = self.import_job(job_id)
+            if on_progress is not None:
+                on_progress(current)
+            if current["state"] in IMPORT_ENDED:
+                return current
+            if time.monotonic() > deadline:
+                raise TimeoutError("import job %s still %s after %.0f s" % (
+                    job_id, current["state"], timeout))
+            time.sleep(poll)
 
 
 def _problem(answer):

@@ -115,7 +115,8 @@ class RouteSpec:
 
     def __init__(self, fn, method, path, role=None, body=None, query=None, response=None,
                  status=200, tags=(), summary="", rate_limit=None, description="",
-                 content_types=None, csv=False, responses=None, produces=None, binary=None):
+                 content_types=None, csv=False, responses=None, produces=None, binary=None,
+                 max_body=None, headers=None):
         self.fn, self.name = fn, fn.__name__
         self.module = fn.__module__
         self.method, self.path, self.role = method.upper(), path, role
@@ -127,7 +128,10 @@ class RouteSpec:
         self.produces = tuple(produces or ())
         self.binary = binary
         #: the largest body the route reads: an upload, or a JSON document
-        self.max_body = limits.MAX_UPLOAD_BYTES if content_types else limits.MAX_JSON_BYTES
+        self.max_body = max_body or (limits.MAX_UPLOAD_BYTES if content_types
+                                     else limits.MAX_JSON_BYTES)
+        #: headers of a success, for the OpenAPI: ``{name: description}``
+        self.headers = dict(headers or {})
 
     @property
     def shape(self):
@@ -165,6 +169,10 @@ class RouteTable:
             content_types (list): request body media types when not JSON.
             produces (list): success media types when not JSON (``["text/html"]``
                 for a page; the handler returns a werkzeug Response).
+            max_body (int): the largest body in bytes (default: the upload limit
+                with ``content_types``, else the JSON limit).
+            headers (dict): ``{name: description}`` of headers a success carries
+                (the handler sets them in ``exchange.headers``).
         The handler is called as ``handler(exchange, **url_params)`` and returns
         a JSON-safe value or a werkzeug Response.
         """
@@ -224,7 +232,8 @@ def run(service, spec, request, params):
         result = shape_for(principal, result)
         if spec.status == 204:
             return Response(status=204)
-        return json_response(result, spec.status, {"X-Request-Id": principal.request_id})
+        return json_response(result, spec.status, dict(exchange.headers,
+                                                       **{"X-Request-Id": principal.request_id}))
     except RequestEntityTooLarge:  # a handler read a body without a length past the limit
         return problem_from_exception(limits.too_large(spec.max_body))
     except Exception as exc:  # noqa: BLE001 - every error becomes a problem
@@ -278,6 +287,8 @@ class Exchange:
         self.services = service.services
         self.settings = service.settings
         self.args = request.args
+        #: headers the answer carries (``Location`` of something created)
+        self.headers = {}
 
     @property
     def actor(self):

@@ -94,6 +94,9 @@ def _operation(spec, r):
                                            for media in r.produces})
     if r.csv:
         success.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}
+    if r.headers:
+        success["headers"] = {name: {"description": text, "schema": {"type": "string"}}
+                              for name, text in r.headers.items()}
     op["responses"][str(r.status)] = success
     params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
               for name in r.params]

@@ -23,7 +23,8 @@ class WebSettings:
         language (str): the language file used (``WEB_LANGUAGE``, default ``id``).
         village_name (str): shown in titles (``VILLAGE_NAME``).
         api_timeout (float): seconds for an API call (``RPC_DEADLINE`` + 5).
-        import_timeout (float): seconds for a registry import (``IMPORT_DEADLINE`` + 10).
+        import_timeout (float): seconds for uploading a file as an import job
+            (``IMPORT_DEADLINE`` + 10; the job itself runs in the registry after).
     Raises:
         SettingsError: a malformed setting, named.
     """

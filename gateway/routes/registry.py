@@ -9,10 +9,11 @@ import base64
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from services.registry.contract import (ConfirmIn, CorrectionOut, DeactivateIn, HistoryPage,
-                                        HouseholdIn, HouseholdOut, HouseholdPatch,
-                                        ImportResultOut, RejectIn, ResidentFields, ResidentOut,
-                                        ResidentPatch, SearchQuery)
+from services.registry.contract import (IMPORT_JOB_MAX_BYTES, IMPORT_PART_BYTES, ConfirmIn,
+                                        CorrectionOut, DeactivateIn, HistoryPage, HouseholdIn,
+                                        HouseholdOut, HouseholdPatch, ImportJobOut,
+                                        ImportJobPage, ImportResultOut, RejectIn,
+                                        ResidentFields, ResidentOut, ResidentPatch, SearchQuery)
 from services.shared.contract import Page
 from services.shared.errors import InvalidInput
 
@@ -26,24 +27,28 @@ CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 XLSX_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
               "application/vnd.ms-excel.sheet.macroEnabled.12", "application/octet-stream")
 MAX_IMPORT_BYTES = limits.MAX_UPLOAD_BYTES
+IMPORT_TYPES = ["text/csv", XLSX_TYPES[0], XLSX_TYPES[1], "multipart/form-data"]
+JOBS_PATH = "/api/v1/imports/registry/jobs"
 SEARCH_ARGS = ("q", "rt", "rw", "status", "flagged", "kk_number")
 
 
-def upload(request):
-    """``(filename, bytes)`` of an import: a raw CSV/xlsx body or a multipart ``file``.
+def upload(request, max_bytes=MAX_IMPORT_BYTES):
+    """``(filename, bytes)`` of an import: a raw CSV/xlsx body or a multipart ``file``
+    of at most ``max_bytes``.
 
     Refused by ``Content-Length`` before reading (413); a body without a length
     is read no further than the limit (``limits``); a multipart form is parsed
     by werkzeug as a stream, its file spooled to disk past 500 KB.
     """
-    limits.refuse_oversized(request, MAX_IMPORT_BYTES)
+    limits.refuse_oversized(request, max_bytes)
     mimetype = request.mimetype or ""
     if mimetype == "multipart/form-data":
         try:
             stored = request.files.get("file") or next(iter(request.files.values()), None)
         except RequestEntityTooLarge:
             raise PayloadTooLarge("The file is too large.",
-                                  {"file": ["must be at most 20 MB"]}) from None
+                                  {"file": ["must be at most %d MB" % (max_bytes // 2 ** 20)]}
+                                  ) from None
         if stored is None:
             raise InvalidInput("No file in the form.", {"file": ["send the file as 'file'"]})
         return stored.filename or "upload", stored.read()
@@ -54,7 +59,7 @@ def upload(request):
     else:
         raise InvalidInput("Unsupported Content-Type %r." % mimetype, {"file": [
             "send text/csv, an .xlsx/.xlsm media type, or multipart/form-data with 'file'"]})
-    return request.args.get("filename") or default, limits.read_body(request, MAX_IMPORT_BYTES)
+    return request.args.get("filename") or default, limits.read_body(request, max_bytes)
 
 
 def _audit_all(ex, action, residents):
@@ -166,8 +171,7 @@ def resident_history(ex, nik):
 
 
 @routes.route("POST", "/api/v1/imports/registry", role="officer", response=ImportResultOut,
-              tags=TAGS, content_types=["text/csv", XLSX_TYPES[0], XLSX_TYPES[1],
-                                        "multipart/form-data"],
+              tags=TAGS, content_types=IMPORT_TYPES,
               summary="Import residents from a CSV or an OpenSID spreadsheet",
               description="Body: the CSV of docs/registry-data.md (`text/csv`), OpenSID's "
                           "resident spreadsheet (an .xlsx/.xlsm media type), or a multipart "
@@ -180,6 +184,42 @@ def import_registry(ex):
                      deadline=ex.settings.import_deadline)
     ex.audit("import_registry", "file:%s" % filename)
     return result
+
+
+@routes.route("POST", JOBS_PATH, role="officer", response=ImportJobOut, status=202, tags=TAGS,
+              content_types=IMPORT_TYPES, max_body=IMPORT_JOB_MAX_BYTES,
+              headers={"Location": "the job's address, to poll"},
+              summary="Start an import of a whole registry file as a job",
+              description="The body as for `POST /imports/registry`, up to %d MB (a "
+                          "50,000-family file). Answers at once with the job (`queued` or "
+                          "`running`); poll `Location` until `done` or `failed`. One import "
+                          "job runs at a time: 409 names the one that is open."
+                          % (IMPORT_JOB_MAX_BYTES // 2 ** 20))
+def start_import_job(ex):
+    filename, content = upload(ex.request, IMPORT_JOB_MAX_BYTES)
+    registry = ex.services.registry
+    job = ex.call(registry.start_import_job, filename, len(content), ex.actor)
+    # the file travels in parts: each one RPC message well under the broker's limit
+    for index in range(job["parts_expected"]):
+        part = content[index * IMPORT_PART_BYTES:(index + 1) * IMPORT_PART_BYTES]
+        job = ex.call(registry.add_import_part, job["id"], index,
+                      base64.b64encode(part).decode("ascii"))
+    ex.audit("import_registry", "file:%s" % filename)
+    ex.headers["Location"] = "%s/%s" % (JOBS_PATH, job["id"])
+    return job
+
+
+@routes.route("GET", JOBS_PATH, role="officer", response=ImportJobPage, tags=TAGS,
+              summary="Recent registry import jobs, newest first (without row errors)")
+def list_import_jobs(ex):
+    page, per_page = ex.page_args()
+    return ex.call(ex.services.registry.list_import_jobs, page, per_page)
+
+
+@routes.route("GET", JOBS_PATH + "/<job_id>", role="officer", response=ImportJobOut, tags=TAGS,
+              summary="An import job: state, percent of rows, counts, errors so far")
+def get_import_job(ex, job_id):
+    return ex.call(ex.services.registry.get_import_job, job_id)
 
 
 # ---- data corrections asked for by resolved complaints (services/registry/corrections.py) ----

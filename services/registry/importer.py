@@ -34,7 +34,7 @@ from services.shared.errors import InvalidInput
 from services.shared.nik import is_temporary
 
 from services.registry import workbook
-from services.registry.contract import HouseholdFields, ResidentFields
+from services.registry.contract import IMPORT_JOB_MAX_BYTES, HouseholdFields, ResidentFields
 
 CSV_COLUMNS = tuple(HouseholdFields().fields) + tuple(ResidentFields().fields)
 CSV_REQUIRED = ("kk_number", "street", "rt", "rw", "nik", "full_name", "sex", "birth_place",
@@ -67,6 +67,24 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = workbook.MAX_ROWS
 
 
+class Limits:
+    """How large a file one import reads: ``max_bytes`` of upload, ``max_rows`` rows
+    with data, ``max_inflated`` bytes a workbook may declare inflated."""
+
+    def __init__(self, max_bytes, max_rows, max_inflated):
+        self.max_bytes, self.max_rows, self.max_inflated = max_bytes, max_rows, max_inflated
+
+
+#: an import job (``jobs``): a 50,000-family kelurahan (~170,000 residents; its CSV
+#: is ~38 MB, its OpenSID workbook ~170 MB inflated) in one upload, with room to spare
+JOB_LIMITS = Limits(IMPORT_JOB_MAX_BYTES, 250_000, 320 * 1024 * 1024)
+
+
+def sync_limits():
+    """The limits of ``POST /imports/registry``, one RPC (read when called: tests lower them)."""
+    return Limits(MAX_BYTES, MAX_ROWS, workbook.MAX_INFLATED_BYTES)
+
+
 class SheetRow(int):
     """A row number that also names its sheet (a workbook with several sheets)."""
 
@@ -76,7 +94,7 @@ class SheetRow(int):
         return row
 
 
-def read_file(filename, content, pause=lambda: None):
+def read_file(filename, content, pause=lambda: None, limits=None):
     """Parse an upload.
 
     Args:
@@ -85,6 +103,7 @@ def read_file(filename, content, pause=lambda: None):
         content (bytes): the file.
         pause (callable): called every few hundred rows while reading (a
             cooperative yield, so a long import does not starve other requests).
+        limits (Limits): how large a file may be (default ``sync_limits()``).
     Returns:
         (str, list, dict): format (``"csv"``/``"opensid"``), rows, and the
         field -> column names to use in error reports.
@@ -92,17 +111,19 @@ def read_file(filename, content, pause=lambda: None):
     problem: a damaged archive, an encrypted part, a field or a file too
     large, too many rows), or columns missing/unknown.
     """
-    if len(content) > MAX_BYTES:
-        raise InvalidInput("The file is too large.", {"file": ["must be at most 20 MB"]})
+    limits = limits or sync_limits()
+    if len(content) > limits.max_bytes:
+        raise InvalidInput("The file is too large.", {"file": [
+            "must be at most %d MB" % (limits.max_bytes // 2 ** 20)]})
     name = (filename or "").lower()
     if content[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
-        return "opensid", read_opensid(content, pause), OPENSID_NAMES
+        return "opensid", read_opensid(content, pause, limits), OPENSID_NAMES
     if name and not name.endswith((".csv", ".txt")):
         raise InvalidInput("Unsupported file type.", {"file": ["must be .csv, .xlsx or .xlsm"]})
-    return "csv", read_csv(content, pause), {}
+    return "csv", read_csv(content, pause, limits.max_rows), {}
 
 
-def read_csv(content, pause=lambda: None):
+def read_csv(content, pause=lambda: None, max_rows=None):
     """Rows of a registry CSV; values stay strings except whole-number columns.
 
     A cell the platform's CSV writer guarded against formula injection (a
@@ -119,20 +140,20 @@ def read_csv(content, pause=lambda: None):
         header = [h.strip() for h in (reader.fieldnames or [])]
         _check_columns(header, CSV_REQUIRED, CSV_COLUMNS)
         reader.fieldnames = header
-        return _csv_rows(reader, pause)
+        return _csv_rows(reader, pause, max_rows or MAX_ROWS)
     except csv.Error as exc:
         raise InvalidInput("The CSV cannot be read: line %d: %s." % (reader.line_num, exc),
                            {"file": ["line %d: %s" % (reader.line_num, exc)]}) from None
 
 
-def _csv_rows(reader, pause):
+def _csv_rows(reader, pause, max_rows):
     rows = []
     for index, record in enumerate(reader, start=2):
         if index % workbook.PAUSE_EVERY == 0:
             pause()
-        if index > MAX_ROWS + 1:
-            raise InvalidInput("The file has more than %d rows; import it in parts." % MAX_ROWS,
-                               {"file": ["at most %d rows" % MAX_ROWS]})
+        if index > max_rows + 1:
+            raise InvalidInput("The file has more than %d rows; import it in parts." % max_rows,
+                               {"file": ["at most %d rows" % max_rows]})
         if None in record:
             rows.append((index, {"_errors": [("_row", "has more values than the header has columns")]}))
             continue
@@ -161,17 +182,18 @@ def _check_columns(header, required, known=None):
         raise InvalidInput("The file's header row is not as expected.", {"file": errors})
 
 
-def read_opensid(content, pause=lambda: None):
+def read_opensid(content, pause=lambda: None, limits=None):
     """Rows of every sheet but "Kode Data", converted to registry fields.
 
     A sheet without a ``nik`` column and without data is passed over; InvalidInput
     when no sheet has OpenSID's columns (``workbook`` for what else is refused).
     """
-    book = workbook.open_workbook(content)
+    limits = limits or sync_limits()
+    book = workbook.open_workbook(content, limits.max_inflated)
     try:
         sheets = [book[name] for name in book.sheetnames if name != OPENSID_CODES_SHEET]
         read = [(sheet.title, rows) for sheet in sheets
-                for rows in [_sheet_rows(sheet, pause)] if rows is not None]
+                for rows in [_sheet_rows(sheet, pause, limits.max_rows)] if rows is not None]
     finally:
         book.close()
     if not read:
@@ -183,9 +205,9 @@ def read_opensid(content, pause=lambda: None):
     return [(SheetRow(number, title), fields) for title, rows in read for number, fields in rows]
 
 
-def _sheet_rows(sheet, pause):
+def _sheet_rows(sheet, pause, max_rows):
     """``[(row, fields)]`` of one sheet; None for a sheet with neither header nor data."""
-    lines = workbook.sheet_rows(sheet, pause)
+    lines = workbook.sheet_rows(sheet, pause, max_rows)
     first = next(lines, None)
     if first is None:
         return None

@@ -39,6 +39,8 @@ class ImportRun:
         self.result = {"format": fmt, "rows": 0, "created_households": 0,
                        "created_residents": 0, "updated_households": 0,
                        "already_present": 0, "errors": []}
+        #: person key -> first row: a person twice in the file is refused across chunks too
+        self.seen = {}
 
     def error(self, row, field, rule):
         entry = {"row": int(row), "field": self.names.get(field, field), "rule": rule}
@@ -59,11 +61,22 @@ class ImportRun:
                  self.result["already_present"], len(self.result["errors"]))
         return self.result
 
+    def run_chunk(self, rows):
+        """Import some whole families of a file (an import job's chunk, ``jobs.chunks``).
+
+        ``rows`` holds every row of each family it holds; counts and errors add up
+        in ``result`` over the chunks, and a person seen in an earlier chunk is
+        refused as in one run. Returns the errors this chunk found.
+        """
+        before = len(self.result["errors"])
+        self.plan_and_write(self.validate(rows))
+        return self.result["errors"][before:]
+
     # --- step 1: every row on its own, then grouped by family ----------------
 
     def validate(self, rows):
         """``{kk: {"row", "household", "members": [(row, person, status)]}}``, valid rows only."""
-        people, families, seen = ResidentFields(), HouseholdFields(), {}
+        people, families, seen = ResidentFields(), HouseholdFields(), self.seen
         out = {}
         for count, (row, fields) in enumerate(rows, start=1):
             if count % PAUSE_EVERY == 0:
@@ -179,12 +192,12 @@ class ImportRun:
                 self.error(rows_of[owner], {"person": "full_name"}.get(kind, kind),
                            "%s already registered as %s" % (
                                mask_nik(value) if kind == "nik" else value, existing))
-        self.result["created_households"] = sum(1 for h, _ in new_households
-                                                if h["_id"] not in refused)
-        self.result["updated_households"] = sum(1 for h, docs in additions if any(
+        self.result["created_households"] += sum(1 for h, _ in new_households
+                                                 if h["_id"] not in refused)
+        self.result["updated_households"] += sum(1 for h, docs in additions if any(
             d["_id"] not in refused for d in docs))
-        self.result["created_residents"] = sum(1 for _, docs in new_households + additions
-                                               for d in docs if d["_id"] not in refused)
+        self.result["created_residents"] += sum(1 for _, docs in new_households + additions
+                                                for d in docs if d["_id"] not in refused)
 
     def _temporaries(self, families, fresh):
         """``{kk: [numbers]}``: temporary numbers, allocated per village in one step each."""

@@ -9,6 +9,8 @@ schema; errors are services.shared.errors types (InvalidInput 400, NotFound
 import base64
 import binascii
 
+from services.shared import clock
+from services.shared.caller import actor_record
 from services.shared.contract import Page, dump, dump_page, load
 from services.shared.errors import InvalidInput
 from services.shared.inbox import consumes
@@ -18,12 +20,13 @@ from services.shared.rpc import rpc
 from services.shared.service import Service, every
 
 from services.complaints.contract import CORRECTION_REQUESTED
-from services.registry import commands, corrections, importer
+from services.registry import commands, corrections, importer, jobs
 from services.registry.contract import (ConfirmIn, CorrectionOut, DeactivateIn, HistoryPage,
                                         HouseholdFields, HouseholdOut, HouseholdPatch,
-                                        ImportResultOut, RejectIn, ResidentFields, ResidentOut,
-                                        ResidentPatch, SearchQuery)
+                                        ImportJobOut, ImportJobPage, ImportResultOut, RejectIn,
+                                        ResidentFields, ResidentOut, ResidentPatch, SearchQuery)
 from services.registry.imports import ImportRun
+from services.registry.job_runner import ImportJobRunner
 from services.registry.store import RegistryRepository
 
 EXPORT_MAX_PER_PAGE = 1000
@@ -34,6 +37,7 @@ HOUSEHOLD_FIELDS = tuple(HouseholdFields().fields)
 class RegistryService(Service):
     name = "registry"
     store = MongoStore(RegistryRepository, outbox=["households", "residents"])
+    import_runner = ImportJobRunner()
 
     @rpc
     def register_household(self, body, actor=None):
@@ -147,15 +151,66 @@ class RegistryService(Service):
         updated_households, already_present, errors: [{row, field, rule}]}``.
         Raises InvalidInput when the file as a whole cannot be read.
         """
-        try:
-            content = base64.b64decode(content_base64 or "", validate=True)
-        except (binascii.Error, ValueError, TypeError):
-            raise InvalidInput("The file is not valid base64.",
-                               {"content_base64": ["must be base64"]}) from None
+        content = _decode(content_base64)
         fmt, rows, names = importer.read_file(filename, content, self.store.pause)
         return dump(ImportResultOut, ImportRun(
             self.store, fmt, names, actor, self.settings.village_code,
             self.caller.correlation_id(actor), filename, self.store.pause).run(rows))
+
+    # --- import jobs: a whole file in one upload, run in the background (jobs.py) --
+
+    @rpc
+    def start_import_job(self, filename, size_bytes, actor=None):
+        """Accept an import of a file of ``size_bytes`` bytes (CSV or OpenSID workbook, at
+        most ``importer.JOB_LIMITS.max_bytes``), to arrive by ``add_import_part`` in
+        ``parts_expected`` parts of at most ``jobs.PART_BYTES``.
+
+        Returns ``ImportJobOut`` (state ``queued``). Raises InvalidInput (size),
+        Conflict naming the import job already queued or running (one at a time).
+        """
+        try:
+            size = int(size_bytes)
+        except (TypeError, ValueError):
+            size = -1
+        limit = importer.JOB_LIMITS.max_bytes
+        if not 0 < size <= limit:
+            raise InvalidInput("The file is empty or too large.", {"file": [
+                "must be from 1 byte to %d MB" % (limit // 2 ** 20)]})
+        doc = jobs.new_job(jobs.new_id(), filename or "upload", size, jobs.parts_for(size),
+                           actor_record(actor), self.import_runner.host, clock.now())
+        doc.update(actor=actor_record(actor), correlation_id=self.caller.correlation_id(actor))
+        return dump(ImportJobOut, jobs.view(self.store.import_jobs.create(doc)))
+
+    @rpc
+    def add_import_part(self, job_id, index, content_base64):
+        """Store part ``index`` (from 0) of a queued job's file (base64). When every part
+        is stored the job becomes ``running`` and runs in the background.
+
+        Returns ``ImportJobOut``. Raises InvalidInput (base64, index, a part over
+        ``jobs.PART_BYTES``), NotFound, Conflict (the job is not queued).
+        """
+        data = _decode(content_base64)
+        if len(data) > jobs.PART_BYTES:
+            raise InvalidInput("The part is too large.", {"content_base64": [
+                "a part is at most %d bytes" % jobs.PART_BYTES]})
+        job, complete = self.store.import_jobs.add_part(job_id, int(index), data)
+        if complete:
+            self.import_runner.spawn(job_id, self.store, self.settings.village_code)
+        return dump(ImportJobOut, jobs.view(job))
+
+    @rpc
+    def get_import_job(self, job_id):
+        """An import job with its progress, counts and errors so far (``ImportJobOut``);
+        NotFound."""
+        return dump(ImportJobOut, jobs.view(self.store.import_jobs.get(job_id)))
+
+    @rpc
+    def list_import_jobs(self, page=1, per_page=50):
+        """Import jobs, newest first, without their row errors (``ImportJobPage``)."""
+        page, per_page, skip = page_args(page, per_page)
+        items, total = self.store.import_jobs.page(skip, per_page)
+        return dump(ImportJobPage, page_of([jobs.view(j) for j in items], page, per_page,
+                                           total))
 
     @rpc
     def export_residents(self, page=1, per_page=500):
@@ -169,7 +224,9 @@ class RegistryService(Service):
 
     @every("registry_repair_seconds")
     def repair_pending_writes(self):
-        """Finish registrations and follow-ups a crash interrupted (store.repair)."""
+        """Finish registrations and follow-ups a crash interrupted (store.repair), and
+        fail import jobs whose runner is gone (``jobs.STALE_SECONDS`` without a beat)."""
+        self.store.import_jobs.fail_open(jobs.RESTARTED)
         return self.store.repair()
 
     # --- data corrections asked for by resolved complaints (corrections.py) --
@@ -210,6 +267,14 @@ def _search_args(**given):
     """Validated filters (``contract.SearchQuery``); an empty value means no filter."""
     return load(SearchQuery, {k: v for k, v in given.items() if v not in (None, "")},
                 detail="Invalid search.")
+
+
+def _decode(content_base64):
+    try:
+        return base64.b64decode(content_base64 or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidInput("The file is not valid base64.",
+                           {"content_base64": ["must be base64"]}) from None
 
 
 def _export_page(page, per_page):

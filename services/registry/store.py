@@ -37,6 +37,7 @@ from services.shared.versioned import write_versioned
 from services.registry import domain, events
 from services.registry.changes import RETRIES, RecordChanges
 from services.registry.corrections import CorrectionRepository
+from services.registry.job_store import ImportJobRepository
 from services.registry.keys import KeyGuard, kk_key, nik_key, person_key
 from services.registry.queries import (STAGED, STAGED_AT, SYNC_HOUSEHOLD, SYNC_MEMBERS,
                                        RegistryQueries)
@@ -55,6 +56,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         self.guard = KeyGuard(db)
         self.counters = db["registry_counters"]
         self.corrections = CorrectionRepository(db)
+        self.import_jobs = ImportJobRepository(db)
         # a long import yields to the hub now and then (broker heartbeats; docs/style.md)
         self.pause = pause or (lambda: eventlet.sleep(0))
 
@@ -71,6 +73,7 @@ class RegistryRepository(RecordChanges, RegistryQueries):
             db[coll].create_index(field, sparse=True)
         db["households"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
         CorrectionRepository.ensure_indexes(db)
+        ImportJobRepository.ensure_indexes(db)
         db["residents"].create_index("nik", unique=True)
         db["households"].create_index("kk_number", unique=True)
 

@@ -44,8 +44,10 @@ def refuse(problem):
     return InvalidInput("The spreadsheet cannot be read: %s." % problem, {"file": [problem]})
 
 
-def check_archive(content):
-    """Refuse an archive that is not a plain, bounded zip (rules above). InvalidInput."""
+def check_archive(content, max_inflated=None):
+    """Refuse an archive that is not a plain, bounded zip (rules above): at most
+    ``max_inflated`` bytes inflated (default ``MAX_INFLATED_BYTES``). InvalidInput."""
+    max_inflated = max_inflated or MAX_INFLATED_BYTES
     try:
         members = zipfile.ZipFile(io.BytesIO(content)).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
@@ -62,25 +64,27 @@ def check_archive(content):
                          % (member.filename, member.compress_type,
                             " or ".join("%d (%s)" % kv for kv in sorted(METHODS.items()))))
         inflated += member.file_size
-    if inflated > MAX_INFLATED_BYTES:
+    if inflated > max_inflated:
         raise refuse("it inflates to %d MB; at most %d MB can be imported at once"
-                     % (inflated // 2 ** 20, MAX_INFLATED_BYTES // 2 ** 20))
+                     % (inflated // 2 ** 20, max_inflated // 2 ** 20))
 
 
-def open_workbook(content):
+def open_workbook(content, max_inflated=None):
     """The workbook (read-only, values only) after ``check_archive``. InvalidInput."""
     import openpyxl  # only imports need it
-    check_archive(content)
+    check_archive(content, max_inflated)
     try:
         return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except UNREADABLE as exc:
         raise refuse(_what(exc)) from None
 
 
-def sheet_rows(sheet, pause=lambda: None):
+def sheet_rows(sheet, pause=lambda: None, max_rows=None):
     """``(row number, values)`` of a sheet's rows with data, header included, rows
     numbered as a spreadsheet shows them. Stops after ``MAX_EMPTY_RUN`` empty
-    rows; InvalidInput past ``MAX_ROWS`` rows or on a malformed sheet."""
+    rows; InvalidInput past ``max_rows`` (default ``MAX_ROWS``) rows or on a
+    malformed sheet."""
+    max_rows = max_rows or MAX_ROWS
     lines = sheet.iter_rows(values_only=True)
     number, empty_run, kept = 0, 0, 0
     while True:
@@ -100,9 +104,9 @@ def sheet_rows(sheet, pause=lambda: None):
             continue
         empty_run = 0
         kept += 1
-        if kept > MAX_ROWS + 1:  # + 1: the header
+        if kept > max_rows + 1:  # + 1: the header
             raise refuse("sheet %s has more than %d rows; import it in parts"
-                         % (sheet.title, MAX_ROWS))
+                         % (sheet.title, max_rows))
         yield number, values
 
 

@@ -1,8 +1,9 @@
 """Console: importing a registry file with progress, and the records to verify.
 
-An import is a background job of the web process (web/jobs.py): the file is
-sent in pieces of whole families (web/imports.py), and the job's page shows
-how far it is and, at the end, the counts and every refused row in a table
+An import is the registry's import job (docs/registry-data.md "Import jobs"):
+the officer's file is uploaded once, whole, to ``POST imports/registry/jobs``,
+and the job's page polls ``GET imports/registry/jobs/<id>`` to show how many
+rows are done and, at the end, the counts and the refused rows in a table
 (also as CSV). The records to verify are the registry's data-quality flags
 (``GET residents?flagged=true``) and the corrections that resolved
 data-correction complaints ask for (``GET corrections``), confirmed or
@@ -13,75 +14,87 @@ import io
 
 from werkzeug.wrappers import Response
 
-from web import forms, imports
+from services.registry.contract import IMPORT_JOB_MAX_BYTES
+
+from web import forms
 from web.api import ApiError, CLIENT_HEADER, together
-from web.jobs import FAILED
 from web.pages import page
 
 PER_PAGE = 50
 ERRORS_SHOWN = 500
+MAX_BYTES = IMPORT_JOB_MAX_BYTES
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JOBS = "imports/registry/jobs"
 
 
 @page("/konsol/warga/impor", methods=("GET", "POST"), login="officer")
 def registry_import(ctx):
-    """GET: the upload form. POST (multipart ``file``): start the import, 303 to its
-    page; 400 when no file or one too large was sent."""
-    errors = {}
+    """GET: the upload form. POST (multipart ``file``): upload it as an import job, 303
+    to its page; 400 when no file, one too large or of another type was sent, or
+    the registry refused it; 409 (the form, naming it) while another import runs."""
+    errors, status = {}, 200
     if ctx.request.method == "POST":
         upload = ctx.request.files.get("file")
-        content = upload.read(imports.MAX_BYTES + 1) if upload else b""
+        content = upload.read(MAX_BYTES + 1) if upload else b""
         if not upload or not upload.filename or not content:
             errors["file"] = ["imports.errors.missing"]
-        elif len(content) > imports.MAX_BYTES:
+        elif len(content) > MAX_BYTES:
             errors["file"] = ["imports.errors.too_large"]
         elif not upload.filename.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             errors["file"] = ["imports.errors.type"]
         if not errors:
             filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]
-            job = _start(ctx, filename, content)
-            return ctx.redirect("registry_import_job", job_id=job.id)
-    return ctx.render("console/import_form.html", status=400 if errors else 200, errors=errors)
+            try:
+                job = _start(ctx, filename, content)
+                return ctx.redirect("registry_import_job", job_id=job["id"])
+            except ApiError as exc:
+                if exc.status not in (400, 409, 413, 422):
+                    raise
+                status = exc.status  # 409: another import job is open; the API names it
+                said = [s for messages in forms.api_errors(exc, ctx.t).values()
+                        for s in messages] if exc.status == 400 else []
+                errors["file"] = said[:1] or [forms.problem_sentence(exc, ctx.t)]
+        if errors and status == 200:
+            status = 400
+    return ctx.render("console/import_form.html", status=status, errors=errors)
 
 
 def _start(ctx, filename, content):
     api = ctx.officer_api
     api.headers.pop(CLIENT_HEADER, None)  # the signed address expires in a minute; not needed
-    timeout = ctx.settings.import_timeout
-
-    def work(job):
-        pieces = imports.split(filename, content)
-        return imports.run(api, filename, pieces, job, timeout)
-    return ctx.app.jobs.start(ctx.account["id"], "import", filename, work)
+    kind = XLSX_TYPE if filename.lower().endswith((".xlsx", ".xlsm")) else "text/csv"
+    return api.post(JOBS, data=content, params={"filename": filename},
+                    headers={"Content-Type": kind}, timeout=ctx.settings.import_timeout)
 
 
 def _job(ctx, job_id):
-    job = ctx.app.jobs.get(job_id, ctx.account["id"])
-    if job is None or job.kind != "import":
-        return None
-    return job
+    """The registry's job, or None when it knows no such job."""
+    try:
+        return ctx.officer_api.get("%s/%s" % (JOBS, job_id))
+    except ApiError as exc:
+        if exc.status in (400, 404):
+            return None
+        raise
 
 
 @page("/konsol/warga/impor/<job_id>", login="officer")
 def registry_import_job(ctx, job_id):
-    """An import's progress; when done its counts and the refused rows (the first 500;
-    all of them in the CSV). 404 for a job of another account or of an earlier start."""
+    """An import's progress (the page polls while it is queued or running); when done
+    its counts and the refused rows (the first 500; the CSV has every row the job
+    keeps). 404 for a job the registry does not know."""
     job = _job(ctx, job_id)
     if job is None:
         return ctx.render("console/error.html", status=404, message_key="imports.gone")
     problem = None
-    if job.state == FAILED:
-        error = job.error
-        if isinstance(error, ApiError) and error.status in (400, 422):
-            problem = [s for messages in forms.api_errors(error, ctx.t).values()
-                       for s in messages] or [forms.problem_sentence(error, ctx.t)]
-        elif isinstance(error, ApiError) and error.status == 401:
-            problem = [ctx.t("imports.expired")]
-        else:
-            problem = [ctx.t("imports.failed")]
-    errors = (job.result or {}).get("errors", [])
+    if job["state"] == "failed":
+        failure = job.get("failure") or {}
+        problem = [words for messages in (failure.get("errors") or {}).values()
+                   for words in (forms.words_for_rule(m, ctx.t) for m in messages)] or [
+            forms.words_for_rule(failure.get("detail") or "", ctx.t) or ctx.t("imports.failed")]
+    errors = job.get("errors") or []
     return ctx.render("console/import_job.html", job=job, problem=problem,
                       errors=[_worded(ctx, e) for e in errors[:ERRORS_SHOWN]],
-                      errors_total=len(errors))
+                      errors_total=job["errors_total"], errors_kept=len(errors))
 
 
 def _worded(ctx, error):
@@ -92,18 +105,18 @@ def _worded(ctx, error):
 
 @page("/konsol/warga/impor/<job_id>/kesalahan.csv", login="officer")
 def registry_import_errors(ctx, job_id):
-    """Every refused row of a finished import as CSV: ``row,field,rule`` (the API's
-    words) and ``keterangan`` (in the language of the console)."""
+    """The refused rows of a finished import (the first 1,000 the job keeps) as CSV:
+    ``row,field,rule`` (the API's words) and ``keterangan`` (in the console's language)."""
     job = _job(ctx, job_id)
-    if job is None or not job.result:
+    if job is None or job["state"] != "done":
         return ctx.render("console/error.html", status=404, message_key="imports.gone")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["row", "field", "rule", ctx.t("imports.csv_words")])
-    for error in job.result.get("errors", []):
+    for error in job.get("errors") or []:
         writer.writerow([error.get("row"), error.get("field"), error.get("rule"),
                          _worded(ctx, error)["said"]])
-    name = "kesalahan-impor-%s.csv" % job.subject.rsplit(".", 1)[0]
+    name = "kesalahan-impor-%s.csv" % job["filename"].rsplit(".", 1)[0]
     return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=\"%s\"" % name.replace('"', "")})
 

@@ -15,6 +15,8 @@ per_page, kk_number)``, ``list_flagged(page, per_page)``,
 ``deactivate_resident(nik, reason, note, actor)``,
 ``resident_history(nik, page, per_page)``,
 ``import_registry(filename, content_base64, actor)``,
+``start_import_job(filename, size_bytes, actor)``, ``add_import_part(job_id, index,
+content_base64)``, ``get_import_job(job_id)``, ``list_import_jobs(page, per_page)``,
 ``export_residents(page, per_page)`` / ``export_households(page, per_page)``
 (snapshots by id, up to 1000 a page), ``list_pending_corrections(status, page,
 per_page)``, ``confirm_correction(id, payload, actor)``,
@@ -23,10 +25,12 @@ per_page)``, ``confirm_correction(id, payload, actor)``,
 """
 from services.registry.contract.answers import (  # noqa: F401
     ChangeOut, CorrectionOut, HistoryEntryOut, HistoryPage, HouseholdOut, ImportErrorOut,
-    ImportResultOut, ResidentOut)
+    ImportFailureOut, ImportJobOut, ImportJobPage, ImportJobSummaryOut, ImportResultOut,
+    ResidentOut)
 from services.registry.contract.events import (  # noqa: F401
     EVENTS, HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED, RESIDENT_DEACTIVATED, RESIDENT_REGISTERED,
     RESIDENT_UPDATED, HouseholdSnapshot, ResidentSnapshot)
 from services.registry.contract.requests import (  # noqa: F401
-    CORRECTION_STATUSES, ConfirmIn, DeactivateIn, HouseholdFields, HouseholdIn, HouseholdPatch,
+    CORRECTION_STATUSES, IMPORT_JOB_MAX_BYTES, IMPORT_PART_BYTES, ConfirmIn, DeactivateIn,
+    HouseholdFields, HouseholdIn, HouseholdPatch,
     RejectIn, ResidentFields, ResidentPatch, SearchQuery)

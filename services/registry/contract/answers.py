@@ -124,3 +124,45 @@ class CorrectionOut(Answer):
     decided_at = Instant(allow_none=True)
     decided_by = fields.Dict(allow_none=True)
     decision_note = nullable()
+
+
+class ImportFailureOut(Answer):
+    detail = fields.String(metadata={"description": "what stopped the import, in a sentence"})
+    errors = fields.Dict(metadata={"description": "field -> [messages], as in an error answer"})
+
+
+class ImportJobSummaryOut(Answer):
+    """An import job (docs/registry-data.md "Import jobs"), without its row errors."""
+
+    id = fields.String()
+    state = fields.String(metadata={"description": "queued (its file arriving), running, "
+                                                   "done, failed"})
+    filename = fields.String()
+    size_bytes = fields.Integer()
+    parts_expected = fields.Integer()
+    parts_received = fields.Integer()
+    format = nullable(metadata={"description": "csv or opensid, once the file is read"})
+    rows_total = fields.Integer(allow_none=True, metadata={
+        "description": "rows with data in the file, once it is read"})
+    rows_processed = fields.Integer()
+    percent = fields.Integer(metadata={"description": "of the rows, 0-100 (100 once done)"})
+    chunks_total = fields.Integer(allow_none=True)
+    chunks_done = fields.Integer()
+    created_households = fields.Integer()
+    created_residents = fields.Integer()
+    updated_households = fields.Integer()
+    already_present = fields.Integer()
+    errors_total = fields.Integer(metadata={"description": "refused rows' errors so far"})
+    failure = fields.Nested(ImportFailureOut, allow_none=True)
+    started_by = fields.Dict(metadata={"description": "who: the token's actor record"})
+    created_at = Instant()
+    started_at = Instant(allow_none=True, metadata={"description": "when its file was complete"})
+    finished_at = Instant(allow_none=True)
+
+
+class ImportJobOut(ImportJobSummaryOut):
+    errors = fields.List(fields.Nested(ImportErrorOut), metadata={
+        "description": "the first 1,000 errors by row (errors_total counts them all)"})
+
+
+ImportJobPage = Page(ImportJobSummaryOut)

@@ -156,3 +156,11 @@ class RejectIn(Strict):
 
 #: The correction statuses (``GET /corrections?status=``).
 CORRECTION_STATUSES = ("pending", "confirming", "confirmed", "rejected")
+
+
+#: an import job's upload (``start_import_job``): a 50,000-family kelurahan's CSV is
+#: ~38 MB (docs/registry-data.md "Import jobs")
+IMPORT_JOB_MAX_BYTES = 64 * 1024 * 1024
+#: the file reaches the registry in parts of at most this many bytes (``add_import_part``):
+#: one RPC message and one stored document each, under RabbitMQ's and MongoDB's 16 MiB
+IMPORT_PART_BYTES = 4 * 1024 * 1024

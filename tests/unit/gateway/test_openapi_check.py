@@ -86,3 +86,21 @@ def test_no_two_schemas_share_a_component_name():
         warnings.simplefilter("error")
         names = build_spec(ROUTER)["components"]["schemas"]
     assert {"VerifyIn", "PartnersVerifyIn"} <= set(names)
+
+
+def test_the_import_job_routes_are_documented_with_their_202_and_location():
+    paths = build_spec(ROUTER)["paths"]
+    start = paths["/api/v1/imports/registry/jobs"]["post"]
+    assert "Location" in start["responses"]["202"]["headers"]
+    assert "409" in start["responses"] and "text/csv" in start["requestBody"]["content"]
+    assert set(paths["/api/v1/imports/registry/jobs"]) == {"get", "post"}
+    assert "get" in paths["/api/v1/imports/registry/jobs/{job_id}"]
+    assert "post" in paths["/api/v1/imports/registry"]  # the synchronous import stays
+
+
+def test_an_import_route_takes_the_bodies_its_limit_allows():
+    from services.registry.contract import IMPORT_JOB_MAX_BYTES
+    from gateway.limits import MAX_UPLOAD_BYTES
+    specs = {(s.method, s.path): s for s in ROUTER.specs}
+    assert specs[("POST", "/api/v1/imports/registry/jobs")].max_body == IMPORT_JOB_MAX_BYTES
+    assert specs[("POST", "/api/v1/imports/registry")].max_body == MAX_UPLOAD_BYTES

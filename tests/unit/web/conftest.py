@@ -35,6 +35,7 @@ class FakeGateway:
         self.calls = []
         self.params = []  # (method, path, query parameters) of each call
         self.files = []  # (method, path, files) of each call: what an upload sent
+        self.bodies = []  # (method, path, raw body bytes) of each call that sent some
         self.routes = {}
         self.route("GET", r"programmes", {"items": [PROGRAMME], "page": 1, "per_page": 200,
                                           "total": 1})
@@ -52,6 +53,8 @@ class FakeGateway:
         self.calls.append((method, path, json, dict(headers or {})))
         self.files.append((method, path, files))
         self.params.append((method, path, dict(params or {})))
+        if data is not None:
+            self.bodies.append((method, path, data))
         for (want, pattern), (status, answer, extra) in reversed(list(self.routes.items())):
             if want == method and re.fullmatch(pattern, path):
                 return _response(status, answer(json, headers) if callable(answer) else answer,

@@ -1,18 +1,15 @@
-"""A registry import in pieces of whole families, with progress and the per-row errors
-numbered as in the officer's file; the code lists the console offers are the services'."""
+"""A registry import uploaded once as the registry's job, its progress polled, the refused
+rows shown; the code lists the console offers are the services'."""
 import csv
 import io
 
-import openpyxl
 import pytest
 
-from tests.helpers import wait_for
 from tests.unit.web.conftest import csrf_of, login
-from web import imports
-from web.jobs import Job
 
 HEADER = ["kk_number", "street", "rt", "rw", "nik", "full_name", "sex", "birth_place",
           "birth_date", "relationship"]
+JOBS = "imports/registry/jobs"
 
 
 def _csv(rows):
@@ -27,116 +24,85 @@ def _row(kk, name):
     return [kk, "Jl. A", "001", "002", "", name, "F", "Jakarta", "1990-01-01", "head"]
 
 
-def test_a_csv_is_split_into_whole_families_in_the_files_order():
-    kks = ["31740901011000%02d" % i for i in range(5)]
-    rows = [_row(kks[0], "A1"), _row(kks[1], "B1"), _row(kks[0], "A2"), _row(kks[2], "C1"),
-            _row(kks[3], "D1"), _row(kks[4], "E1"), _row(kks[3], "D2")]
-    content = _csv(rows[:3]) + b"\r\n" + _csv(rows[3:]).split(b"\r\n", 1)[1]
-    pieces = imports.split("warga.csv", content, per_piece=2)
-    assert [p.families for p in pieces] == [2, 2, 1]
-    first = list(csv.reader(io.StringIO(pieces[0].body.decode("utf-8"))))
-    assert first[0] == HEADER and [r[5] for r in first[1:]] == ["A1", "A2", "B1"]
-    # the blank line is skipped as the registry skips it: D2 is the file's 7th record
-    assert pieces[0].rows == [2, 4, 3] and pieces[1].rows == [5, 6, 8]
-    assert pieces[1].renumbered({"row": 4, "field": "nik", "rule": "same person as row 2"}) == {
-        "row": 8, "field": "nik", "rule": "same person as row 5"}
+def _job(state, processed=0, total=None, **extra):
+    job = {"id": "imp_1", "state": state, "filename": "warga.csv", "size_bytes": 300,
+           "parts_expected": 1, "parts_received": 1, "format": "csv", "rows_total": total,
+           "rows_processed": processed, "percent": 100 if state == "done" else (
+               int(100 * processed / total) if total else 0), "chunks_total": 2,
+           "chunks_done": 1, "created_households": 0, "created_residents": 0,
+           "updated_households": 0, "already_present": 0, "errors": [], "errors_total": 0,
+           "failure": None, "started_by": {"name": "Petugas"},
+           "created_at": "2026-12-02T08:00:00.000Z", "started_at": None, "finished_at": None}
+    job.update(extra)
+    return job
 
 
-def test_an_opensid_sheet_is_split_and_keeps_its_sheet_and_header(tmp_path):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Data Penduduk"
-    sheet.append(["alamat", "rw", "rt", "nama", "no_kk", "nik"])
-    sheet.append(["Jl. A", "002", "001", "Ani", "3174090101100001", "0"])
-    sheet.append([None, None, None, None, None, None])
-    sheet.append(["Jl. B", "002", "001", "Budi", "3174090101100002", "0"])
-    sheet.append(["###", None, None, None, None, None])
-    sheet.append(["Jl. C", "002", "001", "Sesudah", "3174090101100003", "0"])
-    out = io.BytesIO()
-    book.save(out)
-    pieces = imports.split("opensid.xlsx", out.getvalue(), per_piece=1)
-    assert [p.rows for p in pieces] == [[2], [4]]
-    again = openpyxl.load_workbook(io.BytesIO(pieces[1].body), read_only=True)
-    assert again.sheetnames == ["Data Penduduk"]
-    assert [list(r) for r in again["Data Penduduk"].iter_rows(values_only=True)][1][3] == "Budi"
-
-
-def test_a_big_file_goes_in_a_bounded_number_of_pieces(monkeypatch):
-    monkeypatch.setattr(imports, "MOST_PIECES", 3)
-    rows = [_row("31740901011%05d" % i, "W%d" % i) for i in range(10)]
-    pieces = imports.split("w.csv", _csv(rows), per_piece=2)
-    assert [p.families for p in pieces] == [4, 4, 2]
-
-
-def test_what_cannot_be_split_is_sent_whole():
-    [piece] = imports.split("x.csv", b"nama,umur\nAni,3\n")
-    assert piece.body == b"nama,umur\nAni,3\n" and piece.families is None
-    [piece] = imports.split("x.xlsx", b"PK\x03\x04 broken")
-    assert piece.content_type == imports.XLSX_TYPE
-
-
-def test_the_pieces_answers_add_up_with_the_files_row_numbers():
-    class Api:
-        def __init__(self):
-            self.sent = []
-
-        def post(self, path, data=None, params=None, headers=None, timeout=None):
-            self.sent.append(data)
-            errors = [{"row": 3, "field": "sex", "rule": "Must be one of: M, F."}] if len(
-                self.sent) == 2 else []
-            return {"format": "csv", "rows": 2, "created_households": 1,
-                    "created_residents": 2, "updated_households": 0, "already_present": 0,
-                    "errors": errors}
-    kks = ["31740901011000%02d" % i for i in range(2)]
-    rows = [_row(kks[0], "A1"), _row(kks[1], "B1"), _row(kks[0], "A2"), _row(kks[1], "B2")]
-    pieces = imports.split("w.csv", _csv(rows), per_piece=1)
-    job = Job("acc_1", "import", "w.csv")
-    total = imports.run(Api(), "w.csv", pieces, job, 5)
-    assert (job.done, job.total, job.percent) == (2, 2, 100)
-    assert total["rows"] == 4 and total["created_residents"] == 4
-    assert total["errors"] == [{"row": 5, "field": "sex", "rule": "Must be one of: M, F."}]
-
-
-def test_the_import_page_runs_the_job_and_shows_the_refused_rows(browser, gateway,
-                                                                 monkeypatch):
-    monkeypatch.setattr(imports, "FAMILIES_PER_PIECE", 1)
+def _upload(browser, gateway, content=None, name="warga.csv"):
     login(browser, gateway)
-    answers = iter([
-        {"format": "csv", "rows": 1, "created_households": 1, "created_residents": 1,
-         "updated_households": 0, "already_present": 0, "errors": []},
-        {"format": "csv", "rows": 1, "created_households": 0, "created_residents": 0,
-         "updated_households": 0, "already_present": 0, "errors": [
-             {"row": 2, "field": "nik", "rule": "NIK must be exactly 16 digits, got 5"}]}])
-    gateway.route("POST", "imports/registry", lambda body, headers: next(answers))
     form = browser.get("/konsol/warga/impor").get_data(as_text=True)
-    kks = ["3174090101100001", "3174090101100002"]
-    content = _csv([_row(kks[0], "Ani"), _row(kks[1], "Budi")])
-    page = browser.post("/konsol/warga/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_of(form), "file": (io.BytesIO(content), "warga.csv")})
-    assert page.status_code == 303
-    job_page = page.headers["Location"]
-    wait_for(lambda: "Selesai" in browser.get(job_page).get_data(as_text=True), timeout=10,
-             message="the import job never finished")
-    html = browser.get(job_page).get_data(as_text=True)
-    assert "2 baris dibaca, 1 baris ditolak" in html
-    # Budi is row 2 of the second piece and row 3 of the officer's file
+    content = content or _csv([_row("3174090101100001", "Ani"), _row("3174090101100002", "Budi")])
+    return browser.post("/konsol/warga/impor", content_type="multipart/form-data", data={
+        "csrf_token": csrf_of(form), "file": (io.BytesIO(content), name)}), content
+
+
+def test_the_whole_file_goes_up_once_and_the_page_follows_the_job(browser, gateway):
+    gateway.route("POST", JOBS, _job("running"), status=202)
+    gateway.route("GET", JOBS + "/imp_1", _job("running", 1, 3))
+    page, content = _upload(browser, gateway)
+    assert page.status_code == 303 and page.headers["Location"].endswith("/konsol/warga/impor/imp_1")
+    assert gateway.bodies == [("POST", JOBS, content)]
+    assert gateway.query("POST", JOBS) == {"filename": "warga.csv"}
+    method, path, body, headers = gateway.last("POST", JOBS)
+    assert headers["Content-Type"] == "text/csv" and "X-Bansos-Client" not in headers
+    html = browser.get(page.headers["Location"]).get_data(as_text=True)
+    assert "1 dari 3 baris sudah diproses" in html and 'data-poll="2000"' in html
+    assert '<progress max="100" value="33"' in html
+
+
+def test_a_done_job_shows_its_counts_and_refused_rows_also_as_csv(browser, gateway):
+    error = {"row": 3, "field": "nik", "rule": "NIK must be exactly 16 digits, got 5"}
+    gateway.route("GET", JOBS + "/imp_1", _job("done", 2, 2, created_households=1,
+                                               created_residents=1, errors=[error],
+                                               errors_total=1))
+    login(browser, gateway)
+    html = browser.get("/konsol/warga/impor/imp_1").get_data(as_text=True)
+    assert "2 baris dibaca, 1 baris ditolak" in html and "data-poll" not in html
     assert ('<td>3</td><td>NIK <span class="mono small">(nik)</span></td>'
             '<td>harus 16 angka</td>') in html
-    assert len([c for c in gateway.calls if c[1] == "imports/registry"]) == 2
-    csv_page = browser.get(job_page + "/kesalahan.csv")
+    csv_page = browser.get("/konsol/warga/impor/imp_1/kesalahan.csv")
     assert csv_page.mimetype == "text/csv"
     assert "3,nik,\"NIK must be exactly 16 digits, got 5\",harus 16 angka" in csv_page.get_data(
         as_text=True)
-    method, path, body, headers = gateway.last("POST", "imports/registry")
-    assert headers["Content-Type"] == "text/csv" and "X-Bansos-Client" not in headers
-    assert gateway.query("POST", "imports/registry") == {"filename": "warga.csv"}
 
 
-def test_another_account_cannot_see_an_import(browser, gateway, app):
+def test_more_errors_than_the_job_keeps_are_said(browser, gateway):
+    errors = [{"row": n, "field": "nik", "rule": "x"} for n in range(2, 4)]
+    gateway.route("GET", JOBS + "/imp_1", _job("done", 9, 9, errors=errors, errors_total=7))
     login(browser, gateway)
-    job = app.jobs.start("acc_other", "import", "rahasia.csv", lambda job: {"errors": []})
-    page = browser.get("/konsol/warga/impor/%s" % job.id)
-    assert page.status_code == 404 and "rahasia" not in page.get_data(as_text=True)
+    html = browser.get("/konsol/warga/impor/imp_1").get_data(as_text=True)
+    assert "menyimpan 2 kesalahan pertama dari 7" in html
+
+
+def test_a_failed_job_tells_why_and_what_was_done(browser, gateway):
+    gateway.route("GET", JOBS + "/imp_1", _job("failed", 4, 10, failure={
+        "detail": "The registry restarted while this import was running.", "errors": {}}))
+    login(browser, gateway)
+    html = browser.get("/konsol/warga/impor/imp_1").get_data(as_text=True)
+    assert "Impor tidak selesai" in html and "4 dari 10 baris sudah diproses" in html
+
+
+def test_a_second_import_while_one_runs_is_refused_with_the_registrys_words(browser, gateway):
+    gateway.route("POST", JOBS, {"status": 409, "title": "Conflict", "detail":
+                                 "Import job imp_0 (rw01.csv) is running; one import runs at "
+                                 "a time."}, status=409)
+    page, _ = _upload(browser, gateway)
+    assert page.status_code == 409 and "imp_0" in page.get_data(as_text=True)
+
+
+def test_an_unknown_job_is_not_found(browser, gateway):
+    login(browser, gateway)
+    page = browser.get("/konsol/warga/impor/imp_nope")
+    assert page.status_code == 404
 
 
 def test_an_upload_without_a_file_is_named(browser, gateway):
