@@ -39,6 +39,12 @@ AWAIT_POLL = 0.05
 UNDECODABLE = "The message could not be decoded (not JSON, or nested too deeply)."
 
 
+def undecodable_reason(exc):
+    """Why a message could not be decoded, for the operator: ``UNDECODABLE`` and the
+    decoder's own words (they name a position, never the body)."""
+    return "%s: %s: %s" % (UNDECODABLE.rstrip("."), type(exc).__name__, str(exc)[:300])
+
+
 def _describe(message):
     info = message.delivery_info or {}
     return "%s/%s, %d bytes of %s" % (info.get("exchange"), info.get("routing_key"),
@@ -51,12 +57,16 @@ class DecodeSafeQueueConsumer(QueueConsumer):
 
     def on_decode_error(self, message, exc):
         provider = self._provider_of(message)
-        log.error("undecodable message for %s (%s): %s", getattr(provider, "method_name", provider),
-                  _describe(message), type(exc).__name__)
+        name = getattr(provider, "method_name", provider)
         handler = getattr(provider, "handle_undecodable", None)
         try:
-            if handler is not None:
+            if handler is None:
+                log.error("undecodable message for %s (%s) dropped: %s", name,
+                          _describe(message), type(exc).__name__)
+            else:
                 handler(message, exc)
+                log.warning("undecodable message for %s (%s): %s; %s", name, _describe(message),
+                            type(exc).__name__, getattr(handler, "outcome", "handled"))
         except Exception:  # noqa: BLE001 - the message must still be acked
             log.exception("could not answer an undecodable message (%s)", _describe(message))
         self.ack_message(message)
@@ -99,6 +109,8 @@ class DecodeSafeRpcConsumer(RpcConsumer):
                               login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
         error = InvalidInput(UNDECODABLE, {"_body": ["could not be decoded"]})
         responder.send_response(None, (InvalidInput, error, None))
+
+    handle_undecodable.outcome = "answered with InvalidInput"
 
 
 class DecodeSafeRpc(Rpc):
@@ -208,7 +220,9 @@ class DecodeSafeEventHandler(EventHandler):
 
     def handle_undecodable(self, message, exc):
         from services.shared.inbox import park_undecodable  # inbox builds on this module
-        park_undecodable(self.container, self.method_name, message, UNDECODABLE)
+        park_undecodable(self.container, self.method_name, message, undecodable_reason(exc))
+
+    handle_undecodable.outcome = "parked with its raw body"
 
 
 class DecodeSafeReplyListener(ReplyListener):
@@ -219,6 +233,8 @@ class DecodeSafeReplyListener(ReplyListener):
         waiting = self._reply_events.pop(message.properties.get("correlation_id"), None)
         if waiting is not None:
             waiting.send_exception(RemoteError("UndecodableReply", UNDECODABLE))
+
+    handle_undecodable.outcome = "the waiting call failed at once"
 
 
 class DecodeSafeRpcProxy(RpcProxy):
