@@ -89,8 +89,9 @@ class DecodeSafeRpcConsumer(RpcConsumer):
         with an error), taking an in-memory store with it (issue 9, item 1).
         The caller's own deadline answers it (504, or 503 while its broker is
         gone). The request is left unacked: the broker requeues it only if it
-        still holds it, and nothing yet stops a requeued command from running
-        twice (docs/reliability.md). Returns ``(result, exc_info)`` as nameko's does.
+        still holds it; a requeued ``command`` is then answered from its stored
+        result, and any request past its deadline is dropped (``DecodeSafeRpc``).
+        Returns ``(result, exc_info)`` as nameko's does.
         """
         from services.shared.rpc import BROKER_ERRORS  # rpc builds on this module
         try:
