@@ -68,9 +68,9 @@ class Supervisor:
                 given_up.append(name)
                 self.platform.note(name, "exited with status %s, %d crashes in %.0f s: "
                                    "not restarted again" % (status, plan.limit, plan.window))
-                self.say("error: %s exited with status %s, its %d. crash within %.0f s; giving "
-                         "up on it (the other services keep running). The end of its log:\n%s"
-                         % (name, status, plan.limit, plan.window, tail))
+                self.say("error: %s exited with status %s (crash %d of %d within %.0f s); "
+                         "giving up on it (the other services keep running). The end of its "
+                         "log:\n%s" % (name, status, plan.limit, plan.limit, plan.window, tail))
             else:
                 self.platform.note(name, "exited with status %s; restarting in %g s"
                                    % (status, delay))
