@@ -39,6 +39,14 @@ RUNNING_WAIT = 60.0
 
 RUNNING, DONE = "running", "done"
 
+#: claims between two purges of expired results on the in-memory store
+PURGE_EVERY = 1000
+_claims = [0]
+
+
+def _in_memory(db):
+    return type(db).__module__.startswith("mongomock")
+
 
 def expired(context, now=None):
     """True when ``context`` (a message's context data) has a deadline that has passed.
@@ -93,7 +101,11 @@ class OnceRecords:
 
     @classmethod
     def ensure_indexes(cls, db):
-        db["_once"].create_index("expires_at", expireAfterSeconds=0)
+        # mongomock honours a TTL index by scanning the collection on every
+        # operation (6 ms a command at 3,000 kept, and growing): in memory the
+        # expired ones are purged every PURGE_EVERY claims instead
+        if not _in_memory(db):
+            db["_once"].create_index("expires_at", expireAfterSeconds=0)
 
     def claim(self, key, keep=REMEMBER_SECONDS):
         """Claim ``key`` for this delivery.
@@ -104,6 +116,9 @@ class OnceRecords:
         """
         now = clock.now()
         self.coll.delete_one({"_id": key, "expires_at": {"$lte": now}})
+        _claims[0] += 1
+        if _claims[0] % PURGE_EVERY == 0 and _in_memory(self.coll.database):
+            self.coll.delete_many({"expires_at": {"$lte": now}})
         try:
             self.coll.insert_one({"_id": key, "state": RUNNING, "claimed_at": now,
                                   "expires_at": now + datetime.timedelta(seconds=keep)})

@@ -142,3 +142,13 @@ def test_every_rpc_that_changes_state_is_carried_out_at_most_once():
     plain = ["%s.%s" % (name, attr) for name, attr, is_once in methods
              if CHANGING.match(attr) and not is_once]
     assert plain == []
+
+
+def test_the_in_memory_store_purges_expired_results_now_and_then(records, monkeypatch):
+    monkeypatch.setattr(once, "PURGE_EVERY", 3)
+    monkeypatch.setattr(once, "_claims", [0])
+    for key in ("old-1", "old-2"):
+        records.claim(key, keep=-1)
+    records.claim("kept")
+    assert records.find("old-1") is None and records.find("old-2") is None
+    assert records.find("kept") is not None
