@@ -93,7 +93,8 @@ class OnceRecords:
     ``{_id: request_key, state: "running"|"done", result: <JSON text>,
     expires_at}``; ``_id`` is the unique index that lets only one delivery run,
     and a TTL index on ``expires_at`` lets MongoDB drop old ones (the in-memory
-    store treats an expired document as absent).
+    store treats an expired document as absent and purges them every
+    ``PURGE_EVERY`` claims).
     """
 
     def __init__(self, db):
