@@ -186,12 +186,12 @@ class DecodeSafeRpc(Rpc):
                 records.release(key)
         except Exception as exc:  # noqa: BLE001 - the caller still gets its answer
             log.warning("%s: could not remember the result of request %s: %r",
-                        self.method_name, key.split(":")[0], exc)
+                        self.method_name, once.request_of(key), exc)
         return self.handle_result(message, worker_ctx, result, exc_info)
 
     def _answer_stored(self, message, doc):
         log.info("%s: request %s already carried out; answered with its stored result",
-                 self.method_name, doc["_id"].split(":")[0])
+                 self.method_name, once.request_of(doc["_id"]))
         self.rpc_consumer.handle_result(message, once.stored_result(doc), None)
 
     def _await_first(self, body, message, key, context):
@@ -207,7 +207,7 @@ class DecodeSafeRpc(Rpc):
                     return
                 eventlet.sleep(AWAIT_POLL)
             log.warning("%s: repeated request %s dropped, its first delivery was still "
-                        "running at the deadline", self.method_name, key.split(":")[0])
+                        "running at the deadline", self.method_name, once.request_of(key))
             self.rpc_consumer.queue_consumer.ack_message(message)
         except Exception:  # noqa: BLE001 - an error leaving a managed thread kills the container
             self.rpc_consumer.handle_result(message, None, sys.exc_info())

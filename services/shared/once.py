@@ -87,6 +87,11 @@ def request_key(request_id, method, args, kwargs):
     return "%s:%s:%s" % (request_id, method, digest[:32])
 
 
+def request_of(key):
+    """The request id in a ``request_key`` (a request id may itself hold colons)."""
+    return key.rsplit(":", 2)[0]
+
+
 class OnceRecords:
     """The ``_once`` collection of a service: one document per command request.
 

@@ -152,3 +152,7 @@ def test_the_in_memory_store_purges_expired_results_now_and_then(records, monkey
     records.claim("kept")
     assert records.find("old-1") is None and records.find("old-2") is None
     assert records.find("kept") is not None
+
+
+def test_the_request_id_is_read_back_from_a_key_even_with_colons_in_it():
+    assert once.request_of(request_key("web:page:42", "add_note", [], {})) == "web:page:42"
