@@ -3,7 +3,9 @@
 nameko's pytest plugin no longer monkey-patches eventlet (docs/style.md): do it
 before anything imports socket or threading.
 """
+import faulthandler
 import os
+import sys
 import warnings
 
 warnings.filterwarnings("ignore", message=r"(?s)\s*Eventlet is deprecated")
@@ -25,6 +27,34 @@ AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 # real_mongo_uri / real_mongo_db: a real MongoDB wire server for tests marked mongo;
 # service_instances: several containers of one service on one database of it
 pytest_plugins = ("tests.real_mongo", "tests.instances", "tests.support.fault_broker")
+
+
+#: A test (with its fixtures' setup) still running after this many seconds has
+#: hung: every thread's stack is printed and the run exits 1, instead of holding
+#: CI until its own limit. faulthandler's watchdog is a real OS thread, so it
+#: fires even while a greenthread spins (pytest-timeout's timers are green under
+#: eventlet and never fire then). The slowest test takes about 60 s.
+TEST_LIMIT_SECONDS = int(os.environ.get("TEST_LIMIT_SECONDS", "420"))
+
+
+def _terminal_stderr(config):
+    """The stderr pytest's output capture does not swallow (pytest's faulthandler
+    plugin keeps a copy of its descriptor); ``sys.stderr`` where there is none."""
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+        return config.stash[fault_handler_stderr_fd_key]
+    except (ImportError, KeyError):
+        return sys.stderr
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    faulthandler.dump_traceback_later(TEST_LIMIT_SECONDS, exit=True,
+                                      file=_terminal_stderr(item.config))
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def management_answers(url, timeout=2.0):
         return False
 
 
-def wait_until(condition, timeout, interval=0.25):
+def wait_until(condition, timeout, interval=0.25, sleep=time.sleep):
     """Poll ``condition()`` until it is true or ``timeout`` seconds pass; return its last value."""
     deadline = time.monotonic() + timeout
     while True:
@@ -122,7 +122,7 @@ def wait_until(condition, timeout, interval=0.25):
             return True
         if time.monotonic() >= deadline:
             return False
-        time.sleep(interval)
+        sleep(interval)
 
 
 def start_local_rabbitmq(say):
@@ -154,15 +154,18 @@ def enable_management(say):
                                 "rabbitmq-plugins enable rabbitmq_management" % result.stdout)
 
 
-def ensure(uri, management=False, timeout=90.0, start=True, say=None, wait=0.0):
+def ensure(uri, management=False, timeout=90.0, start=True, say=None, wait=0.0,
+           sleep=time.sleep):
     """Make sure the broker at ``uri`` answers (and its management API, if asked).
 
     Starts a stopped local RabbitMQ when ``start`` is true and the URI is
     local, and waits up to ``timeout`` seconds for it. A broker this call
     cannot start (another machine or container, still booting) is waited for
-    up to ``wait`` seconds (0: not at all). Returns True when this call
-    started the broker (so the caller may stop it again), False when it was
-    already running. Raises BrokerUnavailable with instructions otherwise.
+    up to ``wait`` seconds (0: not at all). ``sleep(seconds)`` waits between
+    polls (tests pass their own rather than replacing ``time.sleep`` for every
+    thread of the process). Returns True when this call started the broker (so
+    the caller may stop it again), False when it was already running. Raises
+    BrokerUnavailable with instructions otherwise.
     """
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     started = False
@@ -171,7 +174,7 @@ def ensure(uri, management=False, timeout=90.0, start=True, say=None, wait=0.0):
         if wait > 0:
             say("RabbitMQ at %s does not answer yet; waiting up to %.0f s for it to start"
                 % (redact(uri), wait))
-        if not (wait > 0 and wait_until(lambda: amqp_answers(uri), wait)):
+        if not (wait > 0 and wait_until(lambda: amqp_answers(uri), wait, sleep=sleep)):
             within = " within %.0f s" % wait if wait > 0 else ""
             raise BrokerUnavailable("No RabbitMQ answers at %s%s.\n%s" % (
                 redact(uri), within, _advice(uri)))
@@ -179,7 +182,7 @@ def ensure(uri, management=False, timeout=90.0, start=True, say=None, wait=0.0):
     elif not answers:
         start_local_rabbitmq(say)
         started = True
-        if not wait_until(lambda: amqp_answers(uri), timeout):
+        if not wait_until(lambda: amqp_answers(uri), timeout, sleep=sleep):
             raise BrokerUnavailable("RabbitMQ was started but did not answer within %.0f s; "
                                     "see /var/log/rabbitmq/." % timeout)
         say("RabbitMQ answers at %s" % redact(uri))
@@ -188,7 +191,7 @@ def ensure(uri, management=False, timeout=90.0, start=True, say=None, wait=0.0):
         if not management_answers(url):
             if is_local(uri):
                 enable_management(say)
-            if not wait_until(lambda: management_answers(url), timeout):
+            if not wait_until(lambda: management_answers(url), timeout, sleep=sleep):
                 raise BrokerUnavailable("The RabbitMQ management API does not answer at %s "
                                         "within %.0f s." % (redact(url), timeout))
     return started

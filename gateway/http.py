@@ -45,6 +45,7 @@ from services.shared.rpc import call
 from services.shared.settings import settings_for
 
 from gateway import limits
+from gateway.admission import AdmissionGate
 from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
@@ -90,7 +91,9 @@ class ExclusiveWebServer(WebServer):
         """nameko's app for the API, its errors as problems (gateway/wsgi.py); every
         other path goes to the web app (gateway/webapp.py)."""
         settings = settings_for(self.container)
-        return PageForwarder(ProblemWsgiApp(self), settings.web_app_target,
+        api = AdmissionGate(ProblemWsgiApp(self),
+                            self.container.max_workers + settings.gateway_waiting)
+        return PageForwarder(api, settings.web_app_target,
                              lambda environ: client_address(environ, settings.trust_forwarded_for),
                              signing_key(settings.admin_token))
 

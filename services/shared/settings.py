@@ -39,6 +39,14 @@ class Hours(fields.Float):
             min=0, min_inclusive=False, error="must be a number of hours above 0"), **kwargs)
 
 
+class Count(fields.Integer):
+    """A whole number of at least 1 (``"20"`` or ``20``)."""
+
+    def __init__(self, default, **kwargs):
+        super().__init__(load_default=int(default), strict=False, validate=validate.Range(
+            min=1, error="must be a whole number of at least 1"), **kwargs)
+
+
 class Flag(fields.Boolean):
     """``1``/``true``/``yes`` or ``0``/``false``/``no``; unset is false."""
 
@@ -124,6 +132,8 @@ class SettingsSchema(Tolerant):
     import_deadline = Seconds(120, data_key="IMPORT_DEADLINE")
     health_deadline = Seconds(3, data_key="HEALTH_DEADLINE")
     rate_limits = fields.String(data_key="RATE_LIMITS", load_default="")
+    # API requests let wait for a gateway worker; more get 503 at once (gateway/admission.py)
+    gateway_waiting = Count(20, data_key="GATEWAY_WAITING")
     trust_forwarded_for = Flag(data_key="TRUST_FORWARDED_FOR")
     complaints_overdue_check_seconds = Seconds(60, data_key="COMPLAINTS_OVERDUE_CHECK_SECONDS")
     registry_repair_seconds = Seconds(30, data_key="REGISTRY_REPAIR_SECONDS")

@@ -84,12 +84,16 @@ def test_a_stopped_local_broker_is_started_and_waited_for(tmp_path, monkeypatch)
     calls = fake_rabbitmq_server(tmp_path, monkeypatch, exit_status=0)
     answers = iter([False, False, False, True])
     monkeypatch.setattr(broker, "amqp_answers", lambda uri, timeout=2.0: next(answers))
-    monkeypatch.setattr(broker.time, "sleep", lambda seconds: None)
+    # Never a no-op time.sleep for the whole process: a greenthread left by an
+    # earlier test would spin on it and starve this one (a CI run hung here).
+    waits = []
     said = []
-    started = broker.ensure(broker.DEFAULT_AMQP_URI, timeout=5, say=said.append)
+    started = broker.ensure(broker.DEFAULT_AMQP_URI, timeout=5, say=said.append,
+                            sleep=waits.append)
     assert started is True
     assert calls.read_text().split() == ["-detached"]
     assert any("starting it" in line for line in said)
+    assert len(waits) == 2
 
 
 def test_a_broker_that_cannot_be_started_says_why(tmp_path, monkeypatch):

@@ -90,7 +90,7 @@ def test_a_service_that_dies_is_restarted_with_backoff_then_given_up_while_the_r
 
 
 class FakeTime:
-    """``broker.time`` on a clock that moves only when slept on."""
+    """``broker.time`` on a clock that moves only when slept on (``sleep=fake.sleep``)."""
 
     def __init__(self):
         self.now = 0.0
@@ -105,9 +105,11 @@ class FakeTime:
 def test_a_broker_still_starting_elsewhere_is_waited_for(monkeypatch):
     answers = iter([False] * 5 + [True])
     monkeypatch.setattr(broker, "amqp_answers", lambda uri, timeout=2.0: next(answers))
-    monkeypatch.setattr(broker, "time", FakeTime())
+    fake = FakeTime()
+    monkeypatch.setattr(broker, "time", fake)
     said = []
-    assert broker.ensure("amqp://guest:guest@rabbit:5672/", wait=60, say=said.append) is False
+    assert broker.ensure("amqp://guest:guest@rabbit:5672/", wait=60, say=said.append,
+                         sleep=fake.sleep) is False
     assert "waiting up to 60 s" in said[0] and said[-1].startswith("RabbitMQ answers")
 
 
@@ -116,7 +118,8 @@ def test_a_broker_that_never_answers_is_given_up_on_after_the_wait_with_advice(m
     fake = FakeTime()
     monkeypatch.setattr(broker, "time", fake)
     with pytest.raises(broker.BrokerUnavailable, match="No RabbitMQ answers at .* within 20 s"):
-        broker.ensure("amqp://guest:guest@rabbit:5672/", wait=20, say=lambda text: None)
+        broker.ensure("amqp://guest:guest@rabbit:5672/", wait=20, say=lambda text: None,
+                      sleep=fake.sleep)
     assert 20 <= fake.now <= 21
 
 
