@@ -154,21 +154,32 @@ def enable_management(say):
                                 "rabbitmq-plugins enable rabbitmq_management" % result.stdout)
 
 
-def ensure(uri, management=False, timeout=90.0, start=True, say=None, sleep=time.sleep):
+def ensure(uri, management=False, timeout=90.0, start=True, say=None, wait=0.0,
+           sleep=time.sleep):
     """Make sure the broker at ``uri`` answers (and its management API, if asked).
 
     Starts a stopped local RabbitMQ when ``start`` is true and the URI is
-    local; ``sleep(seconds)`` waits between polls (tests pass their own rather
-    than replacing ``time.sleep`` for every thread of the process). Returns
-    True when this call started the broker (so the caller may
-    stop it again), False when it was already running. Raises BrokerUnavailable
-    with instructions otherwise.
+    local, and waits up to ``timeout`` seconds for it. A broker this call
+    cannot start (another machine or container, still booting) is waited for
+    up to ``wait`` seconds (0: not at all). ``sleep(seconds)`` waits between
+    polls (tests pass their own rather than replacing ``time.sleep`` for every
+    thread of the process). Returns True when this call started the broker (so
+    the caller may stop it again), False when it was already running. Raises
+    BrokerUnavailable with instructions otherwise.
     """
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     started = False
-    if not amqp_answers(uri):
-        if not (start and is_local(uri)):
-            raise BrokerUnavailable("No RabbitMQ answers at %s.\n%s" % (redact(uri), _advice(uri)))
+    answers = amqp_answers(uri)
+    if not answers and not (start and is_local(uri)):
+        if wait > 0:
+            say("RabbitMQ at %s does not answer yet; waiting up to %.0f s for it to start"
+                % (redact(uri), wait))
+        if not (wait > 0 and wait_until(lambda: amqp_answers(uri), wait, sleep=sleep)):
+            within = " within %.0f s" % wait if wait > 0 else ""
+            raise BrokerUnavailable("No RabbitMQ answers at %s%s.\n%s" % (
+                redact(uri), within, _advice(uri)))
+        say("RabbitMQ answers at %s" % redact(uri))
+    elif not answers:
         start_local_rabbitmq(say)
         started = True
         if not wait_until(lambda: amqp_answers(uri), timeout, sleep=sleep):

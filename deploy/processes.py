@@ -57,36 +57,59 @@ class Platform:
         self.cwd = cwd
         self.say = say
         self.procs = []  # [(name, Popen)]
+        self.log_starts = {}  # name -> where its current process's lines begin in its log
         self.force = False
 
     def start(self):
         os.makedirs(self.log_dir, exist_ok=True)
         for name, spec in self.services:
-            log_path = os.path.join(self.log_dir, "%s.log" % name)
-            # append: a second run-local must never truncate a running one's log
-            with open(log_path, "a", encoding="utf-8") as log:
-                proc = subprocess.Popen(self.command + [spec], cwd=self.cwd, env=self.env,
-                                        stdin=subprocess.DEVNULL, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-            self.procs.append((name, proc))
-            shown = os.path.relpath(log_path, self.cwd) if os.path.abspath(log_path).startswith(
-                self.cwd + os.sep) else log_path
-            self.say("started %-12s pid %-7d log %s" % (name, proc.pid, shown))
+            self.procs.append((name, self._spawn(name, spec)))
 
-    def dead(self):
-        """Return ``(name, exit status)`` of a process that has exited, else None."""
-        for name, proc in self.procs:
-            if proc.poll() is not None:
-                return name, proc.returncode
-        return None
+    def _spawn(self, name, spec, verb="started"):
+        log_path = self._log_path(name)
+        # append: a second run-local must never truncate a running one's log
+        with open(log_path, "a", encoding="utf-8") as log:
+            self.log_starts[name] = log.seek(0, os.SEEK_END)
+            proc = subprocess.Popen(self.command + [spec], cwd=self.cwd, env=self.env,
+                                    stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        shown = os.path.relpath(log_path, self.cwd) if os.path.abspath(log_path).startswith(
+            self.cwd + os.sep) else log_path
+        self.say("%s %-12s pid %-7d log %s" % (verb, name, proc.pid, shown))
+        return proc
+
+    def exited(self):
+        """``[(name, exit status)]`` of every process that has exited."""
+        return [(name, proc.returncode) for name, proc in self.procs if proc.poll() is not None]
+
+    def restart(self, name):
+        """Start ``name`` again (its process has exited); its log is appended to."""
+        spec = dict(self.services)[name]
+        for index, (known, proc) in enumerate(self.procs):
+            if known == name:
+                try:  # what the dead service left in its group goes with it
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                self.procs[index] = (name, self._spawn(name, spec, verb="restarted"))
 
     def log_tail(self, name, lines=15):
-        path = os.path.join(self.log_dir, "%s.log" % name)
+        """The last ``lines`` of what ``name``'s current process wrote to its log."""
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                return "".join(handle.readlines()[-lines:]).rstrip()
+            with open(self._log_path(name), "rb") as handle:
+                handle.seek(self.log_starts.get(name, 0))
+                text = handle.read().decode("utf-8", "replace")
         except OSError:
             return "(no log)"
+        return "".join(text.splitlines(keepends=True)[-lines:]).rstrip() or "(nothing logged)"
+
+    def note(self, name, text):
+        """Append a line from run-local to ``name``'s log (a restart, giving up)."""
+        with open(self._log_path(name), "a", encoding="utf-8") as log:
+            log.write("run-local: %s\n" % text)
+
+    def _log_path(self, name):
+        return os.path.join(self.log_dir, "%s.log" % name)
 
     def stop(self):
         """Stop every process together and leave nothing behind.

@@ -16,13 +16,21 @@ Environment:
     RUN_LOCAL_READY_FILE  when set, a JSON file {"url", "admin_token", "pid"}
                           written once /health answers 200 (scripts/demo waits on it).
     RUN_LOCAL_START_TIMEOUT  seconds to wait for /health (default 120).
+    RUN_LOCAL_BROKER_TIMEOUT seconds to wait for a broker that is still starting
+                             (default 60).
+    RUN_LOCAL_RESTART_BACKOFF  seconds before a dead service's first restart
+                             (default 1; doubles with each crash, at most 30).
 
 Each service runs as `nameko run --config deploy/config.yaml <module:Class>` in
 its own process group, logging to <log dir>/<name>.log. Ctrl-C, SIGTERM or
 SIGHUP stop them all (SIGTERM for nameko's graceful stop, then SIGKILL to
 each whole group after a grace period) and wait until none of their
-processes is left. Exit status: 0 after a requested stop,
-1 when the platform could not start (settings, broker, a service) or a service died.
+processes is left. A service that exits on its own is started again after
+1, 2, 4 ... s (at most 30 s); after 5 crashes within 60 s run-local gives up on
+it and says so, and the others keep running (deploy/supervisor.py).
+Exit status: 0 after a requested stop, 1 when the platform could not start
+(settings, broker, a service given up on before /health answered) or when
+every service has been given up on.
 Standard library only: it runs scripts/setup to get the virtualenv first.
 ``deploy/run-local`` is the command; this module is what it runs.
 """
@@ -39,6 +47,7 @@ import urllib.request
 from deploy import broker
 from deploy.processes import Platform
 from deploy.services import read_services
+from deploy.supervisor import Supervisor
 
 # services.shared.settings.MIN_ADMIN_TOKEN (a test keeps them equal): run-local
 # runs on the system's python3, without the platform's packages
@@ -154,10 +163,13 @@ def main(argv):
             subprocess.run([os.path.join(ROOT, "scripts", "setup")], check=True)
         private = (not env["MONGO_URI"] and broker.parse_uri(env["AMQP_URI"])["vhost"] == "/"
                    and os.environ.get("RUN_LOCAL_SHARED_VHOST") != "1")
+        broker_wait = float(os.environ.get("RUN_LOCAL_BROKER_TIMEOUT") or 60)
         try:
-            started_broker = broker.ensure(env["AMQP_URI"], say=say)
+            started_broker = broker.ensure(env["AMQP_URI"], timeout=broker_wait,
+                                           wait=broker_wait, say=say)
         except broker.BrokerUnavailable as exc:
-            say("error: %s" % exc)
+            say("error: %s\n(waited %.0f s; RUN_LOCAL_BROKER_TIMEOUT sets how long)"
+                % (exc, broker_wait))
             return 1
         if private:
             try:
@@ -217,19 +229,24 @@ def started_ok(answer, services):
     return bool(status) and all(status.get(name) == "ok" for name in started)
 
 
-def run(platform, port, env, generated, ready_file, stop):
-    """Wait for /health, announce the platform, then watch it until asked to stop."""
+def run(platform, port, env, generated, ready_file, stop, supervisor=None):
+    """Wait for /health, announce the platform, then watch it until asked to stop.
+
+    A service that exits meanwhile is restarted with backoff, and given up on
+    after repeated crashes (``deploy.supervisor``); returns 1 when a service is
+    given up on before the platform answers, or when every one is, else 0.
+    """
     url = "http://127.0.0.1:%d" % port
     has_gateway = any(name == "gateway" for name, _ in platform.services)
     has_web = any(name == "web" for name, _ in platform.services)
     timeout = float(os.environ.get("RUN_LOCAL_START_TIMEOUT") or 120)
     deadline = time.monotonic() + timeout
     last = (0, "")
+    supervisor = supervisor or Supervisor(
+        platform, say, start=float(os.environ.get("RUN_LOCAL_RESTART_BACKOFF") or 1))
     while has_gateway and not stop["requested"]:
-        died = platform.dead()
-        if died:
-            say("error: %s exited with status %s while starting; the end of its log:\n%s" % (
-                died[0], died[1], platform.log_tail(died[0])))
+        if supervisor.check():
+            say("error: the platform could not start; logs: %s" % platform.log_dir)
             return 1
         last = health(url + "/health")
         if last[0] == 200 or started_ok(last, platform.services):
@@ -259,10 +276,9 @@ def run(platform, port, env, generated, ready_file, stop):
             json.dump({"url": url, "admin_token": env["ADMIN_TOKEN"], "pid": os.getpid()}, handle)
         os.replace(tmp, ready_file)
     while not stop["requested"]:
-        died = platform.dead()
-        if died:
-            say("error: %s exited with status %s; the end of its log:\n%s" % (
-                died[0], died[1], platform.log_tail(died[0])))
+        supervisor.check()
+        if supervisor.all_given_up():
+            say("error: every service has stopped for good; logs: %s" % platform.log_dir)
             return 1
         time.sleep(0.2)
     return 0

@@ -308,8 +308,10 @@ class Exchange:
     def call(self, method, *args, deadline=None, **kwargs):
         """RPC with one deadline over connect + send + wait (seconds; default
         ``RPC_DEADLINE``): Timeout (504) past it, Unavailable (503) when the broker
-        cannot be reached (``services.shared.rpc.call``)."""
-        return call(method, *args, deadline=deadline or self.settings.rpc_deadline, **kwargs)
+        cannot be reached (``services.shared.rpc.call``). The request id travels
+        with the call: a ``command`` runs at most once for it."""
+        return call(method, *args, deadline=deadline or self.settings.rpc_deadline,
+                    request_id=self.principal.request_id, **kwargs)
 
     def page_args(self):
         """``(page, per_page)`` from the query string; InvalidInput when out of range."""

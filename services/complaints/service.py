@@ -14,7 +14,7 @@ from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.pagination import page_args, page_of
 from services.shared.projection import resync
-from services.shared.rpc import RpcProxy, call, rpc
+from services.shared.rpc import RpcProxy, call, command, rpc
 from services.shared.service import Service, every
 
 from services.complaints import reports, views
@@ -65,7 +65,7 @@ class ComplaintsService(Service):
         return dump(ComplaintOut, views.officer_view(doc, role, clock.now(),
                                                      self.store.allocation_for(doc)))
 
-    @rpc
+    @command
     def submit_complaint(self, payload, request_key=None, actor=None):
         """File a complaint (public; anonymous allowed). ``payload``: ``ComplaintIn``.
 
@@ -107,7 +107,7 @@ class ComplaintsService(Service):
         return dump(ComplaintPage, dict(page_of(items, page, per_page, total),
                                         counts=self.store.counts(now)))
 
-    @rpc
+    @command
     def transition_complaint(self, complaint_id, payload, actor=None):
         """Move a complaint through the workflow (``TransitionIn``); returns ``ComplaintOut``.
 
@@ -121,7 +121,7 @@ class ComplaintsService(Service):
                                     self.caller.correlation_id(actor))
         return self._officer_view(doc, role)
 
-    @rpc
+    @command
     def add_note(self, complaint_id, payload, actor=None):
         """Add an officer note (``NoteIn``: ``text``, ``public``); returns ``ComplaintOut``."""
         role = _officer(actor)
@@ -131,7 +131,7 @@ class ComplaintsService(Service):
                         note_id="note_%s" % request_id if request_id else None)
         return self._officer_view(self.store.add_note(complaint_id, note), role)
 
-    @rpc
+    @command
     def publish_complaint(self, complaint_id, payload, actor=None):
         """Publish a resolved complaint with the officer's wording (``PublicationIn``).
         RuleRefused unless resolved. Returns ``ComplaintOut``. The wording is
@@ -143,7 +143,7 @@ class ComplaintsService(Service):
                                  role)
         return self._officer_view(doc, role)
 
-    @rpc
+    @command
     def unpublish_complaint(self, complaint_id, actor=None):
         """Take a complaint off the public list; returns ``ComplaintOut``."""
         return self._officer_view(self.store.unpublish(complaint_id), _officer(actor))
@@ -172,7 +172,7 @@ class ComplaintsService(Service):
         """The complaint report as CSV text (``reports.complaint_report_csv``)."""
         return self._report(reports.complaint_report_csv, year, month)
 
-    @rpc
+    @command
     def submit_feedback(self, payload, request_key=None):
         """Store feedback (``FeedbackIn``; public, never identified). Returns
         ``FeedbackOut``. InvalidInput, also for a need not in the service's list."""

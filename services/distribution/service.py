@@ -15,7 +15,7 @@ from services.shared.contract import dump, dump_page
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.projection import resync
-from services.shared.rpc import call, rpc
+from services.shared.rpc import call, command, rpc
 from services.shared.registry_projection import FollowsRegistry
 from services.shared.service import Service
 
@@ -41,13 +41,13 @@ class DistributionService(FollowsRegistry, Service):
 
     # ------------------------------------------------------------ programmes and rounds
 
-    @rpc
+    @command
     def publish_programme(self, payload, actor=None):
         """Publish a programme (``ProgrammeOut``); see ``catalogue.publish_programme``."""
         return dump(ProgrammeOut, catalogue.publish_programme(
             self.store, payload, actor, self.settings.deployment))
 
-    @rpc
+    @command
     def revise_programme(self, code, payload, actor=None):
         """Revise a programme (future rounds only); see ``catalogue.revise_programme``."""
         return dump(ProgrammeOut, catalogue.revise_programme(
@@ -65,7 +65,7 @@ class DistributionService(FollowsRegistry, Service):
         return dump(ProgrammeOut, catalogue.get_programme(self.store, code,
                                                           self.settings.deployment))
 
-    @rpc
+    @command
     def schedule_round(self, code, payload, actor=None):
         """Schedule a round (``RoundOut``); see ``catalogue.schedule_round``."""
         return dump(RoundOut, catalogue.schedule_round(self.store, code, payload, actor,
@@ -82,14 +82,14 @@ class DistributionService(FollowsRegistry, Service):
         """One round (``RoundOut``); NotFound."""
         return dump(RoundOut, catalogue.get_round(self.store, round_id))
 
-    @rpc
+    @command
     def close_round(self, round_id, actor=None):
         """Close a round; pending allocations become not collected (``RoundOut``)."""
         return dump(RoundOut, catalogue.close_round(self.store, round_id, actor))
 
     # ------------------------------------------------------------ allocations
 
-    @rpc
+    @command
     def generate_allocations(self, round_id, actor=None):
         """Generate a round's allocations (idempotent; ``GenerateOut``); see ``allocations.generate``."""
         return dump(GenerateOut, allocations.generate(self.store, round_id, actor))
@@ -108,29 +108,29 @@ class DistributionService(FollowsRegistry, Service):
         """One allocation with its history (``AllocationOut``); NotFound."""
         return dump(AllocationOut, queries.get_allocation(self.store, allocation_id))
 
-    @rpc
+    @command
     def disburse(self, allocation_id, payload, actor=None):
         """Record a disbursement exactly once (409 the second time; ``AllocationOut``)."""
         return dump(AllocationOut, allocations.disburse(self.store, allocation_id, payload, actor))
 
-    @rpc
+    @command
     def cancel_allocation(self, allocation_id, payload, actor=None):
         """Cancel a pending or waiting allocation with a reason (``AllocationOut``)."""
         return dump(AllocationOut, allocations.cancel(self.store, allocation_id, payload, actor))
 
-    @rpc
+    @command
     def return_allocation(self, allocation_id, payload, actor=None):
         """Record returned aid with a reason (``AllocationOut``)."""
         return dump(AllocationOut, allocations.return_allocation(self.store, allocation_id,
                                                                  payload, actor))
 
-    @rpc
+    @command
     def mark_not_collected(self, allocation_id, payload, actor=None):
         """Close a pending allocation as not collected with a reason (``AllocationOut``)."""
         return dump(AllocationOut, allocations.mark_not_collected(self.store, allocation_id,
                                                                   payload, actor))
 
-    @rpc
+    @command
     def reassign_allocation(self, allocation_id, actor=None):
         """Give a closed allocation's slot to the next waiting one (``ReassignOut``)."""
         return dump(ReassignOut, allocations.reassign(self.store, allocation_id, actor))

@@ -20,7 +20,7 @@ from services.shared.errors import Conflict, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
-from services.shared.rpc import RpcProxy, call, rpc
+from services.shared.rpc import RpcProxy, call, command, rpc
 from services.shared.service import Service, every
 
 from services.distribution.contract import ALLOCATION_EVENTS, PROGRAMME_PUBLISHED, PROGRAMME_REVISED
@@ -62,7 +62,7 @@ class MarketplaceService(FollowsRegistry, Service):
 
     # ------------------------------------------------------------ sellers
 
-    @rpc
+    @command
     def register_seller(self, body, actor=None):
         """Register a resident as a seller (``SellerIn``); ``SellerOut``, status ``pending``.
 
@@ -86,7 +86,7 @@ class MarketplaceService(FollowsRegistry, Service):
             raise NotFound("No seller with id %s." % seller_id)
         return dump(SellerCardOut, views.seller_card(seller))
 
-    @rpc
+    @command
     def update_seller(self, seller_id, body, actor=None):
         """Change a profile (``SellerPatch``, any fields); ``SellerOut``. NotFound, Conflict."""
         data = load(SellerPatch, body, partial=True)
@@ -103,7 +103,7 @@ class MarketplaceService(FollowsRegistry, Service):
         return dump(SellerPage, {"items": items, "page": page, "per_page": per_page,
                                  "total": total})
 
-    @rpc
+    @command
     def verify_seller(self, seller_id, body=None, actor=None):
         """An officer verifies a pending seller (``VerifyIn``); ``SellerOut``. Event
         ``seller_verified``. NotFound, Conflict, RuleRefused (suspended)."""
@@ -112,7 +112,7 @@ class MarketplaceService(FollowsRegistry, Service):
         return self._seller_out(sellers.verify(self.store, seller_id, actor, self._cid(actor),
                                                clock.now()))
 
-    @rpc
+    @command
     def suspend_seller(self, seller_id, body, actor=None):
         """An officer suspends a seller (``SuspendIn``): their listings are hidden.
         ``SellerOut``; events ``seller_suspended``, ``listing_suspended``. NotFound,
@@ -126,7 +126,7 @@ class MarketplaceService(FollowsRegistry, Service):
             raise Conflict("Seller %s is suspended already." % seller_id)
         return self._seller_out(seller)
 
-    @rpc
+    @command
     def reinstate_seller(self, seller_id, body=None, actor=None):
         """An officer reinstates a seller (``ReinstateIn``); the listings hidden with them
         come back. ``SellerOut``; events ``seller_reinstated``, ``listing_reinstated``.
@@ -139,7 +139,7 @@ class MarketplaceService(FollowsRegistry, Service):
 
     # ------------------------------------------------------------ listings
 
-    @rpc
+    @command
     def create_listing(self, body, actor=None):
         """List a product (``ListingIn``; seller token, or an officer naming ``seller_id``);
         ``ListingOut``. Event ``listing_published`` unless a draft."""
@@ -148,7 +148,7 @@ class MarketplaceService(FollowsRegistry, Service):
                                           self._cid(actor), clock.now())
         return self._listing_out(listing, seller, actor)
 
-    @rpc
+    @command
     def update_listing(self, listing_id, body, actor=None):
         """Change a listing (``ListingPatch``, any fields); ``ListingOut``. NotFound,
         RuleRefused, Conflict."""
@@ -181,7 +181,7 @@ class MarketplaceService(FollowsRegistry, Service):
         return dump_page(ListingOut, dict(answer, items=[
             views.listing_view(li, s, True) for li, s in answer["items"]]))
 
-    @rpc
+    @command
     def suspend_listing(self, listing_id, body, actor=None):
         """An officer hides one listing (``ListingSuspendIn``); ``ListingOut``."""
         views.require_role(actor)
@@ -190,7 +190,7 @@ class MarketplaceService(FollowsRegistry, Service):
                                             self._cid(actor), clock.now())
         return self._listing_out(listing, seller, actor)
 
-    @rpc
+    @command
     def reinstate_listing(self, listing_id, actor=None):
         """An officer shows a listing they suspended again; ``ListingOut``."""
         views.require_role(actor)
@@ -198,7 +198,7 @@ class MarketplaceService(FollowsRegistry, Service):
                                             self._cid(actor), clock.now())
         return self._listing_out(listing, seller, actor)
 
-    @rpc
+    @command
     def add_photo(self, listing_id, content_base64, actor=None):
         """Add a photo (base64 of the uploaded file, at most 2 MB; JPEG, PNG or WebP as
         Pillow reads it, whatever its name); kept re-encoded as a bounded JPEG.
@@ -210,7 +210,7 @@ class MarketplaceService(FollowsRegistry, Service):
                                              clock.now())
         return self._listing_out(listing, seller, actor)
 
-    @rpc
+    @command
     def remove_photo(self, listing_id, photo_id, actor=None):
         """Take a photo off a listing; ``ListingOut``. NotFound."""
         listing, seller = listings.remove_photo(self.store, listing_id, photo_id, actor,
@@ -227,7 +227,7 @@ class MarketplaceService(FollowsRegistry, Service):
 
     # ------------------------------------------------------------ orders
 
-    @rpc
+    @command
     def place_order(self, listing_id, body, request_key=None, actor=None):
         """A buyer orders (``OrderIn``; no account): the stock is reserved at once or the
         answer is a Conflict naming what is left. ``OrderOut`` (status ``placed``) with the
@@ -245,7 +245,7 @@ class MarketplaceService(FollowsRegistry, Service):
         order, seller, _ = orders.readable(self.store, order_id, actor)
         return self._order_out(order, seller, actor)
 
-    @rpc
+    @command
     def transition_order(self, order_id, body, actor=None):
         """Move an order (``OrderTransitionIn``); ``OrderOut``. Events ``order_confirmed``,
         ``order_completed``, ``order_cancelled``. NotFound, Forbidden, RuleRefused, Conflict."""

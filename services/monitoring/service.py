@@ -12,7 +12,7 @@ from services.shared.errors import InvalidInput, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
-from services.shared.rpc import rpc
+from services.shared.rpc import command, rpc
 from services.shared.service import Service
 
 from services.complaints.contract import events as complaints_events
@@ -147,7 +147,7 @@ class MonitoringService(FollowsRegistry, Service):
 
     # ------------------------------------------------------------ discussions
 
-    @rpc
+    @command
     def record_discussion(self, body, actor=None):
         """Record a focus-group discussion (``DiscussionIn``); ``DiscussionOut``.
         Officers and admins; InvalidInput naming each bad field."""
@@ -171,7 +171,7 @@ class MonitoringService(FollowsRegistry, Service):
         return dump_page(DiscussionOut, page_of([discussions.view(d) for d in docs], page,
                                                  per_page, total))
 
-    @rpc
+    @command
     def set_follow_up_status(self, discussion_id, index, body, actor=None):
         """Set follow-up ``index`` (0-based) of a discussion (``FollowUpStatusIn``);
         ``DiscussionOut``. NotFound for an unknown discussion or index; Conflict when

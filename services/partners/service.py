@@ -14,7 +14,7 @@ from services.shared.contract import dump, dump_page, load
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
-from services.shared.rpc import rpc
+from services.shared.rpc import command, rpc
 from services.shared.service import Service, every
 
 from services.partners.aid import FollowsAllocations
@@ -48,7 +48,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     # ------------------------------------------------------------ partners
 
-    @rpc
+    @command
     def register_partner(self, body, actor=None):
         """Register a partner (``PartnerIn``); ``PartnerOut`` with ``verification``
         ``pending``. Officers and admins. InvalidInput, Forbidden."""
@@ -67,13 +67,13 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         return dump(PartnerOut, views.partner_view(commands.partner(self.store, partner_id, actor),
                                                    actor))
 
-    @rpc
+    @command
     def update_partner(self, partner_id, body, actor=None):
         """Change the contact fields (``PartnerPatch``); the partner may. ``PartnerOut``."""
         return dump(PartnerOut, views.partner_view(commands.update_partner(
             self.store, partner_id, body, actor), actor))
 
-    @rpc
+    @command
     def verify_partner(self, partner_id, body=None, actor=None):
         """Admin: set ``verified`` (``VerifyIn``); its health programmes start
         scheduling. RuleRefused when not allowed from the current state."""
@@ -84,14 +84,14 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
             schedules.sweep_programme(self.store, programme)
         return dump(PartnerOut, views.partner_view(doc, actor))
 
-    @rpc
+    @command
     def suspend_partner(self, partner_id, body, actor=None):
         """Admin: set ``suspended`` with a reason (``SuspendIn``): off the public list,
         no enrolments. ``PartnerOut``."""
         return dump(PartnerOut, views.partner_view(commands.set_verification(
             self.store, partner_id, "suspended", body, actor, self._cid(actor)), actor))
 
-    @rpc
+    @command
     def set_commitment(self, partner_id, year, body, actor=None):
         """Pledge for a year (``CommitmentIn``); ``CommitmentOut`` (pledged vs delivered)."""
         doc, year = commands.set_commitment(self.store, partner_id, year, body, actor)
@@ -104,7 +104,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         return dump(CommitmentOut, views.commitment_view(
             commands.partner(self.store, partner_id, actor), year))
 
-    @rpc
+    @command
     def record_delivery(self, partner_id, body, actor=None):
         """Record a delivery (``DeliveryIn``); that year's ``CommitmentOut``."""
         doc, year = commands.record_delivery(self.store, partner_id, body, actor)
@@ -112,7 +112,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     # ------------------------------------------------------------ programmes
 
-    @rpc
+    @command
     def create_programme(self, partner_id, body, actor=None):
         """Publish a programme (``PartnerProgrammeIn``): ``PartnerProgrammeOut``. A health programme
         of a verified partner schedules every eligible resident at once.
@@ -122,7 +122,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
             schedules.sweep_programme(self.store, doc)
         return self._programme(doc, actor)
 
-    @rpc
+    @command
     def update_programme(self, programme_id, body, actor=None):
         """Change a programme (``PartnerProgrammePatch``); a larger capacity admits the waiting."""
         doc, _ = enrolments.update_programme(self.store, programme_id, body, actor,
@@ -153,7 +153,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     # ------------------------------------------------------------ enrolments
 
-    @rpc
+    @command
     def enrol(self, programme_id, body, actor=None):
         """Enrol by NIK (``EnrolmentIn``); ``EnrolmentOut`` (accepted or waitlisted).
         See ``enrolments.enrol`` for the errors."""
@@ -171,13 +171,13 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         """One enrolment with its history (``EnrolmentOut``); NotFound."""
         return dump(EnrolmentOut, queries.get_enrolment(self.store, enrolment_id, actor))
 
-    @rpc
+    @command
     def withdraw_enrolment(self, enrolment_id, body, actor=None):
         """Withdraw (``WithdrawIn``); the freed place goes to the first waiting."""
         doc, entry = enrolments.withdraw(self.store, enrolment_id, body, actor, self._cid(actor))
         return dump(EnrolmentOut, queries.enrolment_answer(self.store, doc, entry, actor))
 
-    @rpc
+    @command
     def complete_enrolment(self, enrolment_id, body, actor=None):
         """Complete with an outcome (``CompleteIn``); event ``enrolment_completed``."""
         doc, entry = enrolments.complete(self.store, enrolment_id, body, actor, self._cid(actor))
@@ -196,7 +196,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     # ------------------------------------------------------------ sessions
 
-    @rpc
+    @command
     def add_session(self, programme_id, body, actor=None):
         """Schedule a training or mentoring session (``SessionIn``): ``TrainingSessionOut``."""
         doc, _ = commands.add_session(self.store, programme_id, body, actor)
@@ -208,7 +208,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         return dump_page(TrainingSessionOut, queries.list_sessions(self.store, programme_id, page,
                                                            per_page, actor))
 
-    @rpc
+    @command
     def record_attendance(self, session_id, body, actor=None):
         """Mark attendance (``AttendanceIn``): ``TrainingSessionOut``."""
         doc, _ = commands.record_attendance(self.store, session_id, body, actor,
@@ -223,14 +223,14 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         return dump(AppointmentPage, queries.list_appointments(self.store, programme_id, filters,
                                                                page, per_page, actor))
 
-    @rpc
+    @command
     def record_appointment(self, appointment_id, body, actor=None):
         """Record a dose or a visit (``RecordIn``): ``AppointmentOut``."""
         doc = schedules.record(self.store, appointment_id, body, actor, self._cid(actor))
         return dump(AppointmentOut, views.appointment_view(doc, actor,
                                                            clock.village_today().isoformat()))
 
-    @rpc
+    @command
     def set_pregnancy_start(self, programme_id, body, actor=None):
         """Record when a pregnancy began (``PregnancyIn``): ``PregnancyOut`` with the visits."""
         programme, resident, episode = schedules.set_pregnancy_start(self.store, programme_id,

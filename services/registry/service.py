@@ -16,7 +16,7 @@ from services.shared.errors import InvalidInput
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.pagination import page_args, page_of
-from services.shared.rpc import rpc
+from services.shared.rpc import command, rpc
 from services.shared.service import Service, every
 
 from services.complaints.contract import CORRECTION_REQUESTED
@@ -39,7 +39,7 @@ class RegistryService(Service):
     store = MongoStore(RegistryRepository, outbox=["households", "residents"])
     import_runner = ImportJobRunner()
 
-    @rpc
+    @command
     def register_household(self, body, actor=None):
         """Register a family with its members: ``body`` as ``contract.HouseholdIn``.
 
@@ -66,7 +66,7 @@ class RegistryService(Service):
         return dump_page(HouseholdOut, self.store.search_households(
             args["kk_number"], args["rt"], args["rw"], args["status"], page, per_page, skip))
 
-    @rpc
+    @command
     def add_member(self, household_id, body, actor=None):
         """Add one person (``contract.ResidentFields``) to a household; returns the resident.
 
@@ -99,7 +99,7 @@ class RegistryService(Service):
         """Residents with data-quality flags (NIK date/sex mismatch, temporary number)."""
         return self.search_residents(flagged=True, page=page, per_page=per_page)
 
-    @rpc
+    @command
     def update_resident(self, nik, changes, reason, actor=None):
         """Change resident fields (``changes``: partial ``ResidentFields``) for ``reason``.
 
@@ -112,7 +112,7 @@ class RegistryService(Service):
         return dump(ResidentOut, self.store.update_resident(
             nik, data, reason, actor, self.caller.correlation_id(actor)))
 
-    @rpc
+    @command
     def update_household(self, household_id, changes, reason, actor=None):
         """Change household fields for ``reason``; members follow a new kk/rt/rw.
 
@@ -124,7 +124,7 @@ class RegistryService(Service):
         return dump(HouseholdOut, self.store.update_household(
             household_id, data, reason, actor, self.caller.correlation_id(actor)))
 
-    @rpc
+    @command
     def deactivate_resident(self, nik, reason, note=None, actor=None):
         """Deactivate a resident (``reason``: moved_out, deceased, duplicate, other).
 
@@ -143,7 +143,7 @@ class RegistryService(Service):
         page, per_page, skip = page_args(page, per_page)
         return dump(HistoryPage, self.store.history(nik, page, per_page, skip))
 
-    @rpc
+    @command
     def import_registry(self, filename, content_base64, actor=None):
         """Import a CSV or OpenSID spreadsheet (base64 of the file's bytes).
 
@@ -244,7 +244,7 @@ class RegistryService(Service):
         items, total = self.store.corrections.page(status, skip, per_page)
         return dump(Page(CorrectionOut), page_of(items, page, per_page, total))
 
-    @rpc
+    @command
     def confirm_correction(self, correction_id, payload=None, actor=None):
         """Apply a pending correction (``payload``: ``ConfirmIn``) through the registry's
         own updates (history, events); returns it confirmed (``CorrectionOut``).
@@ -254,7 +254,7 @@ class RegistryService(Service):
         return dump(CorrectionOut, corrections.confirm(
             self.store, correction_id, note, actor, self.update_resident, self.update_household))
 
-    @rpc
+    @command
     def reject_correction(self, correction_id, payload, actor=None):
         """Reject a pending correction (``payload``: ``RejectIn``, the reason is
         required); returns it (``CorrectionOut``). InvalidInput, NotFound, Conflict."""

@@ -41,6 +41,7 @@ Handlers with effects must be safe to re-run (a crash after the effect and
 before step 4 replays the event): write effects as conditional updates
 (``services.shared.versioned``), so a replay finds nothing left to change.
 """
+import base64
 import functools
 import logging
 import traceback
@@ -55,7 +56,7 @@ from pymongo.errors import DuplicateKeyError
 from services.shared import clock
 from services.shared.contract import UnreadableEvent
 from services.shared.envelope import load_envelope
-from services.shared.errors import InvalidInput, NotFound
+from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from services.shared.messaging import DecodeSafeEventHandler
 from services.shared.mongo import database_for
 from services.shared.nik import mask_niks_in_text
@@ -233,18 +234,33 @@ def consumes(event_type, event_name=None, snapshot=False, max_attempts=DEFAULT_M
 
 #: how much of an undecodable event's body is kept for the operator (NIKs masked)
 UNDECODABLE_KEPT = 2000
+#: how much of it is kept as it arrived (base64), in bytes
+RAW_KEPT = 256 * 1024
 
 
 def park_undecodable(container, handler, message, error):
-    """Park an event kombu could not decode (``services.shared.messaging``): its
-    first ``UNDECODABLE_KEPT`` bytes as text, NIKs masked, with where it came
-    from. It cannot be replayed; the operator sees what arrived and removes the cause."""
+    """Park an event kombu could not decode (``services.shared.messaging``).
+
+    Kept: its body as it arrived, base64 (``raw_base64``, the first
+    ``RAW_KEPT`` bytes; ``truncated`` says when it was longer), its first
+    ``UNDECODABLE_KEPT`` bytes as text with NIKs masked, and where it came
+    from; ``error`` is the reason. It cannot be replayed; the operator sees
+    what arrived and removes the cause. Returns the parked id.
+    """
     body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
     info = message.delivery_info or {}
     payload = {"undecodable": mask_niks_in_text(body[:UNDECODABLE_KEPT].decode("utf-8", "replace")),
+               "raw_base64": base64.b64encode(body[:RAW_KEPT]).decode("ascii"),
+               "truncated": len(body) > RAW_KEPT,
                "bytes": len(body), "content_type": message.content_type,
                "exchange": info.get("exchange"), "routing_key": info.get("routing_key")}
-    InboxRecords(database_for(container)).park(handler, payload, error, 1)
+    return InboxRecords(database_for(container)).park(handler, payload,
+                                                      mask_niks_in_text(error), 1)
+
+
+def _why(exc):
+    """One line for the operator: the error's type and message, NIKs masked."""
+    return mask_niks_in_text("%s: %s" % (type(exc).__name__, exc))[:500]
 
 
 def replay(service, records, parked_id):
@@ -252,8 +268,11 @@ def replay(service, records, parked_id):
 
     Returns ``{"replayed": id}`` and removes it from the lot on success.
     Raises NotFound for an unknown id; InvalidInput for what is not an event
-    envelope (an undecodable message: it stays parked as it is); if the handler
-    fails again the event stays parked with the new error and the error is raised.
+    envelope (an undecodable message: it stays parked as it is);
+    RuleRefused (422) when this service's contract cannot read the payload;
+    Conflict (409) when the handler fails again, its error's type and message
+    in ``detail`` and ``errors["handler"]``. Either way the event stays parked
+    with the new error and one more attempt.
     """
     doc = records.take_parked(parked_id)
     try:
@@ -264,15 +283,24 @@ def replay(service, records, parked_id):
                            {"payload": ["not an event envelope"]}) from None
     method = getattr(service, doc["handler"])
     snapshot = getattr(method, "snapshot", False)
+    stage = "read"
     try:
         event = read_event(doc["payload"], getattr(method, "event_type", None))
+        stage = "handle"
         if not records.should_skip(doc["handler"], event, snapshot):
             method.__wrapped__(service, event)
             records.mark_applied(doc["handler"], event, snapshot)
-    except Exception:
+    except Exception as exc:  # noqa: BLE001 - every failure is answered with its reason
         records.parked.update_one({"_id": parked_id}, {"$set": {
             "error": traceback.format_exc(limit=5), "parked_at": clock.now()},
             "$inc": {"attempts": 1}})
-        raise
+        why = _why(exc)
+        log.warning("%s: replay of parked event %s failed again: %s", doc["handler"], parked_id,
+                    why)
+        if stage == "read":
+            raise RuleRefused("Parked event %s cannot be read by %s: %s" % (
+                parked_id, doc["handler"], why), {"payload": [why]}) from None
+        raise Conflict("Parked event %s failed again in %s: %s; it stays parked." % (
+            parked_id, doc["handler"], why), {"handler": [why]}) from None
     records.parked.delete_one({"_id": parked_id})
     return {"replayed": parked_id}

@@ -16,19 +16,33 @@ Every service gets this through ``services.shared.rpc.rpc``,
 log line names the queue, size and content type, never the body.
 """
 import logging
+import sys
+import time
+from functools import partial
 
+import eventlet
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
                               LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY)
 from nameko.events import EventHandler
-from nameko.exceptions import RemoteError
+from nameko.exceptions import ContainerBeingKilled, MalformedRequest, RemoteError
 from nameko.messaging import QueueConsumer
 from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
 
+from services.shared import once
 from services.shared.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
+#: seconds between looks at the store while a repeated request waits for the first one
+AWAIT_POLL = 0.05
+
 UNDECODABLE = "The message could not be decoded (not JSON, or nested too deeply)."
+
+
+def undecodable_reason(exc):
+    """Why a message could not be decoded, for the operator: ``UNDECODABLE`` and the
+    decoder's own words (they name a position, never the body)."""
+    return "%s: %s: %s" % (UNDECODABLE.rstrip("."), type(exc).__name__, str(exc)[:300])
 
 
 def _describe(message):
@@ -43,12 +57,16 @@ class DecodeSafeQueueConsumer(QueueConsumer):
 
     def on_decode_error(self, message, exc):
         provider = self._provider_of(message)
-        log.error("undecodable message for %s (%s): %s", getattr(provider, "method_name", provider),
-                  _describe(message), type(exc).__name__)
+        name = getattr(provider, "method_name", provider)
         handler = getattr(provider, "handle_undecodable", None)
         try:
-            if handler is not None:
+            if handler is None:
+                log.error("undecodable message for %s (%s) dropped: %s", name,
+                          _describe(message), type(exc).__name__)
+            else:
                 handler(message, exc)
+                log.warning("undecodable message for %s (%s): %s; %s", name, _describe(message),
+                            type(exc).__name__, getattr(handler, "outcome", "handled"))
         except Exception:  # noqa: BLE001 - the message must still be acked
             log.exception("could not answer an undecodable message (%s)", _describe(message))
         self.ack_message(message)
@@ -71,8 +89,9 @@ class DecodeSafeRpcConsumer(RpcConsumer):
         with an error), taking an in-memory store with it (issue 9, item 1).
         The caller's own deadline answers it (504, or 503 while its broker is
         gone). The request is left unacked: the broker requeues it only if it
-        still holds it, and nothing yet stops a requeued command from running
-        twice (docs/reliability.md). Returns ``(result, exc_info)`` as nameko's does.
+        still holds it; a requeued ``command`` is then answered from its stored
+        result, and any request past its deadline is dropped (``DecodeSafeRpc``).
+        Returns ``(result, exc_info)`` as nameko's does.
         """
         from services.shared.rpc import BROKER_ERRORS  # rpc builds on this module
         try:
@@ -92,11 +111,106 @@ class DecodeSafeRpcConsumer(RpcConsumer):
         error = InvalidInput(UNDECODABLE, {"_body": ["could not be decoded"]})
         responder.send_response(None, (InvalidInput, error, None))
 
+    handle_undecodable.outcome = "answered with InvalidInput"
+
 
 class DecodeSafeRpc(Rpc):
-    """nameko's ``@rpc`` entrypoint on the decode-safe consumer."""
+    """nameko's ``@rpc`` entrypoint on the decode-safe consumer.
+
+    It drops a request whose deadline has passed before the method runs (a
+    WARNING, no reply: the caller has gone), and with ``once=True``
+    (``services.shared.rpc.command``) carries out each request id at most once,
+    answering a repeat with the stored result (``services.shared.once``).
+    """
 
     rpc_consumer = DecodeSafeRpcConsumer()
+
+    def __init__(self, once=False, **kwargs):
+        self.once = once
+        self.db = None
+        super().__init__(**kwargs)
+
+    def setup(self):
+        super().setup()
+        if self.once:
+            from services.shared.mongo import database_for
+            self.db = database_for(self.container)
+            once.OnceRecords.ensure_indexes(self.db)
+
+    def handle_message(self, body, message):
+        """Drop an expired request; run a command's request id once; else as nameko does.
+
+        Errors raised here are answered to the caller by nameko's ``RpcConsumer``.
+        """
+        context = self.unpack_message_headers(message)
+        if once.expired(context):
+            log.warning("%s: request dropped, its deadline passed %.1f s ago (%s)",
+                        self.method_name, time.time() - context[once.DEADLINE], _describe(message))
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return
+        request_id = context.get(once.REQUEST_ID)
+        if not (self.once and isinstance(request_id, str) and request_id):
+            super().handle_message(body, message)
+            return
+        try:
+            args, kwargs = body["args"], body["kwargs"]
+        except KeyError:
+            raise MalformedRequest("Message missing `args` or `kwargs`") from None
+        self.check_signature(args, kwargs)
+        key = once.request_key(request_id, self.method_name, args, kwargs)
+        first = once.OnceRecords(self.db).claim(key)
+        if first is None:
+            self._run(args, kwargs, context, message, key)
+        elif first.get("state") == once.DONE:
+            self._answer_stored(message, first)
+        else:  # the first delivery is still running: wait for its answer off this thread
+            self.container.spawn_managed_thread(
+                partial(self._await_first, body, message, key, context))
+
+    def _run(self, args, kwargs, context, message, key):
+        handle_result = partial(self._remember_result, message, key)
+        try:
+            self.container.spawn_worker(self, args, kwargs, context_data=context,
+                                        handle_result=handle_result)
+        except ContainerBeingKilled:
+            once.OnceRecords(self.db).release(key)
+            self.rpc_consumer.requeue_message(message)
+
+    def _remember_result(self, message, key, worker_ctx, result, exc_info):
+        # stored before the reply goes out, so a redelivery after a lost reply finds it
+        records = once.OnceRecords(self.db)
+        try:
+            if exc_info is None:
+                records.done(key, result)
+            else:  # a refused or failed command changed nothing (docs/style.md): may run again
+                records.release(key)
+        except Exception as exc:  # noqa: BLE001 - the caller still gets its answer
+            log.warning("%s: could not remember the result of request %s: %r",
+                        self.method_name, once.request_of(key), exc)
+        return self.handle_result(message, worker_ctx, result, exc_info)
+
+    def _answer_stored(self, message, doc):
+        log.info("%s: request %s already carried out; answered with its stored result",
+                 self.method_name, once.request_of(doc["_id"]))
+        self.rpc_consumer.handle_result(message, once.stored_result(doc), None)
+
+    def _await_first(self, body, message, key, context):
+        limit = context.get(once.DEADLINE) or time.time() + once.RUNNING_WAIT
+        try:
+            while time.time() < limit:
+                doc = once.OnceRecords(self.db).find(key)
+                if doc is None:  # the first delivery failed and let go: this one runs
+                    self.handle_message(body, message)
+                    return
+                if doc.get("state") == once.DONE:
+                    self._answer_stored(message, doc)
+                    return
+                eventlet.sleep(AWAIT_POLL)
+            log.warning("%s: repeated request %s dropped, its first delivery was still "
+                        "running at the deadline", self.method_name, once.request_of(key))
+            self.rpc_consumer.queue_consumer.ack_message(message)
+        except Exception:  # noqa: BLE001 - an error leaving a managed thread kills the container
+            self.rpc_consumer.handle_result(message, None, sys.exc_info())
 
 
 class DecodeSafeEventHandler(EventHandler):
@@ -107,7 +221,9 @@ class DecodeSafeEventHandler(EventHandler):
 
     def handle_undecodable(self, message, exc):
         from services.shared.inbox import park_undecodable  # inbox builds on this module
-        park_undecodable(self.container, self.method_name, message, UNDECODABLE)
+        park_undecodable(self.container, self.method_name, message, undecodable_reason(exc))
+
+    handle_undecodable.outcome = "parked with its raw body"
 
 
 class DecodeSafeReplyListener(ReplyListener):
@@ -118,6 +234,8 @@ class DecodeSafeReplyListener(ReplyListener):
         waiting = self._reply_events.pop(message.properties.get("correlation_id"), None)
         if waiting is not None:
             waiting.send_exception(RemoteError("UndecodableReply", UNDECODABLE))
+
+    handle_undecodable.outcome = "the waiting call failed at once"
 
 
 class DecodeSafeRpcProxy(RpcProxy):

@@ -8,6 +8,7 @@ from amqp.exceptions import NotFound
 from kombu import Connection
 from kombu.exceptions import OperationalError
 
+from services.shared import once
 from services.shared.errors import BansosError
 
 
@@ -82,19 +83,28 @@ def _name(method):
                       getattr(method, "method_name", "?"))
 
 
-def call(method, *args, deadline=DEFAULT_DEADLINE, **kwargs):
+def call(method, *args, deadline=DEFAULT_DEADLINE, request_id=None, **kwargs):
     """Call ``proxy.service.method(*args)`` and answer within ``deadline`` seconds.
 
     The deadline covers the whole call: asking the broker whether the service
     runs (``consumer_count``), connecting, sending (kombu's publish retries
-    included) and waiting for the reply.
+    included) and waiting for the reply. Made while serving another call, it
+    ends no later than that call's own deadline.
+
+    The message carries the absolute deadline (UTC epoch seconds) and
+    ``request_id`` (the gateway's, or the one of the call being served) in its
+    headers: the callee drops the request once the deadline has passed, and
+    carries out a ``command`` at most once per request id
+    (``services.shared.once``).
 
     Returns the method's result. Raises Timeout past the deadline, Unavailable
     at once when no instance of the service consumes its queue, when the
     broker cannot be reached or drops the connection while sending, and the
-    callee's own errors as they come. The request may still
-    run later when the callee comes back, so mutating RPCs must be idempotent.
+    callee's own errors as they come.
     """
+    context = _call_context(method, deadline, request_id)
+    if context is not None:
+        deadline = max(0.0, context[once.DEADLINE] - time.time())
     try:
         with eventlet.Timeout(deadline):
             _ensure_consumed(method)
@@ -104,6 +114,31 @@ def call(method, *args, deadline=DEFAULT_DEADLINE, **kwargs):
     except BROKER_ERRORS as exc:
         raise Unavailable("%s cannot be reached: the message broker is unavailable (%s)"
                           % (_name(method), exc.__class__.__name__)) from None
+
+
+def _call_context(method, seconds, request_id):
+    """Put the deadline and request id in the headers of this one call; returns them.
+
+    Set on the method proxy (a new object for each ``proxy.service.method``),
+    not on its worker context, which the concurrent calls of one request share.
+    None for a stand-in that has no headers to send (unit tests).
+    """
+    inherited = getattr(getattr(method, "worker_ctx", None), "data", None)
+    headers_of = getattr(method, "get_message_headers", None)
+    if not isinstance(inherited, dict) or not callable(headers_of):
+        return None
+    context = {once.DEADLINE: once.sooner(inherited, seconds)}
+    request_id = request_id or inherited.get(once.REQUEST_ID)
+    if request_id:
+        context[once.REQUEST_ID] = request_id
+
+    def headers(ctx):
+        values = headers_of(ctx)
+        values.update({method._get_header_name(k): v for k, v in context.items()})
+        return values
+
+    method.get_message_headers = headers
+    return context
 
 
 def rpc(fn=None, **kwargs):
@@ -120,6 +155,20 @@ def rpc(fn=None, **kwargs):
     if fn is None:
         return lambda f: DecodeSafeRpc.decorator(**kwargs)(f)
     return DecodeSafeRpc.decorator(**kwargs)(fn)
+
+
+def command(fn=None, **kwargs):
+    """``rpc`` for a method that changes state: carried out at most once per request.
+
+    A request whose id (the gateway's, in the message headers) was carried out
+    already, a redelivery or a repeat, is answered with the stored result
+    without running the method (``services.shared.once``; the result is kept
+    ``once.REMEMBER_SECONDS``). A call that raised is not remembered: it
+    changed nothing. Its result must be JSON (as every reply is). Use as
+    ``@command`` or ``@command(...)``.
+    """
+    kwargs["once"] = True
+    return rpc(fn, **kwargs)
 
 
 def RpcProxy(target_service, **options):  # noqa: N802 - stands in for nameko's class

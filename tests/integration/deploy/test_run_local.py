@@ -149,25 +149,36 @@ def test_starts_announces_and_stops_leaving_no_process(launch, tmp_path, signum)
     assert "starting services: deploytest_gateway" in log
 
 
-def test_a_service_that_fails_to_start_stops_everything_and_shows_its_log(launch, tmp_path):
-    proc, _ = launch([("worker", "%s:FakeWorker" % MODULE),
-                      ("broken", "%s:NoSuchService" % MODULE),
-                      ("gateway", "%s:FakeGateway" % MODULE)])
-    output, _ = proc.communicate(timeout=90)
-    assert proc.returncode == 1
-    assert "broken exited with status" in output
+def test_a_service_that_keeps_dying_is_restarted_then_given_up_while_the_rest_run(launch,
+                                                                                   tmp_path):
+    proc, port = launch([("worker", "%s:FakeWorker" % MODULE),
+                         ("broken", "%s:NoSuchService" % MODULE),
+                         ("gateway", "%s:FakeGateway" % MODULE)],
+                        RUN_LOCAL_RESTART_BACKOFF="0.1")
+    log = tmp_path / "log" / "broken.log"
+    wait_for(lambda: (log.exists() and "not restarted again" in log.read_text())
+             or proc.poll() is not None, timeout=60)
+    assert proc.poll() is None
+    assert log.read_text().count("Failed to find service class 'NoSuchService'") == 5
+    assert check_http("http://127.0.0.1:%d/health" % port)  # the others keep running
+
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+    assert "broken exited with status 0; restarting it in 0.1 s (crash 1 of 5" in output
+    assert output.count("restarted broken") == 4
+    assert "giving up on it (the other services keep running)" in output
     assert "NoSuchService" in output  # the end of its log
     assert not [pid for pid in child_pids(output) if alive(pid)]
-    grandchild = tmp_path / "grandchild"
-    if grandchild.exists():
-        assert not alive(int(grandchild.read_text()))
 
 
 def test_an_unreachable_broker_is_explained_and_nothing_starts(launch):
     proc, _ = launch([("gateway", "%s:FakeGateway" % MODULE)],
-                     AMQP_URI="amqp://guest:guest@127.0.0.1:%d/" % free_port())
+                     AMQP_URI="amqp://guest:guest@127.0.0.1:%d/" % free_port(),
+                     RUN_LOCAL_BROKER_TIMEOUT="2")
     output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 1
+    assert "waiting up to 2 s for it to start" in output
     assert "No RabbitMQ answers at amqp://guest:***@127.0.0.1:" in output
     assert "How to get a broker" in output
     assert not child_pids(output)

@@ -7,15 +7,25 @@ that is every record the service held. Here a request is running when the
 broker's application stops; its reply cannot go out. The service must stay
 up, reconnect when the broker is back and still hold what it had.
 
+The request whose reply was lost stays unacked and is delivered again when
+the broker is back; a command must not run a second time then (item 4).
+
 Runs on a private RabbitMQ node (``tests.support.fault_broker``).
 """
+import logging
+import time
+import uuid
+
 import eventlet
 import pytest
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.shared.rpc import rpc
+from services.shared.mongo import MongoStore
+from services.shared.rpc import command, rpc
+from services.shared.service import Service
 from tests.helpers import wait_for
+from tests.support.kit import NoRepository
 
 pytestmark = pytest.mark.integration
 
@@ -85,3 +95,55 @@ def _try_recall(uri):
         return _call(uri, "recall", "household", timeout=2)
     except Exception:  # noqa: BLE001 - not reconnected yet
         return None
+
+
+IMPORTS = []
+
+
+class Importer(Service):
+    """An import that runs while the broker blinks, as the registry's did six times."""
+
+    name = "importer"
+    store = MongoStore(NoRepository)
+
+    @command
+    def import_rows(self, rows):
+        IMPORTS.append(rows)
+        GATE["running"] = True
+        GATE["release"].wait()
+        return {"imported": rows}
+
+
+def test_a_command_whose_reply_was_lost_is_not_run_again_when_redelivered(fault_broker,
+                                                                           caplog):
+    caplog.set_level(logging.INFO, logger="services.shared.messaging")
+    IMPORTS.clear()
+    GATE.update(running=False, release=eventlet.event.Event())
+    config = {"AMQP_URI": fault_broker.amqp_uri, "MONGO_URI": "",
+              "MONGO_DB_PREFIX": "t%s" % uuid.uuid4().hex[:10]}
+    container = ServiceContainer(Importer, config)
+    container.start()
+    try:
+        # a deadline far enough that the redelivery is not simply dropped as late
+        context = {"request_id": "req-import-1", "deadline": time.time() + 120}
+        cluster = ClusterRpcProxy(config, context_data=context, timeout=5)
+        pending = cluster.start().importer.import_rows.call_async(500)
+        wait_for(lambda: GATE["running"], message="the import did not start")
+
+        fault_broker.blink()
+        GATE["release"].send(True)  # its reply is lost; the request stays unacked
+        wait_for(lambda: not container._worker_threads, timeout=30,
+                 message="the import did not end")
+        del pending
+        try:
+            cluster.stop()
+        except Exception:  # noqa: BLE001 - the caller's own connection died with the broker
+            pass
+
+        fault_broker.start()  # the broker delivers the unacked request again
+        wait_for(lambda: "answered with its stored result" in caplog.text or len(IMPORTS) > 1,
+                 timeout=30, message="the request was not redelivered")
+        assert IMPORTS == [500]
+        assert not container._died.ready()
+    finally:
+        container.kill()
