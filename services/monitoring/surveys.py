@@ -6,6 +6,7 @@ Question kinds: ``rating`` (an integer 1-5), ``choice`` (one of the question's
 ``choices`` by ``name``) and ``text``. An unanswered question is left out of a
 response; a response answering no question is refused.
 """
+import time
 import uuid
 from collections import Counter
 
@@ -68,8 +69,9 @@ def checked_answers(survey, answers, prefix="answers."):
 def new_response(survey, answers, submitted_at=None, source_uuid=None):
     """A response document; with ``source_uuid`` (a KoBoToolbox ``_uuid``) its id is
     derived from it, so importing the same submission again finds it stored."""
+    # a time-ordered id: responses given in the same millisecond keep their order
     rid = ("%s:%s" % (survey["_id"], source_uuid) if source_uuid
-           else "rsp_%s" % uuid.uuid4().hex[:16])
+           else "rsp_%016x%s" % (time.time_ns(), uuid.uuid4().hex[:6]))
     return {"_id": rid, "survey_id": survey["_id"], "answers": answers,
             "submitted_at": submitted_at or clock.now_iso(), "source_uuid": source_uuid}
 
