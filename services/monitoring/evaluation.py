@@ -136,10 +136,10 @@ class Evaluation:
                                {"programme_code": ["is required"]})
         form = xlsform.read_form(_bytes(form_base64, "form"))
         submissions = xlsform.read_export(_bytes(data_base64, "data"), form)
-        survey = self.store.survey_of_form(form["form_id"]) if form["form_id"] else None
+        survey = self.store.survey_of_form(form["form_id"])
         if survey is None:
             survey = surveys.new_survey(
-                {"title": form["title"] or form["form_id"] or "Survei tanpa judul",
+                {"title": form["title"] or form["form_id"],
                  "programme_code": programme_code.strip(), "questions": form["questions"]},
                 actor, form_id=form["form_id"])
         docs = [surveys.new_response(survey, surveys.checked_answers(

@@ -6,18 +6,22 @@ or ``label::<language>``; ``begin group``/``end group`` nest names as
 optionally ``settings`` (``form_title``, ``form_id``). KoBoToolbox's XLSX
 export: the first sheet, one column per question named by its path (or by its
 bare name when exported without groups), and ``_id``, ``_uuid``,
-``_submission_time`` (UTC). Mapping: ``select_one <list>`` -> ``choice``,
+``_submission_time`` (UTC). A form without ``form_id`` is known by its
+questions (``fingerprint``). Mapping: ``select_one <list>`` -> ``choice``,
 ``integer`` and ``range`` (1-5) -> ``rating``, ``text`` -> ``text``; notes,
 ``start``/``end`` and metadata are skipped, as is any other type (listed in
 ``skipped``). Every problem is an InvalidInput naming the sheet and column
 (``form.survey.type``, ``data._uuid``) and, for a cell, its row.
 """
 import datetime
+import hashlib
 import io
+import json
 import zipfile
 
 from openpyxl import load_workbook
 
+from services.shared import clock
 from services.shared.errors import InvalidInput
 
 #: XLSForm types that carry no answer of the resident's
@@ -86,6 +90,13 @@ def _range_is_1_to_5(cells, number):
         _refuse("form.survey.parameters", "of row %d must be start=1 end=5 (a rating)" % number)
 
 
+def fingerprint(questions):
+    """A form's id when its ``settings`` name none: the same questions give the same id,
+    so importing the same form and export again still finds its survey."""
+    digest = hashlib.sha256(json.dumps(questions, sort_keys=True).encode("utf-8"))
+    return "form-" + digest.hexdigest()[:16]
+
+
 def read_form(content):
     """The survey an XLSForm defines: ``{"title", "form_id", "questions": [{name (the
     path), label, kind, choices}], "skipped": [paths]}``; InvalidInput naming the
@@ -136,7 +147,7 @@ def read_form(content):
         _, s_rows = _rows(book["settings"])
         settings = s_rows[0][1] if s_rows else {}
     return {"title": str(settings.get("form_title") or "").strip() or None,
-            "form_id": str(settings.get("form_id") or "").strip() or None,
+            "form_id": str(settings.get("form_id") or "").strip() or fingerprint(questions),
             "questions": questions, "skipped": skipped}
 
 
@@ -148,10 +159,7 @@ def _instant(value, number):
             moment = datetime.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError:
             _refuse("data._submission_time", "of row %d is not a date and time" % number)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)  # KoBoToolbox writes UTC
-    moment = moment.astimezone(datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
+    return clock.iso(moment)              # a naive time is UTC, as KoBoToolbox writes it
 
 
 def _cell(question, value, column, number):

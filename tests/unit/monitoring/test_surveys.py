@@ -78,6 +78,16 @@ def test_a_kobo_export_imports_its_questions_and_answers_once(service):  # noqa:
     assert service.annual_counters(2026, OFFICER)["surveys"][0]["responses"] == 4
 
 
+def test_a_form_without_settings_is_found_again_by_its_questions(service):  # noqa: F811
+    form = b64(kobo.xlsform(settings=None))
+    first = service.import_survey(form, b64(kobo.export()), "PKH", OFFICER)
+    again = service.import_survey(form, b64(kobo.export()), "PKH", OFFICER)
+    assert (first["added"], again["added"]) == (4, 0)
+    assert again["survey"]["id"] == first["survey"]["id"]
+    responses = service.survey_summary(first["survey"]["id"], OFFICER)
+    assert responses["responses"] == 4
+
+
 def test_a_form_without_its_survey_sheet_is_refused_by_name(service):  # noqa: F811
     with pytest.raises(InvalidInput) as refused:
         service.import_survey(b64(kobo.xlsform(survey=None)), b64(kobo.export()), "PKH",
