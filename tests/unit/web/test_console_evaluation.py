@@ -125,3 +125,16 @@ def test_an_import_missing_a_file_or_refused_says_why(officer, gateway):
         content_type="multipart/form-data")
     assert page.status_code == 400
     assert "form.survey: sheet is missing" in page.get_data(as_text=True)
+
+
+def test_an_unknown_survey_is_404_and_a_second_scorecard_is_refused(officer, gateway):
+    gateway.route("GET", "surveys/srv_x/summary", {"status": 404, "detail": "No survey."},
+                  status=404)
+    assert officer.get("/konsol/pemantauan/survei/srv_x").status_code == 404
+    html = officer.get("/konsol/pemantauan/kartu-penilaian").get_data(as_text=True)
+    gateway.route("POST", "scorecards", {"status": 409, "detail": "exists"}, status=409)
+    page = officer.post("/konsol/pemantauan/kartu-penilaian", data={
+        "csrf_token": csrf_of(html), "service": "PKH", "semester": "2026-2",
+        "c0-criterion": "Tepat waktu", "c0-community_score": "70", "c0-provider_score": "80"})
+    assert page.status_code == 409
+    assert "sudah punya kartu penilaian" in page.get_data(as_text=True)
