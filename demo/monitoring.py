@@ -4,12 +4,15 @@ discussions and the year's report, through the gateway.
 ``run(client, out)``: wait until monitoring has counted every handover that
 distribution reports for this year (the two must agree), print the timeline of
 a resident who received aid, record two discussions (rembuk RW) with their
-needs and follow-ups and move one follow-up on, then print the year's key
+needs and follow-ups and move one follow-up on, record a community scorecard
+over two semesters, import an evaluation survey from a KoBoToolbox export and
+print the graduation funnel (``demo.evaluation``), then print the year's key
 figures and save the printable report (``var/reports/laporan-tahunan-<year>.html``).
 """
 import datetime
 import os
 
+from demo import evaluation
 from demo.partner_tools import poll
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
@@ -75,6 +78,7 @@ def run(client, out):
         client.post("discussions/%s/follow-ups/0/status" % made["id"], {"status": "in_progress"})
         out("Discussion in RW %s on %s recorded: %d needs, %d follow-ups." % (
             made["rw"], made["held_on"], len(made["needs"]), len(made["follow_ups"])))
+    evaluation.run(client, out, year)
     report = client.get("reports/annual/%d" % year)
     talks = report["discussions"]
     out("Year %d: %d residents registered, deactivations %s; %d complaint categories; "

@@ -5,6 +5,7 @@ from html import escape
 from services.shared.csvfile import csv_text
 
 from services.monitoring.domain import rupiah
+from services.monitoring.graduation import STAGES as GRADUATION_STAGES
 
 MONEY_TABLES = (("allocations", "Alokasi"), ("disbursements", "Penyaluran"),
                 ("returns", "Pengembalian"))
@@ -35,7 +36,70 @@ def csv_report(year):
     rows += [["participants", group, "", n, ""] for group, n in talks["participants"].items()]
     rows += [["needs", n["need"], "", n["mentions"], ""] for n in talks["needs"]]
     rows += [["follow_ups", status, "", n, ""] for status, n in talks["follow_ups"].items()]
+    rows += evaluation_rows(year)
     return csv_text(["table", "key", "month", "count", "amount_idr"], rows)
+
+
+def _change(value):
+    return "" if value is None else value
+
+
+def evaluation_rows(year):
+    """CSV rows of scorecards (``month`` = the semester; a change is against the
+    previous semester), surveys (mean ratings) and the graduation funnel (``key`` =
+    the cohort's year)."""
+    rows = []
+    for card in year["scorecards"]["cards"]:
+        where = "RW%s" % card["rw"] if card["rw"] else "desa"
+        for c in card["criteria"]:
+            key = "%s/%s/%s" % (where, card["service"], c["criterion"])
+            rows += [["scorecard_" + name, key, card["semester"], _change(c[name]), ""]
+                     for name in ("community_score", "provider_score", "community_change",
+                                  "provider_change")]
+    for survey in year["surveys"]:
+        rows.append(["survey_responses", survey["title"], "", survey["responses"], ""])
+        rows += [["survey_mean_rating", "%s/%s" % (survey["title"], q["name"]), "",
+                  _change(q["mean"]), ""] for q in survey["ratings"]]
+    for cohort in year["graduation"]:
+        rows += [["graduation_" + stage, cohort["cohort"], "", cohort[stage], ""]
+                 for stage in GRADUATION_STAGES]
+    return rows
+
+
+GRADUATION_LABELS = ("Menerima modal usaha atau pelatihan kewirausahaan",
+                     "Menjadi penjual terverifikasi", "Menayangkan produk", "Berhasil menjual",
+                     "Keluarga keluar dari bantuan karena membaik",
+                     "Keluarga meninggal atau pindah (bukan kelulusan)")
+
+
+def _signed(value):
+    return "-" if value is None else "%+d" % value
+
+
+def evaluation_html(year):
+    """The printable page's scorecards, surveys and graduation funnel sections."""
+    parts = ["<h2>Kartu penilaian warga (%d)</h2>" % year["scorecards"]["count"]]
+    for card in year["scorecards"]["cards"]:
+        where = "RW %s" % card["rw"] if card["rw"] else "Seluruh desa"
+        parts += ["<h3>%s, %s, semester %s</h3>" % (escape(card["service"]), where,
+                                                   card["semester"]), _table(
+            ["Kriteria", "Nilai warga", "Perubahan", "Nilai penyedia", "Perubahan"],
+            [[c["criterion"], c["community_score"], _signed(c["community_change"]),
+              c["provider_score"], _signed(c["provider_change"])] for c in card["criteria"]]),
+            "<p>Rencana aksi: %s</p>" % escape(", ".join(
+                "%s %d" % (s, n) for s, n in card["actions"].items()) or "-")]
+    parts += ["<h2>Survei evaluasi</h2>", _table(
+        ["Survei", "Program", "Responden", "Rata-rata penilaian (1-5)"],
+        [[s["title"], s["programme_code"], s["responses"], "; ".join(
+            "%s: %s" % (q["label"], "-" if q["mean"] is None else q["mean"])
+            for q in s["ratings"]) or "-"] for s in year["surveys"]])]
+    cohorts = year["graduation"]
+    parts += ["<h2>Jalan keluar dari bantuan (per angkatan)</h2>", _table(
+        ["Tahap"] + ["Angkatan %d" % c["cohort"] for c in cohorts],
+        [[label] + [c[stage] for c in cohorts]
+         for stage, label in zip(GRADUATION_STAGES, GRADUATION_LABELS, strict=True)]
+        if cohorts else [])]
+    return parts
 
 
 def _table(head, rows):
@@ -89,6 +153,7 @@ def html_report(year):
             [[n["need"], n["mentions"], n["best_priority"]] for n in talks["needs"]]),
         "<h3>Tindak lanjut</h3>", _table(
             ["Status", "Jumlah"], [[s, n] for s, n in talks["follow_ups"].items()])]
+    parts += evaluation_html(year)
     style = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
              "margin-bottom:1.5em}td,th{border:1px solid #555;padding:.3em .6em}"
              "@media print{h2{break-after:avoid}table{break-inside:avoid}}")

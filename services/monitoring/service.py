@@ -18,9 +18,11 @@ from services.shared.service import Service
 from services.complaints.contract import events as complaints_events
 from services.distribution.contract.events import ALLOCATION_EVENTS
 from services.marketplace.contract import events as marketplace_events
-from services.monitoring import discussions, domain, reports
+from services.distribution.contract.events import PROGRAMME_PUBLISHED, PROGRAMME_REVISED
+from services.monitoring import discussions, domain, graduation, reports
 from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
-                                          FollowUpStatusIn, TimelineOut)
+                                          FollowUpStatusIn, FunnelOut, TimelineOut)
+from services.monitoring.evaluation import Evaluation
 from services.monitoring.store import MonitoringRepository
 from services.partners.contract import events as partners_events
 from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
@@ -48,7 +50,7 @@ def _recorder(event_type):
     return consumes(event_type)(handler)
 
 
-class MonitoringService(FollowsRegistry, Service):
+class MonitoringService(Evaluation, FollowsRegistry, Service):
     name = "monitoring"
     store = MongoStore(MonitoringRepository)
 
@@ -69,6 +71,16 @@ class MonitoringService(FollowsRegistry, Service):
         member = self.store.resident(member_id) if member_id else None
         self.store.record(domain.timeline_entry(event, person, member),
                           domain.fact(event, household))
+        self.store.record_step(graduation.step(event, person))
+
+    @consumes(PROGRAMME_PUBLISHED)
+    def on_distribution_programme_published(self, event):
+        programme = event["data"]["programme"]
+        self.store.apply_programme(programme["code"], programme.get("kind"))
+
+    @consumes(PROGRAMME_REVISED)
+    def on_distribution_programme_revised(self, event):
+        self.on_distribution_programme_published(event)
 
     def _registry_event(self, event):
         self.apply_registry_event(event)
@@ -129,7 +141,27 @@ class MonitoringService(FollowsRegistry, Service):
         year = domain.parse_year(year)
         counters = domain.annual_counters(self.store.facts_of_year(year), year)
         counters["discussions"] = discussions.year_summary(self.store.discussions_of_year(year))
+        counters["scorecards"] = self.scorecards_of_year(year)
+        counters["surveys"] = self.surveys_of_year(year)
+        counters["graduation"] = [c for c in self._funnel() if c["cohort"] <= year]
         return dump(AnnualCountersOut, counters)
+
+    def _funnel(self):
+        return graduation.funnel(self.store.all_steps(), self.store.programme_kinds())
+
+    @rpc
+    def graduation_funnel(self, cohort=None, actor=None):
+        """The graduation funnel (``FunnelOut``): every cohort, or the one of year
+        ``cohort``. Officers and admins; InvalidInput naming ``cohort``."""
+        domain.require_officer(actor, "read the graduation funnel")
+        cohorts = self._funnel()
+        if cohort not in (None, ""):
+            try:
+                year = domain.parse_year(cohort)
+            except InvalidInput:
+                raise InvalidInput("Invalid cohort.", {"cohort": ["must be a year"]}) from None
+            cohorts = [c for c in cohorts if c["cohort"] == year]
+        return dump(FunnelOut, {"cohorts": cohorts})
 
     @rpc
     def annual_report(self, year, form="json", actor=None):

@@ -21,6 +21,11 @@ class MonitoringRepository(RegistryProjection):
         self.timeline = db["timeline"]
         self.facts = db["facts"]
         self.discussions = db["discussions"]
+        self.scorecards = db["scorecards"]
+        self.surveys = db["surveys"]
+        self.responses = db["responses"]
+        self.steps = db["steps"]
+        self.programmes = db["programmes"]
 
     @classmethod
     def ensure_indexes(cls, db):
@@ -30,6 +35,11 @@ class MonitoringRepository(RegistryProjection):
         db["timeline"].create_index([("household_id", ASCENDING), ("at", ASCENDING)])
         db["facts"].create_index([("year", ASCENDING), ("kind", ASCENDING)])
         db["discussions"].create_index([("year", ASCENDING), ("held_on", ASCENDING)])
+        db["scorecards"].create_index([("rw", ASCENDING), ("service_key", ASCENDING),
+                                       ("semester", ASCENDING)], unique=True)
+        db["scorecards"].create_index([("year", ASCENDING)])
+        db["surveys"].create_index([("form_id", ASCENDING)])
+        db["responses"].create_index([("survey_id", ASCENDING), ("submitted_at", ASCENDING)])
 
     @staticmethod
     def _insert_once(collection, doc):
@@ -83,3 +93,87 @@ class MonitoringRepository(RegistryProjection):
     def discussions_of_year(self, year):
         """Every discussion held in ``year``."""
         return list(self.discussions.find({"year": year}))
+
+    # ------------------------------------------------------------ scorecards
+
+    def insert_scorecard(self, doc):
+        """Store a new scorecard; False when its RW, service and semester have one."""
+        try:
+            self.scorecards.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def find_scorecard(self, query):
+        """The one scorecard matching ``query``, or None."""
+        return self.scorecards.find_one(query)
+
+    def find_scorecards(self, query, skip, limit):
+        """``(scorecards by semester, service, RW, total)`` matching ``query``."""
+        docs = self.scorecards.find(query).sort([("semester", ASCENDING),
+                                                 ("service_key", ASCENDING), ("rw", ASCENDING)])
+        return list(docs.skip(skip).limit(limit)), self.scorecards.count_documents(query)
+
+    # ------------------------------------------------------------ surveys
+
+    def insert_survey(self, doc):
+        """Store a new survey; returns it."""
+        self.surveys.insert_one(doc)
+        return doc
+
+    def get_survey(self, survey_id):
+        """The stored survey, or None."""
+        return self.surveys.find_one({"_id": survey_id})
+
+    def survey_of_form(self, form_id):
+        """The survey imported from the XLSForm ``form_id``, or None."""
+        return self.surveys.find_one({"form_id": form_id})
+
+    def find_surveys(self, query, skip, limit):
+        """``(surveys newest first, total)``."""
+        docs = self.surveys.find(query).sort([("recorded_at", -1), ("_id", ASCENDING)])
+        return list(docs.skip(skip).limit(limit)), self.surveys.count_documents(query)
+
+    def count_responses(self, survey_id):
+        return self.responses.count_documents({"survey_id": survey_id})
+
+    def add_responses(self, docs):
+        """Insert responses; those whose id is stored already are left. Returns how
+        many were new."""
+        added = 0
+        for doc in docs:
+            try:
+                self.responses.insert_one(doc)
+                added += 1
+            except DuplicateKeyError:
+                pass                      # this submission was imported before
+        return added
+
+    def responses_of(self, survey_id, since=None, until=None):
+        """A survey's responses (``submitted_at`` in ``[since, until)`` when given)."""
+        query = {"survey_id": survey_id}
+        if since or until:
+            query["submitted_at"] = {k: v for k, v in (("$gte", since), ("$lt", until)) if v}
+        return list(self.responses.find(query))
+
+    def surveys_answered_between(self, since, until):
+        """Ids of surveys with a response submitted in ``[since, until)``."""
+        return sorted(self.responses.distinct(
+            "survey_id", {"submitted_at": {"$gte": since, "$lt": until}}))
+
+    # ------------------------------------------------------------ graduation
+
+    def record_step(self, doc):
+        """Store a funnel step (None is ignored), once per event id."""
+        self._insert_once(self.steps, doc)
+
+    def all_steps(self):
+        return list(self.steps.find({}))
+
+    def apply_programme(self, code, kind):
+        """Keep a programme's kind (the latest event wins; kinds do not flip back)."""
+        self.programmes.update_one({"_id": code}, {"$set": {"kind": kind}}, upsert=True)
+
+    def programme_kinds(self):
+        """``{programme code: kind}`` of every programme seen."""
+        return {p["_id"]: p.get("kind") for p in self.programmes.find({})}

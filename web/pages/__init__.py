@@ -24,7 +24,7 @@ MODULES = ("web.pages.resident", "web.pages.status", "web.pages.complaints", "we
            "web.pages.login", "web.pages.registry", "web.pages.registry_edit",
            "web.pages.registry_import", "web.pages.distribution", "web.pages.handover",
            "web.pages.complaints_console", "web.pages.partners_console",
-           "web.pages.market_console", "web.pages.monitoring",
+           "web.pages.market_console", "web.pages.monitoring", "web.pages.evaluation",
            "web.pages.reports", "web.pages.accounts",
            "web.pages.admin", "web.pages.seller_portal", "web.pages.partner_portal")
 

@@ -17,7 +17,9 @@ YEAR = {"year": 2026, "registry": {"registrations": 3, "deactivations": {"moved_
                         "listings_published": 2, "orders_completed": 5,
                         "orders_value_idr": 125000},
         "discussions": {"count": 2, "participants": {}, "follow_ups": {},
-                        "needs": [{"need": "Air bersih", "mentions": 2, "best_priority": 1}]}}
+                        "needs": [{"need": "Air bersih", "mentions": 2, "best_priority": 1}]},
+        "graduation": [{"cohort": 2026, "supported": 12, "verified_sellers": 5, "listed": 4,
+                        "sold": 3, "left_improved": 2, "left_deceased_or_moved": 1}]}
 
 
 @pytest.fixture
@@ -51,6 +53,8 @@ def test_the_year_shows_key_figures_and_links_the_printable_page(officer, gatewa
     html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
     assert "Rp1.500.000" in html and "Air bersih (2)" in html
     assert 'href="/konsol/pemantauan/tahunan/2026/cetak"' in html
+    assert "Keluarga keluar dari bantuan karena membaik" in html
+    assert "<td>2026</td><td>12</td><td>5</td><td>4</td><td>3</td><td>2</td><td>1</td>" in html
     gateway.route("GET", "reports/annual/2026", b"<!DOCTYPE html><h1>Laporan</h1>")
     printable = officer.get("/konsol/pemantauan/tahunan/2026/cetak")
     assert printable.mimetype == "text/html" and b"<h1>Laporan</h1>" in printable.get_data()

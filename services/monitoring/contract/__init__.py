@@ -37,6 +37,39 @@ class AnnualCountersOut(Answer):
     discussions = fields.Dict(metadata={
         "description": "{count, participants, needs: [{need, mentions, best_priority}], "
                        "follow_ups: {status: n}}"})
+    scorecards = fields.Dict(metadata={
+        "description": "{count, cards: [{rw, service, semester, criteria: [{criterion, "
+                       "community_score, provider_score, community_change, provider_change}], "
+                       "actions: {status: n}}]}"})
+    surveys = fields.List(fields.Dict(), metadata={
+        "description": "[{title, programme_code, responses, ratings: [{name, label, mean}]}]"})
+    graduation = fields.List(fields.Nested(lambda: CohortOut()), metadata={
+        "description": "the graduation funnel of every cohort up to the year"})
+
+
+class CohortOut(Answer):
+    """One cohort of the graduation funnel (residents by the year of their first
+    business capital or entrepreneurship training)."""
+
+    cohort = fields.Integer(metadata={"description": "village year of the first support"})
+    supported = fields.Integer(metadata={"description": "residents supported"})
+    verified_sellers = fields.Integer()
+    listed = fields.Integer(metadata={"description": "published a product after the support"})
+    sold = fields.Integer(metadata={"description": "completed an order after the support"})
+    left_improved = fields.Integer(metadata={
+        "description": "families that withdrew from aid (household_request) after the support"})
+    left_deceased_or_moved = fields.Integer(metadata={
+        "description": "families of supported residents who died or moved (not graduation)"})
+
+
+class FunnelOut(Answer):
+    """``GET /reports/graduation``."""
+
+    cohorts = fields.List(fields.Nested(CohortOut))
+
+
+class FunnelQuery(Tolerant):
+    cohort = fields.Integer(metadata={"description": "one cohort's year only"})
 
 
 class ReportQuery(Tolerant):
@@ -145,3 +178,9 @@ class DiscussionOut(Answer):
 
 
 DiscussionPage = Page(DiscussionOut)
+
+
+from services.monitoring.contract.evaluation import (  # noqa: E402,F401 - one import path
+    ACTION_STATUSES, QUESTION_KINDS, ResponseIn, ResponseOut, ScorecardIn, ScorecardOut,
+    ScorecardPage, ScorecardQuery, SurveyImportOut, SurveyIn, SurveyOut, SurveyPage,
+    SurveySummaryOut)
