@@ -8,7 +8,7 @@ import binascii
 from services.shared.contract import dump, dump_page, load
 from services.shared.errors import Conflict, InvalidInput, NotFound
 from services.shared.pagination import page_args, page_of
-from services.shared.rpc import rpc
+from services.shared.rpc import command, rpc
 
 from services.monitoring import domain, scorecards, surveys, xlsform
 from services.monitoring.contract.evaluation import (ResponseIn, ResponseOut, ScorecardIn,
@@ -34,7 +34,7 @@ class Evaluation:
     def _scorecard_view(self, doc):
         return scorecards.view(doc, self.store.find_scorecard(scorecards.previous_query(doc)))
 
-    @rpc
+    @command
     def record_scorecard(self, body, actor=None):
         """Record a community scorecard (``ScorecardIn``); ``ScorecardOut`` with the
         change against the previous semester. Officers and admins; InvalidInput
@@ -86,7 +86,7 @@ class Evaluation:
             raise NotFound("No survey with id %s." % survey_id)
         return doc
 
-    @rpc
+    @command
     def create_survey(self, body, actor=None):
         """Create an evaluation survey (``SurveyIn``); ``SurveyOut``. InvalidInput naming
         each bad field (``questions.1.choices``)."""
@@ -103,7 +103,7 @@ class Evaluation:
         items = [surveys.view(d, self.store.count_responses(d["_id"])) for d in docs]
         return dump_page(SurveyOut, page_of(items, page, per_page, total))
 
-    @rpc
+    @command
     def add_response(self, survey_id, body, actor=None):
         """Record one response (``ResponseIn``); ``ResponseOut``. NotFound for an unknown
         survey; InvalidInput naming each bad answer (``answers.<question>``)."""
@@ -123,7 +123,7 @@ class Evaluation:
         return dump(SurveySummaryOut, surveys.summary(survey,
                                                       self.store.responses_of(survey_id)))
 
-    @rpc
+    @command
     def import_survey(self, form_base64, data_base64, programme_code, actor=None):
         """Import an XLSForm (``form_base64``) and its KoBoToolbox XLSX export
         (``data_base64``) for ``programme_code``: the survey is the one of the form's

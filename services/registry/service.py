@@ -159,7 +159,7 @@ class RegistryService(Service):
 
     # --- import jobs: a whole file in one upload, run in the background (jobs.py) --
 
-    @rpc
+    @command
     def start_import_job(self, filename, size_bytes, actor=None):
         """Accept an import of a file of ``size_bytes`` bytes (CSV or OpenSID workbook, at
         most ``importer.JOB_LIMITS.max_bytes``), to arrive by ``add_import_part`` in
@@ -181,7 +181,7 @@ class RegistryService(Service):
         doc.update(actor=actor_record(actor), correlation_id=self.caller.correlation_id(actor))
         return dump(ImportJobOut, jobs.view(self.store.import_jobs.create(doc)))
 
-    @rpc
+    @command
     def add_import_part(self, job_id, index, content_base64):
         """Store part ``index`` (from 0) of a queued job's file (base64). When every part
         is stored the job becomes ``running`` and runs in the background.

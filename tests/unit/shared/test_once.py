@@ -117,7 +117,7 @@ def test_a_result_kept_past_its_time_is_forgotten(records):
 CHANGING = re.compile(r"^(register|update|add|create|set|record|submit|transition|publish|"
                       r"unpublish|verify|suspend|reinstate|remove|place|enrol|withdraw|complete|"
                       r"disburse|cancel|return|mark|reassign|revise|schedule|close|generate|"
-                      r"deactivate|import|confirm|reject)(_|$)")
+                      r"deactivate|import|confirm|reject|start)(_|$)")
 
 
 def _rpc_methods():
