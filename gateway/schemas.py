@@ -58,6 +58,11 @@ class HealthOut(Answer):
     status = fields.String(metadata={"description": "ok or unavailable"})
     services = fields.Dict(keys=fields.String(), values=fields.String(),
                            metadata={"description": "service -> ok, timeout, error: ..."})
+    followers = fields.Dict(keys=fields.String(), values=fields.Dict(), metadata={
+        "optional": "when a service that follows the registry answered",
+        "description": "service -> its last comparison with the registry: "
+                       "{registry_epoch_ok (null before the first), drift: {kind: "
+                       "{ours, theirs, checksum_ok}}, checked_at}; drift alone is not 503"})
 
 
 class ParkedEventOut(Answer):

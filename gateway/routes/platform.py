@@ -23,23 +23,29 @@ class ReplayedOut(Answer):
 
 
 def _ping_result(proxy):
+    """``(status, registry)``: ``registry`` is what a service that follows the
+    registry adds to its ping (its last drift check), else None."""
     # sending happens here, inside the shared deadline: with the broker down
     # kombu retries the publish for longer than the deadline
     try:
         reply = proxy.ping.call_async()
     except Exception as exc:  # noqa: BLE001 - unknown service or broker down
-        return "unavailable: %s" % exc
+        return "unavailable: %s" % exc, None
     try:
-        reply.result()
-        return "ok"
+        answer = reply.result()
     except Exception as exc:  # noqa: BLE001 - reported, not raised
-        return "error: %s" % exc
+        return "error: %s" % exc, None
+    registry = answer.get("registry") if isinstance(answer, dict) else None
+    return "ok", registry if isinstance(registry, dict) else None
 
 
 @routes.route("GET", "/health", response=HealthOut, responses={503: HealthOut},
               tags=["platform"], summary="200 only when the broker and every service answer")
 def health(ex):
-    status, waiting = {}, {}
+    # drift from the registry is reported, not 503: the service still answers from its
+    # projection, and a 503 would make an orchestrator restart it, which cures nothing
+    # (docs/reliability.md "An owner that lost its data")
+    status, followers, waiting = {}, {}, {}
     for name, proxy in ex.services.items():
         waiting[name] = eventlet.spawn(_ping_result, proxy)
     # one shared deadline; each service is judged on its own answer
@@ -48,13 +54,20 @@ def health(ex):
             thread.wait()
     for name, thread in waiting.items():
         if thread.dead:
-            status[name] = thread.wait()
+            status[name], registry = thread.wait()
+            if registry is not None:
+                followers[name] = registry
         else:
             thread.kill()
             status[name] = "timeout"
     healthy = all(v == "ok" for v in status.values())
-    return json_response({"status": "ok" if healthy else "unavailable", "services": status},
-                         200 if healthy else 503)
+    body = {"status": "ok" if healthy else "unavailable", "services": status}
+    if followers:
+        body["followers"] = followers
+    for name, check in followers.items():
+        if check.get("registry_epoch_ok") is False or check.get("drift"):
+            log.warning("health: %s drifts from the registry: %s", name, check)
+    return json_response(body, 200 if healthy else 503)
 
 
 @routes.route("GET", "/api/v1/openapi.json", tags=["platform"],

@@ -1,10 +1,11 @@
-"""Reads of the registry: lookups, search, history, export.
+"""Reads of the registry: lookups, search, history, export, the followers' summary.
 
 Every read skips staged residents (a registration not yet committed; see
 store.py) and never returns outbox bookkeeping.
 """
 import re
 
+from services.shared.epoch import store_epoch, summarize
 from services.shared.errors import NotFound
 from services.shared.nik import mask_nik
 from services.shared.outbox import HIDE_OUTBOX
@@ -130,7 +131,16 @@ class RegistryQueries:
         query = VISIBLE if kind == "residents" else {}
         total = coll.count_documents(query)
         docs = coll.find(query, NO_HISTORY).sort("_id", 1).skip(skip).limit(per_page)
-        return page_of([snap(d) for d in docs], page, per_page, total)
+        return dict(page_of([snap(d) for d in docs], page, per_page, total),
+                    store_epoch=store_epoch(self.db))
+
+    def summary(self):
+        """Counts and checksums of what the export answers, with the store epoch."""
+        out = {"store_epoch": store_epoch(self.db)}
+        for kind, coll, query in (("households", self.households, {}),
+                                  ("residents", self.residents, VISIBLE)):
+            out[kind], out[kind + "_checksum"] = summarize(coll, query)
+        return out
 
     # --- bulk lookups for the import -----------------------------------------
 

@@ -36,7 +36,7 @@ HOUSEHOLD_FIELDS = tuple(HouseholdFields().fields)
 
 class RegistryService(Service):
     name = "registry"
-    store = MongoStore(RegistryRepository, outbox=["households", "residents"])
+    store = MongoStore(RegistryRepository, outbox=["households", "residents"], epoch=True)
     import_runner = ImportJobRunner()
 
     @command
@@ -221,6 +221,13 @@ class RegistryService(Service):
     def export_households(self, page=1, per_page=500):
         """Household snapshots with versions by id, to rebuild projections."""
         return self.store.export("households", *_export_page(page, per_page))
+
+    @rpc
+    def projection_summary(self):
+        """What a follower compares its projection with (docs/events.md "Store epoch"):
+        ``{"store_epoch", "households", "residents", "households_checksum",
+        "residents_checksum"}``, over exactly what the export answers."""
+        return self.store.summary()
 
     @every("registry_repair_seconds")
     def repair_pending_writes(self):

@@ -59,6 +59,8 @@ class EnvelopeSchema(Schema):
     aggregate_version = fields.Integer(required=True)
     correlation_id = fields.String(load_default=None, allow_none=True)
     data = fields.Dict(required=True)
+    # the owner's store epoch (services.shared.epoch); only owners that keep one send it
+    store_epoch = fields.String(load_default=None, allow_none=True)
 
 
 _ENVELOPE = EnvelopeSchema()  # built once: a schema instance is reusable and costly to build

@@ -61,10 +61,13 @@ class MongoStore(DependencyProvider):
     With ``outbox`` (the collections whose documents carry pending events)
     the provider also runs the outbox relay (``services.shared.relay``) for them;
     its safety-net full scan runs every ``OUTBOX_FULL_SCAN_SECONDS`` (default 60).
+    With ``epoch=True`` the store keeps a store epoch (``services.shared.epoch``),
+    created at setup, and the relay stamps it on every event (``store_epoch``).
     """
 
-    def __init__(self, repository_class, outbox=(), **relay_options):
+    def __init__(self, repository_class, outbox=(), epoch=False, **relay_options):
         self.repository_class = repository_class
+        self.keeps_epoch = epoch
         self.outbox_collections = tuple(outbox)
         self.relay_options = relay_options
         self.relay = None
@@ -75,9 +78,14 @@ class MongoStore(DependencyProvider):
         ensure = getattr(self.repository_class, "ensure_indexes", None)
         if ensure:
             ensure(self.db)
+        if self.keeps_epoch:
+            from services.shared.epoch import store_epoch
+            store_epoch(self.db)
         if self.outbox_collections:
             from services.shared.relay import OutboxRelay
             options = dict(self.relay_options)
+            if self.keeps_epoch:
+                options.setdefault("epoch", lambda: store_epoch(self.db))
             options.setdefault("full_scan_interval",
                                settings_for(self.container).outbox_full_scan_seconds)
             self.relay = OutboxRelay(self.container, self.db, self.outbox_collections,

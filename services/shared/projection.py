@@ -13,17 +13,26 @@ from pymongo.errors import DuplicateKeyError
 log = logging.getLogger(__name__)
 
 
-def apply_snapshot(collection, aggregate_id, version, fields):
+EPOCH_FIELD = "store_epoch"
+
+
+def apply_snapshot(collection, aggregate_id, version, fields, epoch=None):
     """Store ``fields`` for ``aggregate_id`` if ``version`` is newer than stored.
 
+    With ``epoch`` (the owner's store epoch, ``services.shared.epoch``) the
+    document is stamped with it, and a stored document of another epoch is
+    replaced whatever its version: a new store counts versions from 1 again.
     Returns True when applied, False when the stored version is equal or newer.
     """
     doc = dict(fields)
     doc["version"] = int(version)
     doc.pop("_id", None)
+    newer = {"version": {"$lt": int(version)}}
+    if epoch is not None:
+        doc[EPOCH_FIELD] = epoch
+        newer = {"$or": [newer, {EPOCH_FIELD: {"$ne": epoch}}]}
     try:
-        collection.update_one({"_id": aggregate_id, "version": {"$lt": int(version)}},
-                              {"$set": doc}, upsert=True)
+        collection.update_one(dict(newer, _id=aggregate_id), {"$set": doc}, upsert=True)
     except DuplicateKeyError:
         return False
     return True

@@ -1,48 +1,48 @@
 """A service's own copy of the registry: residents and households, fed by the
-registry's events and rebuilt from its export when empty (docs/contract.md
-"Events"; docs/service-kit.md "Following the registry").
+registry's events, rebuilt from its export when empty or when the registry's
+store is new, and compared with it now and then (docs/contract.md "Events";
+docs/service-kit.md "Following the registry"; docs/events.md "Store epoch").
 
-Three parts, used together by every service that needs residents (distribution,
-partners, marketplace):
+Four parts, used together by every service that needs residents (distribution,
+partners, marketplace, monitoring):
 
-- ``RegistryProjection``: the repository part, over the ``residents`` and
-  ``households`` collections (``_id`` = the registry's ids) and a ``meta``
-  document of the consuming service's own database. A service's repository
-  inherits it, so its own queries read the projection directly.
-- ``RegistryCatchUp``: a dependency provider that, once after start, rebuilds an
-  empty projection from ``registry.export_households`` and
-  ``registry.export_residents``, retrying with backoff until the registry
-  answers. Events that arrive meanwhile are applied too; ``apply_snapshot``
-  keeps whichever version is newer, so the order does not matter.
+- ``RegistryProjection`` (``registry_store``): the repository part, over the
+  ``residents`` and ``households`` collections (``_id`` = the registry's ids)
+  and a ``meta`` document of the consuming service's own database. A
+  service's repository inherits it, so its own queries read the projection.
+- ``RegistryCatchUp`` (``registry_catchup``): a dependency provider that
+  rebuilds the projection from ``registry.export_households`` and
+  ``registry.export_residents`` (once after start when empty; again when a new
+  registry store shows), retrying with backoff until the registry answers,
+  and runs the drift check. ``apply_snapshot`` keeps whichever version is
+  newer, so events that arrive meanwhile may come in any order.
+- ``epoch.judge``: what an event of a given registry store epoch does.
 - ``FollowsRegistry``: a mixin for a ``Service`` that declares the catch-up, the
-  snapshot handlers of the five registry events and the RPCs
-  ``projection_status`` / ``rebuild_projection``. A service that must *do*
+  snapshot handlers of the five registry events, the drift timer
+  (``REGISTRY_DRIFT_SECONDS``), its ``ping`` (with the last drift check) and the
+  RPCs ``projection_status`` / ``rebuild_projection``. A service that must *do*
   something on an event (close allocations, withdraw enrolments) overrides that
   event's handler with one of its own (``@consumes(EVENT)``, with effects) that
   calls ``self.apply_registry_event(event)`` first.
 """
 import logging
 
-import eventlet
-from marshmallow import ValidationError, fields
-from nameko.extensions import DependencyProvider
-from nameko.standalone.rpc import ClusterRpcProxy
+from marshmallow import fields
 
-from services.shared import clock
-from services.shared.contract import Answer, dump, read
+from services.shared.contract import Answer, dump
+from services.shared.epoch import judge
 from services.shared.fields import Instant
 from services.shared.inbox import consumes
-from services.shared.mongo import database_for
-from services.shared.projection import apply_snapshot, resync
-from services.shared.rpc import call, rpc
+from services.shared.registry_catchup import RegistryCatchUp, rebuild  # noqa: F401 - the kit's API
+from services.shared.registry_store import META_ID, RegistryProjection  # noqa: F401 - the kit's API
+from services.shared.rpc import rpc
+from services.shared.service import every
 
 from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
                                         RESIDENT_DEACTIVATED, RESIDENT_REGISTERED,
-                                        RESIDENT_UPDATED, HouseholdSnapshot, ResidentSnapshot)
+                                        RESIDENT_UPDATED)
 
 log = logging.getLogger(__name__)
-
-META_ID = "projection"
 
 
 class ProjectionStatusOut(Answer):
@@ -52,198 +52,28 @@ class ProjectionStatusOut(Answer):
     residents = fields.Integer()
     resynced_at = Instant(metadata={"optional": "after a resync from the registry's export"})
     state = fields.String(metadata={"description": "idle, resyncing or current"})
+    epoch = fields.String(metadata={"optional": "once known",
+                                    "description": "the registry store epoch followed"})
+    dropped_households = fields.Integer(metadata={"optional": "after a resync",
+                                                  "description": "dropped by the last one"})
+    dropped_residents = fields.Integer(metadata={"optional": "after a resync",
+                                                 "description": "dropped by the last one"})
+    registry_epoch_ok = fields.Boolean(allow_none=True, metadata={
+        "description": "the last drift check found the epoch followed; null before it"})
+    drift = fields.Dict(metadata={"description": "kind -> {ours, theirs, checksum_ok}"})
+    checked_at = Instant(allow_none=True, metadata={"description": "the last drift check"})
 
 
 class RebuildOut(Answer):
-    """``rebuild_projection``: items read from the registry's export."""
+    """``rebuild_projection``: items read from the registry's export, and what the
+    registry's store no longer has (dropped from the projection; the service's own
+    records that referred to them, flagged, by kind)."""
 
     households = fields.Integer()
     residents = fields.Integer()
-
-
-def _as_snapshot(doc):
-    doc = dict(doc)
-    doc["id"] = doc.pop("_id")
-    return doc
-
-
-class RegistryProjection:
-    """The registry's residents and households in the consuming service's database.
-
-    Documents are the registry's snapshots (docs/events.md "registry") with
-    ``_id`` = the registry id; ``version`` is the registry's, so a repeated or
-    older snapshot changes nothing. Constructed as ``(db, notify)`` like every
-    repository behind ``MongoStore``; ``notify`` is not used (nothing here
-    announces an event).
-    """
-
-    def __init__(self, db, notify=None):
-        self.db = db
-        self.residents = db["residents"]
-        self.households = db["households"]
-        self.meta = db["meta"]
-
-    @classmethod
-    def ensure_indexes(cls, db):
-        """Indexes on NIK, household and KK number, household status."""
-        db["residents"].create_index("nik")
-        db["residents"].create_index("household_id")
-        db["households"].create_index("kk_number")
-        db["households"].create_index("status")
-
-    # ------------------------------------------------------------ writes
-
-    def apply_resident(self, snapshot):
-        """Store a resident snapshot (as ``ResidentSnapshot`` reads it) if newer;
-        True when applied."""
-        return apply_snapshot(self.residents, snapshot["id"], snapshot.get("version", 1), snapshot)
-
-    def apply_household(self, snapshot):
-        """Store a household snapshot (as ``HouseholdSnapshot`` reads it) if newer."""
-        return apply_snapshot(self.households, snapshot["id"], snapshot.get("version", 1),
-                              snapshot)
-
-    def mark_resynced(self, counts):
-        """Record a rebuild from the export (its counts and when)."""
-        self.meta.update_one({"_id": META_ID},
-                             {"$set": dict(counts, resynced_at=clock.now_iso())}, upsert=True)
-
-    # ------------------------------------------------------------ reads
-
-    def projection_empty(self):
-        """True when the projection holds no household and no resident."""
-        return self.households.find_one({}, {"_id": 1}) is None and \
-            self.residents.find_one({}, {"_id": 1}) is None
-
-    def projection_status(self):
-        """``{"households", "residents", "resynced_at"?}``."""
-        doc = self.meta.find_one({"_id": META_ID}) or {}
-        doc.pop("_id", None)
-        doc["households"] = self.households.count_documents({})
-        doc["residents"] = self.residents.count_documents({})
-        return doc
-
-    def resident(self, resident_id):
-        """The stored document (``_id``) of one resident, or None."""
-        return self.residents.find_one({"_id": resident_id})
-
-    def residents_by_nik(self, nik):
-        """Stored documents with this NIK (an inactive duplicate may share it)."""
-        return list(self.residents.find({"nik": nik}))
-
-    def household(self, household_id):
-        """The stored document (``_id``) of one household, or None."""
-        return self.households.find_one({"_id": household_id})
-
-    def household_by_kk(self, kk_number):
-        """The stored household with this KK number, or None."""
-        return self.households.find_one({"kk_number": kk_number})
-
-    def members_of(self, household_id):
-        """Snapshots (``id``) of every member of a household, active or not."""
-        return [_as_snapshot(d) for d in self.residents.find({"household_id": household_id})]
-
-    def active_households(self):
-        """Snapshots (``id``) of every household not inactive."""
-        return [_as_snapshot(d) for d in self.households.find({"status": {"$ne": "inactive"}})]
-
-    def active_residents_by_household(self):
-        """``{household_id: [active member snapshots]}``."""
-        out = {}
-        for doc in self.residents.find({"status": "active"}):
-            out.setdefault(doc.get("household_id"), []).append(_as_snapshot(doc))
-        return out
-
-
-def _read(schema, snapshot, what):
-    try:
-        return read(schema, snapshot)
-    except ValidationError as exc:
-        raise ValueError("%s snapshot unreadable: %s" % (what, exc.messages)) from None
-
-
-def rebuild(projection, registry, deadline=10.0, per_page=500):
-    """Page through the registry's export into ``projection`` (idempotent).
-
-    Args:
-        projection (RegistryProjection): where to write.
-        registry: an RPC proxy to the ``registry`` service.
-        deadline (float): seconds each page may take.
-    Returns ``{"households": n, "residents": n}`` (items applied or already current).
-    Raises services.shared.rpc.Timeout or a remote error when the registry fails.
-    """
-    households = resync(
-        lambda page, size: call(registry.export_households, page, size, deadline=deadline),
-        lambda item: projection.apply_household(_read(HouseholdSnapshot, item, "household")),
-        per_page)
-    residents = resync(
-        lambda page, size: call(registry.export_residents, page, size, deadline=deadline),
-        lambda item: projection.apply_resident(_read(ResidentSnapshot, item, "resident")),
-        per_page)
-    return {"households": households, "residents": residents}
-
-
-class RegistryCatchUp(DependencyProvider):
-    """Rebuilds an empty projection from the registry's export after start.
-
-    Injected into workers as itself: ``state`` (``idle``, ``resyncing``,
-    ``current``) and ``rebuild_now()``.
-    """
-
-    def __init__(self, retry=1.0, max_retry=30.0, deadline=10.0, per_page=500):
-        self.retry, self.max_retry = retry, max_retry
-        self.deadline, self.per_page = deadline, per_page
-        self.db = None
-        self._gt = None
-        self.state = "idle"
-
-    def setup(self):
-        self.db = database_for(self.container)
-        RegistryProjection.ensure_indexes(self.db)
-
-    def start(self):
-        self._gt = self.container.spawn_managed_thread(self._run)
-
-    def stop(self):
-        if self._gt is not None:
-            self._gt.kill()
-            self._gt = None
-
-    def kill(self):
-        self.stop()
-
-    def projection(self):
-        """A ``RegistryProjection`` on the service's database."""
-        return RegistryProjection(self.db)
-
-    def _run(self):
-        projection = self.projection()
-        if not projection.projection_empty():
-            self.state = "current"
-            return
-        delay = self.retry
-        self.state = "resyncing"
-        while True:
-            try:
-                counts = self.rebuild_now(projection)
-                log.info("projection rebuilt from the registry's export: %s", counts)
-                return
-            except Exception as exc:  # noqa: BLE001 - registry not up yet: retry
-                log.warning("projection resync failed (%r); retrying in %.1fs", exc, delay)
-                eventlet.sleep(delay)
-                delay = min(delay * 2, self.max_retry)
-
-    def rebuild_now(self, projection=None):
-        """Rebuild now (blocking); returns the counts. Raises when the registry fails."""
-        projection = projection or self.projection()
-        with ClusterRpcProxy(self.container.config) as cluster:
-            counts = rebuild(projection, cluster.registry, self.deadline, self.per_page)
-        projection.mark_resynced(counts)
-        self.state = "current"
-        return counts
-
-    def get_dependency(self, worker_ctx):
-        return self
+    dropped_households = fields.Integer()
+    dropped_residents = fields.Integer()
+    flagged = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class FollowsRegistry:
@@ -271,11 +101,30 @@ class FollowsRegistry:
                             % cls.__name__)
 
     def apply_registry_event(self, event):
-        """Copy the snapshot a registry event carries (``resident`` or ``household``)."""
+        """Copy the snapshot a registry event carries (``resident`` or ``household``).
+
+        Judged by its ``store_epoch`` (``epoch.judge``): an event of a store left
+        behind changes nothing (returns False); one of a new store is applied
+        and starts a rebuild from the export, which drops what that store lacks.
+        Returns True when the snapshot was applied."""
+        epoch = event.get("store_epoch")
+        epochs = self.store.epochs()
+        verdict = judge(epoch, epochs["epoch"], epochs["next_epoch"], epochs["retired"])
+        if verdict == "stale":
+            log.info("registry event %s of store %s left behind: ignored",
+                     event.get("event_id"), epoch)
+            return False
+        if verdict == "adopt":
+            self.store.adopt_epoch(epoch)
+        elif verdict == "new":
+            log.warning("registry event of store %s, following %s: the registry's store is "
+                        "new, rebuilding", epoch, epochs["next_epoch"] or epochs["epoch"])
+            self.store.expect_epoch(epoch)
+            self.registry_catch_up.request_rebuild()
         data = event["data"]
         if "resident" in data:
-            return self.store.apply_resident(data["resident"])
-        return self.store.apply_household(data["household"])
+            return self.store.apply_resident(data["resident"], epoch)
+        return self.store.apply_household(data["household"], epoch)
 
     @consumes(HOUSEHOLD_REGISTERED, snapshot=True)
     def handle_household_registered(self, event):
@@ -297,14 +146,32 @@ class FollowsRegistry:
     def handle_resident_deactivated(self, event):
         self.apply_registry_event(event)
 
+    @every("registry_drift_seconds")
+    def check_registry_drift(self):
+        """Compare counts and checksums with the registry's (``RegistryCatchUp.check_drift``)."""
+        try:
+            return self.registry_catch_up.check_drift()
+        except Exception as exc:  # noqa: BLE001 - the registry is down: the next check tells
+            log.warning("registry drift check failed: %r", exc)
+            return None
+
+    @rpc
+    def ping(self):
+        """The kit's ping, with ``registry``: the last drift check
+        (``{"registry_epoch_ok", "drift", "checked_at"}``) for the gateway's /health."""
+        return {"service": self.name, "ok": True, "registry": self.store.drift_status()}
+
     @rpc
     def projection_status(self):
-        """The registry projection: counts, last resync, ``state`` (``ProjectionStatusOut``)."""
+        """The registry projection: counts, last resync, epoch, ``state`` and the last
+        drift check (``ProjectionStatusOut``)."""
         return dump(ProjectionStatusOut, dict(self.store.projection_status(),
-                                              state=self.registry_catch_up.state))
+                                              state=self.registry_catch_up.state,
+                                              **self.store.drift_status()))
 
     @rpc
     def rebuild_projection(self):
-        """Re-read the registry's export now (``RebuildOut``); raises the registry's
-        error or services.shared.rpc.Timeout when it fails."""
+        """Re-read the registry's export now and drop what its store no longer has
+        (``RebuildOut``); raises the registry's error or services.shared.rpc.Timeout
+        when it fails."""
         return dump(RebuildOut, self.registry_catch_up.rebuild_now())

@@ -113,8 +113,11 @@ class OutboxRelay:
     """
 
     def __init__(self, container, db, collections, batch_size=500,
-                 poll_interval=0.5, full_scan_interval=60.0, publisher=None):
+                 poll_interval=0.5, full_scan_interval=60.0, publisher=None, epoch=None):
         self.container = container
+        # ``epoch()``: the store's epoch, stamped on each event as it is published;
+        # read per batch, so a store replaced under a running process is told apart
+        self.epoch = epoch
         self.db = db
         self.collections = collections
         self.batch_size = batch_size
@@ -197,6 +200,9 @@ class OutboxRelay:
 
     def _publish(self, coll, docs):
         events = [e for d in docs for e in d.get(OUTBOX, [])]
+        if events and self.epoch is not None:
+            epoch = self.epoch()
+            events = [dict(e, store_epoch=epoch) for e in events]
         if events:
             self.publisher.publish(events)
             self._mark_sent(coll, docs)

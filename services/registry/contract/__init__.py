@@ -18,7 +18,9 @@ per_page, kk_number)``, ``list_flagged(page, per_page)``,
 ``start_import_job(filename, size_bytes, actor)``, ``add_import_part(job_id, index,
 content_base64)``, ``get_import_job(job_id)``, ``list_import_jobs(page, per_page)``,
 ``export_residents(page, per_page)`` / ``export_households(page, per_page)``
-(snapshots by id, up to 1000 a page), ``list_pending_corrections(status, page,
+(snapshots by id, up to 1000 a page, with the ``store_epoch``),
+``projection_summary()`` (the store epoch, counts and checksums a follower
+compares), ``list_pending_corrections(status, page,
 per_page)``, ``confirm_correction(id, payload, actor)``,
 ``reject_correction(id, payload, actor)``; and the kit's ``ping``,
 ``list_parked_events``, ``replay_parked_event``.

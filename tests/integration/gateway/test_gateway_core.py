@@ -78,6 +78,28 @@ def test_health_is_503_until_every_service_answers(gateway, container_factory):
     assert r.json() == {"status": "ok", "services": {n: "ok" for n in services}}
 
 
+class DriftingDistribution:
+    """A follower whose last comparison found the registry's store new and counts apart."""
+    name = "distribution"
+    CHECK = {"registry_epoch_ok": False, "checked_at": "2026-01-05T03:00:00Z",
+             "drift": {"residents": {"ours": 500, "theirs": 0, "checksum_ok": False}}}
+
+    @rpc
+    def ping(self):
+        return {"service": "distribution", "ok": True, "registry": self.CHECK}
+
+
+def test_health_reports_a_followers_drift_and_stays_200(gateway, container_factory):
+    url, config = gateway
+    container_factory(DriftingDistribution, config).start()
+    for name in declared_services():
+        if name != "distribution":
+            container_factory(stub_for(name), config).start()
+    r = requests.get(url + "/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+    assert r.json()["followers"] == {"distribution": DriftingDistribution.CHECK}
+
+
 def test_rpc_past_its_deadline_answers_504_problem(gateway, container_factory):
     url, config = gateway
     container_factory(StubRegistry, config).start()

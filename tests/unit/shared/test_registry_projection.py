@@ -88,7 +88,8 @@ def test_rebuild_pages_through_the_export_and_records_it(db):
 
     projection = RegistryProjection(db)
     counts = rebuild(projection, Registry(), per_page=2)
-    assert counts == {"households": 5, "residents": 7}
+    assert counts == {"households": 5, "residents": 7, "epoch": None, "dropped_households": 0,
+                      "dropped_residents": 0, "gone": ([], [])}
     assert projection.projection_status() == {"households": 5, "residents": 7}
     assert rebuild(projection, Registry(), per_page=3) == counts  # again: nothing changes
     assert projection.resident("res_3")["full_name"] == "Siti"
@@ -105,7 +106,9 @@ def test_the_mixin_copies_each_registry_event_once(follower):
     assert follower.store.resident("res_1")["status"] == "inactive"  # the stale update skipped
     assert follower.store.household("hh_1")["kk_number"] == "3174090101000001"
     follower.registry_catch_up.state = "current"
-    assert follower.projection_status() == {"households": 1, "residents": 1, "state": "current"}
+    assert follower.projection_status() == {"households": 1, "residents": 1, "state": "current",
+                                            "registry_epoch_ok": None, "drift": {},
+                                            "checked_at": None}
 
 
 def test_a_follower_whose_store_is_not_a_projection_is_refused_when_defined():
