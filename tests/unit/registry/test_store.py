@@ -1,12 +1,13 @@
 """Registering and changing records: events, versions, history, nothing half-written."""
 import json
 
+import mongomock
 import pytest
 
 from services.shared.errors import Conflict, InvalidInput, NotFound
 from services.shared.outbox import OUTBOX, PENDING
 from services.registry import commands
-from services.registry.store import STAGED
+from services.registry.store import STAGED, RegistryRepository
 
 from tests.unit.registry import factories
 from tests.unit.registry.conftest import ACTOR, VILLAGE
@@ -215,6 +216,25 @@ def test_export_pages_through_snapshots_by_id(repo):
     ids = [r["id"] for r in first["items"] + second["items"]]
     assert ids == sorted(ids) and all(r["version"] == 1 for r in first["items"])
     assert repo.export("households", 1, 10, 0)["total"] == 3
+
+
+def test_the_export_and_the_summary_answer_one_store_epoch_for_the_store_life(repo, db):
+    register(repo)
+    summary = repo.summary()
+    epoch = summary["store_epoch"]
+    assert len(epoch) == 32
+    assert repo.export("residents", 1, 5, 0)["store_epoch"] == epoch
+    assert repo.export("households", 1, 5, 0)["store_epoch"] == epoch
+    assert (summary["households"], summary["residents"]) == (1, 3)
+    head = repo.export("residents", 1, 5, 0)["items"][0]
+    repo.deactivate_resident(head["nik"], "moved_out", "", ACTOR, "c1")
+    after = repo.summary()
+    assert after["store_epoch"] == epoch and after["residents"] == 3
+    assert after["residents_checksum"] != summary["residents_checksum"]  # a new version
+    empty = RegistryRepository(mongomock.MongoClient()["registry_other"], None).summary()
+    assert empty.pop("store_epoch") != epoch
+    assert empty == {"households": 0, "residents": 0, "households_checksum": "0" * 16,
+                     "residents_checksum": "0" * 16}
 
 
 def test_an_import_interrupted_between_households_keeps_what_was_committed(repo, db, monkeypatch):
