@@ -91,6 +91,11 @@ class InboxRecords:
 
     @staticmethod
     def _key(event):
+        # versions count from 1 again in an owner's new store (docs/events.md "Store
+        # epoch"): the newest version seen is kept per epoch
+        epoch = event.get("store_epoch")
+        if epoch:
+            return "%s@%s:%s" % (event["source"], epoch, event["aggregate_id"])
         return "%s:%s" % (event["source"], event["aggregate_id"])
 
     def should_skip(self, handler, event, snapshot):

@@ -4,7 +4,9 @@
 ``Family`` builds a family's snapshots and publishes its registry events in the
 CONTRACT envelope with nameko's standalone dispatcher. Tests of a consumer pin
 its side of the contract (docs/events.md "registry") with these, without
-depending on the registry's internals. Reset with ``RegistryData.reset()``.
+depending on the registry's internals. Reset with ``RegistryData.reset()``;
+``RegistryData.new_store()`` empties it as a registry back on a new store, with a
+new store epoch that its export, summary and events then carry.
 """
 import uuid
 
@@ -12,15 +14,36 @@ from nameko.rpc import rpc
 from nameko.standalone.events import event_dispatcher
 
 from services.shared.envelope import make_envelope
+from services.shared.epoch import item_hash
 
 
 class RegistryData:
     households, residents = {}, {}
     export_calls = 0
+    epoch = None
 
     @classmethod
     def reset(cls):
-        cls.households, cls.residents, cls.export_calls = {}, {}, 0
+        cls.households, cls.residents, cls.export_calls, cls.epoch = {}, {}, 0, None
+
+    @classmethod
+    def new_store(cls):
+        """Empty, with a new store epoch (a registry restarted on an empty store)."""
+        cls.households, cls.residents, cls.epoch = {}, {}, uuid.uuid4().hex
+        return cls.epoch
+
+
+def _stamped(envelope):
+    if RegistryData.epoch is not None:
+        envelope = dict(envelope, store_epoch=RegistryData.epoch)
+    return envelope
+
+
+def _summary(items):
+    acc = 0
+    for item in items.values():
+        acc ^= item_hash(item["id"], item["version"])
+    return len(items), "%016x" % acc
 
 
 class FakeRegistry:
@@ -35,12 +58,19 @@ class FakeRegistry:
     def export_residents(self, page=1, per_page=500):
         return _page(RegistryData.residents, page, per_page)
 
+    @rpc
+    def projection_summary(self):
+        out = {"store_epoch": RegistryData.epoch}
+        out["households"], out["households_checksum"] = _summary(RegistryData.households)
+        out["residents"], out["residents_checksum"] = _summary(RegistryData.residents)
+        return out
+
 
 def _page(items, page, per_page):
     ordered = [items[k] for k in sorted(items)]
     start = (page - 1) * per_page
     return {"items": ordered[start:start + per_page], "page": page, "per_page": per_page,
-            "total": len(ordered)}
+            "total": len(ordered), "store_epoch": RegistryData.epoch}
 
 
 class Family:
@@ -97,10 +127,10 @@ class Family:
 
     def publish_registered(self):
         dispatch = event_dispatcher(self.config)
-        dispatch("registry", "household_registered", make_envelope(
-            "household_registered", "registry", self.hid, 1, {"household": self.household}))
+        dispatch("registry", "household_registered", _stamped(make_envelope(
+            "household_registered", "registry", self.hid, 1, {"household": self.household})))
         for i in range(len(self.members)):
-            dispatch("registry", "resident_registered", self.registered(i))
+            dispatch("registry", "resident_registered", _stamped(self.registered(i)))
 
     def deactivated(self, index, reason="deceased"):
         """The envelope of member ``index``'s deactivation (not yet published)."""
@@ -111,4 +141,5 @@ class Family:
 
 
 def publish(config, envelope):
-    event_dispatcher(config)("registry", envelope["type"], envelope)
+    """Publish a registry event (stamped with the stand-in's store epoch, if any)."""
+    event_dispatcher(config)("registry", envelope["type"], _stamped(envelope))
