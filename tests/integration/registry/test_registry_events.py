@@ -138,3 +138,27 @@ def test_a_registration_whose_publish_failed_goes_out_after_a_restart(
     container_factory(RegistryService, service_config).start()
     wait_for(lambda: len(of_type("resident_registered")) == 3)
     assert of_type("household_registered")[0]["aggregate_id"] == household["id"]
+
+
+def test_events_and_export_carry_the_store_epoch_and_a_fresh_store_has_another(
+        container_factory, service_config):
+    container_factory(Projector, service_config).start()
+    first = container_factory(RegistryService, service_config)
+    first.start()
+    with ServiceRpcProxy("registry", service_config) as registry:
+        registry.register_household(factories.household(), ACTOR)
+        summary = registry.projection_summary()
+        epoch = summary["store_epoch"]
+        assert registry.export_residents(1, 10)["store_epoch"] == epoch
+        assert registry.export_households(1, 10)["store_epoch"] == epoch
+    assert (summary["households"], summary["residents"]) == (1, 3)
+    wait_for(lambda: len(of_type("resident_registered")) == 3
+             and len(of_type("household_registered")) == 1)
+    assert {e["store_epoch"] for e in SEEN} == {epoch}
+    first.stop()
+    # the same registry restarted on an empty store (another database)
+    fresh = dict(service_config, MONGO_DB_PREFIX=service_config["MONGO_DB_PREFIX"] + "_new")
+    container_factory(RegistryService, fresh).start()
+    with ServiceRpcProxy("registry", fresh) as registry:
+        other = registry.projection_summary()
+    assert other["store_epoch"] != epoch and (other["households"], other["residents"]) == (0, 0)
