@@ -39,6 +39,13 @@ class DistributionService(FollowsRegistry, Service):
     store = MongoStore(DistributionRepository, outbox=OUTBOX_COLLECTIONS)
     partners = RpcProxy("partners")
 
+    @staticmethod
+    def registry_data_vanished(db, resident_ids, household_ids):
+        """After a rebuild dropped what the registry's new store lacks: flag the
+        allocations that referred to them (``RegistryCatchUp``); ``{"allocations": n}``."""
+        return {"allocations": DistributionRepository(db, None).flag_registry_vanished(
+            resident_ids, household_ids)}
+
     # ------------------------------------------------------------ programmes and rounds
 
     @command

@@ -183,6 +183,21 @@ class DistributionRepository(RegistryProjection):
             cursor = cursor.limit(limit)
         return list(cursor)
 
+    def flag_registry_vanished(self, resident_ids, household_ids):
+        """Mark the allocations of households or residents the registry's new store
+        no longer has (``registry_missing: true``), keeping them: they are a record of
+        aid given or promised, not the registry's to erase (docs/reliability.md "An
+        owner that lost its data"). Returns how many were flagged."""
+        keys = [("household_id", household_ids), ("member_id", resident_ids),
+                ("recipient_id", resident_ids)]
+        flagged = 0
+        for field, ids in keys:
+            if ids:
+                flagged += self.allocations.update_many(
+                    {field: {"$in": list(ids)}, "registry_missing": {"$ne": True}},
+                    {"$set": {"registry_missing": True}}).modified_count
+        return flagged
+
     def allocations_of_person(self, resident_id, household_id, extra=None):
         """The allocations a resident receives (``member_id``), is recipient of
         (``recipient_id``) or that go to their family as a whole (``household_id``
