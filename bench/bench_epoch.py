@@ -1,0 +1,67 @@
+"""What following the registry's store epoch costs a follower (issue 9, item 5).
+
+Run: ``.venv/bin/python -m bench.bench_epoch [--events 5000] [--residents 10000]``.
+
+No broker: the store-level work of a registry event handler on the in-memory
+store, as before epochs (``apply_resident(snapshot)``, the baseline) and now
+(read the epochs followed, ``epoch.judge``, ``apply_resident(snapshot, epoch)``),
+taking turns in blocks of 500 events; then the drift check's summary
+(``epoch.summarize``: count and checksum) over N residents, which the registry
+answers and the follower computes every ``REGISTRY_DRIFT_SECONDS``.
+"""
+import argparse
+import time
+import uuid
+
+from services.shared.epoch import judge, summarize
+from services.shared.mongo import get_client
+from services.shared.registry_store import RegistryProjection
+
+BLOCK = 500
+
+
+def snapshot(i, version):
+    return {"id": "res_%08d" % i, "nik": "3174094308%06d" % i, "household_id": "hh_%d" % (i // 4),
+            "full_name": "Warga %d" % i, "status": "active", "version": version}
+
+
+def before(projection, snap):
+    projection.apply_resident(snap)
+
+
+def now(projection, snap):
+    epochs = projection.epochs()
+    if judge("e1", epochs["epoch"], epochs["next_epoch"], epochs["retired"]) != "stale":
+        projection.apply_resident(snap, "e1")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--residents", type=int, default=10000)
+    args = parser.parse_args()
+    spent = {"before": 0.0, "now": 0.0}
+    stores = {}
+    for name in spent:
+        db = get_client(None)["b" + uuid.uuid4().hex[:8]]
+        RegistryProjection.ensure_indexes(db)
+        stores[name] = RegistryProjection(db)
+    stores["now"].adopt_epoch("e1")
+    for start in range(0, args.events, BLOCK):
+        for name, apply in (("before", before), ("now", now)):
+            t0 = time.perf_counter()
+            for i in range(start, min(start + BLOCK, args.events)):
+                apply(stores[name], snapshot(i, 1))
+            spent[name] += time.perf_counter() - t0
+    for name, seconds in spent.items():
+        print("%-6s %8.0f events/s" % (name, args.events / seconds))
+    db = get_client(None)["s" + uuid.uuid4().hex[:8]]
+    db["residents"].insert_many([{"_id": "res_%08d" % i, "version": 1}
+                                 for i in range(args.residents)])
+    t0 = time.perf_counter()
+    summarize(db["residents"])
+    print("summary of %d residents: %.0f ms" % (args.residents, (time.perf_counter() - t0) * 1000))
+
+
+if __name__ == "__main__":
+    main()
