@@ -18,6 +18,7 @@ from services.shared import clock
 from services.shared.errors import NotFound
 from services.shared.outbox import HIDE_OUTBOX, new_document
 from services.shared.registry_projection import RegistryProjection
+from services.shared.registry_store import flag_missing
 from services.shared.versioned import write_versioned
 
 from services.distribution import events as ev
@@ -188,15 +189,9 @@ class DistributionRepository(RegistryProjection):
         no longer has (``registry_missing: true``), keeping them: they are a record of
         aid given or promised, not the registry's to erase (docs/reliability.md "An
         owner that lost its data"). Returns how many were flagged."""
-        keys = [("household_id", household_ids), ("member_id", resident_ids),
-                ("recipient_id", resident_ids)]
-        flagged = 0
-        for field, ids in keys:
-            if ids:
-                flagged += self.allocations.update_many(
-                    {field: {"$in": list(ids)}, "registry_missing": {"$ne": True}},
-                    {"$set": {"registry_missing": True}}).modified_count
-        return flagged
+        return sum(flag_missing(self.allocations, field, ids) for field, ids in (
+            ("household_id", household_ids), ("member_id", resident_ids),
+            ("recipient_id", resident_ids)))
 
     def allocations_of_person(self, resident_id, household_id, extra=None):
         """The allocations a resident receives (``member_id``), is recipient of

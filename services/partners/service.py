@@ -39,6 +39,13 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     store = MongoStore(PartnersRepository, outbox=OUTBOX_COLLECTIONS)
 
+    @staticmethod
+    def registry_data_vanished(db, resident_ids, household_ids):
+        """After a rebuild dropped what the registry's new store lacks: flag the
+        appointments and pregnancies of those residents, count their enrolments
+        (``RegistryCatchUp``; ``PartnersRepository.flag_registry_vanished``)."""
+        return PartnersRepository(db, None).flag_registry_vanished(resident_ids)
+
     def _cid(self, actor):
         return self.caller.correlation_id(actor)
 

@@ -16,6 +16,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from services.shared.outbox import HIDE_OUTBOX, new_document
 from services.shared.projection import apply_snapshot
 from services.shared.registry_projection import RegistryProjection
+from services.shared.registry_store import flag_missing
 from services.shared.versioned import write_versioned
 
 OUTBOX_COLLECTIONS = ("partners", "programmes", "appointments")
@@ -105,6 +106,22 @@ class PartnersRepository(RegistryProjection):
     def programme_of_enrolment(self, enrolment_id):
         """The programme (with its roster) holding enrolment ``enrolment_id``, or None."""
         return self.programmes.find_one({"enrolments.id": enrolment_id}, HIDE_OUTBOX)
+
+    def flag_registry_vanished(self, resident_ids):
+        """Flag (keep) the appointments and pregnancies of residents the registry's new
+        store no longer has, and count the enrolments that name them (left as they
+        are: an enrolment lives inside its programme's document). Returns
+        ``{"appointments", "pregnancies", "enrolments"}``."""
+        enrolments = 0
+        if resident_ids:
+            wanted = set(resident_ids)
+            for doc in self.programmes.find({"enrolments.resident_id": {"$in": list(wanted)}},
+                                            {"enrolments.resident_id": 1}):
+                enrolments += sum(1 for e in doc.get("enrolments", [])
+                                  if e.get("resident_id") in wanted)
+        return {"appointments": flag_missing(self.appointments, "resident_id", resident_ids),
+                "pregnancies": flag_missing(self.pregnancies, "resident_id", resident_ids),
+                "enrolments": enrolments}
 
     def programmes_of_resident(self, resident_id):
         """Programmes (with rosters) where the resident has any enrolment."""

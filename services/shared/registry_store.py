@@ -13,6 +13,18 @@ from services.shared.epoch import summarize
 from services.shared.projection import EPOCH_FIELD, apply_snapshot
 
 META_ID = "projection"
+#: set on a service's own record that refers to a resident or household the
+#: registry's new store no longer has (docs/reliability.md "An owner that lost its data")
+MISSING_FLAG = "registry_missing"
+
+
+def flag_missing(collection, field, ids):
+    """Flag (``registry_missing: true``, kept) the documents of ``collection`` whose
+    ``field`` is one of ``ids``; returns how many were newly flagged."""
+    if not ids:
+        return 0
+    return collection.update_many({field: {"$in": list(ids)}, MISSING_FLAG: {"$ne": True}},
+                                  {"$set": {MISSING_FLAG: True}}).modified_count
 
 
 def _as_snapshot(doc):
