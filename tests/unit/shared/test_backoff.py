@@ -3,6 +3,7 @@ about 15 minutes in all by default, and a setting that says what is wrong with i
 import pytest
 
 from services.shared import backoff
+from services.shared.retry import attempts_of, delay_queue_name
 from services.shared.settings import SettingsError, load_settings
 
 
@@ -52,3 +53,22 @@ def test_a_malformed_schedule_is_refused_naming_the_setting_and_the_rule(text, s
     if text:  # an empty setting means the default
         with pytest.raises(SettingsError, match="EVENT_RETRY_DELAYS.*" + says):
             load_settings({"EVENT_RETRY_DELAYS": text})
+
+
+class _Message:
+    def __init__(self, headers):
+        self.headers = headers
+
+
+@pytest.mark.parametrize("headers, failed", [
+    (None, 0), ({}, 0), ({"bansos.attempts": 3}, 3), ({"bansos.attempts": "2"}, 2),
+    ({"bansos.attempts": "many"}, 0), ({"bansos.attempts": -4}, 0),
+])
+def test_the_attempts_so_far_are_read_from_the_header_a_garbled_one_counts_as_none(headers,
+                                                                                   failed):
+    assert attempts_of(_Message(headers)) == failed
+
+
+def test_a_delay_names_its_queue_in_whole_milliseconds():
+    assert delay_queue_name("registry", 5) == "retry-registry-5000ms"
+    assert delay_queue_name("registry", 0.25) == "retry-registry-250ms"
