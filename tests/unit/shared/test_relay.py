@@ -80,7 +80,7 @@ def test_only_the_lease_holder_publishes_and_a_lost_lease_stops_a_flush(coll):
     leases = [Lease(coll.database, seconds=30, holder=h) for h in ("first", "second")]
     pubs = [RecordingPublisher(), RecordingPublisher()]
     relays = [OutboxRelay(FakeContainer(), coll.database, ["things"], publisher=p, lease=lease)
-              for p, lease in zip(pubs, leases)]
+              for p, lease in zip(pubs, leases, strict=True)]
     assert [r._lease_held() for r in relays] == [True, False]
     assert relays[0].flush() == 1 and pubs[0].published[0]["aggregate_id"] == "a"
 
