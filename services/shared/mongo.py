@@ -61,6 +61,9 @@ class MongoStore(DependencyProvider):
     With ``outbox`` (the collections whose documents carry pending events)
     the provider also runs the outbox relay (``services.shared.relay``) for them;
     its safety-net full scan runs every ``OUTBOX_FULL_SCAN_SECONDS`` (default 60).
+    On a real server (``MONGO_URI`` set) instances may share the database, so
+    the relay publishes only while it holds the service's relay lease
+    (``OUTBOX_LEASE_SECONDS``, default 15; ``services.shared.lease``).
     """
 
     def __init__(self, repository_class, outbox=(), **relay_options):
@@ -77,9 +80,12 @@ class MongoStore(DependencyProvider):
             ensure(self.db)
         if self.outbox_collections:
             from services.shared.relay import OutboxRelay
+            settings = settings_for(self.container)
             options = dict(self.relay_options)
-            options.setdefault("full_scan_interval",
-                               settings_for(self.container).outbox_full_scan_seconds)
+            options.setdefault("full_scan_interval", settings.outbox_full_scan_seconds)
+            if settings.mongo_uri and "lease" not in options:
+                from services.shared.lease import Lease
+                options["lease"] = Lease(self.db, seconds=settings.outbox_lease_seconds)
             self.relay = OutboxRelay(self.container, self.db, self.outbox_collections,
                                      **options)
 
