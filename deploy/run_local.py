@@ -64,7 +64,16 @@ class Interrupted(Exception):
 
 
 def say(text):
-    print("run-local: %s" % text, flush=True)
+    show("run-local: %s" % text)
+
+
+def show(text):
+    """Print ``text``; a closed stdout (``run-local | tee`` whose tee died at Ctrl-C)
+    must never stop run-local before it has stopped its services."""
+    try:
+        print(text, flush=True)
+    except OSError:
+        pass
 
 
 def module_exists(spec, root=ROOT):
@@ -259,17 +268,17 @@ def run(platform, port, env, generated, ready_file, stop, supervisor=None):
     if stop["requested"]:
         return 0
     token_note = "(generated; set ADMIN_TOKEN to choose one)" if generated else "(from ADMIN_TOKEN)"
-    print("\nBansos Tanjung Barat is running.\n"
-          "  web app:     %s/   (officers: %s/konsol/)\n"
-          "  gateway:     %s   (health: %s/health)\n"
-          "  admin token: %s   %s\n"
-          "  data:        %s\n"
-          "  logs:        %s/<service>.log\n"
-          "Press Ctrl-C to stop.\n" % (
-              url if has_gateway and has_web else "(not started)", url,
-              url if has_gateway else "(not started)", url, env["ADMIN_TOKEN"], token_note,
-              "MongoDB at MONGO_URI" if env["MONGO_URI"] else "in memory (mongomock)",
-              platform.log_dir), flush=True)
+    show("\nBansos Tanjung Barat is running.\n"
+         "  web app:     %s/   (officers: %s/konsol/)\n"
+         "  gateway:     %s   (health: %s/health)\n"
+         "  admin token: %s   %s\n"
+         "  data:        %s\n"
+         "  logs:        %s/<service>.log\n"
+         "Press Ctrl-C to stop.\n" % (
+             url if has_gateway and has_web else "(not started)", url,
+             url if has_gateway else "(not started)", url, env["ADMIN_TOKEN"], token_note,
+             "MongoDB at MONGO_URI" if env["MONGO_URI"] else "in memory (mongomock)",
+             platform.log_dir))
     if ready_file:
         tmp = ready_file + ".tmp"
         with open(tmp, "w", encoding="utf-8") as handle:

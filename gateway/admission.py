@@ -19,12 +19,16 @@ answer). Pages are not counted here: the web app's own calls to the API come
 back through this gate like any client's.
 """
 import logging
+import time
 
 from gateway.errors import problem
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 1
+#: the request's arrival (UTC epoch seconds) in its WSGI environ: its deadline
+#: starts there, not when a worker takes it (``gateway.http.Exchange.call``)
+ARRIVED_AT = "bansos.arrived_at"
 ALWAYS_ADMITTED = ("/health",)
 
 
@@ -51,6 +55,7 @@ class AdmissionGate:
         self.shed = 0
 
     def __call__(self, environ, start_response):
+        environ.setdefault(ARRIVED_AT, time.time())
         if environ.get("PATH_INFO") not in ALWAYS_ADMITTED and self.inside >= self.limit:
             self.shed += 1
             if self.shed % 100 == 1:

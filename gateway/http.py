@@ -31,6 +31,7 @@ What the web server answers before a route runs is a problem too (``gateway/wsgi
 import json
 import logging
 import re
+import time
 import uuid
 
 import eventlet
@@ -41,11 +42,11 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
 from services.shared.pagination import page_args
-from services.shared.rpc import call
+from services.shared.rpc import Timeout, call
 from services.shared.settings import settings_for
 
 from gateway import limits
-from gateway.admission import AdmissionGate
+from gateway.admission import ARRIVED_AT, AdmissionGate
 from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
@@ -307,10 +308,18 @@ class Exchange:
 
     def call(self, method, *args, deadline=None, **kwargs):
         """RPC with one deadline over connect + send + wait (seconds; default
-        ``RPC_DEADLINE``): Timeout (504) past it, Unavailable (503) when the broker
-        cannot be reached (``services.shared.rpc.call``). The request id travels
-        with the call: a ``command`` runs at most once for it."""
-        return call(method, *args, deadline=deadline or self.settings.rpc_deadline,
+        ``RPC_DEADLINE``), counted from the request's arrival at the gateway, so
+        the time it waited for a worker is spent from it: Timeout (504) past it,
+        Unavailable (503) when the broker cannot be reached
+        (``services.shared.rpc.call``). The request id travels with the call: a
+        ``command`` runs at most once for it."""
+        budget = deadline or self.settings.rpc_deadline
+        arrived = self.request.environ.get(ARRIVED_AT)
+        if arrived is not None:
+            budget -= max(0.0, time.time() - arrived)
+            if budget <= 0:
+                raise Timeout("the request waited past its deadline for the gateway")
+        return call(method, *args, deadline=budget,
                     request_id=self.principal.request_id, **kwargs)
 
     def page_args(self):

@@ -47,16 +47,18 @@ def shared_store_config(service_config, real_mongo_uri):
 
 @pytest.fixture
 def service_instances(shared_store_config, container_factory):
-    """``start(service_cls, count=2) -> [container, ...]``, started and sharing one database.
+    """``start(service_cls, count=2, **settings) -> [container, ...]``, started and
+    sharing one database; ``settings`` (e.g. ``OUTBOX_LEASE_SECONDS=3``) go into
+    every instance's config.
 
     Containers are killed at the end of the test (nameko's ``container_factory``),
     before the databases are dropped.
     """
-    def start(service_cls, count=2):
+    def start(service_cls, count=2, **settings):
         containers = []
         for index in range(count):
-            config = dict(shared_store_config,
-                          MONGO_URI=instance_uri(shared_store_config["MONGO_URI"], index))
+            config = dict(shared_store_config, **settings)
+            config.update(MONGO_URI=instance_uri(shared_store_config["MONGO_URI"], index))
             containers.append(container_factory(service_cls, config))
         for container in containers:
             container.start()

@@ -65,6 +65,7 @@ def sweep(repo, now, cid=None):
     for seller in repo.sellers_by_id(repo.sellers_with_hidden_listings(suspended)).values():
         repaired += sellers.restore_listings(repo, seller, cid, now)
     repaired += repo.normalise_stock_status()
+    repo.forget_old_keys(now)
     if expired or repaired:
         log.info("marketplace sweep: %d orders expired, %d repaired", expired, repaired)
     return {"expired": expired, "repaired": repaired}

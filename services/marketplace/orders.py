@@ -71,7 +71,7 @@ def place(repo, listing_id, data, request_key, cid, now, expiry_hours):
     quantity = data["quantity"]
     order_id = (_key_order_id(request_key, listing_id, data) if request_key
                 else "ord_" + uuid.uuid4().hex[:24])
-    if request_key and repo.claim_key(_key_claim(request_key), order_id) != order_id:
+    if request_key and repo.claim_key(_key_claim(request_key), order_id, now) != order_id:
         raise Conflict("This Idempotency-Key was already used for another order.",
                        {"Idempotency-Key": ["already used with another body"]})
     order = repo.order(order_id)

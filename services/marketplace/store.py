@@ -15,6 +15,8 @@ gives the units back, so it happens at most once whatever retries or
 repairs run. Every write that announces an event carries it in the same
 single-document operation (``services.shared.outbox``).
 """
+import datetime
+
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -24,6 +26,9 @@ from services.shared.registry_projection import RegistryProjection
 from services.shared.versioned import write_versioned
 
 OUTBOX_COLLECTIONS = ("sellers", "listings", "orders")
+#: how long an Idempotency-Key is remembered (the order's own id, derived from
+#: the key and the body, still answers a retry of the same order after it)
+KEY_HOURS = 24
 #: never in an answer or an event
 PRIVATE = {"_outbox", "_pending", "holds", "words", "history", "hold_open", "cancelled_by"}
 OPEN = ["placed", "confirmed"]
@@ -45,6 +50,10 @@ class MarketplaceRepository(RegistryProjection):
     @classmethod
     def ensure_indexes(cls, db):
         super().ensure_indexes(db)
+        if not type(db).__module__.startswith("mongomock"):
+            # mongomock would scan the collection on every operation for a TTL
+            # index; there the sweep forgets old keys (forget_old_keys)
+            db["request_keys"].create_index("expires_at", expireAfterSeconds=0)
         db["sellers"].create_index("resident_id", unique=True)
         db["sellers"].create_index([("status", ASCENDING), ("rw", ASCENDING)])
         li = db["listings"]
@@ -198,14 +207,24 @@ class MarketplaceRepository(RegistryProjection):
 
     # ------------------------------------------------------------ orders
 
-    def claim_key(self, claim_id, order_id):
-        """Remember an Idempotency-Key; returns the order id it was first used for."""
+    def claim_key(self, claim_id, order_id, now):
+        """Remember an Idempotency-Key for ``KEY_HOURS``; returns the order id it was
+        first used for. A key older than that is free again: a client reusing it
+        places a new order (the IETF Idempotency-Key draft's expiry)."""
+        self.request_keys.delete_one({"_id": claim_id, "expires_at": {"$lte": now}})
         try:
-            self.request_keys.insert_one({"_id": claim_id, "order_id": order_id})
+            self.request_keys.insert_one({"_id": claim_id, "order_id": order_id,
+                                          "expires_at": now + datetime.timedelta(
+                                              hours=KEY_HOURS)})
             return order_id
         except DuplicateKeyError:
             held = self.request_keys.find_one({"_id": claim_id})
             return held["order_id"] if held else order_id
+
+    def forget_old_keys(self, now):
+        """Drop Idempotency-Key claims past their time; how many. MongoDB's TTL index
+        does it too; the in-memory store has none (``ensure_indexes``)."""
+        return self.request_keys.delete_many({"expires_at": {"$lte": now}}).deleted_count
 
     def insert_order(self, doc):
         """Insert an order being placed (no event yet); False when the id exists."""

@@ -3,7 +3,8 @@
 docs/contract.md: delivery is at least once; a repeated ``event_id`` changes
 nothing and an event older than what was applied for its aggregate is ignored.
 docs/style.md: a handler that raises must neither lose the event (nameko's
-default ack) nor retry forever (``requeue_on_error``).
+default ack) nor retry forever (``requeue_on_error``), nor hold a worker while
+it waits to retry.
 
 Use (the kit's ``Service`` declares ``inbox``)::
 
@@ -27,10 +28,13 @@ Rules the decorator applies, in order:
    each, because an older event it has not applied (one that failed and was
    requeued while a newer one went through elsewhere) still has effects to make;
 4. run the handler; on success record it;
-5. on an exception count the attempt; below ``max_attempts`` the message goes
-   back to the queue (after a short backoff), at ``max_attempts`` it is parked
-   in ``_parked_events`` with the error and acked. The kit's ``Service``
-   lists and replays parked events over RPC.
+5. on an exception the message is acked and a copy waits in the broker for
+   the next attempt, longer after each failure (``services.shared.retry``,
+   ``EVENT_RETRY_DELAYS``); after the last attempt it is parked in
+   ``_parked_events`` with the error. No worker waits meanwhile, and the retry
+   meets rule 3 again when it comes back: an older snapshot is skipped, an
+   event with effects already applied is not applied twice. The kit's
+   ``Service`` lists and replays parked events over RPC.
 
 A message that cannot even be decoded (not JSON, nested deeper than the
 decoder recurses) never reaches the handler: it is parked as text, NIKs
@@ -47,7 +51,6 @@ import logging
 import traceback
 import uuid
 
-import eventlet
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL
 from nameko.extensions import DependencyProvider
@@ -57,17 +60,15 @@ from services.shared import clock
 from services.shared.contract import UnreadableEvent
 from services.shared.envelope import load_envelope
 from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
-from services.shared.messaging import DecodeSafeEventHandler
 from services.shared.mongo import database_for
 from services.shared.nik import mask_niks_in_text
+from services.shared.retry import RetryingEventHandler
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_ATTEMPTS = 5
-
 
 class InboxRecords:
-    """The consumer bookkeeping of one service (what was applied, failed, parked).
+    """The consumer bookkeeping of one service (what was applied, what was parked).
 
     ``_inbox``: for snapshot handlers, one document per ``(source,
     aggregate_id)`` with the highest version applied and the last
@@ -82,7 +83,6 @@ class InboxRecords:
     def __init__(self, db):
         self.inbox = db["_inbox"]
         self.applied = db["_inbox_applied"]
-        self.failures = db["_inbox_failures"]
         self.parked = db["_parked_events"]
 
     @classmethod
@@ -125,22 +125,11 @@ class InboxRecords:
                                          "applied_at": clock.now()})
             except DuplicateKeyError:
                 pass  # two deliveries finished together: the effects' own conditions held
-        self.failures.delete_one({"_id": pair})
-
-    def count_failure(self, handler, event_id, error):
-        doc = self.failures.find_one_and_update(
-            {"_id": "%s:%s" % (handler, event_id)},
-            {"$inc": {"attempts": 1}, "$set": {"last_error": error, "at": clock.now()}},
-            upsert=True, return_document=True)
-        return doc["attempts"]
 
     def park(self, handler, payload, error, attempts):
         parked_id = str(uuid.uuid4())
         self.parked.insert_one({"_id": parked_id, "handler": handler, "payload": payload,
                                 "error": error, "attempts": attempts, "parked_at": clock.now()})
-        event_id = payload.get("event_id") if isinstance(payload, dict) else None
-        if event_id:
-            self.failures.delete_one({"_id": "%s:%s" % (handler, event_id)})
         return parked_id
 
     def list_parked(self):
@@ -176,8 +165,8 @@ def read_event(payload, event_type=None):
     return event_type.read(event) if event_type is not None else event
 
 
-def consumes(event_type, event_name=None, snapshot=False, max_attempts=DEFAULT_MAX_ATTEMPTS,
-             handler_type=SERVICE_POOL, backoff=0.05):
+def consumes(event_type, event_name=None, snapshot=False, max_attempts=None,
+             handler_type=SERVICE_POOL):
     """Declare an idempotent, bounded-retry nameko event handler.
 
     Args:
@@ -186,7 +175,8 @@ def consumes(event_type, event_name=None, snapshot=False, max_attempts=DEFAULT_M
             name with ``event_name`` (the raw envelope is handed over).
         snapshot (bool): the handler only copies the aggregate's snapshot, so an
             event older than one already applied may be skipped (rule 3 above).
-        max_attempts (int): failed attempts before the event is parked.
+        max_attempts (int): failed attempts before the event is parked; None
+            (the default) follows ``EVENT_RETRY_DELAYS`` (``services.shared.retry``).
     The decorated method receives the envelope (dict) with ``data`` loaded.
     """
     if isinstance(event_type, str):
@@ -210,20 +200,8 @@ def consumes(event_type, event_name=None, snapshot=False, max_attempts=DEFAULT_M
             if records.should_skip(handler, event, snapshot):
                 log.debug("%s: skip event %s (seen or stale)", handler, event["event_id"])
                 return None
-            try:
-                result = fn(self, event)
-            except Exception:  # noqa: BLE001 - every failure is counted, then retried or parked
-                error = traceback.format_exc(limit=5)
-                attempts = records.count_failure(handler, event["event_id"], error)
-                if attempts >= max_attempts:
-                    parked_id = records.park(handler, payload, error, attempts)
-                    log.error("%s: event %s parked as %s after %d attempts",
-                              handler, event["event_id"], parked_id, attempts)
-                    return None
-                log.warning("%s: event %s failed (attempt %d/%d); requeued",
-                            handler, event["event_id"], attempts, max_attempts)
-                eventlet.sleep(min(backoff * 2 ** attempts, 2.0))
-                raise
+            # a failure leaves here: the entrypoint retries it later or parks it
+            result = fn(self, event)
             records.mark_applied(handler, event, snapshot)
             log.info("%s: applied event %s (%s v%s)", handler, event["event_id"],
                      event["aggregate_id"], event["aggregate_version"])
@@ -232,8 +210,8 @@ def consumes(event_type, event_name=None, snapshot=False, max_attempts=DEFAULT_M
         wrapper.consumes_event = (source, name)
         wrapper.event_type = contract_type
         wrapper.snapshot = snapshot
-        return DecodeSafeEventHandler.decorator(source, name, handler_type=handler_type,
-                                                requeue_on_error=True)(wrapper)
+        return RetryingEventHandler.decorator(source, name, handler_type=handler_type,
+                                              max_attempts=max_attempts)(wrapper)
     return decorator
 
 

@@ -63,6 +63,9 @@ class MongoStore(DependencyProvider):
     its safety-net full scan runs every ``OUTBOX_FULL_SCAN_SECONDS`` (default 60).
     With ``epoch=True`` the store keeps a store epoch (``services.shared.epoch``),
     created at setup, and the relay stamps it on every event (``store_epoch``).
+    On a real server (``MONGO_URI`` set) instances may share the database, so
+    the relay publishes only while it holds the service's relay lease
+    (``OUTBOX_LEASE_SECONDS``, default 15; ``services.shared.lease``).
     """
 
     def __init__(self, repository_class, outbox=(), epoch=False, **relay_options):
@@ -83,11 +86,14 @@ class MongoStore(DependencyProvider):
             store_epoch(self.db)
         if self.outbox_collections:
             from services.shared.relay import OutboxRelay
+            settings = settings_for(self.container)
             options = dict(self.relay_options)
             if self.keeps_epoch:
                 options.setdefault("epoch", lambda: store_epoch(self.db))
-            options.setdefault("full_scan_interval",
-                               settings_for(self.container).outbox_full_scan_seconds)
+            options.setdefault("full_scan_interval", settings.outbox_full_scan_seconds)
+            if settings.mongo_uri and "lease" not in options:
+                from services.shared.lease import Lease
+                options["lease"] = Lease(self.db, seconds=settings.outbox_lease_seconds)
             self.relay = OutboxRelay(self.container, self.db, self.outbox_collections,
                                      **options)
 

@@ -10,6 +10,14 @@ topic, durable, routing key = event type), so ordinary nameko
 Only after every event of a batch is confirmed are they pulled from their
 documents' outboxes: a crash at any point before that re-publishes them on
 restart (at least once; consumers drop duplicates by ``event_id``).
+
+Several instances on one database: only the holder of the service's relay
+lease (``services.shared.lease``) publishes. The others' writes still wake
+their own relay, which drops the ids; the holder's scan, every
+``SHARED_SCAN_SECONDS`` instead of ``full_scan_interval``, finds those
+events (one indexed query per outbox collection). A holder that dies after
+publishing and before pulling leaves its batch pending and the next holder
+publishes it again: still at least once (docs/reliability.md).
 """
 import json
 import logging
@@ -20,9 +28,14 @@ import eventlet
 from eventlet.queue import Empty, LightQueue
 from kombu import Connection
 
+from services.shared.lease import AlwaysHeld
 from services.shared.outbox import OUTBOX, PENDING, ensure_outbox_index
 
 log = logging.getLogger(__name__)
+
+#: How often a lease holder scans for events other instances wrote: their
+#: publish delay. On a real server the scan is one query on the ``_pending`` index.
+SHARED_SCAN_SECONDS = 1.0
 
 
 class PublishFailed(Exception):
@@ -102,6 +115,10 @@ class ConfirmingPublisher:
                 pass
 
 
+class LeaseLost(Exception):
+    """This instance's relay lease ran out before a batch was published."""
+
+
 class OutboxRelay:
     """Runs in a service's managed greenthread; publishes pending events.
 
@@ -110,10 +127,15 @@ class OutboxRelay:
     indexed ``_pending``) runs at start, after a failure, when ``kick()`` names
     no documents, and every ``full_scan_interval`` seconds, to pick up what a
     crashed process left behind.
+
+    ``lease`` (a ``services.shared.lease.Lease``) decides whether this
+    instance publishes; without one (the in-process store, one process) it
+    always does.
     """
 
     def __init__(self, container, db, collections, batch_size=500,
-                 poll_interval=0.5, full_scan_interval=60.0, publisher=None, epoch=None):
+                 poll_interval=0.5, full_scan_interval=60.0, publisher=None, lease=None,
+                 epoch=None):
         self.container = container
         # ``epoch()``: the store's epoch, stamped on each event as it is published;
         # read per batch, so a store replaced under a running process is told apart
@@ -124,7 +146,11 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.publisher = publisher or ConfirmingPublisher(
             container.config["AMQP_URI"], "%s.events" % container.service_name)
+        self.lease = lease or AlwaysHeld()
         self.full_scan_interval = full_scan_interval
+        if lease is not None:
+            # other instances' writes are only ever found by this scan
+            self.full_scan_interval = min(full_scan_interval, SHARED_SCAN_SECONDS)
         self._wake = LightQueue(maxsize=1)
         self._dirty = {}
         self._full = True
@@ -145,6 +171,10 @@ class OutboxRelay:
             self._gt.kill()
             self._gt = None
         self.publisher.close()
+        try:
+            self.lease.release()
+        except Exception:  # noqa: BLE001 - the lease then expires on its own
+            log.warning("outbox relay: could not release the lease; it expires by itself")
 
     def kick(self, collection=None, ids=None):
         """Wake the relay; ``collection`` and ``ids`` name the documents just written."""
@@ -166,12 +196,17 @@ class OutboxRelay:
                 pass
             if not self._running:
                 break
+            if not self._lease_held():
+                self._dirty = {}  # the holder's scan finds these
+                continue
             try:
                 if self._full or time.monotonic() - self._last_full >= self.full_scan_interval:
                     self.flush()
                 else:
                     self.flush_dirty()
                 backoff = self.poll_interval
+            except LeaseLost:
+                self._full = True
             except PublishFailed as exc:
                 self._full = True
                 backoff = min(max(backoff * 2, 0.2), 10.0)
@@ -180,6 +215,20 @@ class OutboxRelay:
                 self._full = True
                 backoff = min(max(backoff * 2, 0.2), 10.0)
                 log.exception("outbox relay: flush failed; retrying in %.1fs", backoff)
+
+    def _lease_held(self):
+        """Renew or take the lease when due; whether this instance may publish now."""
+        if self.lease.due():
+            had = self.lease.holds()
+            try:
+                held = self.lease.tick()
+            except Exception:  # noqa: BLE001 - the store is down: nobody can mark events
+                log.exception("outbox relay: could not renew the lease")
+                held = False
+            if held and not had:
+                self._full = True  # taken over: publish what the last holder left
+                log.info("outbox relay: lease taken by %s", self.lease.holder)
+        return self.lease.holds()
 
     def flush_dirty(self):
         """Publish the pending events of the documents named by ``kick``; return the count."""
@@ -204,6 +253,8 @@ class OutboxRelay:
             epoch = self.epoch()
             events = [dict(e, store_epoch=epoch) for e in events]
         if events:
+            if not self.lease.holds():
+                raise LeaseLost()
             self.publisher.publish(events)
             self._mark_sent(coll, docs)
         return len(events)

@@ -12,6 +12,7 @@ import weakref
 
 from marshmallow import ValidationError, fields, pre_load, validate, validates
 
+from services.shared.backoff import DEFAULT_DELAYS, parse_delays
 from services.shared.contract import Tolerant
 from services.shared.fields import Text
 from services.shared.nik import DEFAULT_VILLAGE_CODE, PROVINCES
@@ -139,6 +140,8 @@ class SettingsSchema(Tolerant):
     registry_repair_seconds = Seconds(30, data_key="REGISTRY_REPAIR_SECONDS")
     outbox_full_scan_seconds = Seconds(60, data_key="OUTBOX_FULL_SCAN_SECONDS")
     registry_drift_seconds = Seconds(300, data_key="REGISTRY_DRIFT_SECONDS")
+    # how long an instance's outbox relay lease lasts unrenewed (services/shared/lease.py)
+    outbox_lease_seconds = Seconds(15, data_key="OUTBOX_LEASE_SECONDS")
     marketplace_order_expiry_hours = Hours(24, data_key="MARKETPLACE_ORDER_EXPIRY_HOURS")
     marketplace_sweep_seconds = Seconds(60, data_key="MARKETPLACE_SWEEP_SECONDS")
     # the gateway's own address (nameko's setting): the web app calls the API there
@@ -155,6 +158,8 @@ class SettingsSchema(Tolerant):
     village_name = Text(100, data_key="VILLAGE_NAME", load_default="Kelurahan Tanjung Barat")
     partners_overdue_check_seconds = Seconds(300, data_key="PARTNERS_OVERDUE_CHECK_SECONDS")
     partners_schedule_sweep_seconds = Seconds(900, data_key="PARTNERS_SCHEDULE_SWEEP_SECONDS")
+    # seconds before each retry of a failed event (services/shared/backoff.py)
+    event_retry_delays = fields.String(data_key="EVENT_RETRY_DELAYS", load_default=DEFAULT_DELAYS)
 
     @pre_load
     def _empty_is_default(self, data, **kwargs):
@@ -168,6 +173,13 @@ class SettingsSchema(Tolerant):
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
+    @validates("event_retry_delays")
+    def _event_retry_delays(self, value, **kwargs):
+        try:
+            parse_delays(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
 
 class Settings:
     """The loaded settings: ``settings.village_code``, ``settings.rpc_deadline``, ..."""
@@ -175,6 +187,7 @@ class Settings:
     def __init__(self, values):
         self.__dict__.update(values)
         self.rate_limit_overrides = parse_rate_limits(values["rate_limits"])
+        self.event_retry_delays = parse_delays(values["event_retry_delays"])
 
     @property
     def web_app_target(self):

@@ -4,8 +4,14 @@ import datetime
 
 from werkzeug.wrappers import Response
 
-from web.api import ApiError
+from web import charts
+from web.api import ApiError, together
 from web.pages import ORDER, nav, page
+
+#: years the needs trend compares (this one and the ones before it)
+TREND_YEARS = 3
+#: needs shown in the trend: the most mentioned over those years
+TREND_NEEDS = 6
 
 
 def _this_year():
@@ -37,9 +43,61 @@ def timeline(ctx):
 def annual_report(ctx):
     """The year's figures (``?tahun=``; ``GET reports/annual/{year}``)."""
     year = _year(ctx)
-    report = ctx.officer_api.get("reports/annual/%d" % year)
-    return ctx.render("console/annual.html", year=year, report=report,
+    api = ctx.officer_api
+    reports = together(lambda: api.get("reports/annual/%d" % year), *[
+        lambda y=y: _earlier(api, y) for y in range(year - 1, year - TREND_YEARS, -1)])
+    report = reports[0]
+    trend = needs_trend([(year - i, r) for i, r in enumerate(reports) if r is not None])
+    t = ctx.t
+    pictures = {}
+    handed = monthly_disbursed(report)
+    if any(handed):
+        pictures["handed"] = charts.bars(list(t("format.months_short")), [
+            (t("monitoring.disbursed"), handed)], t, money=True)
+    if trend["needs"]:
+        pictures["trend"] = charts.bars(trend["needs"], [
+            (str(y), [row[i] for row in trend["mentions"]])
+            for i, y in enumerate(trend["years"])], t, stacked=False, horizontal=True)
+    return ctx.render("console/annual.html", year=year, report=report, trend=trend,
+                      pictures=pictures, monthly=handed,
                       years=list(range(_this_year(), _this_year() - 5, -1)))
+
+
+def _earlier(api, year):
+    """An earlier year's report for the trend; None when there is none to read."""
+    try:
+        return api.get("reports/annual/%d" % year)
+    except ApiError as exc:
+        if exc.status in (400, 404):
+            return None
+        raise
+
+
+def monthly_disbursed(report):
+    """Rupiah handed over in each month (January first) of an annual report."""
+    months = [0] * 12
+    for row in report["distribution"]["disbursements"]:
+        months[int(row["month"][5:7]) - 1] += row["amount_idr"]
+    return months
+
+
+def needs_trend(reports):
+    """The needs raised in discussions, year beside year: ``{"years": [oldest ...],
+    "needs": [need ...], "mentions": [[count per year] per need]}``, the needs most
+    mentioned over all the years first (at most ``TREND_NEEDS``); needs are told
+    apart case-insensitively, as the report ranks them (docs/monitoring.md), and
+    named as the latest year wrote them."""
+    reports = sorted(reports)
+    years = [y for y, _ in reports]
+    counts, names = {}, {}
+    for i, (_, report) in enumerate(reports):
+        for need in report["discussions"]["needs"]:
+            key = need["need"].strip().lower()
+            names[key] = need["need"]  # as the latest year wrote it
+            counts.setdefault(key, [0] * len(years))[i] += need["mentions"]
+    ranked = sorted(counts, key=lambda k: (-sum(counts[k]), k))[:TREND_NEEDS]
+    return {"years": years, "needs": [names[k] for k in ranked],
+            "mentions": [counts[k] for k in ranked]}
 
 
 @page("/konsol/pemantauan/tahunan/<int:year>/cetak", login="officer")

@@ -149,6 +149,39 @@ def test_starts_announces_and_stops_leaving_no_process(launch, tmp_path, signum)
     assert "starting services: deploytest_gateway" in log
 
 
+def children_of(pid):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry, encoding="utf-8") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def test_a_closed_output_does_not_stop_it_before_its_services(launch, tmp_path):
+    """``run-local | tee log`` and Ctrl-C: tee dies first, so every line run-local
+    writes while stopping meets a closed pipe. It must stop its services anyway
+    (it used to die on the first line and leave them all running)."""
+    proc, port = launch([("worker", "%s:FakeWorker" % MODULE),
+                         ("gateway", "%s:FakeGateway" % MODULE)])
+    ready = tmp_path / "ready.json"
+    wait_for(lambda: ready.exists() or proc.poll() is not None, timeout=90)
+    assert proc.poll() is None
+    grandchild = int(wait_for(lambda: (tmp_path / "grandchild").exists()
+                              and (tmp_path / "grandchild").read_text()))
+    services = children_of(proc.pid)
+    assert len(services) == 2
+    proc.stdout.close()  # the reader is gone, as tee is after Ctrl-C
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 0
+    assert not [pid for pid in services + [grandchild] if alive(pid)]
+    assert not check_http("http://127.0.0.1:%d/health" % port)
+
+
 def test_a_service_that_keeps_dying_is_restarted_then_given_up_while_the_rest_run(launch,
                                                                                    tmp_path):
     proc, port = launch([("worker", "%s:FakeWorker" % MODULE),

@@ -1,11 +1,12 @@
 """The gateway's admission gate: a request it has no room for is answered 503 at once."""
 import json
+import time
 
 import eventlet
 import pytest
 from eventlet.event import Event
 from werkzeug.test import Client
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from gateway.admission import AdmissionGate
 from services.shared.settings import SettingsError, load_settings
@@ -75,3 +76,37 @@ def test_gateway_waiting_is_a_whole_number_of_at_least_one(value, ok):
     else:
         with pytest.raises(SettingsError, match="GATEWAY_WAITING"):
             load_settings({"GATEWAY_WAITING": value})
+
+
+class _Stub:
+    pass
+
+
+def exchange_arrived(seconds_ago):
+    from werkzeug.test import EnvironBuilder
+
+    from gateway.admission import ARRIVED_AT
+    from gateway.auth import Principal
+    from gateway.http import Exchange
+    service = _Stub()
+    service.services, service.settings = None, _Stub()
+    service.settings.rpc_deadline = 10.0
+    environ = EnvironBuilder(path="/api/v1/programmes").get_environ()
+    environ[ARRIVED_AT] = time.time() - seconds_ago
+    return Exchange(service, Request(environ), Principal(request_id="r1"))
+
+
+def test_the_deadline_counts_from_the_requests_arrival(monkeypatch):
+    from gateway import http
+    seen = {}
+
+    def fake_call(method, *args, deadline, request_id, **kwargs):
+        seen.update(deadline=deadline, request_id=request_id)
+        return "answer"
+    monkeypatch.setattr(http, "call", fake_call)
+    assert exchange_arrived(4).call(object()) == "answer"
+    assert 5.5 < seen["deadline"] <= 6.0 and seen["request_id"] == "r1"
+    seen.clear()
+    with pytest.raises(http.Timeout, match="waited past its deadline"):
+        exchange_arrived(11).call(object())
+    assert seen == {}  # nothing was sent for a request whose time is up

@@ -53,6 +53,20 @@ def test_the_same_idempotency_key_and_body_is_one_order(service, listing):
     assert service.store.orders.count_documents({}) == 1
 
 
+def test_an_idempotency_key_is_remembered_for_a_day_then_forgotten(service, listing):
+    item, me = listing
+    first = service.place_order(item["id"], order_body(3), "k-day", None)
+    claim = service.store.request_keys.find_one({})
+    held_for = claim["expires_at"] - service.store.orders.find_one({})["placed_at"]
+    assert held_for.total_seconds() == pytest.approx(24 * 3600, abs=5)
+    # a day later the sweep forgets it, and the key places a new order
+    service.expire_orders({"as_of": later(25).isoformat()}, OFFICER)
+    assert service.store.request_keys.count_documents({}) == 0
+    second = service.place_order(item["id"], order_body(4), "k-day", None)
+    # (the first order, unconfirmed for 25 h, expired in the same sweep: 20 - 4 left)
+    assert second["id"] != first["id"] and stock(service, item["id"], me)[0] == 16
+
+
 def test_the_seller_confirms_and_completes_and_sees_the_buyer(service, listing):
     item, me = listing
     order = service.place_order(item["id"], order_body(2), None, None)

@@ -4,7 +4,8 @@ import pytest
 
 from services.shared.envelope import make_envelope
 from services.shared.outbox import OUTBOX, PENDING, new_document, with_events
-from services.shared.relay import OutboxRelay, PublishFailed
+from services.shared.lease import Lease
+from services.shared.relay import LeaseLost, OutboxRelay, PublishFailed
 
 
 class FakeContainer:
@@ -72,3 +73,18 @@ def test_failed_publish_keeps_everything_pending(coll):
     with pytest.raises(PublishFailed):
         relay_for(coll, RecordingPublisher(fail=True)).flush()
     assert coll.find_one({"_id": "a"})[PENDING] == 1
+
+
+def test_only_the_lease_holder_publishes_and_a_lost_lease_stops_a_flush(coll):
+    coll.insert_one(new_document({"_id": "a"}, [event("a", 1)]))
+    leases = [Lease(coll.database, seconds=30, holder=h) for h in ("first", "second")]
+    pubs = [RecordingPublisher(), RecordingPublisher()]
+    relays = [OutboxRelay(FakeContainer(), coll.database, ["things"], publisher=p, lease=lease)
+              for p, lease in zip(pubs, leases, strict=True)]
+    assert [r._lease_held() for r in relays] == [True, False]
+    assert relays[0].flush() == 1 and pubs[0].published[0]["aggregate_id"] == "a"
+
+    coll.insert_one(new_document({"_id": "b"}, [event("b", 1)]))
+    with pytest.raises(LeaseLost):
+        relays[1].flush()
+    assert pubs[1].published == [] and coll.count_documents({PENDING: {"$gt": 0}}) == 1

@@ -55,6 +55,23 @@ def test_the_year_shows_key_figures_and_links_the_printable_page(officer, gatewa
     assert 'href="/konsol/pemantauan/tahunan/2026/cetak"' in html
     assert "Keluarga keluar dari bantuan karena membaik" in html
     assert "<td>2026</td><td>12</td><td>5</td><td>4</td><td>3</td><td>2</td><td>1</td>" in html
+    assert "Kebutuhan warga dari tahun ke tahun" in html  # 2024 and 2025 unknown: 2026 alone
+
+
+def test_the_needs_of_three_years_side_by_side_and_the_months_charted(officer, gateway):
+    import copy
+    older = copy.deepcopy(YEAR)
+    older["discussions"]["needs"] = [{"need": "air bersih", "mentions": 5, "best_priority": 1},
+                                     {"need": "Jalan rusak", "mentions": 1, "best_priority": 2}]
+    gateway.route("GET", "reports/annual/2026", YEAR)
+    gateway.route("GET", "reports/annual/2025", older)
+    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    trend = html.split("Kebutuhan warga dari tahun ke tahun", 1)[1]
+    assert "<th scope=\"col\">2025</th><th scope=\"col\">2026</th>" in trend
+    # told apart case-insensitively: 5 in 2025 beside 2 in 2026, most mentioned first
+    assert trend.index("<td>Air bersih</td><td>5</td><td>2</td>") < trend.index("Jalan rusak")
+    assert 'src="data:image/svg+xml;base64,' in trend
+    assert "Bantuan tersalurkan per bulan" in html
     gateway.route("GET", "reports/annual/2026", b"<!DOCTYPE html><h1>Laporan</h1>")
     printable = officer.get("/konsol/pemantauan/tahunan/2026/cetak")
     assert printable.mimetype == "text/html" and b"<h1>Laporan</h1>" in printable.get_data()
