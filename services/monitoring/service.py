@@ -121,6 +121,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
             entries.update((e["_id"], e) for e in self.store.resident_timeline(person["_id"]))
         ordered = sorted(entries.values(), key=lambda e: (e["at"], e["_id"]))
         return dump(TimelineOut, {"subject": "resident", "id": people[0]["_id"],
+                                  "household_id": people[0].get("household_id"),
                                   "entries": ordered})
 
     @rpc
@@ -131,6 +132,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         if self.store.household(household_id) is None:
             raise NotFound("No household with id %s." % household_id)
         return dump(TimelineOut, {"subject": "household", "id": household_id,
+                                  "household_id": household_id,
                                   "entries": self.store.household_timeline(household_id)})
 
     @rpc

@@ -20,6 +20,8 @@ class TimelineOut(Answer):
 
     subject = fields.String(metadata={"description": "resident or household"})
     id = fields.String(metadata={"description": "the resident's or household's registry id"})
+    household_id = fields.String(allow_none=True, metadata={
+        "description": "a resident's family (registry id), to open the family's timeline"})
     entries = fields.List(fields.Nested(TimelineEntryOut))
 
 
