@@ -70,6 +70,16 @@ class FunnelOut(Answer):
     cohorts = fields.List(fields.Nested(CohortOut))
 
 
+class RebuildOut(Answer):
+    """``POST /admin/monitoring/rebuild``: what the owners' exports gave back."""
+
+    items = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "items read per export, ``<owner>.<export RPC>``"})
+    events = fields.Integer(metadata={"description": "events derived from them and recorded"})
+    not_rebuilt = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "what an export cannot give back, and why"})
+
+
 class FunnelQuery(Tolerant):
     cohort = fields.Integer(metadata={"description": "one cohort's year only"})
 
