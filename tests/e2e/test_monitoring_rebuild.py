@@ -23,6 +23,14 @@ def _year():
     return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).year
 
 
+def _timeline(officer, household):
+    """The family's entries as (type, summary), leaving out the changes a rebuild cannot
+    give back (``not_rebuilt`` "timeline.updates")."""
+    entries = officer.get("households/%s/timeline" % household["id"])["entries"]
+    return sorted((e["type"], e["summary"]) for e in entries
+                  if e["type"] not in ("household_updated", "resident_updated"))
+
+
 def _figures(officer, year):
     """What must come back equal; docs/monitoring.md "Rebuilding from the exports" says
     why nothing here needs excluding: this year changes no amount, moves no family to
@@ -104,7 +112,7 @@ def _shop(officer, public, make_client):
 def test_the_rebuilt_figures_equal_the_ones_from_events(admin, officer, public, make_client,
                                                         client_ip):
     year = _year()
-    _aid(officer)
+    family = _aid(officer)
     _complaint(public, officer, client_ip)
     _training(admin, officer)
     _shop(officer, public, make_client)
@@ -116,7 +124,7 @@ def test_the_rebuilt_figures_equal_the_ones_from_events(admin, officer, public, 
                 and report["marketplace"]["orders_completed"]
                 and report["registry"]["deactivations"])
     wait_for(settled, timeout=60, message="monitoring never counted the year")
-    before = _figures(officer, year)
+    before, lived = _figures(officer, year), _timeline(officer, family)
 
     with pytest.raises(ApiError) as refused:
         officer.post("admin/monitoring/rebuild")
@@ -128,5 +136,8 @@ def test_the_rebuilt_figures_equal_the_ones_from_events(admin, officer, public, 
 
     after = _figures(officer, year)
     assert after == before
+    assert _timeline(officer, family) == lived
+    assert ("aid_disbursed", "Menerima bantuan %s (Rp600.000)"
+            % after["report"]["distribution"]["disbursements"][0]["programme_code"]) in lived
     assert before["report"]["marketplace"]["orders_value_idr"] == 24000
     assert before["funnel"]["cohorts"][0]["supported"] == 1
