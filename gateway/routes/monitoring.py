@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 
 from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
                                           DiscussionPage, DiscussionQuery, FollowUpStatusIn,
-                                          FunnelOut, FunnelQuery, ReportQuery, ResponseIn,
+                                          FunnelOut, FunnelQuery, RebuildOut, ReportQuery,
+                                          ResponseIn,
                                           ResponseOut, ScorecardIn, ScorecardOut,
                                           ScorecardPage, ScorecardQuery, SurveyImportOut,
                                           SurveyIn, SurveyOut, SurveyPage, SurveySummaryOut,
@@ -23,6 +24,8 @@ from gateway.errors import PayloadTooLarge
 from gateway.http import RouteTable, csv_response
 
 routes = RouteTable()
+#: seconds a rebuild may take: every owner's export, page by page
+REBUILD_DEADLINE = 300.0
 TAGS = ["monitoring"]
 
 
@@ -39,6 +42,17 @@ def resident_timeline(ex, nik):
     answer = ex.call(_monitoring(ex).resident_timeline, nik, ex.actor)
     ex.audit("read_resident_timeline", nik)
     return answer
+
+
+@routes.route("POST", "/api/v1/admin/monitoring/rebuild", role="admin", response=RebuildOut,
+              tags=["platform"],
+              summary="Drop monitoring's projections and rebuild them from the owners' exports",
+              description="Timelines, the year's facts and the graduation steps, re-read from "
+                          "the registry, distribution, complaints, partners and marketplace. "
+                          "Discussions, scorecards and surveys are monitoring's own and stay. "
+                          "`not_rebuilt` names what an export cannot give back.")
+def rebuild_monitoring(ex):
+    return ex.call(_monitoring(ex).rebuild_from_exports, ex.actor, deadline=REBUILD_DEADLINE)
 
 
 @routes.route("GET", "/api/v1/households/<household_id>/timeline", role="officer",

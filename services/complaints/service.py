@@ -89,6 +89,16 @@ class ComplaintsService(Service):
         return self._officer_view(self.store.get(complaint_id), _officer(actor))
 
     @rpc
+    def export_complaints(self, page=1, per_page=500):
+        """Every complaint as its events carry it (``views.event_snapshot``: no reporter,
+        no free text), by id, for a consumer rebuilding its projection (monitoring):
+        ``{items, page, per_page, total}``, ``per_page`` up to 1000."""
+        page, per_page, skip = page_args(page, per_page, max_per_page=1000)
+        docs, total = self.store.export(skip, per_page)
+        now = clock.now()
+        return page_of([views.event_snapshot(d, now) for d in docs], page, per_page, total)
+
+    @rpc
     def list_complaints(self, filters=None, page=1, per_page=50, actor=None):
         """Officer list: ``filters`` ``{status, category, overdue, programme_code,
         assigned_to, tracking_code}``; answers the page plus ``counts``

@@ -244,6 +244,11 @@ class ComplaintRepository:
                     .skip(skip).limit(limit))
         return docs, total
 
+    def export(self, skip, limit):
+        """``(complaints by id, total)``, outbox bookkeeping hidden."""
+        docs = self.complaints.find({}, HIDE_OUTBOX).sort("_id", 1).skip(skip).limit(limit)
+        return list(docs), self.complaints.count_documents({})
+
     def submitted_between(self, start, end):
         return list(self.complaints.find({"submitted_at": {"$gte": start, "$lt": end}}, HIDE_OUTBOX))
 

@@ -24,7 +24,7 @@ from services.shared.rpc import RpcProxy, call, command, rpc
 from services.shared.service import Service, every
 
 from services.distribution.contract import ALLOCATION_EVENTS, PROGRAMME_PUBLISHED, PROGRAMME_REVISED
-from services.marketplace import (consistency, graduation, listings, orders, photos, reports,
+from services.marketplace import (consistency, exports, graduation, listings, orders, photos, reports,
                                   sellers, views)
 from services.marketplace.contract import (
     ExpireIn, ExpiryOut, ListingIn, ListingOut, ListingPatch, ListingQuery,
@@ -91,6 +91,21 @@ class MarketplaceService(FollowsRegistry, Service):
         """Change a profile (``SellerPatch``, any fields); ``SellerOut``. NotFound, Conflict."""
         data = load(SellerPatch, body, partial=True)
         return self._seller_out(sellers.update(self.store, seller_id, data, actor, clock.now()))
+
+    @rpc
+    def export_sellers(self, page=1, per_page=500):
+        """Every seller's event snapshot by id (``exports.sellers``)."""
+        return exports.sellers(self.store, page, per_page)
+
+    @rpc
+    def export_listings(self, page=1, per_page=500):
+        """Every listing with its seller, by id (``exports.listings``)."""
+        return exports.listings(self.store, page, per_page)
+
+    @rpc
+    def export_orders(self, page=1, per_page=500):
+        """Every order with its seller, by id (``exports.orders``)."""
+        return exports.orders(self.store, page, per_page)
 
     @rpc
     def list_sellers(self, filters=None, page=1, per_page=50, actor=None):

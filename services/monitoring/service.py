@@ -12,16 +12,20 @@ from services.shared.errors import InvalidInput, NotFound
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
-from services.shared.rpc import command, rpc
+from services.shared.caller import role_of
+from services.shared.errors import Forbidden
+from services.shared.registry_projection import rebuild as rebuild_registry
+from services.shared.rpc import RpcProxy, call, command, rpc
 from services.shared.service import Service
 
 from services.complaints.contract import events as complaints_events
 from services.distribution.contract.events import ALLOCATION_EVENTS
 from services.marketplace.contract import events as marketplace_events
 from services.distribution.contract.events import PROGRAMME_PUBLISHED, PROGRAMME_REVISED
-from services.monitoring import discussions, domain, graduation, reports
+from services.monitoring import discussions, domain, graduation, rebuild, reports
 from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
-                                          FollowUpStatusIn, FunnelOut, TimelineOut)
+                                          FollowUpStatusIn, FunnelOut, RebuildOut,
+                                          TimelineOut)
 from services.monitoring.evaluation import Evaluation
 from services.monitoring.store import MonitoringRepository
 from services.partners.contract import events as partners_events
@@ -50,9 +54,19 @@ def _recorder(event_type):
     return consumes(event_type)(handler)
 
 
+#: seconds each page of an owner's export may take
+EXPORT_DEADLINE = 30.0
+
+
 class MonitoringService(Evaluation, FollowsRegistry, Service):
     name = "monitoring"
     store = MongoStore(MonitoringRepository)
+    # the owners whose exports a rebuild reads
+    registry = RpcProxy("registry")
+    distribution = RpcProxy("distribution")
+    complaints = RpcProxy("complaints")
+    partners = RpcProxy("partners")
+    marketplace = RpcProxy("marketplace")
 
     for _event_type in FOLLOWED:
         locals()["on_%s_%s" % (_event_type.source, _event_type.name)] = _recorder(_event_type)
@@ -106,6 +120,40 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
     def handle_resident_deactivated(self, event):
         self._registry_event(event)
 
+    # ------------------------------------------------------------ rebuild
+
+    @command
+    def rebuild_from_exports(self, actor=None):
+        """Drop the projections and rebuild them from the owners' exports
+        (docs/monitoring.md "Rebuilding from the exports"; ``services.monitoring.
+        rebuild``). Admins only (Forbidden otherwise). Returns ``{"items": {"<owner>.
+        <export>": n}, "events": n, "not_rebuilt": {what: why}}``. Raises the owner's
+        error or services.shared.rpc.Timeout when an export fails; the projections are
+        then partial until a rebuild succeeds."""
+        if role_of(actor) != "admin":
+            raise Forbidden("Only admins may rebuild monitoring.")
+        self.store.drop_projections()
+        rebuild_registry(self.store, self.registry, EXPORT_DEADLINE)
+        for programme in rebuild.pages(lambda page, size: call(
+                self.distribution.list_programmes, True, page, size, deadline=EXPORT_DEADLINE),
+                per_page=100):
+            self.store.apply_programme(programme["code"], programme.get("kind"))
+        counts, made = {}, 0
+        for owner, export, events_of in rebuild.EXPORTS:
+            method = getattr(getattr(self, owner), export)
+            key = "%s.%s" % (owner, export)
+            counts[key] = 0
+            for item in rebuild.pages(lambda page, size, method=method: call(
+                    method, page, size, deadline=EXPORT_DEADLINE)):
+                counts[key] += 1
+                for event in events_of(item):
+                    self.record(event)
+                    made += 1
+        self.store.mark_resynced({k: counts["registry.export_" + k]
+                                  for k in ("households", "residents")})
+        return dump(RebuildOut, {"items": counts, "events": made,
+                                 "not_rebuilt": rebuild.NOT_REBUILT})
+
     @rpc
     def resident_timeline(self, nik, actor=None):
         """The timeline of the resident with this NIK (``TimelineOut``, oldest first;
@@ -121,6 +169,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
             entries.update((e["_id"], e) for e in self.store.resident_timeline(person["_id"]))
         ordered = sorted(entries.values(), key=lambda e: (e["at"], e["_id"]))
         return dump(TimelineOut, {"subject": "resident", "id": people[0]["_id"],
+                                  "household_id": people[0].get("household_id"),
                                   "entries": ordered})
 
     @rpc
@@ -131,6 +180,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         if self.store.household(household_id) is None:
             raise NotFound("No household with id %s." % household_id)
         return dump(TimelineOut, {"subject": "household", "id": household_id,
+                                  "household_id": household_id,
                                   "entries": self.store.household_timeline(household_id)})
 
     @rpc

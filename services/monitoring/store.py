@@ -174,6 +174,15 @@ class MonitoringRepository(RegistryProjection):
         """Keep a programme's kind (the latest event wins; kinds do not flip back)."""
         self.programmes.update_one({"_id": code}, {"$set": {"kind": kind}}, upsert=True)
 
+    #: what monitoring derives from other services' events (dropped by a rebuild);
+    #: discussions, scorecards and surveys are its own records and stay
+    PROJECTIONS = ("timeline", "facts", "steps", "programmes", "residents", "households")
+
+    def drop_projections(self):
+        """Empty every projection (``PROJECTIONS``), for a rebuild from the exports."""
+        for name in self.PROJECTIONS:
+            self.db[name].delete_many({})
+
     def programme_kinds(self):
         """``{programme code: kind}`` of every programme seen."""
         return {p["_id"]: p.get("kind") for p in self.programmes.find({})}

@@ -211,3 +211,25 @@ def export_completions(repo, page, per_page):
         {"enrolments.status": rosters.COMPLETED}, roster=True)[0] for e in p["enrolments"]
         if e["status"] == rosters.COMPLETED), key=lambda i: i["enrolment_id"])
     return page_of(items[skip:skip + per_page], page, per_page, len(items))
+
+
+def export_enrolments(repo, page, per_page):
+    """Every enrolment, by enrolment id, for a consumer rebuilding what happened
+    (monitoring): the ``enrolment_completed`` payload's fields (``outcome`` and
+    ``completed_on`` null until completed) with ``status`` and ``changes``, the
+    enrolment's status changes ``[{at (UTC), status}]`` oldest first (who made them
+    is left out)."""
+    page, per_page, skip = page_args(page, per_page, max_per_page=1000)
+    items = []
+    for programme in repo.find_programmes({"enrolments.0": {"$exists": True}}, roster=True)[0]:
+        for entry in programme["enrolments"]:
+            item = ev.completed_data(programme, dict(entry, outcome=entry.get("outcome"),
+                                                     completed_on=entry.get("completed_on")))
+            changes, last = [], None
+            for h in entry.get("history", ()):
+                if h.get("status") and h["status"] != last:
+                    changes.append({"at": h["at"], "status": h["status"]})
+                    last = h["status"]
+            items.append(dict(item, changes=changes))
+    items.sort(key=lambda i: i["enrolment_id"])
+    return page_of(items[skip:skip + per_page], page, per_page, len(items))

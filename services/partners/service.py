@@ -201,6 +201,12 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         consumer rebuilding its projection: ``{items, page, per_page, total}`` (up to 1000)."""
         return queries.export_completions(self.store, page, per_page)
 
+    @rpc
+    def export_enrolments(self, page=1, per_page=500):
+        """Every enrolment with its status changes, by enrolment id (``queries.
+        export_enrolments``): ``{items, page, per_page, total}`` (up to 1000)."""
+        return queries.export_enrolments(self.store, page, per_page)
+
     # ------------------------------------------------------------ sessions
 
     @command

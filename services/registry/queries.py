@@ -130,9 +130,11 @@ class RegistryQueries:
                       else (self.households, domain.household_snapshot))
         query = VISIBLE if kind == "residents" else {}
         total = coll.count_documents(query)
-        docs = coll.find(query, NO_HISTORY).sort("_id", 1).skip(skip).limit(per_page)
-        return dict(page_of([snap(d) for d in docs], page, per_page, total),
-                    store_epoch=store_epoch(self.db))
+        docs = list(coll.find(query, NO_HISTORY).sort("_id", 1).skip(skip).limit(per_page))
+        deactivated = self._deactivated_at([d["_id"] for d in docs if d.get("status") ==
+                                            "inactive"]) if kind == "residents" else {}
+        return dict(page_of([self._exported(snap(d), d, deactivated) for d in docs], page,
+                            per_page, total), store_epoch=store_epoch(self.db))
 
     def summary(self):
         """Counts and checksums of what the export answers, with the store epoch."""
@@ -140,6 +142,24 @@ class RegistryQueries:
         for kind, coll, query in (("households", self.households, {}),
                                   ("residents", self.residents, VISIBLE)):
             out[kind], out[kind + "_checksum"] = summarize(coll, query)
+        return out
+
+    @staticmethod
+    def _exported(snapshot, doc, deactivated):
+        # the instants of the milestones, for a consumer rebuilding what happened when
+        # (monitoring, docs/monitoring.md); events carry theirs in ``occurred_at``
+        snapshot["created_at"] = doc.get("created_at")
+        if doc["_id"] in deactivated:
+            snapshot["inactive_at"] = deactivated[doc["_id"]]
+        return snapshot
+
+    def _deactivated_at(self, ids):
+        """``{resident id: instant of its latest deactivation}``."""
+        out = {}
+        for doc in self.residents.find({"_id": {"$in": ids}}, {"history": 1}) if ids else ():
+            times = [h["at"] for h in doc.get("history", ()) if h.get("action") == "deactivated"]
+            if times:
+                out[doc["_id"]] = max(times)
         return out
 
     # --- bulk lookups for the import -----------------------------------------

@@ -39,6 +39,22 @@ def timeline(ctx):
     return ctx.render("console/timeline.html", status=status, nik=nik, found=found)
 
 
+@page("/konsol/pemantauan/keluarga/<household_id>", login="officer")
+def household_timeline(ctx, household_id):
+    """A family's timeline, its own entries and its members' (``GET
+    households/{id}/timeline``); a family monitoring has not seen answers the page
+    with a message, status 404."""
+    found, status = None, 200
+    try:
+        found = ctx.officer_api.get("households/%s/timeline" % household_id)
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+        status = 404
+    return ctx.render("console/household_timeline.html", status=status,
+                      household_id=household_id, found=found)
+
+
 @page("/konsol/pemantauan/tahunan", login="officer")
 def annual_report(ctx):
     """The year's figures (``?tahun=``; ``GET reports/annual/{year}``)."""

@@ -20,6 +20,8 @@ class TimelineOut(Answer):
 
     subject = fields.String(metadata={"description": "resident or household"})
     id = fields.String(metadata={"description": "the resident's or household's registry id"})
+    household_id = fields.String(allow_none=True, metadata={
+        "description": "a resident's family (registry id), to open the family's timeline"})
     entries = fields.List(fields.Nested(TimelineEntryOut))
 
 
@@ -66,6 +68,16 @@ class FunnelOut(Answer):
     """``GET /reports/graduation``."""
 
     cohorts = fields.List(fields.Nested(CohortOut))
+
+
+class RebuildOut(Answer):
+    """``POST /admin/monitoring/rebuild``: what the owners' exports gave back."""
+
+    items = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "items read per export, ``<owner>.<export RPC>``"})
+    events = fields.Integer(metadata={"description": "events derived from them and recorded"})
+    not_rebuilt = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "what an export cannot give back, and why"})
 
 
 class FunnelQuery(Tolerant):

@@ -75,3 +75,29 @@ def test_the_needs_of_three_years_side_by_side_and_the_months_charted(officer, g
     gateway.route("GET", "reports/annual/2026", b"<!DOCTYPE html><h1>Laporan</h1>")
     printable = officer.get("/konsol/pemantauan/tahunan/2026/cetak")
     assert printable.mimetype == "text/html" and b"<h1>Laporan</h1>" in printable.get_data()
+
+
+def test_a_family_timeline_shows_its_members_entries_and_is_linked(officer, gateway):
+    gateway.route("GET", "residents/%s/timeline" % NIK, {
+        "subject": "resident", "id": "res_1", "household_id": "hh_1", "entries": []})
+    html = officer.get("/konsol/pemantauan?nik=%s" % NIK).get_data(as_text=True)
+    assert 'href="/konsol/pemantauan/keluarga/hh_1"' in html
+    gateway.route("GET", "households/hh_1/timeline", {
+        "subject": "household", "id": "hh_1", "household_id": "hh_1", "entries": [
+            {"at": "2026-01-05T02:00:00.000Z", "source": "registry",
+             "type": "household_registered", "summary": "Keluarga terdaftar (KK RW 003)"},
+            {"at": "2026-04-02T03:00:00.000Z", "source": "distribution",
+             "type": "aid_disbursed", "summary": "Menerima bantuan PIP untuk Ani (Rp450.000)"}]})
+    page = officer.get("/konsol/pemantauan/keluarga/hh_1")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Linimasa keluarga" in html
+    assert html.index("Keluarga terdaftar") < html.index("PIP untuk Ani")
+    assert 'href="/konsol/keluarga/hh_1"' in html
+
+
+def test_an_unknown_family_says_so_with_404(officer, gateway):
+    gateway.route("GET", "households/hh_x/timeline",
+                  {"title": "Not found", "status": 404, "detail": "No household."}, status=404)
+    page = officer.get("/konsol/pemantauan/keluarga/hh_x")
+    assert page.status_code == 404
+    assert "Keluarga ini belum tercatat di pemantauan" in page.get_data(as_text=True)

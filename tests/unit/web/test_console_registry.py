@@ -29,6 +29,11 @@ def test_a_resident_shows_family_aid_history_and_the_ways_to_change_it(officer):
     assert 'href="/konsol/keluarga/hh_1"' in html
 
 
+def test_a_family_links_its_timeline_in_monitoring(officer):
+    html = officer.get("/konsol/keluarga/hh_1").get_data(as_text=True)
+    assert 'href="/konsol/pemantauan/keluarga/hh_1"' in html
+
+
 def test_a_flagged_resident_reads_its_flags_in_words(officer, gateway):
     gateway.route("GET", r"residents/%s" % data.NIK,
                   data.person(quality_flags=["nik_birth_date_mismatch"]))
