@@ -138,6 +138,7 @@ class SettingsSchema(Tolerant):
     complaints_overdue_check_seconds = Seconds(60, data_key="COMPLAINTS_OVERDUE_CHECK_SECONDS")
     registry_repair_seconds = Seconds(30, data_key="REGISTRY_REPAIR_SECONDS")
     outbox_full_scan_seconds = Seconds(60, data_key="OUTBOX_FULL_SCAN_SECONDS")
+    public_cache_seconds = Seconds(30, data_key="PUBLIC_CACHE_SECONDS")
     marketplace_order_expiry_hours = Hours(24, data_key="MARKETPLACE_ORDER_EXPIRY_HOURS")
     marketplace_sweep_seconds = Seconds(60, data_key="MARKETPLACE_SWEEP_SECONDS")
     # the gateway's own address (nameko's setting): the web app calls the API there
