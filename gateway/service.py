@@ -10,9 +10,9 @@ web app's, relayed before nameko sees it (``gateway/webapp.py``).
 import importlib
 import importlib.util
 
-from nameko.events import BROADCAST, EventHandler
+from nameko.events import BROADCAST
 
-from services.shared.messaging import DecodeSafeQueueConsumer
+from services.shared.messaging import DroppableEventHandler
 from services.shared.mongo import MongoStore
 from services.shared.service import SettingsProvider
 
@@ -36,13 +36,6 @@ def route_modules(services=SERVICES, extra=ROUTE_MODULES):
 
 
 ROUTER = Router([importlib.import_module(m).routes for m in route_modules()])
-
-
-class InvalidatingHandler(EventHandler):
-    """An event handler on the decode-safe consumer; an undecodable event is logged
-    and acked (it only ever meant "drop a cached answer")."""
-
-    queue_consumer = DecodeSafeQueueConsumer()
 
 
 class GatewayService:
@@ -71,7 +64,7 @@ def _invalidator(source, event, topics):
     def invalidate(self, payload):
         self.public_cache.invalidate(*topics)
     invalidate.__name__ = "invalidate_on_%s_%s" % (source, event)
-    return InvalidatingHandler.decorator(source, event, handler_type=BROADCAST,
+    return DroppableEventHandler.decorator(source, event, handler_type=BROADCAST,
                                             reliable_delivery=False)(invalidate)
 
 
