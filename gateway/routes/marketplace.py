@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from services.marketplace.contract import (
     MAX_PHOTO_BYTES, PHOTO_TYPES, ExpireIn, ExpiryOut, ListingIn, ListingOut, ListingPage,
     ListingPatch, ListingQuery, ListingSuspendIn, MarketplaceReportOut, OrderIn, OrderOut,
-    OrderPage, OrderQuery, OrderTransitionIn, ReinstateIn, ReportQuery, SellerCardOut, SellerIn,
+    OrderPage, OrderQuery, OrderTransitionIn, PhotoQuery, ReinstateIn, ReportQuery, SellerCardOut, SellerIn,
     SellerListingQuery, SellerOut, SellerPage, SellerPatch, SellerQuery, SellerReportOut,
     SuspendIn, VerifyIn)
 from services.shared.errors import InvalidInput
@@ -224,11 +224,13 @@ def remove_photo(ex, listing_id, photo_id):
     return ex.call(_market(ex).remove_photo, listing_id, photo_id, ex.actor)
 
 
-@routes.route("GET", "/api/v1/photos/<photo_id>", binary="image/jpeg", tags=TAGS,
-              summary="A product photo (JPEG), cacheable; 304 when If-None-Match matches")
+@routes.route("GET", "/api/v1/photos/<photo_id>", binary="image/jpeg", query=PhotoQuery,
+              tags=TAGS, summary="A product photo (JPEG), cacheable; 304 when If-None-Match "
+                                 "matches; size=thumb for the catalogue card's thumbnail")
 def get_photo(ex, photo_id):
-    photo = ex.call(_market(ex).get_photo, photo_id, ex.actor)
-    etag = '"%s"' % photo["id"]
+    size = ex.args.get("size", "full")
+    photo = ex.call(_market(ex).get_photo, photo_id, ex.actor, size)
+    etag = '"%s%s"' % (photo["id"], "" if size == "full" else "-" + size)
     headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE if photo["public"]
                else "private, no-cache", "X-Content-Type-Options": "nosniff"}
     if etag in ex.request.headers.get("If-None-Match", ""):
