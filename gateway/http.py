@@ -258,11 +258,13 @@ def _cached(service, spec, exchange, params):
     if kept is None:
         generations = cache.generations(spec.cache)
         answer = shape_for(exchange.principal, spec.fn(exchange, **params))
-        kept = (answer, dict(exchange.headers))
+        # the body is kept rendered: a hit costs no JSON encoding (the answer rides
+        # along only so that the cache can refuse one holding a NIK)
+        kept = (answer, json.dumps(answer, ensure_ascii=False), dict(exchange.headers))
         cache.put(key, spec.cache, generations, kept)
-    answer, headers = kept
-    return json_response(answer, spec.status,
-                         dict(headers, **{"X-Request-Id": exchange.principal.request_id}))
+    _, body, headers = kept
+    return Response(body, status=spec.status, mimetype="application/json",
+                    headers=dict(headers, **{"X-Request-Id": exchange.principal.request_id}))
 
 
 def authenticate(service, request):
