@@ -11,6 +11,10 @@ from gateway.auth import Principal
 from gateway.http import RouteTable, Router
 from gateway.public_cache import INVALIDATED_BY, PublicCache, cache_key, holds_nik
 from gateway.ratelimit import RateLimiter
+from gateway.service import ROUTER
+from services.distribution import contract as distribution
+from services.marketplace import contract as marketplace
+from services.partners import contract as partners
 
 
 def test_the_key_ignores_parameter_order_but_not_values():
@@ -40,6 +44,24 @@ def test_every_event_of_the_catalogue_reads_drops_its_topic():
     assert topics == {"programmes", "rounds", "partner_programmes", "listings"}
     assert INVALIDATED_BY[("distribution", "programme_revised")] == ("programmes", "rounds")
     assert INVALIDATED_BY[("marketplace", "order_placed")] == ("listings",)  # stock moved
+
+
+def test_every_invalidating_event_is_one_its_service_publishes():
+    published = {(e.source, e.name) for module in (distribution, marketplace, partners)
+                 for e in vars(module).values() if hasattr(e, "envelope") and hasattr(e, "name")}
+    published |= {(e.source, e.name) for e in distribution.ALLOCATION_EVENTS.values()}
+    assert set(INVALIDATED_BY) <= published, set(INVALIDATED_BY) - published
+
+
+def test_only_public_reads_are_cached_and_the_five_catalogue_reads_are():
+    cached = {(s.method, s.path) for s in ROUTER.specs if s.cache}
+    assert cached == {("GET", "/api/v1/programmes"), ("GET", "/api/v1/programmes/<code>"),
+                      ("GET", "/api/v1/rounds"), ("GET", "/api/v1/partner-programmes"),
+                      ("GET", "/api/v1/listings")}
+    assert all(s.role is None for s in ROUTER.specs if s.cache)
+    # a write on a listing, a photo or an order drops the catalogue at once
+    assert ("listings",) == next(s.invalidates for s in ROUTER.specs
+                                 if (s.method, s.path) == ("PATCH", "/api/v1/listings/<listing_id>"))
 
 
 def test_no_answer_is_older_than_the_setting():
