@@ -10,8 +10,11 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from gateway.service import GatewayService
 from services.distribution.service import DistributionService
+from services.marketplace.service import MarketplaceService
 from tests.helpers import free_port, wait_for
 from tests.integration.distribution.conftest import OFFICER
+from tests.integration.marketplace.conftest import (FakeRegistry, RegistryData, buyer,
+                                                    seller_with_listing)
 
 pytestmark = pytest.mark.integration
 
@@ -77,3 +80,36 @@ def test_a_kept_answer_is_the_one_the_service_gave(platform):
     containers[DistributionService].stop()
     again = requests.get(url + "/programmes/SEMBAKO", timeout=10)
     assert (again.status_code, again.content) == (200, uncached.content)
+
+
+def test_the_catalogue_follows_listing_and_order_events_made_behind_the_gateway(
+        container_factory, service_config):
+    """A listing published, a unit ordered and a listing hidden, each straight to the
+    marketplace: the kept catalogue shows each change once its event arrives."""
+    RegistryData.reset()
+    port = free_port()
+    config = dict(service_config, WEB_SERVER_ADDRESS="127.0.0.1:%d" % port,
+                  PUBLIC_CACHE_SECONDS=3600)
+    for cls in (FakeRegistry, MarketplaceService, GatewayService):
+        container_factory(cls, config).start()
+    proxy = ServiceRpcProxy("marketplace", config)
+    market = proxy.start()
+    try:
+        _follow_the_catalogue("http://127.0.0.1:%d/api/v1/listings" % port, config, market)
+    finally:
+        proxy.stop()
+
+
+def _follow_the_catalogue(url, config, market):
+    def catalogue():
+        answer = requests.get(url, params={"sort": "newest"}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["items"]
+    assert catalogue() == []  # kept, empty
+    _, _, listing, _ = seller_with_listing(config, market, stock=5)
+    wait_for(lambda: [i["id"] for i in catalogue()] == [listing["id"]],
+             message="listing_published did not drop the kept catalogue")
+    market.place_order(listing["id"], buyer(1, quantity=2), "it-order-1")
+    wait_for(lambda: catalogue()[0]["stock"] == 3, message="order_placed did not drop it")
+    market.suspend_listing(listing["id"], {"reason": "misleading_listing"}, OFFICER)
+    wait_for(lambda: catalogue() == [], message="listing_suspended did not drop it")
