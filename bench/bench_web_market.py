@@ -9,7 +9,8 @@ Run: ``.venv/bin/python -m bench.bench_web_market [--users 20 --requests 15]``.
    photo-like picture (blurred noise, 2400x1800, re-encoded by the service to
    1280x960); a verified partner with a training programme;
 3. each page fetched once plain and once gzip; for a listing also the bytes of
-   its photo (the catalogue shows none: twelve would not fit 150 KB);
+   its photo, for the catalogue those of its twelve cards' thumbnails (a full
+   photo each would not fit 150 KB);
 4. for each page, then for its API call, ``users`` clients send ``requests``
    requests each back to back; time to first byte is ``requests``' ``elapsed``.
 """
@@ -112,6 +113,7 @@ def main():
              ("GET partner-programmes", get(api + "partner-programmes?per_page=100"))),
         ]
         photos = photo_bytes(url, "/pasar/" + lid)
+        thumbs = photo_bytes(url, "/pasar")
         rows = []
         for label, path, page, (name, call) in pages:
             raw, wire, encoding = sizes(url, path)
@@ -127,6 +129,7 @@ def main():
     print("machine:     %d cores, %s; %d concurrent users x %d requests per page and call" % (
         os.cpu_count(), sys.platform, args.users, args.requests))
     print("a listing page's photo (1280x960 JPEG): %d B" % photos)
+    print("the catalogue's %d thumbnails (320x240 JPEG): %d B" % (LISTINGS, thumbs))
     print("%-18s %8s %8s | %-26s %9s %9s %8s %6s" % (
         "page / API call", "raw B", "gzip B", "", "TTFB p50", "TTFB p95", "per s", "errors"))
     for label, raw, wire, page, name, call in rows:

@@ -5,6 +5,7 @@ from nameko.rpc import ServiceProxy
 from services.shared.messaging import DecodeSafeReplyListener
 from services.shared.settings import settings_for
 
+from gateway.public_cache import PublicCache
 from gateway.ratelimit import RateLimiter
 
 
@@ -50,3 +51,14 @@ class LimiterProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.limiter
+
+
+class PublicCacheProvider(DependencyProvider):
+    """One ``PublicCache`` per gateway process, shared by its workers; answers live
+    at most ``PUBLIC_CACHE_SECONDS``."""
+
+    def setup(self):
+        self.cache = PublicCache(settings_for(self.container).public_cache_seconds)
+
+    def get_dependency(self, worker_ctx):
+        return self.cache

@@ -50,6 +50,7 @@ from gateway.admission import ARRIVED_AT, AdmissionGate
 from gateway.accounts import SESSION_PREFIX
 from gateway.auth import Principal, authorize
 from gateway.errors import Unauthorized, problem, problem_from_exception
+from gateway.public_cache import cache_key
 from gateway.throttle import WrongTokens
 from gateway.visibility import shape_for
 from gateway.webapp import (CLIENT_HEADER, PageForwarder, client_address, client_for,
@@ -117,7 +118,7 @@ class RouteSpec:
     def __init__(self, fn, method, path, role=None, body=None, query=None, response=None,
                  status=200, tags=(), summary="", rate_limit=None, description="",
                  content_types=None, csv=False, responses=None, produces=None, binary=None,
-                 max_body=None, headers=None):
+                 max_body=None, headers=None, cache=(), invalidates=()):
         self.fn, self.name = fn, fn.__name__
         self.module = fn.__module__
         self.method, self.path, self.role = method.upper(), path, role
@@ -133,6 +134,9 @@ class RouteSpec:
                                      else limits.MAX_JSON_BYTES)
         #: headers of a success, for the OpenAPI: ``{name: description}``
         self.headers = dict(headers or {})
+        #: topics a public answer is kept under, and topics a success drops
+        #: (``gateway.public_cache``)
+        self.cache, self.invalidates = tuple(cache), tuple(invalidates)
 
     @property
     def shape(self):
@@ -174,6 +178,9 @@ class RouteTable:
                 with ``content_types``, else the JSON limit).
             headers (dict): ``{name: description}`` of headers a success carries
                 (the handler sets them in ``exchange.headers``).
+            cache (tuple): topics under which the answer a caller who is not staff
+                gets is kept (a ``GET``; ``gateway.public_cache``). invalidates
+                (tuple): topics a success of this route drops at once.
         The handler is called as ``handler(exchange, **url_params)`` and returns
         a JSON-safe value or a werkzeug Response.
         """
@@ -227,7 +234,11 @@ def run(service, spec, request, params):
         if spec.rate_limit:
             name, calls, seconds = spec.rate_limit
             service.limiter.hit(name, exchange.client_key(), calls, seconds)
+        if spec.cache and not principal.is_staff:
+            return _cached(service, spec, exchange, params)
         result = spec.fn(exchange, **params)
+        if spec.invalidates:
+            service.public_cache.invalidate(*spec.invalidates)
         if isinstance(result, Response):
             return result
         result = shape_for(principal, result)
@@ -239,6 +250,22 @@ def run(service, spec, request, params):
         return problem_from_exception(limits.too_large(spec.max_body))
     except Exception as exc:  # noqa: BLE001 - every error becomes a problem
         return problem_from_exception(exc)
+
+
+def _cached(service, spec, exchange, params):
+    """A public answer from the cache, or from the handler and then kept."""
+    cache, key = service.public_cache, cache_key(spec.name, params, exchange.args)
+    kept = cache.get(key)
+    if kept is None:
+        generations = cache.generations(spec.cache)
+        answer = shape_for(exchange.principal, spec.fn(exchange, **params))
+        # the body is kept rendered: a hit costs no JSON encoding (the answer rides
+        # along only so that the cache can refuse one holding a NIK)
+        kept = (answer, json.dumps(answer, ensure_ascii=False), dict(exchange.headers))
+        cache.put(key, spec.cache, generations, kept)
+    _, body, headers = kept
+    return Response(body, status=spec.status, mimetype="application/json",
+                    headers=dict(headers, **{"X-Request-Id": exchange.principal.request_id}))
 
 
 def authenticate(service, request):

@@ -10,14 +10,18 @@ web app's, relayed before nameko sees it (``gateway/webapp.py``).
 import importlib
 import importlib.util
 
+from nameko.events import BROADCAST
+
+from services.shared.messaging import DroppableEventHandler
 from services.shared.mongo import MongoStore
 from services.shared.service import SettingsProvider
 
 from deploy.services import service_names
 from gateway.accounts import AccountRepository
 from gateway.auth import GatewayRepository
-from gateway.dependencies import LimiterProvider, ServiceProxies
+from gateway.dependencies import LimiterProvider, PublicCacheProvider, ServiceProxies
 from gateway.http import METHODS, Router, http
+from gateway.public_cache import INVALIDATED_BY
 
 #: Route modules that belong to no service behind the gateway.
 ROUTE_MODULES = ("gateway.routes.platform", "gateway.routes.accounts")
@@ -42,6 +46,7 @@ class GatewayService:
     settings = SettingsProvider()
     limiter = LimiterProvider()
     services = ServiceProxies(SERVICES)
+    public_cache = PublicCacheProvider()  # gateway/public_cache.py
 
     @http(METHODS, "/")
     def serve_root(self, request):
@@ -50,3 +55,20 @@ class GatewayService:
     @http(METHODS, "/<path:path>")
     def serve(self, request, path):
         return ROUTER.dispatch(self, request)
+
+
+def _invalidator(source, event, topics):
+    """A handler dropping ``topics`` on ``source``'s ``event``. BROADCAST: every
+    gateway process has its own queue and cache; unreliable: a gateway that was
+    down has an empty cache anyway."""
+    def invalidate(self, payload):
+        self.public_cache.invalidate(*topics)
+    invalidate.__name__ = "invalidate_on_%s_%s" % (source, event)
+    return DroppableEventHandler.decorator(source, event, handler_type=BROADCAST,
+                                            reliable_delivery=False)(invalidate)
+
+
+for (_source, _event), _topics in INVALIDATED_BY.items():
+    if _source in SERVICES:
+        _handler = _invalidator(_source, _event, _topics)
+        setattr(GatewayService, _handler.__name__, _handler)

@@ -22,6 +22,9 @@ from services.shared.errors import InvalidInput
 from gateway.http import RouteTable, csv_response
 
 routes = RouteTable()
+#: public answers kept by the gateway (gateway/public_cache.py) and the writes that drop them
+PROGRAMMES = ("programmes", "rounds")
+ROUNDS = ("rounds",)
 TAGS = ["distribution"]
 #: per client: NIK + birth date guessing must stay hopeless (issue 3)
 STATUS_CHECK_LIMIT = ("status_check", 5, 60)
@@ -40,7 +43,7 @@ def _distribution(ex):
 
 # ------------------------------------------------------------ programmes
 
-@routes.route("GET", "/api/v1/programmes", query=ProgrammeQuery, response=ProgrammePage,
+@routes.route("GET", "/api/v1/programmes", cache=PROGRAMMES, query=ProgrammeQuery, response=ProgrammePage,
               tags=TAGS, summary="Programmes with criteria, benefits, rights and obligations")
 def list_programmes(ex):
     page, per_page = ex.page_args()
@@ -48,20 +51,20 @@ def list_programmes(ex):
                    per_page)
 
 
-@routes.route("GET", "/api/v1/programmes/<code>", response=ProgrammeOut, tags=TAGS,
+@routes.route("GET", "/api/v1/programmes/<code>", cache=PROGRAMMES, response=ProgrammeOut, tags=TAGS,
               summary="One programme")
 def get_programme(ex, code):
     return ex.call(_distribution(ex).get_programme, code)
 
 
-@routes.route("POST", "/api/v1/programmes", role="officer", body=ProgrammeIn,
+@routes.route("POST", "/api/v1/programmes", invalidates=PROGRAMMES, role="officer", body=ProgrammeIn,
               response=ProgrammeOut, status=201, tags=TAGS,
               summary="Publish a programme (rules validated)")
 def publish_programme(ex):
     return ex.call(_distribution(ex).publish_programme, ex.body(), ex.actor)
 
 
-@routes.route("PUT", "/api/v1/programmes/<code>", role="officer", body=ProgrammeIn,
+@routes.route("PUT", "/api/v1/programmes/<code>", invalidates=PROGRAMMES, role="officer", body=ProgrammeIn,
               response=ProgrammeOut, tags=TAGS,
               summary="Revise a programme (applies to rounds scheduled afterwards)")
 def revise_programme(ex, code):
@@ -70,13 +73,13 @@ def revise_programme(ex, code):
 
 # ------------------------------------------------------------ rounds
 
-@routes.route("POST", "/api/v1/programmes/<code>/rounds", role="officer", body=RoundIn,
+@routes.route("POST", "/api/v1/programmes/<code>/rounds", invalidates=ROUNDS, role="officer", body=RoundIn,
               response=RoundOut, status=201, tags=TAGS, summary="Schedule a round (tahap)")
 def schedule_round(ex, code):
     return ex.call(_distribution(ex).schedule_round, code, ex.body(), ex.actor)
 
 
-@routes.route("GET", "/api/v1/rounds", query=RoundQuery, response=RoundPage, tags=TAGS,
+@routes.route("GET", "/api/v1/rounds", cache=ROUNDS, query=RoundQuery, response=RoundPage, tags=TAGS,
               summary="Rounds with place and time; upcoming=true for those not ended")
 def list_rounds(ex):
     page, per_page = ex.page_args()
@@ -90,7 +93,8 @@ def get_round(ex, round_id):
     return ex.call(_distribution(ex).get_round, round_id)
 
 
-@routes.route("POST", "/api/v1/rounds/<round_id>/close", role="officer", response=RoundOut,
+@routes.route("POST", "/api/v1/rounds/<round_id>/close", invalidates=ROUNDS,
+              role="officer", response=RoundOut,
               tags=TAGS, summary="Close a round: what is still pending becomes not collected")
 def close_round(ex, round_id):
     return ex.call(_distribution(ex).close_round, round_id, ex.actor, deadline=GENERATE_DEADLINE)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from services.marketplace.contract import (
     MAX_PHOTO_BYTES, PHOTO_TYPES, ExpireIn, ExpiryOut, ListingIn, ListingOut, ListingPage,
     ListingPatch, ListingQuery, ListingSuspendIn, MarketplaceReportOut, OrderIn, OrderOut,
-    OrderPage, OrderQuery, OrderTransitionIn, ReinstateIn, ReportQuery, SellerCardOut, SellerIn,
+    OrderPage, OrderQuery, OrderTransitionIn, PhotoQuery, ReinstateIn, ReportQuery, SellerCardOut, SellerIn,
     SellerListingQuery, SellerOut, SellerPage, SellerPatch, SellerQuery, SellerReportOut,
     SuspendIn, VerifyIn)
 from services.shared.errors import InvalidInput
@@ -22,6 +22,8 @@ from gateway import limits
 from gateway.http import RouteTable, csv_response
 
 routes = RouteTable()
+#: the public catalogue kept by the gateway (gateway/public_cache.py)
+CATALOGUE = ("listings",)
 TAGS = ["marketplace"]
 STAFF = ("seller", "officer")
 #: per client: a buyer places a few orders, a script placing hundreds is refused
@@ -82,14 +84,15 @@ def get_seller(ex, seller_id):
     return _audited(ex, answer)
 
 
-@routes.route("PATCH", "/api/v1/sellers/<seller_id>", role=STAFF, body=SellerPatch,
+@routes.route("PATCH", "/api/v1/sellers/<seller_id>", invalidates=CATALOGUE, role=STAFF, body=SellerPatch,
               response=SellerOut, tags=TAGS, summary="Change a seller's profile and licences")
 def update_seller(ex, seller_id):
     return _audited(ex, ex.call(_market(ex).update_seller, seller_id, ex.body(), ex.actor),
                     "update_seller")
 
 
-@routes.route("POST", "/api/v1/sellers/<seller_id>/verify", role="officer", body=VerifyIn,
+@routes.route("POST", "/api/v1/sellers/<seller_id>/verify", invalidates=CATALOGUE,
+              role="officer", body=VerifyIn,
               response=SellerOut, tags=TAGS, summary="Verify a seller: their listings go public")
 def verify_seller(ex, seller_id):
     return _audited(ex, ex.call(_market(ex).verify_seller, seller_id, _optional_body(ex),
@@ -97,14 +100,15 @@ def verify_seller(ex, seller_id):
                     "verify_seller")
 
 
-@routes.route("POST", "/api/v1/sellers/<seller_id>/suspend", role="officer", body=SuspendIn,
+@routes.route("POST", "/api/v1/sellers/<seller_id>/suspend", invalidates=CATALOGUE,
+              role="officer", body=SuspendIn,
               response=SellerOut, tags=TAGS, summary="Suspend a seller: their listings are hidden")
 def suspend_seller(ex, seller_id):
     return _audited(ex, ex.call(_market(ex).suspend_seller, seller_id, ex.body(), ex.actor),
                     "suspend_seller")
 
 
-@routes.route("POST", "/api/v1/sellers/<seller_id>/reinstate", role="officer",
+@routes.route("POST", "/api/v1/sellers/<seller_id>/reinstate", invalidates=CATALOGUE, role="officer",
               body=ReinstateIn, response=SellerOut, tags=TAGS,
               summary="Reinstate a seller: the listings hidden with them come back")
 def reinstate_seller(ex, seller_id):
@@ -141,7 +145,8 @@ def seller_report(ex, seller_id):
 
 # ------------------------------------------------------------ listings
 
-@routes.route("POST", "/api/v1/listings", role=STAFF, body=ListingIn, response=ListingOut,
+@routes.route("POST", "/api/v1/listings", invalidates=CATALOGUE,
+              role=STAFF, body=ListingIn, response=ListingOut,
               status=201, tags=TAGS, summary="List a product",
               description="A seller token lists for its own seller; an officer names seller_id "
                           "(assisted listing).")
@@ -149,7 +154,7 @@ def create_listing(ex):
     return ex.call(_market(ex).create_listing, ex.body(), ex.actor)
 
 
-@routes.route("GET", "/api/v1/listings", query=ListingQuery, response=ListingPage, tags=TAGS,
+@routes.route("GET", "/api/v1/listings", cache=CATALOGUE, query=ListingQuery, response=ListingPage, tags=TAGS,
               summary="The public catalogue: search, filter, sort, paginate",
               description="Only active listings of verified sellers. q matches the beginning "
                           "of words (kerip finds keripik; kripik and keripik are one word).")
@@ -164,20 +169,20 @@ def get_listing(ex, listing_id):
     return ex.call(_market(ex).get_listing, listing_id, ex.actor)
 
 
-@routes.route("PATCH", "/api/v1/listings/<listing_id>", role=STAFF, body=ListingPatch,
+@routes.route("PATCH", "/api/v1/listings/<listing_id>", invalidates=CATALOGUE, role=STAFF, body=ListingPatch,
               response=ListingOut, tags=TAGS, summary="Change a listing (stock, price, status)")
 def update_listing(ex, listing_id):
     return ex.call(_market(ex).update_listing, listing_id, ex.body(), ex.actor)
 
 
-@routes.route("POST", "/api/v1/listings/<listing_id>/suspend", role="officer",
+@routes.route("POST", "/api/v1/listings/<listing_id>/suspend", invalidates=CATALOGUE, role="officer",
               body=ListingSuspendIn, response=ListingOut, tags=TAGS,
               summary="Hide one listing (moderation)")
 def suspend_listing(ex, listing_id):
     return ex.call(_market(ex).suspend_listing, listing_id, ex.body(), ex.actor)
 
 
-@routes.route("POST", "/api/v1/listings/<listing_id>/reinstate", role="officer",
+@routes.route("POST", "/api/v1/listings/<listing_id>/reinstate", invalidates=CATALOGUE, role="officer",
               response=ListingOut, tags=TAGS, summary="Show a listing an officer hid again")
 def reinstate_listing(ex, listing_id):
     return ex.call(_market(ex).reinstate_listing, listing_id, ex.actor)
@@ -201,7 +206,8 @@ def _upload(request):
     return limits.read_body(request, limits.MAX_UPLOAD_BYTES)
 
 
-@routes.route("POST", "/api/v1/listings/<listing_id>/photos", role=STAFF, response=ListingOut,
+@routes.route("POST", "/api/v1/listings/<listing_id>/photos", invalidates=CATALOGUE,
+              role=STAFF, response=ListingOut,
               status=201, content_types=list(PHOTO_TYPES) + ["multipart/form-data"], tags=TAGS,
               summary="Add a photo (JPEG, PNG or WebP, at most 2 MB; up to 3 per listing)",
               description="The file's real type is checked, whatever its name; it is kept "
@@ -212,17 +218,19 @@ def add_photo(ex, listing_id):
                    ex.actor)
 
 
-@routes.route("DELETE", "/api/v1/listings/<listing_id>/photos/<photo_id>", role=STAFF,
+@routes.route("DELETE", "/api/v1/listings/<listing_id>/photos/<photo_id>", invalidates=CATALOGUE, role=STAFF,
               response=ListingOut, tags=TAGS, summary="Remove a photo")
 def remove_photo(ex, listing_id, photo_id):
     return ex.call(_market(ex).remove_photo, listing_id, photo_id, ex.actor)
 
 
-@routes.route("GET", "/api/v1/photos/<photo_id>", binary="image/jpeg", tags=TAGS,
-              summary="A product photo (JPEG), cacheable; 304 when If-None-Match matches")
+@routes.route("GET", "/api/v1/photos/<photo_id>", binary="image/jpeg", query=PhotoQuery,
+              tags=TAGS, summary="A product photo (JPEG), cacheable; 304 when If-None-Match "
+                                 "matches; size=thumb for the catalogue card's thumbnail")
 def get_photo(ex, photo_id):
-    photo = ex.call(_market(ex).get_photo, photo_id, ex.actor)
-    etag = '"%s"' % photo["id"]
+    size = ex.args.get("size", "full")
+    photo = ex.call(_market(ex).get_photo, photo_id, ex.actor, size)
+    etag = '"%s%s"' % (photo["id"], "" if size == "full" else "-" + size)
     headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE if photo["public"]
                else "private, no-cache", "X-Content-Type-Options": "nosniff"}
     if etag in ex.request.headers.get("If-None-Match", ""):
@@ -233,7 +241,8 @@ def get_photo(ex, photo_id):
 
 # ------------------------------------------------------------ orders
 
-@routes.route("POST", "/api/v1/listings/<listing_id>/orders", body=OrderIn, response=OrderOut,
+@routes.route("POST", "/api/v1/listings/<listing_id>/orders", invalidates=CATALOGUE,
+              body=OrderIn, response=OrderOut,
               status=201, rate_limit=ORDER_LIMIT, tags=TAGS,
               summary="Order (no account): stock is reserved at once, or 409 naming what is left",
               description="Answers the order with the WhatsApp link to the seller, the order "
@@ -250,7 +259,7 @@ def get_order(ex, order_id):
     return ex.call(_market(ex).get_order, order_id, ex.actor)
 
 
-@routes.route("POST", "/api/v1/orders/<order_id>/transitions", body=OrderTransitionIn,
+@routes.route("POST", "/api/v1/orders/<order_id>/transitions", invalidates=CATALOGUE, body=OrderTransitionIn,
               response=OrderOut, tags=TAGS,
               summary="Confirm, complete (with how it was paid) or cancel an order",
               description="The seller (or an officer) moves it; a buyer cancels a placed order "
@@ -274,7 +283,8 @@ def marketplace_report(ex):
     return answer
 
 
-@routes.route("POST", "/api/v1/admin/marketplace/expire-orders", role="admin", body=ExpireIn,
+@routes.route("POST", "/api/v1/admin/marketplace/expire-orders", invalidates=CATALOGUE,
+              role="admin", body=ExpireIn,
               response=ExpiryOut, tags=["platform"],
               summary="Expire due orders and finish interrupted changes now (as_of: a drill)")
 def expire_orders(ex):

@@ -21,6 +21,8 @@ from services.shared.registry_projection import ProjectionStatusOut, RebuildOut
 from gateway.http import RouteTable, csv_response
 
 routes = RouteTable()
+#: the public partner programmes kept by the gateway (gateway/public_cache.py)
+PUBLIC = ("partner_programmes",)
 TAGS = ["partners"]
 SCOPED = ("partner", "officer")
 #: per client, like the aid status check: NIK + birth date guessing must stay hopeless
@@ -63,13 +65,13 @@ def get_partner(ex, partner_id):
     return ex.call(_partners(ex).get_partner, partner_id, ex.actor)
 
 
-@routes.route("PATCH", "/api/v1/partners/<partner_id>", role=SCOPED, body=PartnerPatch,
+@routes.route("PATCH", "/api/v1/partners/<partner_id>", invalidates=PUBLIC, role=SCOPED, body=PartnerPatch,
               response=PartnerOut, tags=TAGS, summary="Change a partner's contact")
 def update_partner(ex, partner_id):
     return ex.call(_partners(ex).update_partner, partner_id, ex.body(), ex.actor)
 
 
-@routes.route("POST", "/api/v1/partners/<partner_id>/verify", role="admin", body=VerifyIn,
+@routes.route("POST", "/api/v1/partners/<partner_id>/verify", invalidates=PUBLIC, role="admin", body=VerifyIn,
               response=PartnerOut, tags=TAGS,
               summary="Verify a partner: its programmes become public and take enrolments")
 def verify_partner(ex, partner_id):
@@ -77,7 +79,8 @@ def verify_partner(ex, partner_id):
                    deadline=PUBLISH_DEADLINE)
 
 
-@routes.route("POST", "/api/v1/partners/<partner_id>/suspend", role="admin", body=SuspendIn,
+@routes.route("POST", "/api/v1/partners/<partner_id>/suspend", invalidates=PUBLIC,
+              role="admin", body=SuspendIn,
               response=PartnerOut, tags=TAGS, summary="Suspend a partner, with a reason")
 def suspend_partner(ex, partner_id):
     return ex.call(_partners(ex).suspend_partner, partner_id, ex.body(), ex.actor)
@@ -103,7 +106,8 @@ def record_delivery(ex, partner_id):
     return ex.call(_partners(ex).record_delivery, partner_id, ex.body(), ex.actor)
 
 
-@routes.route("POST", "/api/v1/partners/<partner_id>/programmes", role=SCOPED, body=PartnerProgrammeIn,
+@routes.route("POST", "/api/v1/partners/<partner_id>/programmes", invalidates=PUBLIC,
+              role=SCOPED, body=PartnerProgrammeIn,
               response=PartnerProgrammeOut, status=201, tags=TAGS,
               summary="Publish a partner programme (criteria in the rule language)")
 def create_programme(ex, partner_id):
@@ -144,7 +148,7 @@ def partners_year(ex, year):
 
 # ------------------------------------------------------------ partner programmes
 
-@routes.route("GET", "/api/v1/partner-programmes", query=PartnerProgrammeQuery,
+@routes.route("GET", "/api/v1/partner-programmes", cache=PUBLIC, query=PartnerProgrammeQuery,
               response=PublicPartnerProgrammePage, tags=TAGS,
               summary="What verified partners offer: for whom, when, where, places left")
 def list_partner_programmes(ex):
@@ -165,14 +169,14 @@ def get_partner_programme(ex, programme_id):
     return ex.call(_partners(ex).get_public_programme, programme_id)
 
 
-@routes.route("PATCH", "/api/v1/partner-programmes/<programme_id>", role=SCOPED,
+@routes.route("PATCH", "/api/v1/partner-programmes/<programme_id>", invalidates=PUBLIC, role=SCOPED,
               body=PartnerProgrammePatch, response=PartnerProgrammeOut, tags=TAGS,
               summary="Change a programme; a larger capacity admits the waiting list")
 def update_partner_programme(ex, programme_id):
     return ex.call(_partners(ex).update_programme, programme_id, ex.body(), ex.actor)
 
 
-@routes.route("POST", "/api/v1/partner-programmes/<programme_id>/enrolments", role=SCOPED,
+@routes.route("POST", "/api/v1/partner-programmes/<programme_id>/enrolments", invalidates=PUBLIC, role=SCOPED,
               body=EnrolmentIn, response=EnrolmentOut, status=201, tags=TAGS,
               summary="Enrol a resident by NIK: accepted, waitlisted, or 422 naming each "
                       "failed criterion")
@@ -231,7 +235,7 @@ def get_enrolment(ex, enrolment_id):
     return answer
 
 
-@routes.route("POST", "/api/v1/enrolments/<enrolment_id>/withdraw", role=SCOPED,
+@routes.route("POST", "/api/v1/enrolments/<enrolment_id>/withdraw", invalidates=PUBLIC, role=SCOPED,
               body=WithdrawIn, response=EnrolmentOut, tags=TAGS,
               summary="Withdraw with a reason; the place goes to the first waiting")
 def withdraw_enrolment(ex, enrolment_id):
@@ -240,7 +244,7 @@ def withdraw_enrolment(ex, enrolment_id):
     return answer
 
 
-@routes.route("POST", "/api/v1/enrolments/<enrolment_id>/complete", role=SCOPED,
+@routes.route("POST", "/api/v1/enrolments/<enrolment_id>/complete", invalidates=PUBLIC, role=SCOPED,
               body=CompleteIn, response=EnrolmentOut, tags=TAGS,
               summary="Complete with an outcome (trainings need their attendance)")
 def complete_enrolment(ex, enrolment_id):

@@ -5,6 +5,7 @@ available now; orders take units from it in one conditional update
 (``store.reserve``), so a seller's edit of the stock is written only if no
 order moved it meanwhile, and worked out again otherwise.
 """
+import base64
 import hashlib
 import uuid
 
@@ -13,7 +14,7 @@ from services.shared.pagination import page_args, page_of
 
 from services.marketplace import domain, search, views
 from services.marketplace import events as ev
-from services.marketplace.contract.requests import MAX_PHOTOS
+from services.marketplace.contract.requests import MAX_PHOTOS, PHOTO_SIZES
 
 SORTS = {"newest": [("published_at", -1), ("_id", 1)],
          "price_asc": [("price_idr", 1), ("published_at", -1), ("_id", 1)],
@@ -219,7 +220,8 @@ def add_photo(repo, listing_id, photo, actor, now):
         return listing, seller  # the same image again on this listing: nothing to add
     repo.insert_photo({"_id": photo_id, "listing_id": listing_id, "seller_id": seller["_id"],
                        "content_type": photo["content_type"], "data": photo["data"],
-                       "width": photo["width"], "height": photo["height"], "created_at": now})
+                       "width": photo["width"], "height": photo["height"],
+                       "thumb": photo["thumb"]["data"], "created_at": now})
     for _ in range(5):
         full = "photos.%d" % (MAX_PHOTOS - 1)
         if len(listing.get("photos", [])) >= MAX_PHOTOS:
@@ -258,3 +260,22 @@ def photo(repo, photo_id, actor):
     if not shown and views.audience(actor, doc["seller_id"]) == "public":
         raise NotFound("No photo with id %s." % photo_id)
     return doc, shown
+
+
+def photo_bytes(repo, photo_id, actor, size, make_thumb):
+    """``PhotoDataOut`` data of a photo (``photo`` decides who may see it) at ``size``
+    ``"full"`` or ``"thumb"``. A photo kept before thumbnails existed gets one from
+    ``make_thumb(full JPEG bytes) -> {"data", ...}`` on its first request, kept.
+    Raises NotFound, InvalidInput naming ``size``."""
+    if size not in PHOTO_SIZES:
+        raise InvalidInput("size must be one of %s." % ", ".join(PHOTO_SIZES),
+                           {"size": ["must be one of: %s" % ", ".join(PHOTO_SIZES)]})
+    doc, shown = photo(repo, photo_id, actor)
+    data = doc["data"]
+    if size == "thumb":
+        data = doc.get("thumb")
+        if data is None:
+            data = make_thumb(doc["data"])["data"]
+            repo.set_thumb(photo_id, data)
+    return {"id": doc["_id"], "content_type": doc["content_type"],
+            "data": base64.b64encode(data).decode("ascii"), "public": shown}

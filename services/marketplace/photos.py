@@ -5,7 +5,9 @@ script or a truncated download is refused because Pillow cannot decode it as
 one of the accepted formats. What is kept is re-encoded, never the upload
 itself: turned upright (EXIF orientation), at most ``MAX_SIDE`` pixels on its
 longer side, as JPEG without any metadata (a phone photo's EXIF carries the
-GPS position of the seller's home). Plain functions; the service runs
+GPS position of the seller's home). Beside it a thumbnail for the catalogue's
+cards (``THUMB_SIDE``, ~10-15 KB: twelve fit the 150 KB first page, issue 12).
+Plain functions; the service runs
 ``prepare`` in a real thread (``eventlet.tpool``) because decoding and
 encoding are CPU work that would otherwise stall the worker's event loop.
 """
@@ -25,6 +27,9 @@ from services.marketplace.contract.requests import MAX_PHOTO_BYTES
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_SIDE = 1280
 JPEG_QUALITY = 82
+#: the catalogue card's picture: at most this many pixels on its longer side
+THUMB_SIDE = 320
+THUMB_QUALITY = 75
 #: refuse before decoding anything that would unpack to more than this (a
 #: "decompression bomb": a few KB of PNG that unpack to gigabytes)
 MAX_PIXELS = 40_000_000
@@ -49,7 +54,7 @@ def prepare(content):
         content (bytes): the uploaded file, as sent.
     Returns:
         dict: ``{"data": JPEG bytes, "content_type": "image/jpeg", "width",
-        "height", "bytes", "sha256"}``.
+        "height", "bytes", "sha256", "thumb": {"data", "width", "height", "bytes"}}``.
     Raises InvalidInput naming ``photo`` when it is empty, larger than 2 MB,
     not a JPEG, PNG or WebP image whatever its name says, damaged, or too large
     in pixels.
@@ -89,10 +94,35 @@ def _encode(image):
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True,
-                              progressive=True)
-    data = out.getvalue()
+    data = _jpeg(image, JPEG_QUALITY)
     return {"data": data, "content_type": "image/jpeg", "width": image.width,
             "height": image.height, "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest()}
+            "sha256": hashlib.sha256(data).hexdigest(), "thumb": _thumb(image)}
+
+
+def thumb_size(width, height):
+    """``(width, height)`` of the thumbnail of a ``width`` x ``height`` photo: at most
+    ``THUMB_SIDE`` on the longer side, the same proportions, never enlarged."""
+    scale = min(1.0, THUMB_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def thumbnail(data):
+    """The thumbnail of a kept photo's JPEG ``data`` (bytes), for a photo stored before
+    thumbnails existed: ``{"data", "width", "height", "bytes"}``."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return _thumb(image)
+
+
+def _thumb(image):
+    small = image.convert("RGB").resize(thumb_size(image.width, image.height),
+                                        Image.Resampling.LANCZOS)
+    data = _jpeg(small, THUMB_QUALITY)
+    return {"data": data, "width": small.width, "height": small.height, "bytes": len(data)}
+
+
+def _jpeg(image, quality):
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()

@@ -9,7 +9,6 @@ service adds the effects of a deactivation. Times are UTC instants; village
 dates are WIB. Settings: ``MARKETPLACE_ORDER_EXPIRY_HOURS`` (default 24) and
 ``MARKETPLACE_SWEEP_SECONDS`` (default 60), read once at start.
 """
-import base64
 import logging
 
 from eventlet import tpool
@@ -233,12 +232,13 @@ class MarketplaceService(FollowsRegistry, Service):
         return self._listing_out(listing, seller, actor)
 
     @rpc
-    def get_photo(self, photo_id, actor=None):
-        """A photo's bytes (``PhotoDataOut``, base64) for the gateway to serve. NotFound."""
-        doc, shown = listings.photo(self.store, photo_id, actor)
-        return dump(PhotoDataOut, {"id": doc["_id"], "content_type": doc["content_type"],
-                                   "data": base64.b64encode(doc["data"]).decode("ascii"),
-                                   "public": shown})
+    def get_photo(self, photo_id, actor=None, size="full"):
+        """A photo's bytes (``PhotoDataOut``, base64) for the gateway to serve; ``size``
+        ``"thumb"`` for its thumbnail (made now and kept for a photo stored before
+        thumbnails existed). NotFound; InvalidInput naming ``size``."""
+        data = listings.photo_bytes(self.store, photo_id, actor, size,
+                                    lambda full: tpool.execute(photos.thumbnail, full))
+        return dump(PhotoDataOut, data)
 
     # ------------------------------------------------------------ orders
 

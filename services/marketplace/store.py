@@ -202,6 +202,10 @@ class MarketplaceRepository(RegistryProjection):
     def photo(self, photo_id):
         return self.photos.find_one({"_id": photo_id})
 
+    def set_thumb(self, photo_id, data):
+        """Keep the thumbnail made for a photo stored before thumbnails existed."""
+        self.photos.update_one({"_id": photo_id}, {"$set": {"thumb": data}})
+
     def delete_photo(self, photo_id):
         self.photos.delete_one({"_id": photo_id})
 

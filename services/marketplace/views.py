@@ -12,7 +12,7 @@ from services.shared import clock
 from services.shared.caller import role_of
 from services.shared.errors import Forbidden, NotFound
 
-from services.marketplace import domain, ordering
+from services.marketplace import domain, ordering, photos
 
 OFFICERS = ("officer", "admin")
 SHOWN = ("active", "sold_out")
@@ -98,8 +98,11 @@ def seller_view(seller, resident, path, listing_counts, today):
 
 
 def photo_out(photo):
-    return {"id": photo["id"], "url": "/api/v1/photos/%s" % photo["id"],
-            "width": photo["width"], "height": photo["height"], "bytes": photo["bytes"]}
+    url = "/api/v1/photos/%s" % photo["id"]
+    thumb_width, thumb_height = photos.thumb_size(photo["width"], photo["height"])
+    return {"id": photo["id"], "url": url, "width": photo["width"], "height": photo["height"],
+            "bytes": photo["bytes"], "thumb_url": url + "?size=thumb",
+            "thumb_width": thumb_width, "thumb_height": thumb_height}
 
 
 def listing_view(listing, seller, staff):

@@ -226,6 +226,14 @@ class DecodeSafeEventHandler(EventHandler):
     handle_undecodable.outcome = "parked with its raw body"
 
 
+class DroppableEventHandler(EventHandler):
+    """An event handler on the decode-safe consumer for events that may be lost
+    (the gateway dropping a cached answer, which also ages out): an undecodable
+    one is logged and acked, not parked."""
+
+    queue_consumer = DecodeSafeQueueConsumer()
+
+
 class DecodeSafeReplyListener(ReplyListener):
     queue_consumer = DecodeSafeQueueConsumer()
 

@@ -142,6 +142,7 @@ class SettingsSchema(Tolerant):
     registry_drift_seconds = Seconds(300, data_key="REGISTRY_DRIFT_SECONDS")
     # how long an instance's outbox relay lease lasts unrenewed (services/shared/lease.py)
     outbox_lease_seconds = Seconds(15, data_key="OUTBOX_LEASE_SECONDS")
+    public_cache_seconds = Seconds(30, data_key="PUBLIC_CACHE_SECONDS")
     marketplace_order_expiry_hours = Hours(24, data_key="MARKETPLACE_ORDER_EXPIRY_HOURS")
     marketplace_sweep_seconds = Seconds(60, data_key="MARKETPLACE_SWEEP_SECONDS")
     # the gateway's own address (nameko's setting): the web app calls the API there

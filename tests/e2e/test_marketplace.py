@@ -103,6 +103,15 @@ def test_a_listing_with_a_photo_is_found_ordered_and_worked(shop, public, office
     assert image.headers["Cache-Control"].startswith("public")
     again = public.raw("GET", photo["url"], headers={"If-None-Match": image.headers["ETag"]})
     assert again.status_code == 304 and not again.content
+    thumb = public.raw("GET", photo["thumb_url"], headers={"Accept": "image/jpeg"})
+    assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(thumb.content)).size == (320, 240) == (
+        photo["thumb_width"], photo["thumb_height"])
+    assert thumb.headers["Cache-Control"] == image.headers["Cache-Control"]
+    assert thumb.headers["ETag"] != image.headers["ETag"]  # a cache keeps both
+    assert public.raw("GET", photo["thumb_url"], headers={
+        "If-None-Match": thumb.headers["ETag"]}).status_code == 304
+    assert public.raw("GET", photo["url"] + "?size=huge").status_code == 400
 
     found = public.get("listings", {"q": "keripik lumer", "rw": "6"})
     assert [i["id"] for i in found["items"]] == [listing["id"]]

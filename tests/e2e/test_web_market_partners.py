@@ -7,9 +7,11 @@ officer works sellers and listings, partners, a programme's waiting list and
 the cadre's list. Every page is screenshotted and checked by axe-core.
 """
 import datetime
+import io
 import uuid
 
 import pytest
+from PIL import Image, ImageFilter
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -83,6 +85,42 @@ def phone(request):
 
 def name(driver, page):
     return "resident-%s-%s" % (page, "js" if driver.javascript else "nojs")
+
+
+def phone_photo(seed):
+    """A JPEG that compresses like a phone photo (blurred noise), not like a flat colour."""
+    out = io.BytesIO()
+    Image.effect_noise((2400, 1800), 60 + seed).convert("RGB").filter(
+        ImageFilter.GaussianBlur(3)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_a_first_catalogue_page_of_twelve_photographed_cards_stays_under_150_kb(
+        phone, platform, officer, make_client):
+    """Issue 12: every card shows its photo's thumbnail; the page, its assets and all
+    twelve thumbnails (scrolled into view, so lazy ones load too) fit 150 KB."""
+    url = platform[0]
+    shop = make_client("seller", seller_id="slr_e2e_thumbs_" + uuid.uuid4().hex[:8])
+    register_seller(officer, shop)
+    word = "opak%s" % uuid.uuid4().hex[:4]
+    for n in range(12):
+        listing = shop.post("listings", listing_body(title="Opak %s %d" % (word.title(), n),
+                                                     description="Renyah, %s." % word))
+        shop.upload("listings/%s/photos" % listing["id"], phone_photo(n), "image/jpeg")
+    phone.get(url + "/pasar?q=" + word)
+    chromium.wait_text(phone, "12 produk")
+    cards = phone.find_elements(By.CSS_SELECTOR, ".listing-card img")
+    assert len(cards) == 12
+    for card in cards:
+        assert card.get_attribute("loading") == "lazy" and card.get_attribute("alt")
+        assert (card.get_dom_attribute("width"), card.get_dom_attribute("height")) == ("320", "240")
+        phone.execute_script("arguments[0].scrollIntoView()", card)
+    wait_for(lambda: all(c.get_attribute("naturalWidth") == "320" for c in cards), timeout=20)
+    transferred = chromium.transferred_bytes(phone)
+    chromium.RESULTS["market page, 12 cards with thumbnails, bytes on the wire (%s)" % name(
+        phone, "market")] = transferred
+    assert 0 < transferred < FIRST_PAGE_LIMIT
+    chromium.check_page(phone, name(phone, "market-thumbnails"))
 
 
 def test_a_resident_finds_a_product_orders_it_and_is_told_when_stock_is_short(

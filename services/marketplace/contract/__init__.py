@@ -35,7 +35,7 @@ from services.marketplace.contract.events import (  # noqa: F401
     ORDER_COMPLETED, ORDER_CONFIRMED, ORDER_PLACED, SELLER_REINSTATED, SELLER_REGISTERED,
     SELLER_SUSPENDED, SELLER_VERIFIED)
 from services.marketplace.contract.requests import (  # noqa: F401
-    CATEGORIES, LISTING_STATUSES, MAX_PHOTO_BYTES, MAX_PHOTOS, ORDER_STATUSES, PHOTO_TYPES,
-    SCALES, SELLER_STATUSES, ExpireIn, ListingIn, ListingPatch, ListingQuery, ListingSuspendIn,
+    CATEGORIES, LISTING_STATUSES, MAX_PHOTO_BYTES, MAX_PHOTOS, ORDER_STATUSES, PHOTO_SIZES,
+    PHOTO_TYPES, SCALES, SELLER_STATUSES, ExpireIn, ListingIn, ListingPatch, ListingQuery, ListingSuspendIn,
     OrderIn, OrderQuery, OrderTransitionIn, ReinstateIn, ReportQuery, SellerIn,
-    SellerListingQuery, SellerPatch, SellerQuery, SuspendIn, VerifyIn)
+    SellerListingQuery, SellerPatch, SellerQuery, SuspendIn, VerifyIn, PhotoQuery)

@@ -133,6 +133,10 @@ class PhotoOut(Answer):
     width = fields.Integer()
     height = fields.Integer()
     bytes = fields.Integer()
+    thumb_url = fields.String(metadata={"description": "the same photo at most 320 pixels "
+                                                      "on its longer side, for a card"})
+    thumb_width = fields.Integer()
+    thumb_height = fields.Integer()
 
 
 class ListingSuspensionOut(SuspensionOut):

@@ -34,6 +34,8 @@ SORTS = ("newest", "price_asc", "price_desc")
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
+#: ``GET /photos/{id}?size=``: the kept photo (at most 1280 px) or its card thumbnail (320 px)
+PHOTO_SIZES = ("full", "thumb")
 SELLER_ID = r"^[A-Za-z0-9_-]{3,64}$"
 #: Indonesian mobile numbers (WhatsApp): 08..., 628... or +628..., 10-15 digits in all
 WHATSAPP_RE = r"^(\+?62|0)8[0-9]{7,12}$"
@@ -222,3 +224,10 @@ class ReportQuery(Tolerant):
     month = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1,
                                                                                         max=12))
     format = _choice(("json", "csv"), load_default="json")
+
+
+class PhotoQuery(Strict):
+    """``GET /photos/{id}``: which size."""
+
+    size = _choice(PHOTO_SIZES, load_default="full", metadata={
+        "description": "full (at most 1280 pixels) or thumb (at most 320, ~10-15 KB)"})

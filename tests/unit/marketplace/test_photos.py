@@ -103,3 +103,50 @@ def test_another_seller_cannot_add_and_a_hidden_listings_photo_is_private(
     with pytest.raises(NotFound):
         service.get_photo(photo["id"], None)
     assert service.get_photo(photo["id"], me)["public"] is False
+
+
+def phone_like_photo():
+    """A JPEG that compresses like a phone photo (blurred noise), not like a flat colour."""
+    from PIL import ImageFilter
+    out = io.BytesIO()
+    Image.effect_noise((2400, 1800), 70).convert("RGB").filter(
+        ImageFilter.GaussianBlur(3)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_each_photo_has_a_small_thumbnail_for_the_catalogue_card(service, listing):
+    item, me = listing
+    after = service.add_photo(item["id"], b64(image_bytes("PNG", (3000, 2000))), me)
+    [photo] = after["photos"]
+    assert photo["thumb_url"] == "/api/v1/photos/%s?size=thumb" % photo["id"]
+    assert (photo["thumb_width"], photo["thumb_height"]) == (320, 213)
+    thumb = service.get_photo(photo["id"], None, "thumb")
+    image = Image.open(io.BytesIO(base64.b64decode(thumb["data"])))
+    assert image.format == "JPEG" and image.size == (320, 213)
+    assert thumb["public"] is True and thumb["content_type"] == "image/jpeg"
+
+
+def test_twelve_thumbnails_of_phone_photos_fit_a_first_page():
+    kept = photos.prepare(phone_like_photo())
+    assert (kept["width"], kept["height"]) == (1280, 960)
+    assert (kept["thumb"]["width"], kept["thumb"]["height"]) == (320, 240)
+    assert kept["thumb"]["bytes"] <= 20 * 1024  # 12 cards: < 240 KB full-size photos would need 1.4 MB
+    assert kept["thumb"]["bytes"] * 8 < kept["bytes"]
+
+
+def test_a_photo_kept_before_thumbnails_gets_one_on_its_first_request(service, repo, listing):
+    item, me = listing
+    [photo] = service.add_photo(item["id"], b64(image_bytes("PNG", (900, 1200))), me)["photos"]
+    repo.photos.update_one({"_id": photo["id"]}, {"$unset": {"thumb": ""}})  # as stored before
+    first = service.get_photo(photo["id"], None, "thumb")
+    assert Image.open(io.BytesIO(base64.b64decode(first["data"]))).size == (240, 320) == (
+        photo["thumb_width"], photo["thumb_height"])
+    assert repo.photo(photo["id"])["thumb"] == base64.b64decode(first["data"])  # made once, kept
+
+
+def test_an_unknown_size_is_refused_naming_the_field(service, listing):
+    item, me = listing
+    [photo] = service.add_photo(item["id"], b64(image_bytes()), me)["photos"]
+    with pytest.raises(InvalidInput) as refused:
+        service.get_photo(photo["id"], None, "huge")
+    assert "size" in refused.value.errors

@@ -12,7 +12,8 @@ LISTING = {"id": "lst_1", "seller": SELLER, "title": "Keripik singkong balado",
            "description": "Renyah, 250 gram.", "price_idr": 1500000, "unit": "pcs",
            "stock": 4, "category": "food", "status": "active", "listed": True,
            "photos": [{"id": "ph_1", "url": "/api/v1/photos/ph_1", "width": 640,
-                       "height": 480, "bytes": 1000}]}
+                       "height": 480, "bytes": 1000, "thumb_url": "/api/v1/photos/ph_1?size=thumb",
+                       "thumb_width": 320, "thumb_height": 240}]}
 ORDER = {"id": "ord_1", "listing_id": "lst_1", "seller": SELLER,
          "listing_title": "Keripik singkong balado", "unit": "pcs", "unit_price_idr": 1500000,
          "quantity": 2, "total_idr": 3000000, "note": None, "status": "placed",
@@ -45,10 +46,14 @@ def test_the_catalogue_sends_the_search_and_shows_price_seller_and_stock(browser
         "min_price_idr": 5000, "max_price_idr": 20000, "rw": "005", "page": 2}
     assert gateway.last("GET", "listings")[3]["X-Bansos-Client"] == SIGNED
     for text in ("Keripik singkong balado", "Rp1.500.000", "Keripik Bu Siti", "RT 003/RW 005",
-                 "Tersedia 4 pcs", "30 produk", "1 foto"):
+                 "Tersedia 4 pcs", "30 produk"):
         assert text in html
-    # a photo is about 120 KB: twelve of them would not fit a phone's first page (150 KB)
-    assert "/api/v1/photos/" not in html
+    # a photo is about 120 KB: twelve of them would not fit a phone's first page (150 KB);
+    # the card shows its thumbnail, sized before it arrives, fetched as it scrolls into view
+    assert ('<img src="/api/v1/photos/ph_1?size=thumb" width="320" height="240" '
+            'alt="Foto 1 Keripik singkong balado" loading="lazy">') in html
+    assert 'src="/api/v1/photos/ph_1"' not in html
+    assert "1 foto" not in html  # one photo: the card shows it, no count
     assert "q=keripik" in html and "halaman=3" in html and "halaman=1" in html
 
 
