@@ -177,9 +177,14 @@ def test_a_closed_output_does_not_stop_it_before_its_services(launch, tmp_path):
     assert len(services) == 2
     proc.stdout.close()  # the reader is gone, as tee is after Ctrl-C
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=60) == 0
-    assert not [pid for pid in services + [grandchild] if alive(pid)]
-    assert not check_http("http://127.0.0.1:%d/health" % port)
+    try:
+        assert proc.wait(timeout=60) == 0
+        assert not [pid for pid in services + [grandchild] if alive(pid)]
+        assert not check_http("http://127.0.0.1:%d/health" % port)
+    finally:  # what a run-local that died left must not outlive the test
+        for pid in services + [grandchild]:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_service_that_keeps_dying_is_restarted_then_given_up_while_the_rest_run(launch,
