@@ -30,6 +30,8 @@ RETRY_AFTER_SECONDS = 1
 #: starts there, not when a worker takes it (``gateway.http.Exchange.call``)
 ARRIVED_AT = "bansos.arrived_at"
 ALWAYS_ADMITTED = ("/health",)
+#: the gate itself in every request's environ: the metrics route reads its counts
+GATE = "bansos.gate"
 
 
 def busy():
@@ -56,6 +58,7 @@ class AdmissionGate:
 
     def __call__(self, environ, start_response):
         environ.setdefault(ARRIVED_AT, time.time())
+        environ[GATE] = self
         if environ.get("PATH_INFO") not in ALWAYS_ADMITTED and self.inside >= self.limit:
             self.shed += 1
             if self.shed % 100 == 1:

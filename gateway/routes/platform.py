@@ -1,14 +1,17 @@
-"""Platform routes: health, OpenAPI, tokens, the audit trail, parked events."""
+"""Platform routes: health, metrics, OpenAPI, tokens, the audit trail, parked events."""
 import logging
 
 import eventlet
 from marshmallow import fields
+from werkzeug.wrappers import Response
 
 from services.shared.contract import Answer, Page, load
 from services.shared.errors import NotFound
 from services.shared.pagination import page_of
 from services.shared.rpc import Timeout, Unavailable
 
+from gateway import metrics
+from gateway.admission import GATE
 from gateway.http import RouteTable, json_response
 from gateway.schemas import (AuditEntryOut, AuditQuery, HealthOut, ParkedEventOut, TokenIn,
                              TokenOut)
@@ -23,8 +26,9 @@ class ReplayedOut(Answer):
 
 
 def _ping_result(proxy):
-    """``(status, registry)``: ``registry`` is what a service that follows the
-    registry adds to its ping (its last drift check), else None."""
+    """``(status, answer)``: ``status`` is ``"ok"`` or why the service did not
+    answer; ``answer`` its ping (a dict with ``parked`` and, for a service that
+    follows the registry, ``registry``: its last drift check), else None."""
     # sending happens here, inside the shared deadline: with the broker down
     # kombu retries the publish for longer than the deadline
     try:
@@ -35,8 +39,25 @@ def _ping_result(proxy):
         answer = reply.result()
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         return "error: %s" % exc, None
-    registry = answer.get("registry") if isinstance(answer, dict) else None
-    return "ok", registry if isinstance(registry, dict) else None
+    return "ok", answer if isinstance(answer, dict) else None
+
+
+def ping_all(ex):
+    """Every service's ``(status, answer)`` (``_ping_result``), asked at once under
+    one shared deadline (``HEALTH_DEADLINE``); a service still silent then is
+    ``("timeout", None)``. Each service is judged on its own answer."""
+    waiting = {name: eventlet.spawn(_ping_result, proxy) for name, proxy in ex.services.items()}
+    with eventlet.Timeout(ex.settings.health_deadline, False):
+        for thread in waiting.values():
+            thread.wait()
+    pings = {}
+    for name, thread in waiting.items():
+        if thread.dead:
+            pings[name] = thread.wait()
+        else:
+            thread.kill()
+            pings[name] = ("timeout", None)
+    return pings
 
 
 @routes.route("GET", "/health", response=HealthOut, responses={503: HealthOut},
@@ -45,21 +66,10 @@ def health(ex):
     # drift from the registry is reported, not 503: the service still answers from its
     # projection, and a 503 would make an orchestrator restart it, which cures nothing
     # (docs/reliability.md "An owner that lost its data")
-    status, followers, waiting = {}, {}, {}
-    for name, proxy in ex.services.items():
-        waiting[name] = eventlet.spawn(_ping_result, proxy)
-    # one shared deadline; each service is judged on its own answer
-    with eventlet.Timeout(ex.settings.health_deadline, False):
-        for thread in waiting.values():
-            thread.wait()
-    for name, thread in waiting.items():
-        if thread.dead:
-            status[name], registry = thread.wait()
-            if registry is not None:
-                followers[name] = registry
-        else:
-            thread.kill()
-            status[name] = "timeout"
+    pings = ping_all(ex)
+    status = {name: state for name, (state, _) in pings.items()}
+    followers = {name: answer["registry"] for name, (_, answer) in pings.items()
+                 if answer and isinstance(answer.get("registry"), dict)}
     healthy = all(v == "ok" for v in status.values())
     body = {"status": "ok" if healthy else "unavailable", "services": status}
     if followers:
@@ -68,6 +78,16 @@ def health(ex):
         if check.get("registry_epoch_ok") is False or check.get("drift"):
             log.warning("health: %s drifts from the registry: %s", name, check)
     return json_response(body, 200 if healthy else 503)
+
+
+@routes.route("GET", "/api/v1/admin/metrics", role="admin", produces=["text/plain"],
+              tags=["platform"], summary="The platform's figures in Prometheus' text format: "
+              "services up, parked events, drift from the registry, the gateway's door")
+def metrics_page(ex):
+    """Prometheus text (``gateway.metrics.render``), 200 also when a service is down:
+    a scrape that fails would lose every other figure with it."""
+    body = metrics.render(ping_all(ex), ex.request.environ.get(GATE))
+    return Response(body, status=200, content_type=metrics.CONTENT_TYPE)
 
 
 @routes.route("GET", "/api/v1/openapi.json", tags=["platform"],

@@ -132,6 +132,10 @@ class InboxRecords:
                                 "error": error, "attempts": attempts, "parked_at": clock.now()})
         return parked_id
 
+    def count_parked(self):
+        """How many events are parked (int): the gateway's metrics report it."""
+        return self.parked.count_documents({})
+
     def list_parked(self):
         return [{"id": doc["_id"], "handler": doc["handler"], "payload": doc["payload"],
                  "error": doc["error"], "attempts": doc["attempts"],

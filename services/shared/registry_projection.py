@@ -159,7 +159,7 @@ class FollowsRegistry:
     def ping(self):
         """The kit's ping, with ``registry``: the last drift check
         (``{"registry_epoch_ok", "drift", "checked_at"}``) for the gateway's /health."""
-        return {"service": self.name, "ok": True, "registry": self.store.drift_status()}
+        return dict(self.ping_answer(), registry=self.store.drift_status())
 
     @rpc
     def projection_status(self):

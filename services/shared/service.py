@@ -100,8 +100,14 @@ class Service:
 
     @rpc
     def ping(self):
-        """``{"service": name, "ok": True}``: the gateway's ``/health`` asks every service."""
-        return {"service": self.name, "ok": True}
+        """``{"service": name, "ok": True, "parked": n}``: the gateway's ``/health``
+        and metrics ask every service; ``parked`` is how many events its handlers
+        gave up on (docs/reliability.md "Metrics")."""
+        return self.ping_answer()
+
+    def ping_answer(self):
+        """What ``ping`` answers; a service that adds to it extends this dict."""
+        return {"service": self.name, "ok": True, "parked": self.inbox.count_parked()}
 
     @rpc
     def list_parked_events(self):

@@ -12,6 +12,21 @@ def test_health_reports_every_service(public):
     assert {"registry", "distribution", "complaints"} <= set(health["services"])
 
 
+def test_metrics_page_reads_as_prometheus_text_for_admins_only(admin, public, make_client):
+    from prometheus_client.parser import text_string_to_metric_families
+    answer = admin.raw("GET", "admin/metrics")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    up = {s.labels["service"]: s.value for f in text_string_to_metric_families(answer.text)
+          for s in f.samples if s.name == "bansos_service_up"}
+    assert set(up) == set(public.get("/health")["services"]) and set(up.values()) == {1.0}
+    assert "bansos_parked_events{" in answer.text
+    for client in (public, make_client("officer")):
+        with pytest.raises(ApiError) as exc:
+            client.get("admin/metrics")
+        assert exc.value.status in (401, 403)
+
+
 def test_openapi_covers_the_contract_surface(public):
     paths = public.get("openapi.json")["paths"]
     for path in ("/api/v1/households", "/api/v1/residents/{nik}", "/api/v1/imports/registry",

@@ -80,3 +80,30 @@ def test_a_message_that_is_not_json_is_parked_with_its_raw_body_and_reason(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR
               and r.name.startswith("services.shared")]
     assert errors == []  # parked for the operator, not an error nobody can act on
+
+
+def test_a_parked_event_is_counted_in_the_services_ping_and_the_metrics(container_factory,
+                                                                        service_config):
+    container_factory(Monitoring, service_config).start()
+    port = free_port()
+    gateway = dict(service_config, WEB_SERVER_ADDRESS="127.0.0.1:%d" % port, ADMIN_TOKEN=ADMIN,
+                   HEALTH_DEADLINE=1)
+    container_factory(GatewayService, gateway).start()
+    with ServiceRpcProxy("monitoring", service_config) as proxy:
+        assert proxy.ping()["parked"] == 0
+    for n in (1, 2):
+        envelope = make_envelope("thing_happened", "somewhere", "H-%d" % n, 1, {"n": n})
+        event_dispatcher(service_config)("somewhere", "thing_happened", envelope)
+    wait_for(lambda: len(_parked(service_config)) == 2, timeout=10, message="two not parked")
+    with ServiceRpcProxy("monitoring", service_config) as proxy:
+        assert proxy.ping()["parked"] == 2
+
+    r = requests.get("http://127.0.0.1:%d/api/v1/admin/metrics" % port,
+                     headers={"Authorization": "Bearer %s" % ADMIN}, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain")
+    lines = r.text.splitlines()
+    assert 'bansos_parked_events{service="monitoring"} 2.0' in lines
+    assert 'bansos_service_up{service="monitoring"} 1.0' in lines
+    # the other services of the platform are not running in this test
+    assert 'bansos_service_up{service="registry"} 0.0' in lines
+    assert not any(line.startswith('bansos_parked_events{service="registry"}') for line in lines)
