@@ -24,12 +24,35 @@ the store will scan.
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
+3. Every write walks the whole document twice in generic Python: once to
+   convert datetimes (``helpers.patch_datetime_awareness_in_document``, and
+   ``make_datetime_timezone_aware_in_document`` on reads with ``tz_aware``),
+   once to snapshot it (``copy.deepcopy`` before an update, for the rollback
+   of a unique-index refusal). Profiled, they were a third of a registry
+   import. Here plain JSON-like values (exact ``dict``, ``list``, ``str``,
+   ``int``, ``float``, ``bool``, ``None``) take a short path, and anything
+   else goes to mongomock's own function or ``copy.deepcopy``, so the result
+   is the same value of the same types (property test). The one difference:
+   a document holding the same list or dict object twice gets two copies,
+   not one shared copy, which BSON cannot express anyway.
+4. mongomock compares the pymongo version with a freshly parsed literal
+   (``version.parse('3.6')``) on every insert and on every ``$set`` field:
+   a sixth of a follower's snapshot update. The collection and aggregation
+   modules get the same ``packaging.version.parse``, memoised (a parsed
+   version is immutable).
 """
+import copy
 import datetime
+import functools
 import logging
 import threading
+import types
 
 import mongomock
+from mongomock import aggregate as mongomock_aggregate
+from mongomock import collection as mongomock_collection
+from mongomock import helpers as mongomock_helpers
+from packaging import version as packaging_version
 from mongomock.collection import Collection, Cursor
 from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore
@@ -41,6 +64,9 @@ _installed = False
 _tracking = threading.local()
 _OTHER = object()
 _INDEXABLE = (str, int, float, bool, datetime.datetime, type(None))
+#: mongomock's own datetime walks, kept before ``install`` replaces them
+ORIGINAL_TO_NAIVE = mongomock_helpers.patch_datetime_awareness_in_document
+ORIGINAL_TO_AWARE = mongomock_helpers.make_datetime_timezone_aware_in_document
 
 
 def _scalar(value):
@@ -112,6 +138,15 @@ class _Index:
             self.keys[doc_id] = key = _tag(key)
             self.buckets.setdefault(key, {})[doc_id] = None
 
+    def unchanged(self, doc_id, doc):
+        """True when ``doc`` is indexed under the key it has now."""
+        if doc_id not in self.keys:
+            return False
+        key = _key_of(doc, self.field)
+        kept = self.keys[doc_id]
+        return kept is _OTHER if key is _OTHER else kept == _tag(key) and \
+            type(kept[1]) is type(key)
+
     def remove(self, doc_id):
         if doc_id not in self.keys:
             return
@@ -169,6 +204,8 @@ def _reindex(store, doc_id):
     idx = _indexes(store)
     doc = store._documents.get(doc_id)
     for index in idx.values():
+        if doc is not None and index.unchanged(doc_id, doc):
+            continue  # most writes leave most indexed fields as they were
         index.remove(doc_id)
         if doc is not None:
             index.add(doc_id, doc)
@@ -214,6 +251,57 @@ def _lookup(store, filter):
         return None
     seq = store._bansos_seq
     return sorted(best, key=seq.__getitem__)
+
+
+def _plain_walk(fallback):
+    """A recursive copy of JSON-like values that hands every other value to ``fallback``."""
+    def walk(value):
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool or value is None:
+            return value
+        if kind is dict:
+            return {k: walk(v) for k, v in value.items()}
+        if kind is list:
+            return [walk(v) for v in value]
+        return fallback(value)
+    return walk
+
+
+def _fast_conversions():
+    """``(to_naive, to_aware, deepcopy)``: mongomock's two datetime walks and a
+    deep copy, with the short path for plain values (docstring, item 3)."""
+    # the originals recurse through the module's names, so nested values that
+    # are not plain come back through the short path as well
+    return (_plain_walk(ORIGINAL_TO_NAIVE), _plain_walk(ORIGINAL_TO_AWARE),
+            _plain_walk(copy.deepcopy))
+
+
+_UNCHANGED = None
+
+
+def _use_short_paths(on):
+    """Items 3 and 4 of the docstring on (what ``install`` does) or off: mongomock's
+    own walks, copies and version parsing, every index re-keyed on each write (the
+    baseline ``bench/bench_store.py`` measures them against)."""
+    global _UNCHANGED
+    if _UNCHANGED is None:
+        _UNCHANGED = _Index.unchanged
+    if on:
+        to_naive, to_aware, deepcopy = _fast_conversions()
+        shim = types.SimpleNamespace(deepcopy=deepcopy, copy=copy.copy)
+        parse = functools.lru_cache(maxsize=256)(packaging_version.parse)
+        versions = types.SimpleNamespace(parse=parse, Version=packaging_version.Version)
+        _Index.unchanged = _UNCHANGED
+    else:
+        to_naive, to_aware, shim, versions = ORIGINAL_TO_NAIVE, ORIGINAL_TO_AWARE, copy, \
+            packaging_version
+        _Index.unchanged = lambda self, doc_id, doc: False
+    mongomock_helpers.patch_datetime_awareness_in_document = to_naive
+    mongomock_helpers.make_datetime_timezone_aware_in_document = to_aware
+    # only mongomock's collection module sees this copy; copy.deepcopy is untouched
+    mongomock_collection.copy = shim
+    for module in (mongomock_collection, mongomock_aggregate):
+        module.version = versions
 
 
 def install():
@@ -305,6 +393,7 @@ def install():
         self._emitted += 1
         return doc
 
+    _use_short_paths(True)
     Collection._iter_documents = _iter_documents
     Collection._update = _update
     Collection._ensure_uniques = _ensure_uniques

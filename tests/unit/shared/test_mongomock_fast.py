@@ -118,3 +118,92 @@ def test_indexed_answers_equal_a_scan(initial, writes, queries):
     for flt in queries:
         assert _same(indexed.find(flt)) == _same(d for d in everything if filter_applies(flt, d))
         assert indexed.count_documents(flt) == plain.count_documents(flt)
+
+
+# Property: the short paths for plain values give what mongomock's own walks give.
+import collections  # noqa: E402
+import contextlib  # noqa: E402
+import copy  # noqa: E402
+import datetime as dt  # noqa: E402
+
+from mongomock import helpers  # noqa: E402
+
+from services.shared import mongomock_fast  # noqa: E402
+
+instants = st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1))
+offsets = st.sampled_from([None, dt.timezone.utc, dt.timezone(dt.timedelta(hours=7)),
+                           dt.timezone(dt.timedelta(hours=-3, minutes=-30))])
+leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                   st.text(max_size=5), st.binary(max_size=3), st.builds(ObjectId),
+                   st.builds(lambda d, tz: d.replace(tzinfo=tz), instants, offsets))
+trees = st.recursive(leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.lists(inner, max_size=3).map(tuple),
+    st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    st.dictionaries(st.text(max_size=3), inner, max_size=3).map(collections.OrderedDict)),
+    max_leaves=12)
+
+
+@contextlib.contextmanager
+def mongomocks_own_walks():
+    """mongomock's functions as shipped, recursion included, for the reference answer."""
+    patched = (helpers.patch_datetime_awareness_in_document,
+               helpers.make_datetime_timezone_aware_in_document)
+    helpers.patch_datetime_awareness_in_document = mongomock_fast.ORIGINAL_TO_NAIVE
+    helpers.make_datetime_timezone_aware_in_document = mongomock_fast.ORIGINAL_TO_AWARE
+    try:
+        yield
+    finally:
+        (helpers.patch_datetime_awareness_in_document,
+         helpers.make_datetime_timezone_aware_in_document) = patched
+
+
+def same_value_and_types(a, b):
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_value_and_types(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(same_value_and_types, a, b))
+    if isinstance(a, dt.datetime):
+        return a == b and a.tzinfo == b.tzinfo
+    return a == b
+
+
+@settings(max_examples=400, deadline=None)
+@given(trees)
+def test_short_paths_give_mongomocks_own_answers(value):
+    to_naive, to_aware, deepcopy = mongomock_fast._fast_conversions()
+    with mongomocks_own_walks():
+        naive, aware = helpers.patch_datetime_awareness_in_document(value), \
+            helpers.make_datetime_timezone_aware_in_document(value)
+    reference = copy.deepcopy(value)
+    assert same_value_and_types(to_naive(value), naive)
+    assert same_value_and_types(to_aware(value), aware)
+    copied = deepcopy(value)
+    assert same_value_and_types(copied, reference)
+    if isinstance(value, (dict, list)) and value:
+        assert copied is not value
+
+
+def test_a_copy_shares_nothing_mutable_with_its_original():
+    _, _, deepcopy = mongomock_fast._fast_conversions()
+    doc = {"a": [{"b": 1}], "c": {"d": [2]}}
+    copied = deepcopy(doc)
+    copied["a"][0]["b"] = 9
+    copied["c"]["d"].append(3)
+    assert doc == {"a": [{"b": 1}], "c": {"d": [2]}}
+
+
+def test_an_update_refused_by_a_unique_index_leaves_the_document_as_it_was():
+    install()
+    coll = mongomock.MongoClient(tz_aware=True).db.people
+    coll.create_index("nik", unique=True)
+    when = dt.datetime(2026, 12, 3, 1, 2, 3, 456789, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    coll.insert_many([{"_id": 1, "nik": "a", "history": [{"at": when}]}, {"_id": 2, "nik": "b"}])
+    with pytest.raises(mongomock.DuplicateKeyError):
+        coll.update_one({"_id": 1}, {"$set": {"nik": "b"}, "$push": {"history": {"at": when}}})
+    kept = coll.find_one({"_id": 1})
+    assert kept["nik"] == "a" and len(kept["history"]) == 1
+    assert kept["history"][0]["at"] == dt.datetime(2026, 12, 2, 18, 2, 3, 456000,
+                                                   tzinfo=dt.timezone.utc)
+    assert coll.find_one({"nik": "a"})["_id"] == 1 and coll.find_one({"nik": "b"})["_id"] == 2
