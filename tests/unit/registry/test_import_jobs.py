@@ -7,7 +7,7 @@ import pytest
 
 from services.shared.errors import Conflict, InvalidInput, NotFound
 from services.registry import importer, jobs
-from services.registry.job_runner import Runner, run_job
+from services.registry.job_runner import STOPPED, Runner, run_job
 from services.registry.job_store import ImportJobRepository
 from services.registry.service import RegistryService
 from services.registry.store import RegistryRepository
@@ -148,6 +148,25 @@ def test_another_hosts_job_is_failed_only_once_its_heartbeat_is_stale(db):
     assert store.fail_open(jobs.RESTARTED, host="host-a", now=later) == [theirs["_id"]]
     assert "No progress for %d s" % jobs.STALE_SECONDS in store.get(theirs["_id"])["failure"][
         "detail"]
+
+
+def test_the_instance_that_created_a_job_stopping_leaves_the_other_ones_run_alone(repo):
+    """Two registry instances: the job is created on one, its last part reaches the
+    other, which runs it; the first one stopping (or restarting) must not fail it."""
+    threads = {"host-a": Spawned(), "host-b": Spawned()}
+    first, second = (service_worker(RegistryService, store=repo,
+                                    import_runner=Runner(host, threads[host]))
+                     for host in ("host-a", "host-b"))
+    content = factories.csv_text(families(2)).encode()
+    job = first.start_import_job("warga.csv", len(content), ACTOR)
+    assert repo.import_jobs.fail_open(STOPPED, host="host-a") == []  # its upload goes on
+    assert second.add_import_part(job["id"], 0, b64(content))["state"] == jobs.RUNNING
+    assert (len(threads["host-a"].calls), len(threads["host-b"].calls)) == (0, 1)
+    assert repo.import_jobs.fail_open(STOPPED, host="host-a") == []  # the first one stops
+    threads["host-b"].calls[0]()
+    after = first.get_import_job(job["id"])
+    assert (after["state"], after["created_households"]) == (jobs.DONE, 2)
+    assert repo.import_jobs.fail_open(STOPPED, host="host-b") == []
 
 
 def test_a_runner_whose_job_was_failed_stops_at_its_next_chunk(repo, service, spawned):
