@@ -123,16 +123,20 @@ class ImportJobRepository:
         self.slot.delete_one({"_id": SLOT, "job_id": job_id})
         return after
 
-    def fail_open(self, reason, host=None, now=None, stale_seconds=jobs.STALE_SECONDS):
-        """Fail the jobs ``host`` runs (a restarted process: all of them) and every
-        open job whose heartbeat is stale. Returns the ids failed.
+    def fail_open(self, reason, host=None, now=None, stale_seconds=jobs.STALE_SECONDS,
+                  gone=None):
+        """Fail the running jobs of ``host`` (an instance that stops or restarted) or of
+        a runner ``gone(job["host"])`` says has ended, and every open job whose
+        heartbeat is stale. Returns the ids failed.
 
         A queued job belongs to no instance (its parts may arrive at any of them):
         only its staleness fails it."""
         now = now or _now()
         failed = []
         for job in self.jobs.find({"state": {"$in": list(jobs.OPEN)}}, HIDDEN):
-            if host is not None and job.get("host") == host and job["state"] == jobs.RUNNING:
+            runner = job.get("host")
+            if job["state"] == jobs.RUNNING and (
+                    (host is not None and runner == host) or (gone is not None and gone(runner))):
                 detail = reason % job["state"]
             elif jobs.is_stale(job, now, stale_seconds):
                 detail = jobs.ABANDONED % (stale_seconds if job["state"] == jobs.RUNNING
