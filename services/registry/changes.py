@@ -159,11 +159,12 @@ class RecordChanges:
             household = self.households.find_one({"_id": household_id}, {"member_ids": 1})
             listed = set(household["member_ids"]) if household else set()
             for s in residents:
+                # each write is conditional on the resident still being staged: another
+                # instance's repair may have finished it since it was read
                 if s["_id"] in listed:
-                    self._commit_staged({"_id": s["_id"]})
-                    done["committed"] += 1
-                else:
-                    self.residents.delete_one({"_id": s["_id"], STAGED: {"$exists": True}})
+                    done["committed"] += self._commit_staged({"_id": s["_id"]})
+                elif self.residents.delete_one({"_id": s["_id"],
+                                                STAGED: {"$exists": True}}).deleted_count:
                     keys = [nik_key(s["nik"])] + ([person_key(s["temp_key"])]
                                                   if s.get("temp_key") else [])
                     self.guard.release_owned(s["_id"], keys)

@@ -2,15 +2,20 @@
 
 ``ImportJobRunner`` is a dependency of the registry service: ``spawn(job_id,
 store, village_code)`` runs the job in a thread the service container owns
-(killed when the service stops), and at start and at stop it fails the jobs
-this host left open, so a restarted registry never shows a job ``running``
-forever. Jobs are failed, not resumed: a resumed job would count the families
+(killed when the service stops). A job records the id of the instance that
+runs it (host name, process id and a token); the instance fails its running
+jobs when it stops, and at start those of instances of the same machine whose
+process has ended (a restart), so a restarted registry never shows a job
+``running`` forever and a second instance on the same machine never fails the
+first one's. Jobs are failed, not resumed: a resumed job would count the families
 its first run committed as ``already_present``, so its counts would not be the
 file's (importing the file again is safe and finishes it; docs/registry-data.md).
 """
 import logging
+import os
 import socket
 import time
+import uuid
 
 from nameko.extensions import DependencyProvider
 
@@ -30,21 +35,60 @@ UNEXPECTED = ("The import stopped on an unexpected error (logged for the operato
               "already committed stay (importing the file again adds only what is missing).")
 
 
+#: the runner ids of the registry instances running in this process (tests run several)
+_LIVE = set()
+
+
+def runner_id():
+    """A new instance's id, recorded on the jobs it runs: ``<host name>:<pid>:<token>``."""
+    return "%s:%d:%s" % (socket.gethostname(), os.getpid(), uuid.uuid4().hex[:8])
+
+
+def runner_gone(runner):
+    """True when ``runner`` (a job's ``host``) is an instance of this machine that no
+    longer runs: its process has ended, or it was this process's and has stopped.
+    Another machine's is never judged gone here (its job's heartbeat tells).
+
+    An id that is only a host name (a job recorded before ids had a pid) is gone
+    when it names this machine, as before."""
+    try:
+        host, pid, _token = runner.rsplit(":", 2)
+        pid = int(pid)
+    except (AttributeError, ValueError):
+        return runner == socket.gethostname()
+    if host != socket.gethostname():
+        return False
+    if pid == os.getpid():
+        return runner not in _LIVE
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, another user's
+        return False
+    return False
+
+
 class ImportJobRunner(DependencyProvider):
-    """Gives each worker a ``Runner``; fails this host's open jobs at start and stop."""
+    """Gives each worker a ``Runner``; fails the jobs this instance leaves running when
+    it stops, and at start those of instances of this machine that have ended."""
 
     def __init__(self, host=None):
         self.host = host
 
     def setup(self):
         from services.shared.mongo import database_for
-        self.host = self.host or socket.gethostname()
+        self.host = self.host or runner_id()
         self.repository = ImportJobRepository(database_for(self.container))
 
     def start(self):
-        self.repository.fail_open(jobs.RESTARTED, host=self.host)
+        _LIVE.add(self.host)
+        # a restarted registry: its previous process's jobs will never move again;
+        # another instance's on this machine still runs them
+        self.repository.fail_open(jobs.RESTARTED, gone=runner_gone)
 
     def stop(self):
+        _LIVE.discard(self.host)
         # the runner's next progress write finds its job failed and stops there
         self.repository.fail_open(STOPPED, host=self.host)
 

@@ -59,10 +59,12 @@ class ImportJobRepository:
         self.jobs.insert_one(doc)
         return doc
 
-    def add_part(self, job_id, index, data):
+    def add_part(self, job_id, index, data, host=None):
         """Store part ``index`` (0-based) of the job's file; a part sent again replaces
         itself. Returns ``(job, complete)``: ``complete`` is True for the one call that
-        moved the job to ``running`` (every part stored), which then runs it.
+        moved the job to ``running`` (every part stored), which then runs it; that move
+        records ``host``, the instance that runs it (the job was created on whichever
+        instance took the first call), so only that instance's restart or stop fails it.
 
         Raises NotFound, Conflict (the job is no longer queued), InvalidInput (index).
         """
@@ -85,7 +87,8 @@ class ImportJobRepository:
         # the conditional move to running: one caller wins even if the last part is re-sent
         started = self.jobs.find_one_and_update(
             {"_id": job_id, "state": jobs.QUEUED},
-            {"$set": {"state": jobs.RUNNING, "started_at": now, "heartbeat_at": now}},
+            {"$set": dict({"state": jobs.RUNNING, "started_at": now, "heartbeat_at": now},
+                          **({"host": host} if host else {}))},
             projection=HIDDEN, return_document=ReturnDocument.AFTER)
         return (started, True) if started is not None else (self.get(job_id), False)
 
@@ -120,13 +123,20 @@ class ImportJobRepository:
         self.slot.delete_one({"_id": SLOT, "job_id": job_id})
         return after
 
-    def fail_open(self, reason, host=None, now=None, stale_seconds=jobs.STALE_SECONDS):
-        """Fail the open jobs of ``host`` (a restarted process: all of them) and every
-        open job whose heartbeat is stale. Returns the ids failed."""
+    def fail_open(self, reason, host=None, now=None, stale_seconds=jobs.STALE_SECONDS,
+                  gone=None):
+        """Fail the running jobs of ``host`` (an instance that stops or restarted) or of
+        a runner ``gone(job["host"])`` says has ended, and every open job whose
+        heartbeat is stale. Returns the ids failed.
+
+        A queued job belongs to no instance (its parts may arrive at any of them):
+        only its staleness fails it."""
         now = now or _now()
         failed = []
         for job in self.jobs.find({"state": {"$in": list(jobs.OPEN)}}, HIDDEN):
-            if host is not None and job.get("host") == host:
+            runner = job.get("host")
+            if job["state"] == jobs.RUNNING and (
+                    (host is not None and runner == host) or (gone is not None and gone(runner))):
                 detail = reason % job["state"]
             elif jobs.is_stale(job, now, stale_seconds):
                 detail = jobs.ABANDONED % (stale_seconds if job["state"] == jobs.RUNNING

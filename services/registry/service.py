@@ -193,7 +193,8 @@ class RegistryService(Service):
         if len(data) > jobs.PART_BYTES:
             raise InvalidInput("The part is too large.", {"content_base64": [
                 "a part is at most %d bytes" % jobs.PART_BYTES]})
-        job, complete = self.store.import_jobs.add_part(job_id, int(index), data)
+        job, complete = self.store.import_jobs.add_part(job_id, int(index), data,
+                                                        self.import_runner.host)
         if complete:
             self.import_runner.spawn(job_id, self.store, self.settings.village_code)
         return dump(ImportJobOut, jobs.view(job))

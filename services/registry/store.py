@@ -252,5 +252,9 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         self.guard.release(batch, ids)
 
     def _commit_staged(self, query):
-        self.residents.update_many(query, {"$set": {PENDING: 1},
-                                           "$unset": {STAGED: "", STAGED_AT: ""}})
+        """Un-stage the residents ``query`` names (their one event becomes pending);
+        returns how many. Only documents still staged match: committing one again (two
+        repairs at once, on two instances) would mark its published event pending
+        again, or an outbox of two events as one."""
+        return self.residents.update_many(dict(query, **{STAGED: {"$exists": True}}), {
+            "$set": {PENDING: 1}, "$unset": {STAGED: "", STAGED_AT: ""}}).modified_count

@@ -8,6 +8,10 @@ publishes; it is taken or renewed by ONE conditional ``find_one_and_update``
 succeed. The holder renews it every ``renew_every`` seconds; when the holder
 dies its lease runs out after ``seconds`` and another instance takes it.
 
+The kit's timers (``services.shared.service.every``) take one lease each,
+``timer:<method>``, so a sweep runs on one instance at a time
+(docs/reliability.md "Two instances on one database behave as one").
+
 Expiry is compared with each instance's own clock (UTC seconds): instances'
 clocks must agree to well within ``seconds - renew_every`` (NTP does that).
 """
@@ -19,6 +23,17 @@ from pymongo.errors import DuplicateKeyError
 
 COLLECTION = "_leases"
 RELAY = "outbox_relay"
+
+
+def lease_for(container, name, seconds, renew_every=None):
+    """The lease ``name`` of a service's instance: a ``Lease`` in its database when
+    instances may share it (``MONGO_URI`` set), else ``AlwaysHeld`` (the in-process
+    store belongs to one process)."""
+    from services.shared.mongo import database_for
+    from services.shared.settings import settings_for
+    if not settings_for(container).mongo_uri:
+        return AlwaysHeld()
+    return Lease(database_for(container), name=name, seconds=seconds, renew_every=renew_every)
 
 
 class Lease:

@@ -27,14 +27,20 @@ request_id}``. ``self.caller.correlation_id(actor)`` is what the events the
 call causes carry: the request id, else the id of the call chain's first
 call. An event handler acts as ``system_actor(...)`` (``services.shared.caller``).
 """
+import logging
+
+import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
 from services.shared.caller import request_id, system_actor  # noqa: F401 - the kit's API
 from services.shared.inbox import Inbox, replay
+from services.shared.lease import AlwaysHeld, lease_for
 from services.shared.mongo import MongoStore
 from services.shared.rpc import rpc
 from services.shared.settings import settings_for
+
+log = logging.getLogger(__name__)
 
 
 class SettingsProvider(DependencyProvider):
@@ -65,17 +71,89 @@ class Caller(DependencyProvider):
         return CallerContext(stack[0])
 
 
+#: the shortest lease a timer takes, whatever its interval (tests use intervals under a second)
+TIMER_LEASE_MIN_SECONDS = 2.0
+
+
 class SettingTimer(Timer):
     """nameko's timer with its interval read from a setting at start
-    (``@every("registry_repair_seconds")``), not when the module is imported."""
+    (``@every("registry_repair_seconds")``), not when the module is imported,
+    run by ONE instance of the service at a time.
 
-    def __init__(self, setting, **kwargs):
+    Instances sharing a database (``MONGO_URI`` set) would otherwise all run
+    every sweep at the same moment. Each tick first takes or renews the
+    timer's lease ``timer:<method>`` (``services.shared.lease``): the instance
+    holding it runs the method, the others skip that tick. The lease lasts two
+    intervals (at least ``TIMER_LEASE_MIN_SECONDS``) and is renewed, at a tick
+    or during a long run, once a third of it has passed; the holder stops
+    running ticks a third before it would expire. A holder that stops gives it
+    up; one that dies is replaced by another instance's first tick after it
+    expires. On the in-process store every tick runs (one process owns the data).
+
+    ``each_instance=True`` runs it on every instance (work about the instance
+    itself, not the shared data). The lease avoids doing a sweep twice; it does
+    not make a sweep's writes safe to repeat: a holder stalled past its lease
+    can still overlap its successor, so sweeps keep writing conditionally.
+    """
+
+    def __init__(self, setting, each_instance=False, **kwargs):
         self.setting = setting
+        self.each_instance = each_instance
+        self.lease = None
+        self._keeper = None
         super().__init__(interval=None, **kwargs)
 
     def setup(self):
         self.interval = getattr(settings_for(self.container), self.setting)
+        if self.each_instance:
+            self.lease = AlwaysHeld()
+        else:
+            self.lease = lease_for(self.container, "timer:%s" % self.method_name,
+                                   max(2 * self.interval, TIMER_LEASE_MIN_SECONDS))
         super().setup()
+
+    def handle_timer_tick(self):
+        if not self._hold():
+            self.worker_complete.send()  # nothing runs: the loop waits for the next tick
+            return
+        if not isinstance(self.lease, AlwaysHeld):
+            self._keeper = self.container.spawn_managed_thread(
+                self._keep_lease, identifier="lease-%s" % self.method_name)
+        super().handle_timer_tick()
+
+    def handle_result(self, worker_ctx, result, exc_info):
+        keeper, self._keeper = self._keeper, None
+        if keeper is not None:
+            keeper.kill()
+        return super().handle_result(worker_ctx, result, exc_info)
+
+    def _hold(self, renew=False):
+        """Whether this instance runs the tick: the lease is taken or renewed when due
+        (every third of it, not at every tick of a short interval), and held."""
+        if renew or self.lease.due():
+            try:
+                self.lease.tick()
+            except Exception as exc:  # noqa: BLE001 - the store is down: no sweep could write
+                log.warning("timer %s: could not take its lease (%r); skipping this run",
+                            self.method_name, exc)
+                return False
+        return self.lease.holds()
+
+    def _keep_lease(self):
+        """Renew the lease while a run lasts longer than a renewal period."""
+        while True:
+            eventlet.sleep(self.lease.renew_every)
+            if not self._hold(renew=True):
+                log.warning("timer %s: lease lost during a run; another instance may "
+                            "start one before it ends", self.method_name)
+                return
+
+    def stop(self):
+        super().stop()
+        try:
+            self.lease.release()  # the next instance's tick takes over at once
+        except Exception:  # noqa: BLE001 - it then expires by itself
+            log.warning("timer %s: could not release its lease", self.method_name)
 
 
 every = SettingTimer.decorator

@@ -5,6 +5,9 @@ serialises what a real server does not; here every read and write is a round
 trip and the buyers' requests really interleave. The server is the session's
 (``real_mongo_uri``, tests/real_mongo.py: TEST_MONGO_URI or a SecantusDB).
 """
+import time
+
+import pymongo
 import pytest
 
 from tests.helpers import wait_for
@@ -43,3 +46,11 @@ def test_two_instances_expire_each_order_once_on_a_real_server(start, real_mongo
     wait_for(lambda: len(RECEIVED["order_cancelled"]) >= 5)
     assert sorted(e["aggregate_id"] for e in RECEIVED["order_cancelled"]) == sorted(
         o["id"] for o in orders)
+    # the sweep ran on the instance holding its lease (docs/reliability.md)
+    client = pymongo.MongoClient(real_mongo["MONGO_URI"], serverSelectionTimeoutMS=5000)
+    try:
+        db = client["%s_marketplace" % real_mongo["MONGO_DB_PREFIX"]]
+        lease = db["_leases"].find_one({"_id": "timer:sweep"})
+        assert lease is not None and lease["expires_at"] > time.time()
+    finally:
+        client.close()

@@ -1,18 +1,29 @@
-"""Two partners instances on one database promote the waiting list once (issue 9).
+"""Two partners instances on one database behave as one (issue 9).
 
 Withdrawals on both instances at the same moment each free a place; the
 roster is one versioned document, so a write planned from a roster the other
 instance changed meanwhile matches nothing and is planned again: each freed
 place goes to one waiting person, once, and is announced once.
+
+Their timers (the overdue check, the schedule sweep) run on the instance that
+holds each timer's lease, and each announcement is a conditional write: every
+late appointment is announced once however often both instances tick.
 """
 import collections
 
 import eventlet
 import pytest
+from nameko.events import event_handler
 from nameko.testing.services import entrypoint_hook
+from nameko.testing.utils import get_extension
+
+from services.partners.service import PartnersService
+from services.shared.mongo import MongoStore
 
 from tests.helpers import wait_for
-from tests.integration.partners.conftest import (OFFICER, PartnersListener, days_ago, seen)
+from tests.integration.partners.conftest import (OFFICER, PartnersListener, born_years_ago,
+                                                 days_ago, immunisation, seen,
+                                                 verified_partner)
 from tests.integration.partners.test_concurrency import RacingPartnersService, RacingRepository
 from tests.support.registry import Family, FakeRegistry
 
@@ -73,3 +84,61 @@ def test_simultaneous_withdrawals_on_two_instances_promote_each_freed_place_once
     assert announced == {i: 1 for i in promoted}
     print("\ntwo partners instances: %d roster writes lost a race and were planned again"
           % RacingRepository.lost)
+
+
+OVERDUE = []
+
+
+class OverdueListener:
+    name = "overdue_listener"
+
+    @event_handler("partners", "appointment_overdue")
+    def on_overdue(self, payload):
+        OVERDUE.append(payload)
+
+
+class On:
+    """One instance's RPCs as methods, for the conftest's helpers."""
+
+    def __init__(self, container):
+        self.container = container
+
+    def __getattr__(self, method):
+        return lambda *args: call(self.container, method, *args)
+
+
+def test_two_instances_ticking_announce_each_late_appointment_once(
+        container_factory, service_config, service_instances):
+    OVERDUE.clear()
+    families = [Family(service_config, decile=2, people=(
+        ("head", "F", born_years_ago(30)), ("child", "M", days_ago(150 + 20 * i))))
+        for i in range(2)]
+    for family in families:
+        family.export()
+    for cls in (FakeRegistry, OverdueListener):
+        container_factory(cls, service_config).start()
+    first, second = service_instances(PartnersService, 2, OUTBOX_LEASE_SECONDS=3,
+                                      PARTNERS_OVERDUE_CHECK_SECONDS=0.5,
+                                      PARTNERS_SCHEDULE_SWEEP_SECONDS=1)
+    wait_for(lambda: call(first, "projection_status")["residents"] >= 4, timeout=30)
+    programme = immunisation(On(first), verified_partner(On(second), "health_facility",
+                                                         "Puskesmas"))
+    db = get_extension(first, MongoStore).db
+    today = days_ago(0)
+    due = {"status": "scheduled", "overdue_on": {"$lte": today},
+           "$or": [{"latest_on": None}, {"latest_on": {"$gte": today}}]}
+    late = db.appointments.count_documents(due)
+    assert late > 0 and db.appointments.count_documents({}) == 40
+    wait_for(lambda: db.appointments.count_documents(dict(due, overdue_announced=False)) == 0,
+             timeout=60)
+    # both instances go on ticking: the lease's holder renews it, the other only tries
+    lease = lambda: db["_leases"].find_one({"_id": "timer:scheduled_overdue_check"})  # noqa: E731
+    renewed = lease()
+    wait_for(lambda: lease()["expires_at"] > renewed["expires_at"] + 1.5, timeout=30)
+    wait_for(lambda: db.appointments.count_documents({"_pending": {"$gt": 0}}) == 0,
+             timeout=30)
+    wait_for(lambda: len(OVERDUE) >= late, timeout=20)
+    announced = collections.Counter(e["aggregate_id"] for e in OVERDUE)
+    assert len(announced) == late and set(announced.values()) == {1}
+    assert {e["data"]["programme_id"] for e in OVERDUE} == {programme["id"]}
+    assert db.appointments.count_documents({}) == 40  # the schedule sweep: nothing twice

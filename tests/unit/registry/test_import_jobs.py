@@ -1,13 +1,17 @@
 """Import jobs (issue 10): one at a time, restarts, progress, counts equal to one import."""
 import base64
 import datetime
+import os
+import socket
+import subprocess
+import sys
 
 import mongomock
 import pytest
 
 from services.shared.errors import Conflict, InvalidInput, NotFound
-from services.registry import importer, jobs
-from services.registry.job_runner import Runner, run_job
+from services.registry import importer, job_runner, jobs
+from services.registry.job_runner import STOPPED, Runner, run_job
 from services.registry.job_store import ImportJobRepository
 from services.registry.service import RegistryService
 from services.registry.store import RegistryRepository
@@ -148,6 +152,59 @@ def test_another_hosts_job_is_failed_only_once_its_heartbeat_is_stale(db):
     assert store.fail_open(jobs.RESTARTED, host="host-a", now=later) == [theirs["_id"]]
     assert "No progress for %d s" % jobs.STALE_SECONDS in store.get(theirs["_id"])["failure"][
         "detail"]
+
+
+def test_the_instance_that_created_a_job_stopping_leaves_the_other_ones_run_alone(repo):
+    """Two registry instances: the job is created on one, its last part reaches the
+    other, which runs it; the first one stopping (or restarting) must not fail it."""
+    threads = {"host-a": Spawned(), "host-b": Spawned()}
+    first, second = (service_worker(RegistryService, store=repo,
+                                    import_runner=Runner(host, threads[host]))
+                     for host in ("host-a", "host-b"))
+    content = factories.csv_text(families(2)).encode()
+    job = first.start_import_job("warga.csv", len(content), ACTOR)
+    assert repo.import_jobs.fail_open(STOPPED, host="host-a") == []  # its upload goes on
+    assert second.add_import_part(job["id"], 0, b64(content))["state"] == jobs.RUNNING
+    assert (len(threads["host-a"].calls), len(threads["host-b"].calls)) == (0, 1)
+    assert repo.import_jobs.fail_open(STOPPED, host="host-a") == []  # the first one stops
+    threads["host-b"].calls[0]()
+    after = first.get_import_job(job["id"])
+    assert (after["state"], after["created_households"]) == (jobs.DONE, 2)
+    assert repo.import_jobs.fail_open(STOPPED, host="host-b") == []
+
+
+def test_a_runner_is_gone_when_its_process_ended_or_it_stopped_in_this_one():
+    """What a registry that starts judges of the running jobs it finds (a restart fails
+    its previous process's at once; another instance's on this machine runs on)."""
+    mine = job_runner.runner_id()
+    host, pid, _ = mine.rsplit(":", 2)
+    assert (host, int(pid)) == (socket.gethostname(), os.getpid())
+    job_runner._LIVE.add(mine)
+    try:
+        assert not job_runner.runner_gone(mine)  # another instance in this process
+    finally:
+        job_runner._LIVE.discard(mine)
+    assert job_runner.runner_gone(mine)  # stopped
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    assert job_runner.runner_gone("%s:%d:abcd1234" % (host, ended.pid))
+    assert not job_runner.runner_gone("%s:%d:abcd1234" % (host, os.getppid()))  # still runs
+    assert not job_runner.runner_gone("elsewhere:%d:abcd1234" % ended.pid)  # its heartbeat tells
+    assert job_runner.runner_gone(host) and not job_runner.runner_gone("elsewhere")  # older jobs
+
+
+def test_a_starting_instance_fails_only_the_jobs_of_runners_that_are_gone(db):
+    store = ImportJobRepository(db)
+    alive = job_runner.runner_id()
+    job_runner._LIVE.add(alive)
+    try:
+        theirs = store.create(dict(new_doc(host=alive), state=jobs.RUNNING))
+        assert store.fail_open(jobs.RESTARTED, now=NOW, gone=job_runner.runner_gone) == []
+        job_runner._LIVE.discard(alive)
+        assert store.fail_open(jobs.RESTARTED, now=NOW, gone=job_runner.runner_gone) == [theirs["_id"]]
+    finally:
+        job_runner._LIVE.discard(alive)
+    assert "restarted" in store.get(theirs["_id"])["failure"]["detail"]
 
 
 def test_a_runner_whose_job_was_failed_stops_at_its_next_chunk(repo, service, spawned):

@@ -85,6 +85,33 @@ def test_a_crash_after_the_commit_point_is_finished_by_repair(repo, db, monkeypa
     assert db.residents.count_documents({PENDING: 1}) == 3
 
 
+def test_two_repairs_at_once_commit_each_resident_once(repo, db, notified, monkeypatch):
+    """Two registry instances' repair timers read the same staged residents; the
+    second's writes, arriving after the first's were published, change nothing."""
+    monkeypatch.setattr(repo, "_commit_staged", lambda query: None)
+    household = register(repo)
+    monkeypatch.undo()
+    other = RegistryRepository(db, notified, pause=lambda: None)
+    published = []
+    read_household = other.households.find_one
+
+    def first_finishes_meanwhile(*args, **kwargs):
+        # the other instance read the staged list; this one repairs and its relay
+        # publishes each resident's event before the other goes on
+        monkeypatch.setattr(other.households, "find_one", read_household)
+        assert repo.repair(grace=0)["committed"] == 3
+        for doc in db.residents.find({PENDING: {"$gt": 0}}):
+            published.extend(e["event_id"] for e in doc[OUTBOX])
+            db.residents.update_one({"_id": doc["_id"]}, {"$set": {OUTBOX: [], PENDING: 0}})
+        return read_household(*args, **kwargs)
+    monkeypatch.setattr(other.households, "find_one", first_finishes_meanwhile)
+    second = other.repair(grace=0)
+    members = [m["id"] for m in household["members"]]
+    assert [(d[PENDING], d[OUTBOX]) for d in db.residents.find({"_id": {"$in": members}})] == [
+        (0, [])] * 3  # nothing left pending: before, each was marked pending again
+    assert len(published) == 3 and second["committed"] == 0
+
+
 def test_a_crash_before_the_commit_point_is_undone_by_repair(repo, db, monkeypatch):
     body = factories.household()
     monkeypatch.setattr(repo, "_insert_households", lambda *a: None)  # died before the household
