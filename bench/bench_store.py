@@ -5,11 +5,13 @@ Run: ``.venv/bin/python -m bench.bench_store [--rounds 3] [--file data/sample/ta
 No broker. Two cases take turns in one process, ``--rounds`` times each:
 the baseline is mongomock's own datetime walks and ``copy.deepcopy`` with
 every index re-keyed on each write (the adapter as it was before
-``services/shared/mongomock_fast.py`` items 3 and 4); the other is the adapter now.
+``services/shared/mongomock_fast.py`` items 3 to 5); the other is the adapter now.
 Each round, on a fresh store: the registry's import job of the file
 (``job_runner.run_job``, what ``POST /imports/registry/jobs`` runs), then
 what a follower does with those residents (``RegistryProjection.apply_resident``
-of each one's snapshot), then reading every resident back. CPU seconds of
+of each one's snapshot), then reading every resident back, then a page of
+200 of 7,000 appointments sorted by due date, RW, name and id (the health
+cadre's list, ``partners`` ``find_appointments``). CPU seconds of
 this process are given beside wall seconds: other work on the machine
 inflates wall time, not CPU time.
 """
@@ -32,7 +34,7 @@ VILLAGE = "3174091005"
 
 
 def use(case):
-    """The adapter's items 3 and 4 off (``"baseline"``) or on (``"now"``)."""
+    """The adapter's items 3 to 5 off (``"baseline"``) or on (``"now"``)."""
     mongomock_fast.install()
     mongomock_fast._use_short_paths(case == "now")
 
@@ -64,8 +66,17 @@ def one_round(content):
     projection = RegistryProjection(follower_db)
     _, f_wall, f_cpu = timed(lambda: [projection.apply_resident(s) for s in snapshots])
     count, r_wall, r_cpu = timed(lambda: sum(1 for _ in db.residents.find({})))
+    appointments = mongomock.MongoClient(tz_aware=True)["bench_partners"]["appointments"]
+    appointments.create_index([("programme_id", 1), ("status", 1), ("due_on", 1)])
+    appointments.insert_many([{
+        "_id": "ap_%05d" % n, "programme_id": "pp_1", "status": "scheduled",
+        "due_on": "2026-%02d-%02d" % (n * 7 % 12 + 1, n * 13 % 28 + 1), "rw": "%03d" % (n % 10 + 1),
+        "full_name": "Anak %d" % (n * 31 % 7000)} for n in range(7000)])
+    _, p_wall, p_cpu = timed(lambda: [list(appointments.find({"programme_id": "pp_1"}).sort(
+        [("due_on", 1), ("rw", 1), ("full_name", 1), ("_id", 1)]).skip(200 * page).limit(200))
+        for page in range(5)])
     return {"rows": rows, "import": (wall, cpu), "follow": (f_wall, f_cpu),
-            "read": (r_wall, r_cpu), "residents": count}
+            "read": (r_wall, r_cpu), "residents": count, "pages": (p_wall / 5, p_cpu / 5)}
 
 
 def main():
@@ -82,8 +93,9 @@ def main():
             results[case].append(one_round(content))
     use("now")
     print("file: %s; %d rounds each, taking turns" % (args.file, args.rounds))
-    print("%-9s %22s %26s %22s" % ("case", "import rows/CPU-s (wall)",
-                                    "follower events/CPU-s (wall)", "read docs/CPU-s"))
+    print("%-9s %22s %26s %22s %18s" % ("case", "import rows/CPU-s (wall)",
+                                         "follower events/CPU-s (wall)", "read docs/CPU-s",
+                                         "sorted page CPU-ms"))
     medians = {}
     for case, runs in results.items():
         def med(values):
@@ -94,12 +106,12 @@ def main():
         fol = med([r["residents"] / r["follow"][1] for r in runs])
         fol_wall = med([r["residents"] / r["follow"][0] for r in runs])
         read = med([r["residents"] / r["read"][1] for r in runs])
-        medians[case] = (imp, fol, read)
-        print("%-9s %12.0f (%7.0f) %15.0f (%7.0f) %22.0f" % (case, imp, imp_wall, fol,
-                                                           fol_wall, read))
+        page = med([r["pages"][1] * 1000 for r in runs])
+        medians[case] = (imp, fol, read, 1000.0 / page)
+        print("%-9s %12.0f (%7.0f) %15.0f (%7.0f) %22.0f %18.0f" % (
+            case, imp, imp_wall, fol, fol_wall, read, page))
     base, now = medians["baseline"], medians["now"]
-    print("ratio     %12s %26s %22s" % ("x%.2f" % (now[0] / base[0]), "x%.2f" % (now[1] / base[1]),
-                                        "x%.2f" % (now[2] / base[2])))
+    print("ratio     %12s %26s %22s %18s" % tuple("x%.2f" % (n / b) for n, b in zip(now, base, strict=True)))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,12 @@ the store will scan.
    a sixth of a follower's snapshot update. The collection and aggregation
    modules get the same ``packaging.version.parse``, memoised (a parsed
    version is immutable).
+5. mongomock sorts with a key that wraps each value in an object comparing
+   through its generic BSON comparison, one pass per sort field: a page of a
+   list sorted by four fields over 3,000 documents spent most of its time
+   there. A pass whose values are all exact ``str``, or all ``int``/``float``
+   (no ``bool``, no NaN, nothing missing, no array), sorts on the values themselves,
+   which orders them as that comparison does; any other pass is mongomock's.
 """
 import copy
 import datetime
@@ -54,6 +60,7 @@ from mongomock import collection as mongomock_collection
 from mongomock import helpers as mongomock_helpers
 from packaging import version as packaging_version
 from mongomock.collection import Collection, Cursor
+from mongomock import filtering as mongomock_filtering
 from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore
 
@@ -277,6 +284,34 @@ def _fast_conversions():
 
 
 _UNCHANGED = None
+_SORTS = {"on": True}
+_NUMBERS = (int, float)
+
+
+def _plain_order(values):
+    """True when ``values`` (one sort field's) sort as themselves (item 5)."""
+    if all(type(v) is str for v in values):
+        return True
+    # NaN is ordered first by BSON and unordered by Python
+    return all(type(v) in _NUMBERS and v == v for v in values)
+
+
+def _sorted_dataset(collection, spec, sort):
+    """The documents matching ``spec``, sorted as mongomock's ``_get_dataset`` sorts
+    them, or None when the sort is one it alone handles (``$natural``, ``$meta``)."""
+    items = list(sort.items() if isinstance(sort, dict) else sort)
+    if any(key.startswith("$") for key, _ in items):
+        return None
+    dataset = list(collection._iter_documents(spec))
+    for key, direction in reversed(items):
+        values = [mongomock_filtering.resolve_key(key, doc) for doc in dataset]
+        if _plain_order(values):
+            order = sorted(range(len(dataset)), key=values.__getitem__, reverse=direction < 0)
+            dataset = [dataset[i] for i in order]
+        else:
+            dataset = sorted(dataset, key=lambda doc: mongomock_filtering.resolve_sort_key(
+                key, doc), reverse=direction < 0)
+    return dataset
 
 
 def _use_short_paths(on):
@@ -296,6 +331,7 @@ def _use_short_paths(on):
         to_naive, to_aware, shim, versions = ORIGINAL_TO_NAIVE, ORIGINAL_TO_AWARE, copy, \
             packaging_version
         _Index.unchanged = lambda self, doc_id, doc: False
+    _SORTS["on"] = on
     mongomock_helpers.patch_datetime_awareness_in_document = to_naive
     mongomock_helpers.make_datetime_timezone_aware_in_document = to_aware
     # only mongomock's collection module sees this copy; copy.deepcopy is untouched
@@ -315,6 +351,7 @@ def install():
         _installed = True
         return
     original_iter = Collection._iter_documents
+    original_dataset = Collection._get_dataset
     original_update = Collection._update
     original_uniques = Collection._ensure_uniques
     store_set, store_del = CollectionStore.__setitem__, CollectionStore.__delitem__
@@ -335,6 +372,14 @@ def install():
         if touched is None:
             return iter(docs)
         return _recording(docs, touched, store)
+
+    def _get_dataset(self, spec, sort, fields, as_class):
+        dataset = _sorted_dataset(self, spec, sort) if sort and _SORTS["on"] else None
+        if dataset is None:
+            yield from original_dataset(self, spec, sort, fields, as_class)
+            return
+        for document in dataset:
+            yield self._copy_only_fields(document, fields, as_class)
 
     def _recording(docs, touched, store):
         for doc in docs:
@@ -395,6 +440,7 @@ def install():
 
     _use_short_paths(True)
     Collection._iter_documents = _iter_documents
+    Collection._get_dataset = _get_dataset
     Collection._update = _update
     Collection._ensure_uniques = _ensure_uniques
     CollectionStore.__setitem__ = __setitem__

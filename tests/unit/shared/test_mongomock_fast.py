@@ -207,3 +207,65 @@ def test_an_update_refused_by_a_unique_index_leaves_the_document_as_it_was():
     assert kept["history"][0]["at"] == dt.datetime(2026, 12, 2, 18, 2, 3, 456000,
                                                    tzinfo=dt.timezone.utc)
     assert coll.find_one({"nik": "a"})["_id"] == 1 and coll.find_one({"nik": "b"})["_id"] == 2
+
+
+# Property: sorting on plain values orders documents as mongomock's own sort does.
+sort_values = st.one_of(st.text(alphabet="abAB1 ", max_size=3), st.integers(-3, 3),
+                        st.sampled_from([0.5, -1.5, 2.0, float("nan")]), st.none(),
+                        st.booleans(), st.lists(st.integers(0, 2), max_size=2))
+plain_sort_values = st.one_of(st.text(alphabet="abAB1 ", max_size=3).map(lambda v: ("s", v)),
+                              st.integers(-3, 3).map(lambda v: ("n", v)),
+                              st.sampled_from([0.5, -1.5, 2.0]).map(lambda v: ("n", v)))
+sortable = st.fixed_dictionaries({}, optional={"k": sort_values, "m": sort_values,
+                                               "a": st.fixed_dictionaries({"b": sort_values})})
+specs = st.lists(st.tuples(st.sampled_from(["k", "m", "a.b", "_id"]), st.sampled_from([1, -1])),
+                 min_size=1, max_size=3, unique_by=lambda t: t[0])
+
+
+def _both_ways(coll, flt, spec):
+    answers = []
+    for on in (False, True):
+        mongomock_fast._use_short_paths(on)
+        answers.append(list(coll.find(flt).sort(spec)))
+    mongomock_fast._use_short_paths(True)
+    return answers
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(sortable, max_size=12), specs, st.sampled_from([{}, {"k": {"$ne": None}}]))
+def test_sorted_answers_equal_mongomocks_own(documents, spec, flt):
+    install()
+    coll = mongomock.MongoClient().db.sorting
+    coll.insert_many([dict(d, _id=n) for n, d in enumerate(documents)] or [{"_id": "only"}])
+    plain, fast = _both_ways(coll, flt, spec)
+    assert [d["_id"] for d in fast] == [d["_id"] for d in plain]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(plain_sort_values, plain_sort_values), min_size=2, max_size=12),
+       st.sampled_from(["s", "n"]), specs)
+def test_plain_values_of_one_kind_take_the_short_path_in_the_same_order(pairs, kind, spec):
+    install()
+    coll = mongomock.MongoClient().db.plain_sorting
+    docs = [{"_id": n, "k": k[1] if k[0] == kind else ("x" if kind == "s" else 1),
+             "m": m[1] if m[0] == kind else ("x" if kind == "s" else 1)}
+            for n, (k, m) in enumerate(pairs)]
+    coll.insert_many(docs)
+    plain, fast = _both_ways(coll, {}, spec)
+    assert [d["_id"] for d in fast] == [d["_id"] for d in plain]
+
+
+def test_a_sort_through_the_short_path_skips_and_limits_as_before():
+    install()
+    coll = mongomock.MongoClient().db.paging
+    coll.insert_many([{"_id": n, "due_on": "2026-%02d-01" % (12 - n % 12), "rw": "%03d" % (n % 3)}
+                      for n in range(40)])
+    page = list(coll.find({"rw": {"$in": ["001", "002"]}}, {"_id": 1}).sort(
+        [("due_on", 1), ("rw", 1), ("_id", -1)]).skip(5).limit(4))
+    mongomock_fast._use_short_paths(False)
+    try:
+        expected = list(coll.find({"rw": {"$in": ["001", "002"]}}, {"_id": 1}).sort(
+            [("due_on", 1), ("rw", 1), ("_id", -1)]).skip(5).limit(4))
+    finally:
+        mongomock_fast._use_short_paths(True)
+    assert page == expected and len(page) == 4
