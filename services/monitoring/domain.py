@@ -150,8 +150,10 @@ def fact(event, household=None):
     """The fact an event adds to the year's figures, or None.
 
     ``{"_id": event_id, "year", "month" ("YYYY-MM", WIB), "kind" (the event
-    type), ...}`` with, by source: ``programme_code, rw, amount_idr``
-    (allocations; ``rw`` from ``household``), ``reason`` (deactivations),
+    type), ...}`` with, by source: ``programme_code, rw, amount_idr, at,
+    round_year, unit ("household", or "person" for an allocation to one member),
+    unit_id`` (allocations; ``rw`` from ``household``; ``round_year`` the round's
+    year, for coverage), ``reason`` (deactivations),
     ``category, resolution_days`` (complaints), ``programme_kind, outcome``
     (enrolments), ``amount_idr`` (orders completed).
     """
@@ -163,8 +165,12 @@ def fact(event, household=None):
     if source == "distribution" and kind in ("allocation_created", "aid_disbursed",
                                              "allocation_returned", "allocation_cancelled"):
         al = data["allocation"]
+        member = al.get("member_id")
         return dict(base, programme_code=al.get("programme_code"),
-                    rw=(household or {}).get("rw"), amount_idr=al.get("amount_idr") or 0)
+                    rw=(household or {}).get("rw"), amount_idr=al.get("amount_idr") or 0,
+                    at=event["occurred_at"], round_year=al.get("year") or year,
+                    unit="person" if member else "household",
+                    unit_id=member or al.get("household_id"))
     if source == "complaints" and kind in ("complaint_submitted", "complaint_resolved"):
         c = data["complaint"]
         return dict(base, category=c.get("category"),
