@@ -27,9 +27,10 @@ def coverage(facts, year):
     """Eligible against reached per programme and RW in the rounds of ``year``.
 
     Args:
-        facts: allocation facts (``domain.fact`` documents with ``round_year``,
-            ``unit``, ``unit_id``, ``at``), any order; those of other round years
-            and other kinds are left out.
+        facts: allocation facts (``domain.fact`` documents with ``unit``,
+            ``unit_id``, ``at``, and ``round_year`` when the round's year is not
+            the fact's ``year``), any order; those of other rounds' years, other
+            kinds and without ``unit_id`` (recorded before coverage) are left out.
         year: the rounds' year (the round's ``year``, not the month of the event).
 
     Returns ``[{programme_code, unit ("household" or "person"), eligible, reached,
@@ -38,7 +39,7 @@ def coverage(facts, year):
     RW is the one of its latest fact (``"-"`` when unknown). A disbursement whose
     creation monitoring never saw makes its unit eligible too.
     """
-    facts = sorted((f for f in facts if f.get("round_year") == year
+    facts = sorted((f for f in facts if f.get("round_year", f.get("year")) == year
                     and f.get("kind") in KINDS and f.get("unit_id")),
                    key=lambda f: (f.get("at") or "", f["_id"]))
     eligible, reached = defaultdict(set), defaultdict(set)

@@ -17,31 +17,28 @@ from collections import defaultdict
 
 from services.shared import clock
 
-#: the fields of the complaint snapshot the projection keeps
-KEPT = ("category", "status", "submitted_at", "resolved_at", "deadlines", "version")
+#: the fields of the complaint snapshot the projection keeps as they are
+KEPT = ("category", "status", "submitted_at", "resolved_at", "version")
 
 
 def complaint_state(event):
     """The projection document of a complaint event, or None for other events:
-    ``{"_id": complaint id, category, status, submitted_at, resolved_at, deadlines:
-    [{name, due_at, met_at}], version}`` (instants UTC, as the event carries them)."""
+    ``{"_id": complaint id, category, status, submitted_at, resolved_at, due_at,
+    met_at, version}``, ``due_at``/``met_at`` those of its last ``resolution``
+    deadline (None when the snapshot has none; instants UTC as the event carries
+    them)."""
     if event.get("source") != "complaints" or "complaint" not in (event.get("data") or {}):
         return None
     complaint = event["data"]["complaint"]
     doc = {k: complaint.get(k) for k in KEPT}
-    doc["deadlines"] = [{"name": d.get("name"), "due_at": d.get("due_at"),
-                         "met_at": d.get("met_at")} for d in doc["deadlines"] or []]
-    doc["version"] = doc["version"] or 1
-    return dict(doc, _id=complaint["id"])
+    found = [d for d in complaint.get("deadlines") or [] if d.get("name") == "resolution"]
+    last = found[-1] if found else {}
+    return dict(doc, _id=complaint["id"], version=doc["version"] or 1,
+                due_at=last.get("due_at"), met_at=last.get("met_at"))
 
 
 def _instant(value):
     return clock.parse_instant(value) if value else None
-
-
-def _resolution_deadline(complaint):
-    found = [d for d in complaint.get("deadlines") or [] if d.get("name") == "resolution"]
-    return found[-1] if found else None
 
 
 def _percentile(values, share):
@@ -79,10 +76,9 @@ def resolution_against_deadlines(complaints, year):
         submitted = _instant(c.get("submitted_at"))
         if submitted is None or submitted >= end:
             continue
-        deadline = _resolution_deadline(c)
-        due = _instant((deadline or {}).get("due_at"))
+        due = _instant(c.get("due_at"))
         resolved = _instant(c.get("resolved_at"))
-        closed = _instant((deadline or {}).get("met_at")) or resolved
+        closed = _instant(c.get("met_at")) or resolved
         row = rows[c.get("category") or "-"]
         if resolved is not None and start <= resolved < end and c.get("status") != "rejected":
             row["resolved"] += 1

@@ -27,7 +27,7 @@ from services.monitoring import (contributions, coverage, deadlines, discussions
 from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
                                           FollowUpStatusIn, FunnelOut, RebuildOut,
                                           TimelineOut)
-from services.monitoring.evaluation import Evaluation
+from services.monitoring.evaluation import Evaluation, year_bounds
 from services.monitoring.store import MonitoringRepository
 from services.partners.contract import events as partners_events
 from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
@@ -193,10 +193,12 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         Officers and admins; InvalidInput for a year that is not a number."""
         domain.require_officer(actor, "read the annual report")
         year = domain.parse_year(year)
-        counters = domain.annual_counters(self.store.facts_of_year(year), year)
-        counters["coverage"] = coverage.coverage(self.store.coverage_facts(year), year)
+        facts = self.store.facts_of_year(year)
+        counters = domain.annual_counters(facts, year)
+        counters["coverage"] = coverage.coverage(
+            facts + self.store.facts_of_rounds_elsewhere(year), year)
         counters["complaint_deadlines"] = deadlines.resolution_against_deadlines(
-            self.store.complaints_submitted_before("%d-12-31T17:00:00.000Z" % year), year)
+            self.store.complaints_of_year(*year_bounds(year)), year)
         counters["contributions"] = contributions.pledged_vs_delivered(
             *self.store.contributions_of_year(year), year)
         counters["discussions"] = discussions.year_summary(self.store.discussions_of_year(year))

@@ -37,7 +37,7 @@ class MonitoringRepository(RegistryProjection):
         db["timeline"].create_index([("resident_ids", ASCENDING), ("at", ASCENDING)])
         db["timeline"].create_index([("household_id", ASCENDING), ("at", ASCENDING)])
         db["facts"].create_index([("year", ASCENDING), ("kind", ASCENDING)])
-        db["facts"].create_index([("round_year", ASCENDING), ("kind", ASCENDING)])
+        db["facts"].create_index([("round_year", ASCENDING)])
         db["complaints"].create_index([("submitted_at", ASCENDING)])
         db["deliveries"].create_index([("year", ASCENDING)])
         db["pledges"].create_index([("year", ASCENDING)])
@@ -76,10 +76,10 @@ class MonitoringRepository(RegistryProjection):
         """Every fact of one village year."""
         return list(self.facts.find({"year": year}))
 
-    def coverage_facts(self, year):
-        """The allocation facts of the rounds of ``year`` (``coverage.KINDS``)."""
-        return list(self.facts.find({"round_year": year,
-                                     "kind": {"$in": ["allocation_created", "aid_disbursed"]}}))
+    def facts_of_rounds_elsewhere(self, year):
+        """Facts of the rounds of ``year`` dated in another year (a December round
+        handed over in January): those with ``round_year``."""
+        return list(self.facts.find({"round_year": year}))
 
     # ------------------------------------------------------------ complaints, partners
 
@@ -94,9 +94,12 @@ class MonitoringRepository(RegistryProjection):
         except DuplicateKeyError:
             pass                          # a newer or the same version is kept
 
-    def complaints_submitted_before(self, instant):
-        """Every kept complaint submitted before ``instant`` (ISO UTC string)."""
-        return list(self.complaints.find({"submitted_at": {"$lt": instant}}))
+    def complaints_of_year(self, since, until):
+        """Kept complaints submitted before ``until`` and not resolved before
+        ``since`` (ISO UTC strings, as the events carry instants): those a year's
+        figures may count."""
+        return list(self.complaints.find({"submitted_at": {"$lt": until}, "$or": [
+            {"resolved_at": None}, {"resolved_at": {"$gte": since}}]}))
 
     def apply_pledge(self, doc):
         """Keep a partner's pledge for a year (None is ignored) unless a later one is kept."""

@@ -121,11 +121,15 @@ def test_complaints_are_judged_against_their_resolution_deadline():
 
 
 def test_a_reopened_complaint_is_judged_by_its_new_deadline():
-    reopened = _complaint("c1", "schedule", "2026-03-01T02:00:00Z", "2026-03-08T02:00:00Z",
-                          resolved="2026-03-20T02:00:00Z")
-    reopened["deadlines"] = [
-        {"name": "resolution", "due_at": "2026-03-08T02:00:00Z", "met_at": "2026-03-05T02:00:00Z"},
-        {"name": "resolution", "due_at": "2026-03-22T02:00:00Z", "met_at": "2026-03-20T02:00:00Z"}]
+    reopened = deadlines.complaint_state({"source": "complaints", "data": {"complaint": {
+        "id": "c1", "category": "schedule", "status": "resolved", "version": 6,
+        "submitted_at": "2026-03-01T02:00:00Z", "resolved_at": "2026-03-20T02:00:00Z",
+        "deadlines": [
+            {"name": "resolution", "due_at": "2026-03-08T02:00:00Z",
+             "met_at": "2026-03-05T02:00:00Z"},
+            {"name": "triage", "due_at": "2026-03-02T02:00:00Z", "met_at": None},
+            {"name": "resolution", "due_at": "2026-03-22T02:00:00Z",
+             "met_at": "2026-03-20T02:00:00Z"}]}}})
 
     [row] = deadlines.resolution_against_deadlines([reopened], 2026)
 
@@ -138,7 +142,8 @@ def test_the_complaint_projection_keeps_no_link_to_a_person_or_an_allocation():
                       forwarded_to="Inspektorat")
 
     assert set(kept) == {"_id", "category", "status", "submitted_at", "resolved_at",
-                         "deadlines", "version"}
+                         "due_at", "met_at", "version"}
+    assert (kept["due_at"], kept["met_at"]) == ("2026-03-04T02:00:00Z", None)
 
 
 # ------------------------------------------------------------ contributions
