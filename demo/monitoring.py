@@ -86,6 +86,20 @@ def run(client, out):
             year, report["registry"]["registrations"], report["registry"]["deactivations"],
             len(report["complaints"]), talks["count"],
             talks["needs"][0]["need"] if talks["needs"] else "-"))
+    for c in report["coverage"]:
+        out("Coverage of %s: %d of %d %ss reached (%s%%)." % (
+            c["programme_code"], c["reached"], c["eligible"], c["unit"],
+            "-" if c["reached_pct"] is None else c["reached_pct"]))
+    for c in report["complaint_deadlines"]:
+        out("Complaints '%s': %d resolved (%d within the deadline, %d late), %d open past "
+            "it; median %s days." % (c["category"], c["resolved"], c["within_deadline"],
+                                     c["late"], c["open_past_deadline"],
+                                     "-" if c["median_days"] is None else c["median_days"]))
+    for given in report["contributions"]:
+        out("%s: pledged Rp%s, delivered Rp%s; trainer-hours %d of %d." % (
+            given["partner_name"], format(given["pledged"]["amount_idr"], ","),
+            format(given["delivered"]["amount_idr"], ","), given["delivered"]["trainer_hours"],
+            given["pledged"]["trainer_hours"]))
     os.makedirs(REPORT_DIR, exist_ok=True)
     path = os.path.join(REPORT_DIR, "laporan-tahunan-%d.html" % year)
     page = client.raw("GET", "reports/annual/%d" % year, params={"format": "html"})

@@ -150,8 +150,10 @@ def fact(event, household=None):
     """The fact an event adds to the year's figures, or None.
 
     ``{"_id": event_id, "year", "month" ("YYYY-MM", WIB), "kind" (the event
-    type), ...}`` with, by source: ``programme_code, rw, amount_idr``
-    (allocations; ``rw`` from ``household``), ``reason`` (deactivations),
+    type), ...}`` with, by source: ``programme_code, rw, amount_idr, at, unit
+    ("household", or "person" for an allocation to one member), unit_id`` and,
+    when the round's year is not ``year``, ``round_year`` (allocations; ``rw``
+    from ``household``), ``reason`` (deactivations),
     ``category, resolution_days`` (complaints), ``programme_kind, outcome``
     (enrolments), ``amount_idr`` (orders completed).
     """
@@ -163,8 +165,14 @@ def fact(event, household=None):
     if source == "distribution" and kind in ("allocation_created", "aid_disbursed",
                                              "allocation_returned", "allocation_cancelled"):
         al = data["allocation"]
+        member = al.get("member_id")
+        # kept only when it differs from the fact's year, so a year's coverage reads
+        # that year's facts and the few of its rounds that spilled into another year
+        other_round = {"round_year": al["year"]} if al.get("year") not in (None, year) else {}
         return dict(base, programme_code=al.get("programme_code"),
-                    rw=(household or {}).get("rw"), amount_idr=al.get("amount_idr") or 0)
+                    rw=(household or {}).get("rw"), amount_idr=al.get("amount_idr") or 0,
+                    at=event["occurred_at"], unit="person" if member else "household",
+                    unit_id=member or al.get("household_id"), **other_round)
     if source == "complaints" and kind in ("complaint_submitted", "complaint_resolved"):
         c = data["complaint"]
         return dict(base, category=c.get("category"),

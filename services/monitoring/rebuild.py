@@ -107,6 +107,17 @@ def enrolment_events(enrolment):
             if change.get("status") in ("accepted", "waitlisted", "withdrawn", "completed")]
 
 
+def contribution_events(item):
+    """Events of one ``partners.export_contributions`` item (a partner's pledges and
+    deliveries as their events carry them): ``commitment_set`` at each pledge's
+    ``set_at``, ``delivery_recorded`` at each delivery's ``recorded_at``."""
+    out = [_event("partners", "commitment_set", "%s:%s" % (c["partner_id"], c["year"]),
+                  c["set_at"], c) for c in item.get("commitments") or [] if c.get("set_at")]
+    out += [_event("partners", "delivery_recorded", d["delivery_id"], d["recorded_at"], d)
+            for d in item.get("deliveries") or []]
+    return out
+
+
 def seller_events(seller):
     """Events of one ``marketplace.export_sellers`` item (the seller snapshot):
     registered at ``created_at``, verified at ``verified_at``."""
@@ -145,6 +156,7 @@ EXPORTS = (
     ("distribution", "export_allocations", allocation_events),
     ("complaints", "export_complaints", complaint_events),
     ("partners", "export_enrolments", enrolment_events),
+    ("partners", "export_contributions", contribution_events),
     ("marketplace", "export_sellers", seller_events),
     ("marketplace", "export_listings", listing_events),
     ("marketplace", "export_orders", order_events),

@@ -27,6 +27,7 @@ def csv_report(year):
     rows += [["enrolments", kind, "", n, ""]
              for kind, n in year["partners"]["enrolments_accepted"].items()]
     rows += [["outcomes", outcome, "", n, ""] for outcome, n in year["partners"]["outcomes"].items()]
+    rows += accountability_rows(year)
     market = year["marketplace"]
     rows += [["marketplace", name, "", market[name], ""] for name in (
         "sellers_registered", "sellers_verified", "listings_published", "orders_completed")]
@@ -38,6 +39,81 @@ def csv_report(year):
     rows += [["follow_ups", status, "", n, ""] for status, n in talks["follow_ups"].items()]
     rows += evaluation_rows(year)
     return csv_text(["table", "key", "month", "count", "amount_idr"], rows)
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def accountability_rows(year):
+    """CSV rows of coverage, complaints against deadlines and partner contributions.
+
+    - ``coverage_eligible``, ``coverage_reached`` (``count`` households or persons)
+      and ``coverage_reached_pct`` (``count`` the percentage), ``key`` the
+      programme (all RWs) or ``<programme>/RW<rw>``;
+    - ``complaints_within_deadline``, ``complaints_late``,
+      ``complaints_open_past_deadline`` (``count``), ``complaints_median_days`` and
+      ``complaints_p90_days`` (``count`` the days), ``key`` the category;
+    - ``contribution_pledged`` and ``contribution_delivered``, ``key``
+      ``<partner id>/<measure>`` (``amount_idr``, ``in_kind_value_idr`` in
+      ``amount_idr``; ``trainer_hours`` in ``count``).
+    """
+    rows = []
+    for c in year.get("coverage") or []:
+        for key, row in [(c["programme_code"], c)] + [
+                ("%s/RW%s" % (c["programme_code"], r["rw"]), r) for r in c["by_rw"]]:
+            rows += [["coverage_eligible", key, "", row["eligible"], ""],
+                     ["coverage_reached", key, "", row["reached"], ""],
+                     ["coverage_reached_pct", key, "", _blank(row["reached_pct"]), ""]]
+    for c in year.get("complaint_deadlines") or []:
+        rows += [["complaints_" + name, c["category"], "", _blank(c[name]), ""] for name in (
+            "within_deadline", "late", "open_past_deadline", "median_days", "p90_days")]
+    for p in year.get("contributions") or []:
+        for side in ("pledged", "delivered"):
+            amounts = p[side]
+            rows += [["contribution_" + side, "%s/%s" % (p["partner_id"], k), "", "", amounts[k]]
+                     for k in ("amount_idr", "in_kind_value_idr")]
+            rows.append(["contribution_" + side, "%s/trainer_hours" % p["partner_id"], "",
+                         amounts["trainer_hours"], ""])
+    return rows
+
+
+def _dash(value):
+    return "-" if value is None else value
+
+
+def _pct(value):
+    return "-" if value is None else ("%s%%" % value).replace(".", ",")
+
+
+def accountability_html(year):
+    """The printable page's coverage, complaint deadlines and partner contributions."""
+    units = {"household": "keluarga", "person": "orang"}
+    coverage = []
+    for c in year.get("coverage") or []:
+        coverage += [[c["programme_code"], "Semua RW", units.get(c["unit"], c["unit"]),
+                      c["eligible"], c["reached"], _pct(c["reached_pct"])]]
+        coverage += [[c["programme_code"], "RW %s" % r["rw"], units.get(c["unit"], c["unit"]),
+                      r["eligible"], r["reached"], _pct(r["reached_pct"])] for r in c["by_rw"]]
+    parts = ["<h2>Cakupan bantuan (sasaran dan yang menerima)</h2>",
+             "<p>Sasaran: keluarga (atau orang, untuk bantuan perorangan) yang mendapat "
+             "alokasi pada tahap tahun ini, termasuk daftar tunggu; menerima: yang "
+             "bantuannya sudah diserahkan.</p>", _table(
+                 ["Program", "Wilayah", "Satuan", "Sasaran", "Menerima", "Persentase"], coverage)]
+    parts += ["<h2>Penyelesaian pengaduan terhadap tenggat</h2>", _table(
+        ["Kategori", "Selesai", "Tepat waktu", "Terlambat",
+         "Masih terbuka melewati tenggat (akhir tahun)", "Median hari", "P90 hari"],
+        [[c["category"], c["resolved"], c["within_deadline"], c["late"],
+          c["open_past_deadline"], _dash(c["median_days"]), _dash(c["p90_days"])]
+         for c in year.get("complaint_deadlines") or []])]
+    parts += ["<h2>Kontribusi mitra: janji dan realisasi</h2>", _table(
+        ["Mitra", "Dana dijanjikan", "Dana terealisasi", "Natura dijanjikan",
+         "Natura terealisasi", "Jam pelatih dijanjikan", "Jam pelatih terealisasi"],
+        [[p["partner_name"], rupiah(p["pledged"]["amount_idr"]),
+          rupiah(p["delivered"]["amount_idr"]), rupiah(p["pledged"]["in_kind_value_idr"]),
+          rupiah(p["delivered"]["in_kind_value_idr"]), p["pledged"]["trainer_hours"],
+          p["delivered"]["trainer_hours"]] for p in year.get("contributions") or []])]
+    return parts
 
 
 def _change(value):
@@ -128,6 +204,7 @@ def html_report(year):
         [[c["category"], c["submitted"], c["resolved"],
           "-" if c["mean_resolution_days"] is None else c["mean_resolution_days"]]
          for c in year["complaints"]])]
+    parts += accountability_html(year)
     partners = year["partners"]
     parts += ["<h2>Program mitra</h2>", _table(
         ["Keterangan", "Jumlah"],

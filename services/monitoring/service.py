@@ -22,11 +22,12 @@ from services.complaints.contract import events as complaints_events
 from services.distribution.contract.events import ALLOCATION_EVENTS
 from services.marketplace.contract import events as marketplace_events
 from services.distribution.contract.events import PROGRAMME_PUBLISHED, PROGRAMME_REVISED
-from services.monitoring import discussions, domain, graduation, rebuild, reports
+from services.monitoring import (contributions, coverage, deadlines, discussions, domain,
+                                 graduation, rebuild, reports)
 from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
                                           FollowUpStatusIn, FunnelOut, RebuildOut,
                                           TimelineOut)
-from services.monitoring.evaluation import Evaluation
+from services.monitoring.evaluation import Evaluation, year_bounds
 from services.monitoring.store import MonitoringRepository
 from services.partners.contract import events as partners_events
 from services.registry.contract import (HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED,
@@ -40,7 +41,7 @@ FOLLOWED = (tuple(ALLOCATION_EVENTS.values())
             + tuple(getattr(partners_events, n) for n in (
                 "ENROLMENT_ACCEPTED", "ENROLMENT_WAITLISTED", "ENROLMENT_WITHDRAWN",
                 "ENROLMENT_COMPLETED", "IMMUNISATION_RECORDED", "ANTENATAL_VISIT_RECORDED",
-                "APPOINTMENT_OVERDUE"))
+                "APPOINTMENT_OVERDUE", "COMMITMENT_SET", "DELIVERY_RECORDED"))
             + tuple(getattr(marketplace_events, n) for n in (
                 "SELLER_REGISTERED", "SELLER_VERIFIED", "SELLER_SUSPENDED", "SELLER_REINSTATED",
                 "LISTING_PUBLISHED", "ORDER_COMPLETED")))
@@ -86,6 +87,9 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         self.store.record(domain.timeline_entry(event, person, member),
                           domain.fact(event, household))
         self.store.record_step(graduation.step(event, person))
+        self.store.apply_complaint(deadlines.complaint_state(event))
+        self.store.apply_pledge(contributions.pledge(event))
+        self.store.record_delivery(contributions.delivery(event))
 
     @consumes(PROGRAMME_PUBLISHED)
     def on_distribution_programme_published(self, event):
@@ -189,7 +193,14 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         Officers and admins; InvalidInput for a year that is not a number."""
         domain.require_officer(actor, "read the annual report")
         year = domain.parse_year(year)
-        counters = domain.annual_counters(self.store.facts_of_year(year), year)
+        facts = self.store.facts_of_year(year)
+        counters = domain.annual_counters(facts, year)
+        counters["coverage"] = coverage.coverage(
+            facts + self.store.facts_of_rounds_elsewhere(year), year)
+        counters["complaint_deadlines"] = deadlines.resolution_against_deadlines(
+            self.store.complaints_of_year(*year_bounds(year)), year)
+        counters["contributions"] = contributions.pledged_vs_delivered(
+            *self.store.contributions_of_year(year), year)
         counters["discussions"] = discussions.year_summary(self.store.discussions_of_year(year))
         counters["scorecards"] = self.scorecards_of_year(year)
         counters["surveys"] = self.surveys_of_year(year)

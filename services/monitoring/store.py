@@ -26,6 +26,9 @@ class MonitoringRepository(RegistryProjection):
         self.responses = db["responses"]
         self.steps = db["steps"]
         self.programmes = db["programmes"]
+        self.complaints = db["complaints"]
+        self.pledges = db["pledges"]
+        self.deliveries = db["deliveries"]
 
     @classmethod
     def ensure_indexes(cls, db):
@@ -34,6 +37,10 @@ class MonitoringRepository(RegistryProjection):
         db["timeline"].create_index([("resident_ids", ASCENDING), ("at", ASCENDING)])
         db["timeline"].create_index([("household_id", ASCENDING), ("at", ASCENDING)])
         db["facts"].create_index([("year", ASCENDING), ("kind", ASCENDING)])
+        db["facts"].create_index([("round_year", ASCENDING)])
+        db["complaints"].create_index([("submitted_at", ASCENDING)])
+        db["deliveries"].create_index([("year", ASCENDING)])
+        db["pledges"].create_index([("year", ASCENDING)])
         db["discussions"].create_index([("year", ASCENDING), ("held_on", ASCENDING)])
         db["scorecards"].create_index([("rw", ASCENDING), ("service_key", ASCENDING),
                                        ("semester", ASCENDING)], unique=True)
@@ -68,6 +75,50 @@ class MonitoringRepository(RegistryProjection):
     def facts_of_year(self, year):
         """Every fact of one village year."""
         return list(self.facts.find({"year": year}))
+
+    def facts_of_rounds_elsewhere(self, year):
+        """Facts of the rounds of ``year`` dated in another year (a December round
+        handed over in January): those with ``round_year``."""
+        return list(self.facts.find({"round_year": year}))
+
+    # ------------------------------------------------------------ complaints, partners
+
+    def apply_complaint(self, doc):
+        """Keep a complaint's state (``deadlines.complaint_state``; None is ignored)
+        unless a version as new is kept already."""
+        if doc is None:
+            return
+        try:
+            self.complaints.update_one({"_id": doc["_id"], "version": {"$lt": doc["version"]}},
+                                       {"$set": doc}, upsert=True)
+        except DuplicateKeyError:
+            pass                          # a newer or the same version is kept
+
+    def complaints_of_year(self, since, until):
+        """Kept complaints submitted before ``until`` and not resolved before
+        ``since`` (ISO UTC strings, as the events carry instants): those a year's
+        figures may count."""
+        return list(self.complaints.find({"submitted_at": {"$lt": until}, "$or": [
+            {"resolved_at": None}, {"resolved_at": {"$gte": since}}]}))
+
+    def apply_pledge(self, doc):
+        """Keep a partner's pledge for a year (None is ignored) unless a later one is kept."""
+        if doc is None:
+            return
+        try:
+            self.pledges.update_one({"_id": doc["_id"], "set_at": {"$lt": doc["set_at"]}},
+                                    {"$set": doc}, upsert=True)
+        except DuplicateKeyError:
+            pass                          # this or a later pledge is kept
+
+    def record_delivery(self, doc):
+        """Keep a partner's delivery once (None is ignored)."""
+        self._insert_once(self.deliveries, doc)
+
+    def contributions_of_year(self, year):
+        """``(pledges, deliveries)`` of ``year``."""
+        return (list(self.pledges.find({"year": year})),
+                list(self.deliveries.find({"year": year})))
 
     def insert_discussion(self, doc):
         """Store a new discussion; returns it."""
@@ -176,7 +227,8 @@ class MonitoringRepository(RegistryProjection):
 
     #: what monitoring derives from other services' events (dropped by a rebuild);
     #: discussions, scorecards and surveys are its own records and stay
-    PROJECTIONS = ("timeline", "facts", "steps", "programmes", "residents", "households")
+    PROJECTIONS = ("timeline", "facts", "steps", "programmes", "complaints", "pledges",
+                   "deliveries", "residents", "households")
 
     def drop_projections(self):
         """Empty every projection (``PROJECTIONS``), for a rebuild from the exports."""

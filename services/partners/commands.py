@@ -89,20 +89,23 @@ def year_of(year):
     return year
 
 
-def set_commitment(repo, partner_id, year, body, actor):
+def set_commitment(repo, partner_id, year, body, actor, cid=None):
     """Set what the partner pledges for ``year`` (``CommitmentIn``: rupiah, in kind with
-    its rupiah value, trainer-hours). Replaces that year's pledge."""
+    its rupiah value, trainer-hours). Replaces that year's pledge. Event
+    ``commitment_set``."""
     year = year_of(year)
     doc = partner(repo, partner_id, actor)
     pledge = dict(load(CommitmentIn, body), set_at=clock.now_iso(), set_by=actor_record(actor))
     commitments = dict(doc.get("commitments") or {}, **{str(year): pledge})
-    return _versioned(lambda: repo.change_partner(doc, {"commitments": commitments}),
-                      "partner"), year
+    return _versioned(lambda: repo.change_partner(
+        doc, {"commitments": commitments},
+        events=lambda after: [ev.commitment_set(after, year, cid)]), "partner"), year
 
 
-def record_delivery(repo, partner_id, body, actor):
+def record_delivery(repo, partner_id, body, actor, cid=None):
     """Record something delivered against the pledge (``DeliveryIn``); returns
-    ``(partner after, year)``. A ``programme_id`` must be one of this partner's."""
+    ``(partner after, year)``. A ``programme_id`` must be one of this partner's.
+    Event ``delivery_recorded``."""
     doc = partner(repo, partner_id, actor)
     data = load(DeliveryIn, body)
     if data["delivered_on"] > clock.village_today():
@@ -116,7 +119,9 @@ def record_delivery(repo, partner_id, body, actor):
                  year=data["delivered_on"].year, recorded_at=clock.now_iso(),
                  recorded_by=actor_record(actor))
     deliveries = list(doc.get("deliveries") or []) + [entry]
-    after = _versioned(lambda: repo.change_partner(doc, {"deliveries": deliveries}), "partner")
+    after = _versioned(lambda: repo.change_partner(
+        doc, {"deliveries": deliveries},
+        events=lambda after: [ev.delivery_recorded(after, entry, cid)]), "partner")
     return after, entry["year"]
 
 

@@ -16,6 +16,41 @@ def partner_event(event_type, partner, correlation_id=None):
         "verification": partner["verification"]}, correlation_id)
 
 
+AMOUNTS = ("amount_idr", "in_kind_value_idr", "trainer_hours")
+
+
+def commitment_data(partner, year):
+    """The ``commitment_set`` payload of ``partner``'s pledge for ``year`` (also the
+    export's items): the amounts and what is given in kind, never the note (free
+    text) nor who set it."""
+    pledge = (partner.get("commitments") or {}).get(str(year)) or {}
+    return dict({k: pledge.get(k) or 0 for k in AMOUNTS}, partner_id=partner["_id"],
+                partner_name=partner.get("name"), year=int(year),
+                in_kind=pledge.get("in_kind"), set_at=pledge.get("set_at"))
+
+
+def delivery_data(partner, delivery):
+    """The ``delivery_recorded`` payload of one of ``partner``'s deliveries (also the
+    export's items), without its note or who recorded it."""
+    return dict({k: delivery.get(k) or 0 for k in AMOUNTS}, partner_id=partner["_id"],
+                partner_name=partner.get("name"), delivery_id=delivery["id"],
+                year=delivery["year"], delivered_on=delivery["delivered_on"],
+                in_kind=delivery.get("in_kind"), programme_id=delivery.get("programme_id"),
+                recorded_at=delivery["recorded_at"])
+
+
+def commitment_set(partner, year, correlation_id=None):
+    """``commitment_set`` of ``partner`` (the document after the change) for ``year``."""
+    return contract.COMMITMENT_SET.envelope(partner["_id"], partner["version"],
+                                            commitment_data(partner, year), correlation_id)
+
+
+def delivery_recorded(partner, delivery, correlation_id=None):
+    """``delivery_recorded`` of ``delivery`` in ``partner`` (the document after)."""
+    return contract.DELIVERY_RECORDED.envelope(partner["_id"], partner["version"],
+                                               delivery_data(partner, delivery), correlation_id)
+
+
 def programme_published(programme, correlation_id=None):
     """``partner_programme_published`` of a new programme document."""
     return contract.PARTNER_PROGRAMME_PUBLISHED.envelope(programme["_id"], programme["version"], {

@@ -233,3 +233,18 @@ def export_enrolments(repo, page, per_page):
             items.append(dict(item, changes=changes))
     items.sort(key=lambda i: i["enrolment_id"])
     return page_of(items[skip:skip + per_page], page, per_page, len(items))
+
+
+def export_contributions(repo, page, per_page):
+    """Every partner's pledges (by year) and deliveries (by date, then id) as the
+    ``commitment_set`` and ``delivery_recorded`` events carry them, by partner id,
+    for a consumer rebuilding what was pledged and delivered (monitoring)."""
+    page, per_page, skip = page_args(page, per_page, max_per_page=1000)
+    docs, total = repo.find_partners({}, skip, per_page)
+    items = [{"partner_id": p["_id"], "partner_name": p.get("name"),
+              "commitments": [ev.commitment_data(p, year)
+                              for year in sorted(p.get("commitments") or {})],
+              "deliveries": [ev.delivery_data(p, d) for d in sorted(
+                  p.get("deliveries") or [], key=lambda d: (d["delivered_on"], d["id"]))]}
+             for p in docs]
+    return page_of(items, page, per_page, total)

@@ -101,7 +101,8 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
     @command
     def set_commitment(self, partner_id, year, body, actor=None):
         """Pledge for a year (``CommitmentIn``); ``CommitmentOut`` (pledged vs delivered)."""
-        doc, year = commands.set_commitment(self.store, partner_id, year, body, actor)
+        doc, year = commands.set_commitment(self.store, partner_id, year, body, actor,
+                                            self._cid(actor))
         return dump(CommitmentOut, views.commitment_view(doc, year))
 
     @rpc
@@ -114,7 +115,8 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
     @command
     def record_delivery(self, partner_id, body, actor=None):
         """Record a delivery (``DeliveryIn``); that year's ``CommitmentOut``."""
-        doc, year = commands.record_delivery(self.store, partner_id, body, actor)
+        doc, year = commands.record_delivery(self.store, partner_id, body, actor,
+                                             self._cid(actor))
         return dump(CommitmentOut, views.commitment_view(doc, year))
 
     # ------------------------------------------------------------ programmes
@@ -200,6 +202,14 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         """Completed enrolments as ``enrolment_completed`` payloads by enrolment id, for a
         consumer rebuilding its projection: ``{items, page, per_page, total}`` (up to 1000)."""
         return queries.export_completions(self.store, page, per_page)
+
+    @rpc
+    def export_contributions(self, page=1, per_page=500):
+        """Every partner's pledges and deliveries, by partner id (``queries.
+        export_contributions``): ``{items: [{partner_id, partner_name, commitments:
+        [commitment_set payloads], deliveries: [delivery_recorded payloads]}], page,
+        per_page, total}`` (up to 1000)."""
+        return queries.export_contributions(self.store, page, per_page)
 
     @rpc
     def export_enrolments(self, page=1, per_page=500):

@@ -50,6 +50,14 @@ def test_timelines_and_the_annual_report(officer, make_client):
     page = officer.raw("GET", "reports/annual/%d" % year, params={"format": "html"})
     assert page.headers["Content-Type"].startswith("text/html")
     assert "Laporan Evaluasi Tahunan %d" % year in page.text
+    for heading in ("Cakupan bantuan", "Penyelesaian pengaduan terhadap tenggat",
+                    "Kontribusi mitra"):
+        assert heading in page.text
+    report = officer.get("reports/annual/%d" % year)
+    assert {"coverage", "complaint_deadlines", "contributions"} <= set(report)
+    for c in report["coverage"]:
+        assert 0 <= c["reached"] <= c["eligible"]
+        assert sum(r["eligible"] for r in c["by_rw"]) == c["eligible"]
 
     with pytest.raises(ApiError) as refused:
         make_client("partner", partner_id="ptn_x").get("residents/%s/timeline" % head["nik"])

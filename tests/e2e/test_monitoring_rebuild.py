@@ -1,7 +1,9 @@
 """Monitoring dropped and rebuilt from the owners' exports reaches the same figures
 (issue 14): a small year through the gateway (families registered, a move-out, a
-round with a disbursement, a complaint resolved, an entrepreneurship training
-completed, a verified seller with a completed order), the annual report and the
+round with a disbursement and a family waiting beyond the quota, a complaint
+resolved, an entrepreneurship training completed with its partner's pledge and
+deliveries, a verified seller with a completed order), the annual report (its
+coverage, complaints against deadlines and partner contributions included) and the
 graduation funnel read, the rebuild, and both read again: equal. Every answer is
 checked against openapi.json."""
 import datetime
@@ -47,12 +49,18 @@ def _figures(officer, year):
 
 
 def _aid(officer):
-    household = register(officer)
-    wife = household["members"][1]
-    code = officer.post("programmes", programme_for([household["kk_number"]]))["code"]
-    rnd = officer.post("programmes/%s/rounds" % code, round_body())
+    """Two families for a round with a quota of one: one handed its aid, the other
+    waiting beyond the quota (eligible, not reached). Returns the first."""
+    families = {h["id"]: h for h in (register(officer), register(officer))}
+    code = officer.post("programmes", programme_for([h["kk_number"] for h in
+                                                     families.values()]))["code"]
+    rnd = officer.post("programmes/%s/rounds" % code, dict(round_body(), quota=1))
     officer.post("rounds/%s/allocations" % rnd["id"])
-    [alloc] = officer.get("rounds/%s/allocations" % rnd["id"])["items"]
+    allocations = officer.get("rounds/%s/allocations" % rnd["id"])["items"]
+    assert sorted(a["status"] for a in allocations) == ["pending", "waiting"]
+    [alloc] = [a for a in allocations if a["status"] == "pending"]
+    household = families[alloc["household_id"]]
+    wife = household["members"][1]
     officer.post("allocations/%s/disburse" % alloc["id"], {
         "received_by_nik": wife["nik"], "channel": "cash", "evidence_ref": "BAST-RB-1"})
     officer.post("residents/%s/deactivate" % household["members"][2]["nik"],
@@ -83,7 +91,15 @@ def _training(admin, officer):
             if exc.status == 404:  # partners has not seen the family yet
                 return None
             raise
-    training = course(officer, partner(admin, officer), [household["kk_number"]])
+    owner = partner(admin, officer)
+    training = course(officer, owner, [household["kk_number"]])
+    year = _year()
+    officer.raw("PUT", "partners/%s/commitments/%d" % (owner["id"], year), json={
+        "amount_idr": 20_000_000, "in_kind": "Peralatan dapur", "in_kind_value_idr": 4_000_000,
+        "trainer_hours": 24}).raise_for_status()
+    officer.post("partners/%s/deliveries" % owner["id"], {
+        "delivered_on": datetime.date.today().isoformat(), "amount_idr": 5_000_000,
+        "trainer_hours": 3, "programme_id": training["id"]})
     enrolment = wait_for(enrolled, timeout=30)
     session = officer.post("partner-programmes/%s/sessions" % training["id"], {
         "held_on": datetime.date.today().isoformat(), "starts_at": "09:00", "ends_at": "12:00",
@@ -128,7 +144,9 @@ def test_the_rebuilt_figures_equal_the_ones_from_events(admin, officer, public, 
         return (report["distribution"]["disbursements"] and report["complaints"]
                 and report["complaints"][0]["resolved"] and report["partners"]["outcomes"]
                 and report["marketplace"]["orders_completed"]
-                and report["registry"]["deactivations"])
+                and report["registry"]["deactivations"] and report["contributions"]
+                and report["complaint_deadlines"]
+                and report["coverage"] and report["coverage"][0]["reached"])
     wait_for(settled, timeout=60, message="monitoring never counted the year")
     before, lived = _figures(officer, year), _timeline(officer, family)
 
@@ -136,7 +154,8 @@ def test_the_rebuilt_figures_equal_the_ones_from_events(admin, officer, public, 
         officer.post("admin/monitoring/rebuild")
     assert refused.value.status == 403
     answer = admin.post("admin/monitoring/rebuild")
-    assert answer["items"]["distribution.export_allocations"] == 1
+    assert answer["items"]["distribution.export_allocations"] == 2
+    assert answer["items"]["partners.export_contributions"] == 1
     assert answer["items"]["complaints.export_complaints"] == 1
     assert answer["events"] > 0 and "timeline.updates" in answer["not_rebuilt"]
 
@@ -147,3 +166,14 @@ def test_the_rebuilt_figures_equal_the_ones_from_events(admin, officer, public, 
             % after["report"]["distribution"]["disbursements"][0]["programme_code"]) in lived
     assert before["report"]["marketplace"]["orders_value_idr"] == 24000
     assert before["funnel"]["cohorts"][0]["supported"] == 1
+    [covered] = before["report"]["coverage"]
+    assert (covered["unit"], covered["eligible"], covered["reached"], covered["reached_pct"]) \
+        == ("household", 2, 1, 50.0)
+    [schedule] = before["report"]["complaint_deadlines"]
+    assert (schedule["category"], schedule["resolved"], schedule["within_deadline"],
+            schedule["late"]) == ("schedule", 1, 1, 0)
+    [pledge] = before["report"]["contributions"]
+    assert pledge["pledged"] == {"amount_idr": 20_000_000, "in_kind_value_idr": 4_000_000,
+                                 "trainer_hours": 24}
+    assert pledge["delivered"] == {"amount_idr": 5_000_000, "in_kind_value_idr": 0,
+                                   "trainer_hours": 3}

@@ -70,13 +70,49 @@ def annual_report(ctx):
     if any(handed):
         pictures["handed"] = charts.bars(list(t("format.months_short")), [
             (t("monitoring.disbursed"), handed)], t, money=True)
+    covered = report.get("coverage") or []
+    if covered:
+        pictures["coverage"] = charts.bars([c["programme_code"] for c in covered], [
+            (t("monitoring.eligible"), [c["eligible"] for c in covered]),
+            (t("monitoring.reached"), [c["reached"] for c in covered])], t, stacked=False)
+    pledges = report.get("contributions") or []
+    if pledges:
+        pictures["contributions"] = charts.bars([p["partner_name"] for p in pledges], [
+            (t("monitoring.pledged"), [_rupiah_value(p["pledged"]) for p in pledges]),
+            (t("monitoring.delivered"), [_rupiah_value(p["delivered"]) for p in pledges])],
+            t, money=True, stacked=False, horizontal=True)
     if trend["needs"]:
         pictures["trend"] = charts.bars(trend["needs"], [
             (str(y), [row[i] for row in trend["mentions"]])
             for i, y in enumerate(trend["years"])], t, stacked=False, horizontal=True)
     return ctx.render("console/annual.html", year=year, report=report, trend=trend,
-                      pictures=pictures, monthly=handed,
+                      pictures=pictures, monthly=handed, percent=percent(t),
+                      decimal=decimal(t),
                       years=list(range(_this_year(), _this_year() - 5, -1)))
+
+
+def _rupiah_value(amounts):
+    """Money and goods of a pledge or a delivery, in rupiah."""
+    return amounts["amount_idr"] + amounts["in_kind_value_idr"]
+
+
+def decimal(t):
+    """A formatter of a figure with decimals (``10.5`` -> ``10,5``, ``4.0`` -> ``4``;
+    None -> ``-``)."""
+    def show(value):
+        if value is None:
+            return "-"
+        return ("%.2f" % value).rstrip("0").rstrip(".").replace(".", t("format.decimal"))
+    return show
+
+
+def percent(t):
+    """A formatter of a share in percent (``66.7`` -> ``66,7%``; None -> ``-``)."""
+    figure = decimal(t)
+
+    def show(value):
+        return "-" if value is None else "%s%%" % figure(value)
+    return show
 
 
 def _earlier(api, year):

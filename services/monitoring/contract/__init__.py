@@ -25,6 +25,66 @@ class TimelineOut(Answer):
     entries = fields.List(fields.Nested(TimelineEntryOut))
 
 
+class _Coverage(Answer):
+    eligible = fields.Integer(metadata={"description": "households (or persons) allocated"})
+    reached = fields.Integer(metadata={"description": "of them, those handed their aid"})
+    reached_pct = fields.Float(allow_none=True, metadata={
+        "description": "reached / eligible in percent, one decimal; null when none eligible"})
+
+
+class CoverageRwOut(_Coverage):
+    rw = fields.String(metadata={"description": "the family's RW (\"-\" when unknown)"})
+
+
+class CoverageOut(_Coverage):
+    """One programme's coverage in the year's rounds: eligible (an allocation,
+    waiting beyond the quota included) against reached (disbursed)."""
+
+    programme_code = fields.String()
+    unit = fields.String(metadata={"description": "household, or person for a programme "
+                                                  "whose allocations go to one member"})
+    by_rw = fields.List(fields.Nested(CoverageRwOut))
+
+
+class ComplaintDeadlinesOut(Answer):
+    """One category's complaints against their resolution deadline in the year."""
+
+    category = fields.String()
+    resolved = fields.Integer(metadata={"description": "resolved in the year"})
+    within_deadline = fields.Integer(metadata={"description": "resolved by the deadline"})
+    late = fields.Integer(metadata={"description": "resolved after the deadline"})
+    open_past_deadline = fields.Integer(metadata={
+        "description": "neither resolved nor rejected at the year's end, deadline passed"})
+    median_days = fields.Float(allow_none=True, metadata={
+        "description": "days from submission to resolution, median (null: none resolved)"})
+    p90_days = fields.Float(allow_none=True, metadata={
+        "description": "days from submission to resolution, 90th percentile (nearest rank)"})
+
+
+class AmountsOut(Answer):
+    amount_idr = fields.Integer(metadata={"description": "rupiah"})
+    in_kind_value_idr = fields.Integer(metadata={"description": "rupiah value of goods"})
+    trainer_hours = fields.Integer()
+
+
+class DeliveredPctOut(Answer):
+    amount_idr = fields.Float(allow_none=True)
+    in_kind_value_idr = fields.Float(allow_none=True)
+    trainer_hours = fields.Float(allow_none=True)
+
+
+class ContributionOut(Answer):
+    """A partner's pledge for the year against what it delivered in it."""
+
+    partner_id = fields.String()
+    partner_name = fields.String()
+    pledged = fields.Nested(AmountsOut)
+    delivered = fields.Nested(AmountsOut)
+    deliveries = fields.Integer(metadata={"description": "deliveries recorded in the year"})
+    delivered_pct = fields.Nested(DeliveredPctOut, metadata={
+        "description": "delivered / pledged in percent per measure; null when none pledged"})
+
+
 class AnnualCountersOut(Answer):
     """The year's figures (rupiah amounts in ``amount_idr``/``*_idr``; months WIB)."""
 
@@ -35,6 +95,12 @@ class AnnualCountersOut(Answer):
     complaints = fields.List(fields.Dict(), metadata={
         "description": "[{category, submitted, resolved, mean_resolution_days}]"})
     partners = fields.Dict(metadata={"description": "enrolments by kind, outcomes"})
+    coverage = fields.List(fields.Nested(CoverageOut), metadata={
+        "description": "per programme and RW, eligible against reached in the year's rounds"})
+    complaint_deadlines = fields.List(fields.Nested(ComplaintDeadlinesOut), metadata={
+        "description": "per category, complaints against their resolution deadline"})
+    contributions = fields.List(fields.Nested(ContributionOut), metadata={
+        "description": "per partner, pledged for the year against delivered"})
     marketplace = fields.Dict(metadata={"description": "sellers, listings, orders"})
     discussions = fields.Dict(metadata={
         "description": "{count, participants, needs: [{need, mentions, best_priority}], "

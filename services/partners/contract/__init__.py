@@ -36,7 +36,8 @@ from services.partners.contract.answers import (  # noqa: F401
     PublicPartnerProgrammeOut, PublicPartnerProgrammePage, ResidentAppointmentsOut,
     ResidentEnrolmentsOut, TrainingSessionOut, TrainingSessionPage, SweepOut)
 from services.partners.contract.events import (  # noqa: F401
-    ANTENATAL_VISIT_RECORDED, APPOINTMENT_OVERDUE, ENROLMENT_ACCEPTED, ENROLMENT_COMPLETED,
+    ANTENATAL_VISIT_RECORDED, APPOINTMENT_OVERDUE, COMMITMENT_SET, DELIVERY_RECORDED,
+    ENROLMENT_ACCEPTED, ENROLMENT_COMPLETED,
     ENROLMENT_EVENTS, ENROLMENT_WAITLISTED, ENROLMENT_WITHDRAWN, EVENTS, IMMUNISATION_RECORDED,
     PARTNER_PROGRAMME_PUBLISHED, PARTNER_REGISTERED, PARTNER_SUSPENDED, PARTNER_VERIFIED)
 from services.partners.contract.requests import (  # noqa: F401

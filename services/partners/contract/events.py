@@ -118,6 +118,36 @@ class AppointmentOverdueV1(Tolerant):
     rt = _opt()
 
 
+class AmountsV1(Tolerant):
+    amount_idr = fields.Integer(load_default=0, metadata={"description": "rupiah"})
+    in_kind_value_idr = fields.Integer(load_default=0, metadata={
+        "description": "rupiah value of what is given in kind"})
+    trainer_hours = fields.Integer(load_default=0)
+
+
+class CommitmentSetV1(AmountsV1):
+    """``commitment_set``: a partner's pledge for one year, replacing the one before."""
+
+    partner_id = fields.String(required=True)
+    partner_name = _opt()
+    year = fields.Integer(required=True)
+    in_kind = _opt(metadata={"description": "what is given in kind"})
+    set_at = fields.String(required=True, metadata={"description": "UTC instant of the pledge"})
+
+
+class DeliveryRecordedV1(AmountsV1):
+    """``delivery_recorded``: something a partner delivered against its pledge."""
+
+    partner_id = fields.String(required=True)
+    partner_name = _opt()
+    delivery_id = fields.String(required=True)
+    year = fields.Integer(required=True, metadata={"description": "year of delivered_on"})
+    delivered_on = _day(required=True)
+    in_kind = _opt()
+    programme_id = _opt()
+    recorded_at = fields.String(required=True)
+
+
 PARTNER_REGISTERED = EventType(SOURCE, "partner_registered", {1: PartnerV1})
 PARTNER_VERIFIED = EventType(SOURCE, "partner_verified", {1: PartnerV1})
 PARTNER_SUSPENDED = EventType(SOURCE, "partner_suspended", {1: PartnerV1})
@@ -131,10 +161,13 @@ IMMUNISATION_RECORDED = EventType(SOURCE, "immunisation_recorded", {1: Immunisat
 ANTENATAL_VISIT_RECORDED = EventType(SOURCE, "antenatal_visit_recorded",
                                      {1: AntenatalVisitRecordedV1})
 APPOINTMENT_OVERDUE = EventType(SOURCE, "appointment_overdue", {1: AppointmentOverdueV1})
+COMMITMENT_SET = EventType(SOURCE, "commitment_set", {1: CommitmentSetV1})
+DELIVERY_RECORDED = EventType(SOURCE, "delivery_recorded", {1: DeliveryRecordedV1})
 
 #: ``{status: EventType}`` of the enrolment status changes.
 ENROLMENT_EVENTS = {"accepted": ENROLMENT_ACCEPTED, "waitlisted": ENROLMENT_WAITLISTED,
                     "withdrawn": ENROLMENT_WITHDRAWN, "completed": ENROLMENT_COMPLETED}
 EVENTS = (PARTNER_REGISTERED, PARTNER_VERIFIED, PARTNER_SUSPENDED, PARTNER_PROGRAMME_PUBLISHED,
           ENROLMENT_ACCEPTED, ENROLMENT_WAITLISTED, ENROLMENT_WITHDRAWN, ENROLMENT_COMPLETED,
-          IMMUNISATION_RECORDED, ANTENATAL_VISIT_RECORDED, APPOINTMENT_OVERDUE)
+          IMMUNISATION_RECORDED, ANTENATAL_VISIT_RECORDED, APPOINTMENT_OVERDUE, COMMITMENT_SET,
+          DELIVERY_RECORDED)

@@ -77,3 +77,37 @@ def test_officers_see_every_partners_year_side_by_side(service, registry, traini
     assert len(lines) == 3 and lines[0].startswith("partner_id,name,kind")
     with pytest.raises(Forbidden):
         service.partners_year(TODAY.year, actor=partner_actor(owner["id"]))
+
+
+def test_a_pledge_and_a_delivery_each_queue_their_event_and_come_back_in_the_export(
+        service, repo, partner):
+    owner = partner(name="PT Dapur Sehat")
+    me = partner_actor(owner["id"])
+    service.set_commitment(owner["id"], TODAY.year, {
+        "amount_idr": 10_000_000, "in_kind": "Kompor", "in_kind_value_idr": 2_000_000,
+        "trainer_hours": 12, "note": "Disampaikan oleh Pak Budi"}, me)
+    service.set_commitment(owner["id"], TODAY.year, {"amount_idr": 12_000_000}, OFFICER)
+    service.record_delivery(owner["id"], {"delivered_on": days_ago(0), "amount_idr": 4_000_000,
+                                          "trainer_hours": 6, "note": "tahap 1"}, me)
+
+    queued = [e for e in repo.partners.find_one({"_id": owner["id"]})["_outbox"]
+              if e["type"] in ("commitment_set", "delivery_recorded")]
+    assert [e["type"] for e in queued] == ["commitment_set", "commitment_set",
+                                           "delivery_recorded"]
+    first, replaced, delivered = (e["data"] for e in queued)
+    assert (first["amount_idr"], first["in_kind_value_idr"], first["trainer_hours"]) == (
+        10_000_000, 2_000_000, 12)
+    assert (replaced["amount_idr"], replaced["in_kind_value_idr"], replaced["year"]) == (
+        12_000_000, 0, TODAY.year)
+    assert delivered["partner_name"] == "PT Dapur Sehat" and delivered["trainer_hours"] == 6
+    assert delivered["year"] == TODAY.year and delivered["delivered_on"] == days_ago(0)
+    # free text and the staff who typed it stay in the partners service
+    for data in (first, delivered):
+        assert not {"note", "set_by", "recorded_by"} & set(data)
+    versions = [e["aggregate_version"] for e in queued]
+    assert versions == sorted(set(versions)), "each change raises the partner's version"
+
+    [item] = [i for i in service.export_contributions()["items"]
+              if i["partner_id"] == owner["id"]]
+    assert item["commitments"] == [replaced]
+    assert item["deliveries"] == [delivered]

@@ -101,3 +101,48 @@ def test_an_unknown_family_says_so_with_404(officer, gateway):
     page = officer.get("/konsol/pemantauan/keluarga/hh_x")
     assert page.status_code == 404
     assert "Keluarga ini belum tercatat di pemantauan" in page.get_data(as_text=True)
+
+
+def test_the_year_shows_coverage_deadlines_and_contributions(officer, gateway):
+    import copy
+    year = copy.deepcopy(YEAR)
+    year["coverage"] = [{"programme_code": "PKH", "unit": "household", "eligible": 3,
+                         "reached": 2, "reached_pct": 66.7, "by_rw": [
+                             {"rw": "003", "eligible": 2, "reached": 2, "reached_pct": 100.0},
+                             {"rw": "005", "eligible": 1, "reached": 0, "reached_pct": 0.0}]},
+                        {"programme_code": "PIP", "unit": "person", "eligible": 0,
+                         "reached": 0, "reached_pct": None, "by_rw": []}]
+    year["complaint_deadlines"] = [{"category": "schedule", "resolved": 3,
+                                    "within_deadline": 2, "late": 1, "open_past_deadline": 1,
+                                    "median_days": 4.0, "p90_days": 10.5}]
+    year["contributions"] = [{"partner_id": "ptn_1", "partner_name": "PT Sumber Rejeki",
+                              "deliveries": 2,
+                              "pledged": {"amount_idr": 100000000, "in_kind_value_idr": 0,
+                                          "trainer_hours": 40},
+                              "delivered": {"amount_idr": 40000000,
+                                            "in_kind_value_idr": 5000000,
+                                            "trainer_hours": 30},
+                              "delivered_pct": {"amount_idr": 40.0, "in_kind_value_idr": None,
+                                                "trainer_hours": 75.0}}]
+    gateway.route("GET", "reports/annual/2026", year)
+
+    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+
+    covered = html.split("Cakupan bantuan, sasaran dan yang menerima", 1)[1]
+    assert ("<th scope=\"row\">PKH</th><td>Semua RW</td><td>keluarga</td><td>3</td><td>2</td>"
+            "<td>66,7%</td>") in covered
+    assert "<td>RW 005</td><td>keluarga</td><td>1</td><td>0</td><td>0%</td>" in covered
+    assert "<td>orang</td><td>0</td><td>0</td><td>-</td>" in covered
+    assert 'src="data:image/svg+xml;base64,' in covered.split("</figure>", 1)[0]
+    timely = html.split("Penyelesaian pengaduan terhadap tenggat", 1)[1]
+    assert ("<td>Jadwal atau tempat pembagian</td><td>3</td><td>2</td><td>1</td><td>1</td>"
+            "<td>4</td><td>10,5</td>") in timely
+    given = html.split("Kontribusi mitra, janji dan realisasi", 1)[1]
+    assert "Rp100.000.000" in given and "Rp40.000.000 (40%)" in given
+    assert "Rp5.000.000 (-)" in given and "<td>30 (75%)</td>" in given
+
+
+def test_a_year_without_them_says_there_is_nothing_yet(officer, gateway):
+    gateway.route("GET", "reports/annual/2026", YEAR)
+    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    assert html.count("Belum ada data tahun ini.") == 3
