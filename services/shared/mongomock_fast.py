@@ -24,14 +24,26 @@ the store will scan.
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
+3. A cursor copies (and projects) every matching document before it returns
+   the first, so a page of 50 of an RW's 17,000 residents cost 17,000 deep
+   copies, and ``find_one`` copied every match to return one. The patched
+   cursor filters and sorts the stored documents as mongomock does, then
+   copies, when the query runs, only those its skip and limit let through
+   (``find_one`` asks for one, as pymongo's does); a document outside that
+   window (a skip changed afterwards) is copied when first read. The copies
+   are the ones mongomock makes (``_copy_only_fields``), taken at the same
+   moment, so what a cursor answers is unchanged.
 """
 import datetime
+import functools
 import logging
 import threading
+from collections.abc import Mapping
 
 import mongomock
 from mongomock.collection import Collection, Cursor
-from mongomock.filtering import filter_applies
+from mongomock.filtering import filter_applies, resolve_sort_key
+from mongomock.helpers import make_datetime_timezone_aware_in_document
 from mongomock.store import CollectionStore
 
 log = logging.getLogger(__name__)
@@ -216,6 +228,73 @@ def _lookup(store, filter):
     return sorted(best, key=seq.__getitem__)
 
 
+class _Copies:
+    """A cursor's answer: the matching stored documents in order, each copied
+    (``copy``) once, when first read or when ``fill`` asks for it. Slices are views
+    sharing the copies, as slices of mongomock's result list share its documents."""
+
+    __slots__ = ("_raw", "_copy", "_memo", "_start", "_stop")
+
+    def __init__(self, raw, copy, memo=None, start=0, stop=None):
+        self._raw, self._copy = raw, copy
+        self._memo = {} if memo is None else memo
+        self._start = start
+        self._stop = len(raw) if stop is None else stop
+
+    def __len__(self):
+        return max(0, self._stop - self._start)
+
+    def _at(self, position):
+        try:
+            return self._memo[position]
+        except KeyError:
+            doc = self._memo[position] = self._copy(self._raw[position])
+            return doc
+
+    def fill(self, start, stop):
+        """Copy the documents at ``start`` to ``stop`` (positions in this view) now."""
+        for position in range(self._start + start, min(self._start + stop, self._stop)):
+            self._at(position)
+
+    def __getitem__(self, index):
+        size = len(self)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return _Copies(self._raw, self._copy, self._memo, self._start + start,
+                           self._start + max(start, stop))
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("cursor index out of range")
+        return self._at(self._start + index)
+
+    def __iter__(self):
+        return (self._at(p) for p in range(self._start, self._stop))
+
+
+def _sorted_documents(collection, spec, sort):
+    """The stored documents matching ``spec`` in ``sort`` order, uncopied: the first
+    half of mongomock 4.3's ``Collection._get_dataset``, line for line."""
+    dataset = collection._iter_documents(spec)
+    if sort:
+        if isinstance(sort, dict):
+            sort = sort.items()
+        for sort_key, sort_direction in reversed(sort):
+            if sort_key == "$natural":
+                if sort_direction < 0:
+                    dataset = iter(reversed(list(dataset)))
+                continue
+            if sort_key.startswith("$"):
+                raise NotImplementedError(
+                    f"Sorting by {sort_key} is not implemented in mongomock yet")
+            dataset = iter(sorted(
+                dataset, key=lambda x, k=sort_key: resolve_sort_key(k, x),
+                reverse=sort_direction < 0))
+    return list(dataset)
+
+
 def install():
     """Patch mongomock once per process (idempotent); another version: warn, no patch."""
     global _installed
@@ -232,6 +311,8 @@ def install():
     store_set, store_del = CollectionStore.__setitem__, CollectionStore.__delitem__
     store_drop, store_create = CollectionStore.drop, CollectionStore.create_index
     store_drop_index = CollectionStore.drop_index
+    original_dataset = Collection._get_dataset
+    original_compute = Cursor._compute_results
 
     def _iter_documents(self, filter):
         store = self._store
@@ -305,7 +386,46 @@ def install():
         self._emitted += 1
         return doc
 
+    def _compute_results(self, with_limit_and_skip=False):
+        factory = self._factory
+        if not self._results or self._factory_last_generated_results != factory:
+            if not (isinstance(factory, functools.partial) and len(factory.args) == 4
+                    and getattr(factory.func, "__func__", None) is original_dataset):
+                return original_compute(self, with_limit_and_skip)
+            collection = factory.func.__self__
+            spec, sort, fields, container = factory.args
+            aware = collection.codec_options.tz_aware
+
+            def copy(doc):
+                out = collection._copy_only_fields(doc, fields, container)
+                return make_datetime_timezone_aware_in_document(out) if aware else out
+            results = _Copies(_sorted_documents(collection, spec, sort), copy)
+            # copied now, as mongomock copies: what the cursor will answer is the
+            # state of the store when the query ran, whatever is written meanwhile
+            skip = self._skip or 0
+            results.fill(skip, skip + abs(self._limit) if self._limit else len(results))
+            self._factory_last_generated_results = factory
+            self._results = results
+        results = self._results
+        if with_limit_and_skip:
+            results = results[self._skip or 0:]
+            if self._limit:
+                results = results[:abs(self._limit)]
+        return results
+
+    def find_one(self, filter=None, *args, **kwargs):  # noqa: A002 - pymongo's name
+        if filter is None:
+            filter = {}
+        if not isinstance(filter, Mapping):
+            filter = {"_id": filter}
+        try:
+            return next(self.find(filter, *args, **kwargs).limit(-1))
+        except StopIteration:
+            return None
+
     Collection._iter_documents = _iter_documents
+    Collection.find_one = find_one
+    Cursor._compute_results = _compute_results
     Collection._update = _update
     Collection._ensure_uniques = _ensure_uniques
     CollectionStore.__setitem__ = __setitem__
