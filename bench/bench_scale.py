@@ -7,14 +7,17 @@ stores, a fresh vhost): ``samplegen`` makes that many families (seeded), the
 file is imported through the gateway in one upload, and once distribution's
 projection holds every resident:
 
-- import rows per second (HTTP answers; and until the projection is complete);
-  a file over the gateway's upload limit goes in parts of whole families;
-- ``POST /api/v1/status-check`` for residents drawn from the file, at
-  ``--connections`` concurrent clients for ``--seconds``: answers per second,
-  p50/p99; beside the baseline of the same run, a trivial nameko HTTP
-  entrypoint making one RPC (``bench/trivial_http.py``), same client, same load;
+- import rows per second: the file uploaded once as an import job, polled to
+  ``done`` (overall, and over its first and last 10% of chunks);
 - CPU of each service over ``--idle`` seconds at rest, once every queue of the
   vhost is empty (every consumer has caught up), in % of one core;
+- ``POST /api/v1/status-check`` for residents drawn from the file, at
+  ``--connections`` concurrent clients for ``--seconds``: answers per second,
+  p50/p99; then the officer search ``GET /api/v1/residents?q=&rw=`` (a word of
+  a resident's name, their RW) under the same load; then the baseline, a
+  trivial nameko HTTP entrypoint making one RPC (``bench/trivial_http.py``),
+  same client, same load; then the status check again. Each load records every
+  service's CPU while it ran and the machine's load average;
 - peak resident memory (VmHWM) of each service beside the file's rows as JSON.
 
 Prints one JSON object per size, then the tables bench/RESULTS.md quotes.
