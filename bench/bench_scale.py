@@ -7,14 +7,17 @@ stores, a fresh vhost): ``samplegen`` makes that many families (seeded), the
 file is imported through the gateway in one upload, and once distribution's
 projection holds every resident:
 
-- import rows per second (HTTP answers; and until the projection is complete);
-  a file over the gateway's upload limit goes in parts of whole families;
-- ``POST /api/v1/status-check`` for residents drawn from the file, at
-  ``--connections`` concurrent clients for ``--seconds``: answers per second,
-  p50/p99; beside the baseline of the same run, a trivial nameko HTTP
-  entrypoint making one RPC (``bench/trivial_http.py``), same client, same load;
+- import rows per second: the file uploaded once as an import job, polled to
+  ``done`` (overall, and over its first and last 10% of chunks);
 - CPU of each service over ``--idle`` seconds at rest, once every queue of the
   vhost is empty (every consumer has caught up), in % of one core;
+- ``POST /api/v1/status-check`` for residents drawn from the file, at
+  ``--connections`` concurrent clients for ``--seconds``: answers per second,
+  p50/p99; then the officer search ``GET /api/v1/residents?q=&rw=`` (a word of
+  a resident's name, their RW) under the same load; then the baseline, a
+  trivial nameko HTTP entrypoint making one RPC (``bench/trivial_http.py``),
+  same client, same load; then the status check again. Each load records every
+  service's CPU while it ran and the machine's load average;
 - peak resident memory (VmHWM) of each service beside the file's rows as JSON.
 
 Prints one JSON object per size, then the tables bench/RESULTS.md quotes.
@@ -46,8 +49,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "var", "bench", "scale")
 
 
-def load(url, bodies, connections, seconds):
-    """``connections`` clients POST bodies in turn for ``seconds``: answers/s and latency."""
+def load(url, bodies, connections, seconds, method="POST", headers=None):
+    """``connections`` clients send requests in turn for ``seconds``: answers/s and latency.
+
+    ``bodies``: JSON bodies (``POST``) or query parameters (``GET``), used in turn."""
     latencies, codes = [], {}
     stop = time.monotonic() + seconds
 
@@ -57,7 +62,12 @@ def load(url, bodies, connections, seconds):
         while time.monotonic() < stop:
             started = time.monotonic()
             try:
-                code = session.post(url, json=bodies[i % len(bodies)], timeout=30).status_code
+                item = bodies[i % len(bodies)]
+                if method == "GET":
+                    answer = session.get(url, params=item, headers=headers, timeout=30)
+                else:
+                    answer = session.post(url, json=item, headers=headers, timeout=30)
+                code = answer.status_code
             except requests.RequestException:
                 code = "error"
             latencies.append(time.monotonic() - started)
@@ -73,6 +83,26 @@ def load(url, bodies, connections, seconds):
     return {"req_s": round(answered / elapsed, 1), "codes": codes,
             "p50_ms": round(1000 * percentile(latencies, 50)),
             "p99_ms": round(1000 * percentile(latencies, 99))}
+
+
+def with_cpu(pids, measure):
+    """``measure()``'s answer with ``cpu_pct``: each service's CPU while it ran, in %
+    of one core (where a request's time goes), and the machine's load average."""
+    start, began = {n: cpu_seconds(p) for n, p in pids.items()}, time.monotonic()
+    out = measure()
+    elapsed = time.monotonic() - began
+    out["cpu_pct"] = {n: round(100 * (cpu_seconds(p) - start[n]) / elapsed, 1)
+                      for n, p in pids.items()}
+    out["loadavg"] = os.getloadavg()[0]
+    return out
+
+
+def searches(rows, count, seed):
+    """Officer searches ``{"q": a word of a resident's name, "rw": their RW}``."""
+    rng = random.Random(seed)
+    picked = rng.sample(rows, min(count, len(rows)))
+    return [{"q": rng.choice(r["full_name"].split()), "rw": r["rw"]} for r in picked
+            if r["full_name"].strip()]
 
 
 def drained(vhost):
@@ -102,7 +132,15 @@ def import_job(url, headers, csv_path, poll=0.5):
     uploaded = time.time() - started
     location, read = url + answer.headers["Location"], None
     while True:
-        job = requests.get(location, headers=headers, timeout=60).json()
+        try:
+            answer = requests.get(location, headers=headers, timeout=60)
+        except requests.RequestException:
+            answer = None
+        if answer is None or answer.status_code != 200:
+            # a poll the busy registry did not answer in time (504) is asked again
+            time.sleep(poll)
+            continue
+        job = answer.json()
         if read is None and job.get("rows_total"):
             read = time.time() - started
         if job["state"] in ("done", "failed"):
@@ -162,9 +200,12 @@ def run(families, args):
     csv_path = generate(families)
     rows, json_bytes = rows_as_json_bytes(csv_path)
     with open(csv_path, encoding="utf-8") as handle:
-        people = [{"nik": r["nik"], "birth_date": r["birth_date"]} for r in csv.DictReader(handle)
-                  if len(r["nik"]) == 16 and r["birth_date"]]  # no-NIK persons cannot ask
+        file_rows = list(csv.DictReader(handle))
+    people = [{"nik": r["nik"], "birth_date": r["birth_date"]} for r in file_rows
+              if len(r["nik"]) == 16 and r["birth_date"]]  # no-NIK persons cannot ask
     bodies = random.Random(families).sample(people, min(500, len(people)))
+    officer_queries = searches(file_rows, 200, families)
+    del file_rows
     vhost, amqp_uri = fresh_vhost()
     ready = tempfile.mktemp(suffix=".json", dir=OUT)
     log_dir = os.path.join(OUT, "log-%d-%d" % (families, int(time.time())))
@@ -190,8 +231,11 @@ def run(families, args):
         first, last, chunks = chunk_rates(os.path.join(log_dir, "registry.log"), job["id"])
 
         def projected():
-            status = requests.get(url + "/api/v1/admin/distribution/projection",
-                                  headers=headers, timeout=30).json()
+            try:
+                status = requests.get(url + "/api/v1/admin/distribution/projection",
+                                      headers=headers, timeout=30).json()
+            except (requests.RequestException, ValueError):
+                return False  # distribution busy projecting: asked again
             return status.get("residents") == residents
         wait(projected, 3600, "distribution's projection")
         settled = time.time() - started
@@ -199,12 +243,21 @@ def run(families, args):
         drained_s = time.time() - started
         start_cpu = {n: cpu_seconds(p) for n, p in pids.items()}
         time.sleep(args.idle)
+        idle_load = os.getloadavg()[0]
         idle_cpu = {n: 100 * (cpu_seconds(p) - start_cpu[n]) / args.idle for n, p in pids.items()}
-        status = load(url + "/api/v1/status-check", bodies, args.connections, args.seconds)
+        status = with_cpu(pids, lambda: load(url + "/api/v1/status-check", bodies,
+                                             args.connections, args.seconds))
+        search = with_cpu(pids, lambda: load(url + "/api/v1/residents", officer_queries,
+                                             args.connections, args.seconds, method="GET",
+                                             headers=headers))
         baseline_proc, baseline_url = start_baseline(amqp_uri)
         baseline = baseline_proc
-        trivial = load(baseline_url, [{"n": i} for i in range(50)], args.connections,
-                       args.seconds)
+        trivial = with_cpu(pids, lambda: load(baseline_url, [{"n": i} for i in range(50)],
+                                              args.connections, args.seconds))
+        # the status check once more after the baseline: a machine whose load changed
+        # meanwhile shows as two figures that disagree
+        status_again = load(url + "/api/v1/status-check", bodies, args.connections,
+                            args.seconds)
         peaks = {n: memory(p)["VmHWM"] for n, p in pids.items()}
         return {
             "families": families, "rows": rows, "residents": residents,
@@ -214,7 +267,9 @@ def run(families, args):
             "last_10pct_chunks_rows_s": last,
             "projection_complete_s": round(settled, 1), "queues_drained_s": round(drained_s, 1),
             "status_check": status, "baseline_trivial_rpc": trivial,
+            "status_check_after_baseline": status_again, "officer_search": search,
             "status_vs_baseline": round(status["req_s"] / max(trivial["req_s"], 0.1), 2),
+            "idle_loadavg": idle_load,
             "json_mib": round(json_bytes / 2 ** 20, 1),
             "services": {n: {"idle_cpu_pct": round(idle_cpu[n], 2),
                              "peak_mib": round(peaks[n], 1)} for n in pids},
@@ -248,6 +303,15 @@ def main():
             r["families"], r["residents"], r["import_rows_s"], r["first_10pct_chunks_rows_s"],
             r["last_10pct_chunks_rows_s"], s["req_s"], s["p50_ms"], s["p99_ms"], b["req_s"],
             r["status_vs_baseline"]))
+    print("\n| families | officer search req/s (p50/p99 ms) | status check again req/s "
+          "(p50/p99 ms) | load average (idle / status / baseline) |")
+    print("|---|---|---|---|")
+    for r in results:
+        o, a = r["officer_search"], r["status_check_after_baseline"]
+        print("| %d | %.1f (%d/%d) | %.1f (%d/%d) | %.1f / %.1f / %.1f |" % (
+            r["families"], o["req_s"], o["p50_ms"], o["p99_ms"], a["req_s"], a["p50_ms"],
+            a["p99_ms"], r["idle_loadavg"], r["status_check"]["loadavg"],
+            r["baseline_trivial_rpc"]["loadavg"]))
     print("\n| families | service | idle CPU (% of a core) | peak RSS | data as JSON |")
     print("|---|---|---|---|---|")
     for r in results:

@@ -5,7 +5,7 @@ Run: ``.venv/bin/python -m bench.bench_store [--rounds 3] [--file data/sample/ta
 No broker. Two cases take turns in one process, ``--rounds`` times each:
 the baseline is mongomock's own datetime walks and ``copy.deepcopy`` with
 every index re-keyed on each write (the adapter as it was before
-``services/shared/mongomock_fast.py`` items 3 to 5); the other is the adapter now.
+``services/shared/mongomock_fast.py`` items 4 to 6); the other is the adapter now.
 Each round, on a fresh store: the registry's import job of the file
 (``job_runner.run_job``, what ``POST /imports/registry/jobs`` runs), then
 what a follower does with those residents (``RegistryProjection.apply_resident``
@@ -34,7 +34,7 @@ VILLAGE = "3174091005"
 
 
 def use(case):
-    """The adapter's items 3 to 5 off (``"baseline"``) or on (``"now"``)."""
+    """The adapter's items 4 to 6 off (``"baseline"``) or on (``"now"``)."""
     mongomock_fast.install()
     mongomock_fast._use_short_paths(case == "now")
 

@@ -129,6 +129,11 @@ def programmes_of_family(repo, kk_number):
                            for code, items in sorted(grouped.items())]}
 
 
+#: what the status check reads of an allocation and of its round
+STATUS_ALLOCATION_FIELDS = {"programme_code": 1, "round_id": 1, "status": 1, "amount_idr": 1}
+STATUS_ROUND_FIELDS = ("name", "starts_on", "ends_on", "location", "status")
+
+
 def status_check(repo, payload):
     """The public status check (``POST /status-check``): NIK + birth date.
 
@@ -150,15 +155,18 @@ def status_check(repo, payload):
         raise NotFound(NO_MATCH)
     person = matches[0]
     allocs = repo.allocations_of_person(person["_id"], person.get("household_id"),
-                                        extra={"status": {"$ne": "cancelled"}})
-    names, rounds, today = {}, {}, clock.village_today().isoformat()
+                                        extra={"status": {"$ne": "cancelled"}},
+                                        fields=STATUS_ALLOCATION_FIELDS)
+    # only what the answer shows: a programme's rule tree and a round's bookkeeping
+    # would be copied out of the store for nothing on every public request
+    names = repo.programme_names({a["programme_code"] for a in allocs})
+    rounds = repo.rounds_by_id({a["round_id"] for a in allocs}, STATUS_ROUND_FIELDS)
+    today = clock.village_today().isoformat()
     programmes, upcoming = {}, []
     for alloc in allocs:
         code = alloc["programme_code"]
-        if code not in names:
-            names[code] = (repo.get_programme(code) or {}).get("name", code)
-        rnd = rounds.get(alloc["round_id"]) or rounds.setdefault(
-            alloc["round_id"], repo.get_round(alloc["round_id"]))
+        names.setdefault(code, code)
+        rnd = rounds.get(alloc["round_id"])
         label = PUBLIC_STATUS.get(alloc["status"], alloc["status"])
         if alloc["status"] == "pending" and rnd and rnd["starts_on"] > today:
             label = "dijadwalkan"

@@ -92,6 +92,12 @@ class DistributionRepository(RegistryProjection):
     def list_programmes(self, query=None):
         return list(self.programmes.find(query or {}, HIDE_OUTBOX).sort("_id", 1))
 
+    def programme_names(self, codes):
+        """``{code: name}`` of the programmes among ``codes`` that exist, reading
+        nothing else of them (a programme carries its whole rule tree)."""
+        return {d["_id"]: d.get("name", d["_id"]) for d in self.programmes.find(
+            {"_id": {"$in": list(codes)}}, {"name": 1})}
+
     def exclusion_table(self):
         """``{code: [codes it excludes]}`` over the whole catalogue."""
         return {d["_id"]: d.get("excludes", []) for d in self.programmes.find({}, {"excludes": 1})}
@@ -115,6 +121,13 @@ class DistributionRepository(RegistryProjection):
     def round(self, round_id):
         """The stored round; NotFound when there is none with that id."""
         return _found(self.get_round(round_id), "No round with id %s.", round_id)
+
+    def rounds_by_id(self, round_ids, fields):
+        """``{round_id: round}`` of those that exist, each with only ``fields``
+        (field names) besides ``_id``: one lookup by key for them all."""
+        projection = dict.fromkeys(fields, 1)
+        return {d["_id"]: d for d in self.rounds.find({"_id": {"$in": list(round_ids)}},
+                                                      projection)}
 
     def find_rounds(self, query, skip=0, limit=50):
         cursor = self.rounds.find(query, HIDE_OUTBOX).sort([("starts_on", 1), ("_id", 1)])
@@ -193,11 +206,12 @@ class DistributionRepository(RegistryProjection):
             ("household_id", household_ids), ("member_id", resident_ids),
             ("recipient_id", resident_ids)))
 
-    def allocations_of_person(self, resident_id, household_id, extra=None):
+    def allocations_of_person(self, resident_id, household_id, extra=None, fields=None):
         """The allocations a resident receives (``member_id``), is recipient of
         (``recipient_id``) or that go to their family as a whole (``household_id``
         with no ``member_id``), each matching ``extra`` too (a filter dict), ordered
-        by ``_id`` as ``find_allocations`` orders them. Three lookups by indexed
+        by ``_id`` as ``find_allocations`` orders them; with ``fields`` (a
+        projection) each carries only those. Three lookups by indexed
         key instead of one ``$or``, which a store may answer by scanning every
         allocation; a person without a household has no family allocations."""
         extra = extra or {}
@@ -206,7 +220,8 @@ class DistributionRepository(RegistryProjection):
             keys.append({"household_id": household_id, "member_id": None})
         found = {}
         for key in keys:
-            for doc in self.find_allocations(dict(extra, **key), sort=(("_id", 1),)):
+            for doc in self.find_allocations(dict(extra, **key), sort=(("_id", 1),),
+                                             fields=fields):
                 found.setdefault(doc["_id"], doc)
         return [found[k] for k in sorted(found)]
 

@@ -21,10 +21,25 @@ the store will scan.
    ``{"_pending": {"$gt": 0}}``, the repair's stale-staging check), so a range
    costs the number of distinct values, not of documents. Documents whose value is not a plain scalar
    (arrays, sub-documents, a path through an array) are always candidates.
+   Before mongomock's filter, which costs tens of microseconds a document,
+   a few entries are judged cheaply for plain values: a string equal to a
+   string, a field's presence (``$exists``), a ``$regex`` (no options or
+   ``i``) on a string. A document one of them refutes cannot match; the
+   others still go through mongomock's filter (the officer's search by part
+   of a name over an RW's residents).
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
-3. Every write walks the whole document twice in generic Python: once to
+3. A cursor copies (and projects) every matching document before it returns
+   the first, so a page of 50 of an RW's 17,000 residents cost 17,000 deep
+   copies, and ``find_one`` copied every match to return one. The patched
+   cursor filters and sorts the stored documents as mongomock does, then
+   copies, when the query runs, only those its skip and limit let through
+   (``find_one`` asks for one, as pymongo's does); a document outside that
+   window (a skip changed afterwards) is copied when first read. The copies
+   are the ones mongomock makes (``_copy_only_fields``), taken at the same
+   moment, so what a cursor answers is unchanged.
+4. Every write walks the whole document twice in generic Python: once to
    convert datetimes (``helpers.patch_datetime_awareness_in_document``, and
    ``make_datetime_timezone_aware_in_document`` on reads with ``tz_aware``),
    once to snapshot it (``copy.deepcopy`` before an update, for the rollback
@@ -35,12 +50,12 @@ the store will scan.
    is the same value of the same types (property test). The one difference:
    a document holding the same list or dict object twice gets two copies,
    not one shared copy, which BSON cannot express anyway.
-4. mongomock compares the pymongo version with a freshly parsed literal
+5. mongomock compares the pymongo version with a freshly parsed literal
    (``version.parse('3.6')``) on every insert and on every ``$set`` field:
    a sixth of a follower's snapshot update. The collection and aggregation
    modules get the same ``packaging.version.parse``, memoised (a parsed
    version is immutable).
-5. mongomock sorts with a key that wraps each value in an object comparing
+6. mongomock sorts with a key that wraps each value in an object comparing
    through its generic BSON comparison, one pass per sort field: a page of a
    list sorted by four fields over 3,000 documents spent most of its time
    there. A pass whose values are all exact ``str``, or all ``int``/``float``
@@ -51,8 +66,10 @@ import copy
 import datetime
 import functools
 import logging
+import re
 import threading
 import types
+from collections.abc import Mapping
 
 import mongomock
 from mongomock import aggregate as mongomock_aggregate
@@ -223,6 +240,49 @@ def _reindex(store, doc_id):
         store._bansos_next += 1
 
 
+_ABSENT = object()
+
+
+def _refuter(field, cond):
+    """A cheap test that is False only for documents that cannot match
+    ``{field: cond}``, or None when ``cond`` is not a shape it knows. Only plain
+    values are judged (a string, a field's presence); anything else (an array, a
+    sub-document, a number) is left to mongomock's filter."""
+    if field.startswith("$") or "." in field:
+        return None
+    if isinstance(cond, str):
+        def equal(doc):
+            value = doc.get(field, _ABSENT)
+            return not isinstance(value, str) or value == cond
+        return equal
+    if not isinstance(cond, dict):
+        return None
+    if set(cond) == {"$exists"} and isinstance(cond["$exists"], bool):
+        wanted = cond["$exists"]
+        return lambda doc: (field in doc) == wanted
+    if set(cond) in ({"$regex"}, {"$regex", "$options"}) and isinstance(cond["$regex"], str) \
+            and cond.get("$options", "") in ("", "i"):
+        try:
+            pattern = re.compile(cond["$regex"], re.IGNORECASE if cond.get("$options") else 0)
+        except re.error:
+            return None  # mongomock's own filter raises what it raises
+
+        def matches(doc):
+            value = doc.get(field, _ABSENT)
+            return not isinstance(value, str) or pattern.search(value) is not None
+        return matches
+    return None
+
+
+def _refuters(filter):
+    """The tests of ``_refuter`` for a filter's top-level entries (all must hold, as
+    every entry of a filter must match), or None when there is none."""
+    if not isinstance(filter, dict):
+        return None
+    tests = [t for t in (_refuter(f, c) for f, c in filter.items()) if t is not None]
+    return tests or None
+
+
 def _lookup(store, filter):
     """Candidate ``_id``s for ``filter`` in natural order, or None: scan."""
     if not isinstance(filter, dict) or not filter:
@@ -276,7 +336,7 @@ def _plain_walk(fallback):
 
 def _fast_conversions():
     """``(to_naive, to_aware, deepcopy)``: mongomock's two datetime walks and a
-    deep copy, with the short path for plain values (docstring, item 3)."""
+    deep copy, with the short path for plain values (docstring, item 4)."""
     # the originals recurse through the module's names, so nested values that
     # are not plain come back through the short path as well
     return (_plain_walk(ORIGINAL_TO_NAIVE), _plain_walk(ORIGINAL_TO_AWARE),
@@ -289,33 +349,27 @@ _NUMBERS = (int, float)
 
 
 def _plain_order(values):
-    """True when ``values`` (one sort field's) sort as themselves (item 5)."""
+    """True when ``values`` (one sort field's) sort as themselves (item 6)."""
     if all(type(v) is str for v in values):
         return True
     # NaN is ordered first by BSON and unordered by Python
     return all(type(v) in _NUMBERS and v == v for v in values)
 
 
-def _sorted_dataset(collection, spec, sort):
-    """The documents matching ``spec``, sorted as mongomock's ``_get_dataset`` sorts
-    them, or None when the sort is one it alone handles (``$natural``, ``$meta``)."""
-    items = list(sort.items() if isinstance(sort, dict) else sort)
-    if any(key.startswith("$") for key, _ in items):
-        return None
-    dataset = list(collection._iter_documents(spec))
-    for key, direction in reversed(items):
+def _sort_pass(dataset, key, direction):
+    """One of mongomock's sort passes (stable, by ``key``), on the values themselves
+    when they allow it (item 6)."""
+    if _SORTS["on"]:
         values = [mongomock_filtering.resolve_key(key, doc) for doc in dataset]
         if _plain_order(values):
             order = sorted(range(len(dataset)), key=values.__getitem__, reverse=direction < 0)
-            dataset = [dataset[i] for i in order]
-        else:
-            dataset = sorted(dataset, key=lambda doc: mongomock_filtering.resolve_sort_key(
-                key, doc), reverse=direction < 0)
-    return dataset
+            return [dataset[i] for i in order]
+    return sorted(dataset, key=lambda doc: mongomock_filtering.resolve_sort_key(key, doc),
+                  reverse=direction < 0)
 
 
 def _use_short_paths(on):
-    """Items 3 and 4 of the docstring on (what ``install`` does) or off: mongomock's
+    """Items 4 to 6 of the docstring on (what ``install`` does) or off: mongomock's
     own walks, copies and version parsing, every index re-keyed on each write (the
     baseline ``bench/bench_store.py`` measures them against)."""
     global _UNCHANGED
@@ -338,6 +392,70 @@ def _use_short_paths(on):
     mongomock_collection.copy = shim
     for module in (mongomock_collection, mongomock_aggregate):
         module.version = versions
+class _Copies:
+    """A cursor's answer: the matching stored documents in order, each copied
+    (``copy``) once, when first read or when ``fill`` asks for it. Slices are views
+    sharing the copies, as slices of mongomock's result list share its documents."""
+
+    __slots__ = ("_raw", "_copy", "_memo", "_start", "_stop")
+
+    def __init__(self, raw, copy, memo=None, start=0, stop=None):
+        self._raw, self._copy = raw, copy
+        self._memo = {} if memo is None else memo
+        self._start = start
+        self._stop = len(raw) if stop is None else stop
+
+    def __len__(self):
+        return max(0, self._stop - self._start)
+
+    def _at(self, position):
+        try:
+            return self._memo[position]
+        except KeyError:
+            doc = self._memo[position] = self._copy(self._raw[position])
+            return doc
+
+    def fill(self, start, stop):
+        """Copy the documents at ``start`` to ``stop`` (positions in this view) now."""
+        for position in range(self._start + start, min(self._start + stop, self._stop)):
+            self._at(position)
+
+    def __getitem__(self, index):
+        size = len(self)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return _Copies(self._raw, self._copy, self._memo, self._start + start,
+                           self._start + max(start, stop))
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("cursor index out of range")
+        return self._at(self._start + index)
+
+    def __iter__(self):
+        return (self._at(p) for p in range(self._start, self._stop))
+
+
+def _sorted_documents(collection, spec, sort):
+    """The stored documents matching ``spec`` in ``sort`` order, uncopied: the first
+    half of mongomock 4.3's ``Collection._get_dataset``, line for line, each sort
+    pass through ``_sort_pass``."""
+    dataset = collection._iter_documents(spec)
+    if sort:
+        if isinstance(sort, dict):
+            sort = sort.items()
+        for sort_key, sort_direction in reversed(sort):
+            if sort_key == "$natural":
+                if sort_direction < 0:
+                    dataset = iter(reversed(list(dataset)))
+                continue
+            if sort_key.startswith("$"):
+                raise NotImplementedError(
+                    f"Sorting by {sort_key} is not implemented in mongomock yet")
+            dataset = iter(_sort_pass(list(dataset), sort_key, sort_direction))
+    return list(dataset)
 
 
 def install():
@@ -351,35 +469,36 @@ def install():
         _installed = True
         return
     original_iter = Collection._iter_documents
-    original_dataset = Collection._get_dataset
     original_update = Collection._update
     original_uniques = Collection._ensure_uniques
     store_set, store_del = CollectionStore.__setitem__, CollectionStore.__delitem__
     store_drop, store_create = CollectionStore.drop, CollectionStore.create_index
     store_drop_index = CollectionStore.drop_index
+    original_dataset = Collection._get_dataset
+    original_compute = Cursor._compute_results
 
     def _iter_documents(self, filter):
         store = self._store
         ids = _lookup(store, filter)
-        if ids is None:
+        tests = _refuters(filter)
+        if ids is None and tests is None:
             docs = original_iter(self, filter)
+        elif ids is None:
+            if store.is_empty:
+                filter_applies(filter, {})  # mongomock validates the filter even then
+            docs = [d for d in list(store.documents)
+                    if all(t(d) for t in tests) and filter_applies(filter, d)]
         else:
             store._remove_expired_documents()
             documents = store._documents
-            docs = [documents[k] for k in ids
-                    if k in documents and filter_applies(filter, documents[k])]
+            tests = tests or ()
+            docs = [documents[k] for k in ids if k in documents
+                    and all(t(documents[k]) for t in tests)
+                    and filter_applies(filter, documents[k])]
         touched = getattr(_tracking, "touched", None)
         if touched is None:
             return iter(docs)
         return _recording(docs, touched, store)
-
-    def _get_dataset(self, spec, sort, fields, as_class):
-        dataset = _sorted_dataset(self, spec, sort) if sort and _SORTS["on"] else None
-        if dataset is None:
-            yield from original_dataset(self, spec, sort, fields, as_class)
-            return
-        for document in dataset:
-            yield self._copy_only_fields(document, fields, as_class)
 
     def _recording(docs, touched, store):
         for doc in docs:
@@ -438,9 +557,48 @@ def install():
         self._emitted += 1
         return doc
 
+    def _compute_results(self, with_limit_and_skip=False):
+        factory = self._factory
+        if not self._results or self._factory_last_generated_results != factory:
+            if not (isinstance(factory, functools.partial) and len(factory.args) == 4
+                    and getattr(factory.func, "__func__", None) is original_dataset):
+                return original_compute(self, with_limit_and_skip)
+            collection = factory.func.__self__
+            spec, sort, fields, container = factory.args
+            aware = collection.codec_options.tz_aware
+
+            def copy(doc):
+                out = collection._copy_only_fields(doc, fields, container)
+                return mongomock_helpers.make_datetime_timezone_aware_in_document(out) \
+                    if aware else out
+            results = _Copies(_sorted_documents(collection, spec, sort), copy)
+            # copied now, as mongomock copies: what the cursor will answer is the
+            # state of the store when the query ran, whatever is written meanwhile
+            skip = self._skip or 0
+            results.fill(skip, skip + abs(self._limit) if self._limit else len(results))
+            self._factory_last_generated_results = factory
+            self._results = results
+        results = self._results
+        if with_limit_and_skip:
+            results = results[self._skip or 0:]
+            if self._limit:
+                results = results[:abs(self._limit)]
+        return results
+
+    def find_one(self, filter=None, *args, **kwargs):  # noqa: A002 - pymongo's name
+        if filter is None:
+            filter = {}
+        if not isinstance(filter, Mapping):
+            filter = {"_id": filter}
+        try:
+            return next(self.find(filter, *args, **kwargs).limit(-1))
+        except StopIteration:
+            return None
+
     _use_short_paths(True)
     Collection._iter_documents = _iter_documents
-    Collection._get_dataset = _get_dataset
+    Collection.find_one = find_one
+    Cursor._compute_results = _compute_results
     Collection._update = _update
     Collection._ensure_uniques = _ensure_uniques
     CollectionStore.__setitem__ = __setitem__

@@ -41,7 +41,7 @@ from bson import ObjectId  # noqa: E402
 from mongomock.filtering import filter_applies  # noqa: E402
 
 FIELDS = ["nik", "rw", "a.b"]
-scalars = st.sampled_from(["x", "y", "1", 1, 2, True, None, 1.0, 2.5])
+scalars = st.sampled_from(["x", "y", "1", 1, 2, True, None, 1.0, 2.5, "Xy"])
 values = st.one_of(scalars, scalars, scalars, st.lists(scalars, max_size=2), st.dictionaries(
     st.sampled_from(["b", "c"]), scalars, max_size=2))
 docs = st.fixed_dictionaries({}, optional={"nik": values, "rw": values, "a": values})
@@ -50,10 +50,14 @@ numbers = st.sampled_from([0, 1, 1.5, 2])
 ranges = st.one_of(
     st.dictionaries(st.sampled_from(["$gt", "$gte", "$lt", "$lte"]), numbers, min_size=1, max_size=2),
     st.dictionaries(st.sampled_from(["$gt", "$lte"]), st.sampled_from(["1", "x"]), min_size=1))
+regexes = st.fixed_dictionaries({"$regex": st.sampled_from(["x", "^1", "X", "y|1", ".", "^$"])},
+                                optional={"$options": st.sampled_from(["", "i", "m"])})
 conds = st.one_of(lookup, lookup, st.sampled_from([True, False]),
-                  st.fixed_dictionaries({"$in": st.lists(lookup, max_size=3)}), ranges)
+                  st.fixed_dictionaries({"$in": st.lists(lookup, max_size=3)}), ranges, regexes,
+                  st.fixed_dictionaries({"$exists": st.booleans()}))
 filters = st.one_of(st.dictionaries(st.sampled_from(FIELDS), conds, min_size=1, max_size=1),
-                    st.dictionaries(st.sampled_from(FIELDS + ["_id"]), conds, min_size=1, max_size=2))
+                    st.dictionaries(st.sampled_from(FIELDS + ["_id", "a"]), conds, min_size=1,
+                                    max_size=3))
 ops = st.lists(st.one_of(
     st.tuples(st.just("insert"), docs),
     st.tuples(st.just("set"), filters, st.sampled_from(FIELDS), values, st.booleans()),
@@ -94,6 +98,9 @@ def _same(found):
          [{"nik": {"$in": ["x", "y"]}}])
 @example([{"nik": "x"}, {"rw": True}], [("replace", {"nik": "x"}, {"nik": "x", "rw": 1}, False)],
          [{"rw": {"$gt": 0}}, {"rw": True}, {"rw": 1}])
+@example([{"nik": "Xy", "rw": ["x"]}, {"nik": ["xy"]}, {"a": None}], [],
+         [{"nik": {"$regex": "x", "$options": "i"}, "rw": "x"}, {"a": {"$exists": False}},
+          {"nik": "x"}, {"rw": {"$regex": "^x"}, "a": {"$exists": True}}])
 def test_indexed_answers_equal_a_scan(initial, writes, queries):
     install()
     db = mongomock.MongoClient().db
@@ -118,6 +125,69 @@ def test_indexed_answers_equal_a_scan(initial, writes, queries):
     for flt in queries:
         assert _same(indexed.find(flt)) == _same(d for d in everything if filter_applies(flt, d))
         assert indexed.count_documents(flt) == plain.count_documents(flt)
+
+
+# Property: a cursor that copies only the documents its skip and limit let through
+# answers exactly what mongomock's own dataset (every match copied) answers.
+projections = st.sampled_from([None, {"nik": 1}, {"nik": 0}, {"rw": 1, "a": 1}, {"a": 1},
+                               {"_id": 0, "nik": 1}, {"a": 0, "rw": 0}])
+sorts = st.lists(st.tuples(st.sampled_from(FIELDS + ["_id"]), st.sampled_from([1, -1])),
+                 max_size=2, unique_by=lambda s: s[0])
+
+
+def _dataset(coll, flt, sort, projection):
+    """mongomock 4.3's answer: every match copied, in order (its unpatched generator)."""
+    return list(coll._get_dataset(flt, sort or None, projection and dict(projection), dict))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(docs, max_size=12), ops, filters | st.just({}), sorts, projections,
+       st.integers(0, 4), st.integers(0, 4))
+def test_a_page_answers_what_every_match_copied_answers(initial, writes, flt, sort, projection,
+                                                        skip, limit):
+    install()
+    coll = mongomock.MongoClient().db.things
+    coll.create_index("nik")
+    for n, doc in enumerate(initial):
+        coll.insert_one(dict(doc, _id=n))
+    for n, op in enumerate(writes, start=100):
+        try:
+            _apply(coll, op, n)
+        except (mongomock.WriteError, ValueError):
+            pass
+    expected = _dataset(coll, flt, sort, projection)
+    cursor = coll.find(flt, projection and dict(projection))
+    if sort:
+        cursor = cursor.sort(sort)
+    page = list(cursor.skip(skip).limit(limit))
+    assert _same(page) == _same(expected[skip:skip + limit] if limit else expected[skip:])
+    first = coll.find_one(flt, projection and dict(projection), sort=sort or None)
+    assert _same([first] if first is not None else []) == _same(expected[:1])
+
+
+def test_a_page_copies_only_its_documents(coll, monkeypatch):
+    copied = []
+    original = mongomock.collection.Collection._copy_only_fields
+
+    def counting(self, doc, fields, container):
+        copied.append(doc["_id"])
+        return original(self, doc, fields, container)
+    monkeypatch.setattr(mongomock.collection.Collection, "_copy_only_fields", counting)
+    coll.insert_many([{"_id": "n%d" % i, "v": 10 + i} for i in range(200)])
+    assert [d["_id"] for d in coll.find({"v": {"$gte": 2}}).sort("v", -1).skip(1).limit(2)] \
+        == ["n198", "n197"]
+    assert sorted(copied) == ["n197", "n198"]
+    copied.clear()
+    assert coll.find_one({"v": {"$gte": 2}})["_id"] == "b"
+    assert copied == ["b"]
+
+
+def test_a_cursor_answers_the_store_as_it_was_when_the_query_ran(coll):
+    cursor = coll.find({}).sort("v", 1).limit(3)
+    assert next(cursor)["v"] == 1
+    coll.update_one({"_id": "b"}, {"$set": {"v": 20}})  # in place, in mongomock
+    coll.delete_one({"_id": "c"})
+    assert [d["v"] for d in cursor] == [2, 3]
 
 
 # Property: the short paths for plain values give what mongomock's own walks give.
