@@ -4,7 +4,7 @@ answers it, and the cross-service consistency the registry's departures call for
 ``run(client, out)``: ask each owner (registry, distribution, complaints,
 partners, marketplace, monitoring's own discussions and scorecards) for the
 year's figures; wait until monitoring's annual report, which counts the same
-things from the events, agrees with every one it also holds (``AGREES``), and
+things from the events, agrees with every one it also holds (``monitoring_counts``), and
 stop the job when it does not within ``AGREE_SECONDS``; check that no resident
 who left the registry keeps an open allocation (as the individual, the
 recipient or a PKH component), an open enrolment, a scheduled appointment or
@@ -49,7 +49,8 @@ FIGURES = (
     ("partners.completed", "enrolments completed", "partners"),
     ("partners.withdrawn", "enrolments withdrawn", "partners"),
     ("partners.waitlisted", "still on a waiting list", "partners"),
-    ("partners.doses_given", "immunisation doses given", "partners"),
+    ("partners.due", "immunisations due this week", "partners"),
+    ("partners.late", "immunisations late", "partners"),
     ("marketplace.sellers", "sellers registered", "marketplace"),
     ("marketplace.orders_completed", "orders completed", "marketplace"),
     ("marketplace.orders_idr", "value of completed orders (rupiah)", "marketplace"),
@@ -116,9 +117,10 @@ def owners(client, year):
         figures["partners.%s" % status] = sum(total(
             client, "partner-programmes/%s/enrolments" % p["id"], status=status)
             for p in programmes)
-    figures["partners.doses_given"] = sum(
-        a["status"] == "done" for p in programmes if p["kind"] == "immunisation"
-        for a in every(client, p, "all"))
+    for key, count in (("partners.due", "due"), ("partners.late", "overdue")):
+        figures[key] = sum(read(client, "partner-programmes/%s/appointments" % p["id"], {
+            "view": "due_or_overdue", "per_page": 1})["counts"][count]
+            for p in programmes if p["kind"] == "immunisation")
     market = client.get("reports/marketplace", params={"year": year})["totals"]
     figures.update({"marketplace.sellers": total(client, "sellers"),
                     "marketplace.orders_completed": market["orders_completed"],

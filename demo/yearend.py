@@ -76,7 +76,7 @@ def family_moves(client, out, immunisation):
     programmes = client.get("families/%s/programmes" % family["kk_number"])["programmes"]
     allocations = [a for p in programmes for a in p["allocations"]]
     closed = [a for a in allocations if a["status"] == "cancelled"]
-    out("Distribution: %d allocations of the family, %d were open, none is now; %d "
+    out("Distribution: %d allocations of the family (%d open before the move, none now); %d "
         "cancelled (%s)." % (len(allocations), len(before), len(closed),
         ", ".join(sorted({"%s %s" % (a["programme_code"], a["status_reason"]) for a in closed}))
         or "nothing was open"))
