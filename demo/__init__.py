@@ -1,7 +1,7 @@
-"""The main job: drive a running platform through its HTTP API, step by step.
+"""The main job: live through a year of the village on a running platform, over its HTTP API.
 
 ``python -m demo --url http://127.0.0.1:8000 --token <admin token>`` runs the
-steps of ``demo/registry.py``, ``demo/distribution.py`` and
-``demo/complaints.py`` in order; ``scripts/demo`` starts the platform first.
-``gateway.client.Client`` is the API client the steps use.
+steps named in ``demo.__main__.STEPS`` in order (docs/main-job.md);
+``scripts/demo`` starts the platform first. ``gateway.client.Client`` is the
+API client the steps use.
 """

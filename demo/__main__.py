@@ -1,6 +1,7 @@
-"""The main job: walk a running platform through its HTTP API and show real answers.
+"""The main job: live through a year of the village on a running platform, over its HTTP API.
 
     python -m demo --url http://127.0.0.1:8000 --token <admin token>
+    python -m demo ... --families 200 --figures year.json   # a smaller year, figures as JSON
 
 (``scripts/demo`` starts the platform and runs this for you.) The steps are
 modules ``demo/<step>.py`` for each name in ``STEPS``, run in order; each
@@ -11,7 +12,8 @@ exposes ``run(client, out)``:
   ``out.json(value)``, ``out.table(rows, columns)``.
 
 A step module that does not exist yet is skipped with a note. The job stops at
-the first step that fails and exits 1; 0 when every present step ran.
+the first step that fails and exits 1; 0 when every present step ran. What the
+options ask for reaches the steps through ``demo.options``.
 """
 import argparse
 import importlib
@@ -21,10 +23,12 @@ import sys
 import time
 import traceback
 
+from demo import options
 from gateway.client import ApiError, Client
 
 STEPS = ("registry", "distribution", "complaints", "partners", "health", "marketplace",
-         "monitoring", "web")
+         "yearend", "monitoring", "web", "figures")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Output:
@@ -101,8 +105,24 @@ def main(argv=None):
                         help="admin token (default: $ADMIN_TOKEN)")
     parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS),
                         help="run only these steps, in this order")
+    parser.add_argument("--families", type=int, metavar="N",
+                        help="a smaller year: only N families of the sample, taken evenly "
+                             "through it (written under var/demo/)")
+    parser.add_argument("--figures", metavar="PATH",
+                        help="also write the year's key figures as JSON to PATH")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bars (by default they show on a terminal)")
     args = parser.parse_args(argv)
     out = Output()
+    if args.families is not None:
+        try:
+            options.use_sample(options.smaller_sample(
+                args.families, os.path.join(ROOT, "var", "demo")))
+        except ValueError as exc:
+            out("demo: %s" % exc)
+            return 2
+    options.FIGURES = args.figures
+    options.PROGRESS = False if args.no_progress else None
     if not args.token:
         out("demo: no admin token: pass --token or set ADMIN_TOKEN "
             "(deploy/run-local prints the one it uses)")

@@ -1,15 +1,22 @@
-"""Distribution step of the main job: one quarter of the village's year, through the gateway.
+"""Distribution step of the main job: the village's year, quarter by quarter, through the gateway.
 
 ``run(client, out)``: publish the catalogue (data/programmes/), wait until the
 distribution service's projection holds the sample registry imported by
-demo/registry.py, schedule a round of each programme that applies to this
-kelurahan in the current quarter, generate allocations, hand out aid with
-realistic gaps (a representative collecting, people who do not come),
-deactivate a few residents mid-round and show what happened to their pending
-allocations, explain one eligibility decision, try the public status check,
-and print the round reports. Running it again is harmless: programmes and
-rounds exist (409 is read as "already there"), generation creates nothing new,
-and only allocations still pending are handled.
+demo/registry.py, then live through the four quarters that end with today's
+(on a December day: Q1 to Q4 of this year). Each quarter schedules a round of
+every programme that applies to this kelurahan (the quarterly ones each
+quarter, PIP in the third calendar quarter, the village's business capital
+UMKM_DESA in the last), generates allocations and hands out aid with realistic
+gaps (a representative collecting, people who do not come), with a progress
+bar; in the weeks of the round a baby is born, an elderly recipient dies and a
+recipient moves out (demo/life.py), and what followed is read back from
+distribution. A birth shows in the family's PKH of the next quarter. A quarter
+that has not begun yet is scheduled and allocated only: aid is handed over
+from a round's first day (the service refuses earlier handovers). Each
+quarter's figures are the round reports, checked against what the step did.
+Running it again is harmless: programmes and rounds exist (409 is read as
+"already there"), generation creates nothing new, and only allocations still
+pending are handled.
 """
 import concurrent.futures
 import datetime
@@ -17,8 +24,13 @@ import glob
 import json
 import os
 import random
+import sys
 import time
 
+from tqdm import tqdm
+
+from demo import life, options
+from demo.partner_tools import check
 from gateway.client import ApiError, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,16 +39,25 @@ PROGRAMMES = os.path.join(ROOT, "data", "programmes")
 NO_HANDOVER = ("in_kind_service",)
 #: a village grant with a budget for 12 grants, to show the waiting list
 BUDGETS = {"UMKM_DESA": 30_000_000}
+#: the calendar quarter of a yearly programme's round (PIP with the school year in July);
+#: a code not here has its round in the last quarter of the year lived through
+YEARLY_QUARTER = {"PIP": 3}
 SHARE_REPRESENTATIVE, SHARE_ABSENT = 0.06, 0.08
 ABSENT_REASONS = ("not_found", "refused", "moved", "other")
 CATCH_UP_SECONDS = 120
 #: officers recording handovers at the same time (parallel HTTP requests)
 OFFICERS = 4
 BANK_PROGRAMMES = ("PKH", "KLJ", "KPDJ", "KAJ", "KJP_PLUS", "PIP")
+WIB = datetime.timezone(datetime.timedelta(hours=7))
 
 
 def rupiah(amount):
     return "Rp" + format(amount or 0, ",").replace(",", ".")
+
+
+def village_today():
+    """Today's date in the kelurahan (WIB), as the services date rounds."""
+    return datetime.datetime.now(WIB).date()
 
 
 def quarter(today):
@@ -45,6 +66,16 @@ def quarter(today):
     first = datetime.date(today.year, 3 * q - 2, 1)
     nxt = datetime.date(today.year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
     return q, first, nxt - datetime.timedelta(days=1)
+
+
+def year_of_quarters(today):
+    """The four quarters ending with today's, oldest first: ``[(year, number, first, last)]``."""
+    periods, day = [], today
+    for _ in range(4):
+        q, first, last = quarter(day)
+        periods.append((first.year, q, first, last))
+        day = first - datetime.timedelta(days=1)
+    return periods[::-1]
 
 
 def publish_catalogue(client, out):
@@ -88,49 +119,41 @@ def wait_for_projection(client, out):
         % (status["households"], status["residents"], time.monotonic() - began))
 
 
-def schedule_quarter(client, out, programmes, today):
-    q, first, last = quarter(today)
-    out.section("Schedule the rounds of quarter %d %d (%s to %s)" % (q, today.year, first, last))
+def schedule(client, programmes, period, last_of_year):
+    """Schedule the quarter's rounds (an existing one is read back); returns them."""
+    year, q, first, last = period
     rounds = []
     for programme in programmes:
+        code, yearly = programme["code"], programme["frequency"]["rounds_per_year"]
         if programme["kind"] in NO_HANDOVER:
-            out("%s: no handover round (the state pays the premium to BPJS directly)."
-                % programme["code"])
             continue
-        yearly = programme["frequency"]["rounds_per_year"]
-        name = ("Tahun %d" % today.year if yearly == 1
-                else "Tahap %d/%d" % (q, today.year) if yearly == 4
+        if yearly == 1 and (q != YEARLY_QUARTER[code] if code in YEARLY_QUARTER
+                            else not last_of_year):
+            continue
+        name = ("Tahun %d" % year if yearly == 1
+                else "Tahap %d/%d" % (q, year) if yearly == 4
                 else "Bulan %s" % first.strftime("%m/%Y"))
         body = {"name": name, "starts_on": first.isoformat(), "ends_on": last.isoformat(),
                 "location": "Aula Kantor Kelurahan Tanjung Barat, Jl. Raya Tanjung Barat",
-                "budget_idr": BUDGETS.get(programme["code"])}
+                "budget_idr": BUDGETS.get(code)}
         try:
-            rnd = client.post("programmes/%s/rounds" % programme["code"], body)
+            rnd = client.post("programmes/%s/rounds" % code, body)
         except ApiError as exc:
             if exc.status != 409:
                 raise
-            found = client.get("rounds", params={"programme": programme["code"], "per_page": 200})
+            found = client.get("rounds", params={"programme": code, "per_page": 200})
             rnd = next(r for r in found["items"] if r["name"] == name)
         rounds.append(rnd)
-    out.table([{"programme": r["programme_code"], "round": r["name"], "budget": rupiah(
-        r["budget_idr"]) if r.get("budget_idr") else "-", "id": r["id"]} for r in rounds],
-        ["programme", "round", "budget", "id"])
     return rounds
 
 
-def generate(client, out, rounds):
-    out.section("Generate allocations for the sample registry")
-    rows = []
+def generate(client, rounds, bar):
+    """Generate each round's allocations; ``{code: answer}``."""
+    made = {}
     for rnd in rounds:
-        began = time.monotonic()
-        result = client.post("rounds/%s/allocations" % rnd["id"], timeout=600)
-        rows.append({"programme": rnd["programme_code"], "eligible": result["eligible"],
-                     "created": result["created"], "waiting": result["waiting"],
-                     "already there": result["already_allocated"],
-                     "refused": ", ".join("%s %d" % kv for kv in result["refused"].items()) or "-",
-                     "seconds": "%.2f" % (time.monotonic() - began)})
-    out.table(rows, ["programme", "eligible", "created", "waiting", "already there", "refused",
-                      "seconds"])
+        made[rnd["programme_code"]] = client.post("rounds/%s/allocations" % rnd["id"], timeout=600)
+        bar.update(1)
+    return made
 
 
 def pending(client, round_id, status="pending"):
@@ -161,14 +184,13 @@ def stand_in(client, alloc):
     return None
 
 
-def hand_out(client, out, rounds, rng, share=1.0, title="Hand out aid"):
-    """Disburse a ``share`` of each round's pending allocations, with gaps.
+def hand_out(client, rounds, rng, bar, tally, share=1.0):
+    """Disburse a ``share`` of each round's pending allocations, with gaps; add what
+    happened to ``tally`` (``{code: {"disbursed", "representative", "absent"}}``).
 
     Who comes, who sends someone and who never shows up is drawn first (a
     seeded ``rng``), then the handovers are recorded by a few officers at once.
     """
-    out.section(title)
-    rows = []
     for rnd in rounds:
         todo = pending(client, rnd["id"])
         todo = todo[:int(len(todo) * share)] if share < 1 else todo
@@ -183,14 +205,17 @@ def hand_out(client, out, rounds, rng, share=1.0, title="Hand out aid"):
                 jobs.append(("representative" if roll > 1 - SHARE_REPRESENTATIVE else "recipient",
                              alloc, None))
         channel = "bank" if rnd["programme_code"] in BANK_PROGRAMMES else "cash"
+
+        def record(job, rnd=rnd, channel=channel):
+            done = _record(client, rnd, channel, *job)
+            bar.update(1)
+            return done
         with concurrent.futures.ThreadPoolExecutor(OFFICERS) as pool:
-            done = list(pool.map(lambda job, rnd=rnd, channel=channel: _record(
-                client, rnd, channel, *job), jobs))
-        rows.append({"programme": rnd["programme_code"],
-                     "disbursed": sum(d != "absent" for d in done),
-                     "by a representative": done.count("representative"),
-                     "not collected": done.count("absent")})
-    out.table(rows, ["programme", "disbursed", "by a representative", "not collected"])
+            done = list(pool.map(record, jobs))
+        mine = tally[rnd["programme_code"]]
+        mine["disbursed"] += sum(d != "absent" for d in done)
+        mine["representative"] += done.count("representative")
+        mine["absent"] += done.count("absent")
 
 
 def _record(client, rnd, channel, kind, alloc, reason):
@@ -207,39 +232,145 @@ def _record(client, rnd, channel, kind, alloc, reason):
     return "representative" if receiver != alloc["recipient_nik"] else "recipient"
 
 
-def deactivate_mid_round(client, out, rounds):
-    """Deactivate three recipients of pending allocations; show what followed."""
-    out.section("Mid-round: three residents leave the registry")
-    picks, seen = [], set()
-    wanted = [("KLJ", "deceased"), ("SEMBAKO", "moved_out"), ("PKH", "deceased")]
+def life_events(client, rounds, period, today, rng, taken):
+    """A death, a move-out and a birth in the weeks of the quarter's rounds; returns the
+    rows to show (what distribution made of each) and the births ``[(baby, family)]``.
+
+    ``taken``: the families an earlier event touched (not picked again).
+    """
+    _, _, first, last = period
     by_code = {r["programme_code"]: r for r in rounds}
-    for code, reason in wanted:
+    rows, births = [], []
+    when = life.in_quarter(first, last, today, 0.4)
+    for code, reason, note in (("KLJ", "deceased", "meninggal dunia %s (laporan RT)"),
+                               ("SEMBAKO", "moved_out", "pindah ke luar kota %s (surat pindah)")):
         if code not in by_code:
             continue
-        for alloc in pending(client, by_code[code]["id"]):
-            if alloc["recipient_nik"] not in seen:
-                seen.add(alloc["recipient_nik"])
-                picks.append((alloc, reason))
-                break
-    if not picks:
-        out("No pending allocation left to show (the quarter was already handed out).")
+        alloc = next((a for a in pending(client, by_code[code]["id"])
+                      if a["household_id"] not in taken), None)
+        if alloc is None:
+            continue
+        taken.add(alloc["household_id"])
+        life.leave(client, alloc["recipient_nik"], reason, note % when.isoformat())
+        after = life.followed(client, alloc)
+        rows.append({"when": when.isoformat(),
+                     "event": "%s: %s" % ("death" if reason == "deceased" else "move-out",
+                                          alloc["recipient_name"]),
+                     "in distribution": "%s %s: %s%s" % (
+                         code, alloc["id"][-6:], after["status"],
+                         " (%s)" % after["status_reason"] if after.get("status_reason") else "")
+                     + (", now collected by %s" % after["recipient_name"]
+                        if after["status"] == "pending" else "")})
+    if "PKH" in by_code:
+        candidates = pending(client, by_code["PKH"]["id"], status=None)
+        candidates = [a for a in candidates if a["household_id"] not in taken]
+        if candidates:
+            alloc = rng.choice(candidates[:50])
+            taken.add(alloc["household_id"])
+            born = life.in_quarter(first, last, today, 0.5)
+            baby, family = life.birth(client, alloc, born, rng)
+            births.append((baby, family))
+            rows.append({"when": born.isoformat(), "event": "birth: %s, KK %s" % (
+                baby["full_name"], family["kk_number"]),
+                "in distribution": "PKH this quarter %s (%s); the baby counts from the next "
+                "round" % (rupiah(alloc["amount_idr"]), alloc["status"])})
+    return rows, births
+
+
+def pkh_after_births(client, rounds, births, out):
+    """Show the last quarter's newborns in their family's PKH of this quarter."""
+    pkh = next((r for r in rounds if r["programme_code"] == "PKH"), None)
+    if pkh is None:
         return
-    for alloc, reason in picks:
-        client.post("residents/%s/deactivate" % alloc["recipient_nik"],
-                    {"reason": reason, "note": "laporan RT saat penyaluran"})
+    for baby, family in births:
+        allocations = client.get("families/%s/programmes" % family["kk_number"])["programmes"]
+        mine = [a for p in allocations if p["programme_code"] == "PKH" for a in p["allocations"]
+                if a["round_id"] == pkh["id"]]
+        for alloc in mine:
+            parts = [c for c in alloc.get("components") or [] if c.get("member_nik") == baby["nik"]]
+            out("  %s, born %s: family KK %s receives PKH %s this quarter%s." % (
+                baby["full_name"], baby["birth_date"], family["kk_number"],
+                rupiah(alloc["amount_idr"]),
+                ", with %s for the baby (%s)" % (rupiah(parts[0]["amount_idr"]),
+                                                 parts[0].get("label") or parts[0]["code"])
+                if parts else ""))
+
+
+def _disbursed(client, rnd):
+    return client.get("rounds/%s/report" % rnd["id"])["totals"]["disbursed"]["count"]
+
+
+def quarter_report(client, out, rounds, tally):
+    """The quarter's round reports; each handover count checked against ``tally`` (what
+    this run recorded, beside what the round held before)."""
     rows = []
-    for alloc, reason in picks:
-        began = time.monotonic()
-        while True:
-            after = client.get("allocations/%s" % alloc["id"])
-            if after["version"] > alloc["version"] or time.monotonic() - began > 30:
-                break
-            time.sleep(0.2)  # the registry event reaches distribution asynchronously
-        rows.append({"programme": alloc["programme_code"], "left": "%s (%s)" % (
-            alloc["recipient_name"], reason), "allocation": after["status"],
-            "reason": after["status_reason"] or "-", "now received by": after["recipient_name"]
-            if after["status"] == "pending" else "-"})
-    out.table(rows, ["programme", "left", "allocation", "reason", "now received by"])
+    for rnd in rounds:
+        t = client.get("rounds/%s/report" % rnd["id"])["totals"]
+        mine = tally[rnd["programme_code"]]
+        check(t["disbursed"]["count"] == mine["before"] + mine["disbursed"] and
+              t["not_collected"]["count"] >= mine["absent"],
+              "round %s reports %d disbursed, %d not collected; the step recorded %s"
+              % (rnd["id"], t["disbursed"]["count"], t["not_collected"]["count"], mine))
+        rows.append({"programme": rnd["programme_code"], "round": rnd["name"],
+                     "eligible": t["eligible"]["count"], "allocated": t["allocated"]["count"],
+                     "waiting": t["waiting"]["count"], "disbursed": t["disbursed"]["count"],
+                     "disbursed Rp": rupiah(t["disbursed"]["amount_idr"]),
+                     "by a representative": mine["representative"],
+                     "not collected": t["not_collected"]["count"],
+                     "cancelled": t["cancelled"]["count"]})
+    out.table(rows, ["programme", "round", "eligible", "allocated", "waiting", "disbursed",
+                     "disbursed Rp", "by a representative", "not collected", "cancelled"])
+
+
+def progress(total, desc):
+    """A progress bar on stderr (``demo.options.PROGRESS``; by default only at a terminal)."""
+    return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, leave=True,
+                disable=None if options.PROGRESS is None else not options.PROGRESS,
+                dynamic_ncols=True)
+
+
+def live_quarter(client, out, programmes, period, last_of_year, today, rng, state):
+    """One quarter of the year; returns its rounds. ``state`` carries what the next
+    quarters need: ``taken`` (families a life event touched) and ``births`` (the
+    last quarter's)."""
+    year, q, first, last = period
+    began = time.monotonic()
+    out.section("Quarter %d %d (%s to %s)" % (q, year, first, last))
+    later = []   # lines shown once the bar is done, so that they do not break it at a terminal
+    with progress(None, "Q%d %d" % (q, year)) as bar:
+        rounds = schedule(client, programmes, period, last_of_year)
+        bar.total = 2 * len(rounds)
+        made = generate(client, rounds, bar)
+        later.append("Rounds %s; allocations made now: %d (%d waiting)." % (
+            ", ".join("%s %s" % (r["programme_code"], r["name"]) for r in rounds),
+            sum(m["created"] for m in made.values()), sum(m["waiting"] for m in made.values())))
+        if first > today:
+            bar.update(len(rounds))
+            later.append("This quarter begins on %s: aid is handed over from that day, so its "
+                         "rounds wait (the status check says \"dijadwalkan\")." % first)
+        else:
+            pkh_after_births(client, rounds, state["births"], later.append)
+            todo = sum(client.get("rounds/%s/allocations" % r["id"], params={
+                "status": "pending", "per_page": 1})["total"] for r in rounds)
+            bar.total = 2 * len(rounds) + todo
+            bar.refresh()
+            tally = {r["programme_code"]: {"before": _disbursed(client, r), "disbursed": 0,
+                                           "representative": 0, "absent": 0} for r in rounds}
+            hand_out(client, rounds, rng, bar, tally, share=0.5)
+            rows, births = life_events(client, rounds, period, today, rng, state["taken"])
+            state["births"] = births     # shown in the next quarter's PKH
+            hand_out(client, rounds, rng, bar, tally)
+            bar.update(max(0, bar.total - bar.n - len(rounds)))   # those the events cancelled
+            reassign_one(client, later.append, rounds)
+            bar.update(len(rounds))
+    out(*later)
+    if first > today:
+        return rounds
+    out("Life in the quarter (through the registry; what distribution made of it):")
+    out.table(rows, ["when", "event", "in distribution"])
+    quarter_report(client, out, rounds, tally)
+    out("(quarter %d %d lived in %.1f s)" % (q, year, time.monotonic() - began))
+    return rounds
 
 
 def explain_and_check(client, out, rounds):
@@ -262,7 +393,7 @@ def explain_and_check(client, out, rounds):
     mine = public.post("status-check", {"nik": person["nik"], "birth_date": person["birth_date"]})
     out("Status check by the resident (public, NIK + birth date), for %s:" % mine.get("full_name"))
     out.table([dict(p, **{"programme": p.get("programme_name") or p.get("programme_code")})
-                 for p in mine.get("programmes", [])], ["programme", "status"])
+                 for p in mine.get("programmes", [])], ["programme", "round_name", "status"])
     for item in mine.get("upcoming", [])[:3]:
         out("  upcoming: %s %s, %s to %s at %s, %s" % (
             item["programme_code"], item["round_name"], item["starts_on"], item["ends_on"],
@@ -291,35 +422,35 @@ def reassign_one(client, out, rounds):
             return
 
 
-def reports(client, out, rounds):
-    out.section("Round reports (counts and rupiah)")
-    rows = []
-    for rnd in rounds:
-        t = client.get("rounds/%s/report" % rnd["id"])["totals"]
-        rows.append({"programme": rnd["programme_code"], "round": rnd["name"],
-                     "eligible": t["eligible"]["count"], "allocated": t["allocated"]["count"],
-                     "waiting": t["waiting"]["count"], "disbursed": t["disbursed"]["count"],
-                     "disbursed Rp": rupiah(t["disbursed"]["amount_idr"]),
-                     "not collected": t["not_collected"]["count"],
-                     "cancelled": t["cancelled"]["count"]})
-    out.table(rows, ["programme", "round", "eligible", "allocated", "waiting", "disbursed",
-                       "disbursed Rp", "not collected", "cancelled"])
+def the_year(client, out, year, rounds):
+    """The year's handovers as distribution reports them, and one round's CSV export."""
+    out.section("The year's handovers (distribution's report %d)" % year)
+    report = client.get("reports/disbursements", params={"year": year})
+    out.table([{"programme": p["programme_code"], "handovers": p["totals"]["count"],
+                "rupiah": rupiah(p["totals"]["amount_idr"]),
+                "by a representative": p["totals"]["by_representative"]}
+               for p in report["programmes"]], ["programme", "handovers", "rupiah",
+                                                "by a representative"])
+    out("All programmes: %d handovers, %s." % (report["totals"]["count"],
+                                              rupiah(report["totals"]["amount_idr"])))
     csv_text = client.raw("GET", "rounds/%s/report" % rounds[0]["id"],
                           params={"format": "csv"}).text
     out("", "CSV export of %s %s:" % (rounds[0]["programme_code"], rounds[0]["name"]), csv_text)
 
 
 def run(client, out):
-    """Run the quarter; see the module docstring."""
+    """Live through the year; see the module docstring."""
     rng = random.Random(20261129)
-    today = datetime.date.today()
+    today = village_today()
     programmes = publish_catalogue(client, out)
     wait_for_projection(client, out)
-    rounds = schedule_quarter(client, out, programmes, today)
-    generate(client, out, rounds)
-    hand_out(client, out, rounds, rng, share=0.5, title="First weeks: half of the recipients come")
-    deactivate_mid_round(client, out, rounds)
-    hand_out(client, out, rounds, rng, title="Until the end of the round (with people who do not come)")
-    reassign_one(client, out, rounds)
-    explain_and_check(client, out, rounds)
-    reports(client, out, rounds)
+    periods = year_of_quarters(today)
+    state = {"taken": set(), "births": []}
+    lived = []
+    for i, period in enumerate(periods):
+        rounds = live_quarter(client, out, programmes, period, i == len(periods) - 1, today,
+                              rng, state)
+        if period[2] <= today:
+            lived = rounds
+    explain_and_check(client, out, lived)
+    the_year(client, out, today.year, lived)

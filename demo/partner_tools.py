@@ -4,14 +4,11 @@ registry as the partners service sees it, and finding what a rerun made before."
 import collections
 import csv
 import datetime
-import os
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-#: ``DEMO_REGISTRY_CSV`` names another samplegen file (bench/bench_monitoring.py runs the
-#: job at three times the sample)
-SAMPLE_CSV = os.environ.get("DEMO_REGISTRY_CSV") or os.path.join(
-    ROOT, "data", "sample", "tanjung-barat-registry.csv")
+from demo import options
+from gateway.client import ApiError
+
 CATCH_UP_SECONDS = 120
 
 
@@ -52,13 +49,26 @@ def sample_residents(client, out, today):
     out("Partners' registry projection: %d households, %d residents (caught up in %.1f s)." % (
         status["households"], status["residents"], time.monotonic() - began))
     families = collections.OrderedDict()
-    with open(SAMPLE_CSV, encoding="utf-8", newline="") as handle:
+    with open(options.sample_path(), encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             born = datetime.date.fromisoformat(row["birth_date"])
             row["age"] = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
             row["born"] = born
             families.setdefault(row["kk_number"], []).append(row)
     return families
+
+
+def read(client, path, params=None, timeout=180):
+    """GET ``path``; a 504 (the gateway stopped waiting for a service still working through
+    the year's backlog of events) is asked again until ``timeout`` seconds have passed."""
+    began = time.monotonic()
+    while True:
+        try:
+            return client.get(path, params=params)
+        except ApiError as exc:
+            if exc.status != 504 or time.monotonic() - began > timeout:
+                raise
+        time.sleep(1)  # a read, safe to repeat once the service has caught up a little
 
 
 def find_partner(client, name):

@@ -14,20 +14,17 @@ import datetime
 import os
 import time
 
+from demo import options
 from services.shared.nik import nik_quality_flags
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-#: ``DEMO_REGISTRY_CSV`` names another samplegen file (bench/bench_monitoring.py runs the
-#: job at three times the sample)
-SAMPLE_CSV = os.environ.get("DEMO_REGISTRY_CSV") or os.path.join(
-    ROOT, "data", "sample", "tanjung-barat-registry.csv")
 SHOWN = 8   # rows shown per list
 
 
-def read_sample(path=SAMPLE_CSV):
-    """The sample's rows (dicts of strings) grouped by KK: ``{kk: [rows]}``, file order."""
+def read_sample(path=None):
+    """The sample's rows (dicts of strings) grouped by KK: ``{kk: [rows]}``, file order
+    (``path`` default: this run's, ``demo.options.sample_path()``)."""
     families = collections.OrderedDict()
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path or options.sample_path(), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             families.setdefault(row["kk_number"], []).append(row)
     return families
@@ -56,9 +53,10 @@ def expected_flags(families):
     return flags
 
 
-def import_sample(client, out, path=SAMPLE_CSV, poll=0.5):
-    """Upload the CSV as an import job and wait for it; print counts, refusals and
-    elapsed seconds. Returns the ended job. RuntimeError when the job failed."""
+def import_sample(client, out, path=None, poll=0.5):
+    """Upload the CSV (default: this run's) as an import job and wait for it; print counts,
+    refusals and elapsed seconds. Returns the ended job. RuntimeError when the job failed."""
+    path = path or options.sample_path()
     with open(path, "rb") as fh:
         content = fh.read()
     name = os.path.basename(path)

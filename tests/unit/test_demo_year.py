@@ -1,0 +1,74 @@
+"""The main job's year (docs/main-job.md): which quarters it lives through, where the
+yearly rounds fall, and the smaller sample of ``--families``."""
+import collections
+import csv
+import datetime
+
+import pytest
+
+from demo import distribution, options
+
+CATALOGUE = [
+    {"code": "PKH", "kind": "cash_transfer", "frequency": {"rounds_per_year": 4}},
+    {"code": "PIP", "kind": "cash_transfer", "frequency": {"rounds_per_year": 1}},
+    {"code": "UMKM_DESA", "kind": "business_capital", "frequency": {"rounds_per_year": 1}},
+    {"code": "PBI_JK", "kind": "in_kind_service", "frequency": {"rounds_per_year": 1}},
+]
+
+
+def test_in_december_the_year_is_this_years_four_quarters():
+    periods = distribution.year_of_quarters(datetime.date(2026, 12, 3))
+    assert [(y, q) for y, q, _, _ in periods] == [(2026, 1), (2026, 2), (2026, 3), (2026, 4)]
+    assert periods[0][2:] == (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+    assert periods[-1][2:] == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+
+
+def test_earlier_in_the_year_it_is_the_four_quarters_ending_with_todays():
+    periods = distribution.year_of_quarters(datetime.date(2027, 2, 10))
+    assert [(y, q) for y, q, _, _ in periods] == [(2026, 2), (2026, 3), (2026, 4), (2027, 1)]
+    # every quarter has begun, so every round can be handed out
+    assert all(first <= datetime.date(2027, 2, 10) for _, _, first, _ in periods)
+
+
+class Recorder:
+    """Stands in for the API client: answers each scheduled round with its body."""
+
+    def __init__(self):
+        self.posted = []
+
+    def post(self, path, body):
+        self.posted.append((path.split("/")[1], body["name"]))
+        return dict(body, programme_code=path.split("/")[1])
+
+
+@pytest.mark.parametrize("today, quarters", [
+    (datetime.date(2026, 12, 3), {1: ["PKH"], 2: ["PKH"], 3: ["PKH", "PIP"],
+                                  4: ["PKH", "UMKM_DESA"]}),
+    (datetime.date(2027, 2, 10), {2: ["PKH"], 3: ["PKH", "PIP"], 4: ["PKH"],
+                                  1: ["PKH", "UMKM_DESA"]}),
+])
+def test_pip_falls_in_july_umkm_in_the_last_quarter_and_pbi_has_no_round(today, quarters):
+    periods = distribution.year_of_quarters(today)
+    for i, period in enumerate(periods):
+        client = Recorder()
+        rounds = distribution.schedule(client, CATALOGUE, period, i == len(periods) - 1)
+        assert [r["programme_code"] for r in rounds] == quarters[period[1]]
+        year, q = period[0], period[1]
+        assert client.posted[0] == ("PKH", "Tahap %d/%d" % (q, year))
+
+
+def test_a_smaller_sample_keeps_whole_families_from_every_rw(tmp_path):
+    path = options.smaller_sample(60, str(tmp_path), source=options.SAMPLE)
+    with open(options.SAMPLE, encoding="utf-8", newline="") as handle:
+        full = collections.defaultdict(list)
+        for row in csv.DictReader(handle):
+            full[row["kk_number"]].append(row)
+    with open(path, encoding="utf-8", newline="") as handle:
+        small = collections.defaultdict(list)
+        for row in csv.DictReader(handle):
+            small[row["kk_number"]].append(row)
+    assert len(small) == 60
+    assert all(members == full[kk] for kk, members in small.items())
+    assert {m[0]["rw"] for m in small.values()} == {m[0]["rw"] for m in full.values()}
+    with pytest.raises(ValueError):
+        options.smaller_sample(len(full) + 1, str(tmp_path), source=options.SAMPLE)
