@@ -106,10 +106,12 @@ def run(client, out):
             given["pledged"]["trainer_hours"]))
     os.makedirs(REPORT_DIR, exist_ok=True)
     path = os.path.join(REPORT_DIR, "laporan-tahunan-%d.html" % year)
+    began = time.monotonic()
     page = client.raw("GET", "reports/annual/%d" % year, params={"format": "html"})
+    took = time.monotonic() - began
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(page.text)
-    out("The printable annual report: %s" % path)
+    out("The printable annual report: %s (%.1f s)" % (path, took))
     began = time.monotonic()
     pdf = client.raw("GET", "reports/annual/%d" % year, params={"format": "pdf"},
                      timeout=PDF_TIMEOUT)

@@ -329,7 +329,8 @@ thead{display:table-header-group}tr{break-inside:avoid}
 figure{margin:0 0 1em;break-inside:avoid}figcaption{font-size:9pt;color:#444}
 svg.chart{width:100%;max-width:800px;height:auto}
 h2,h3{break-after:avoid}
-@media print{body{margin:0}section+section{break-before:page}}
+@media print{body{margin:0}section+section{break-before:page}
+ svg.chart{width:85%}td,th{padding:.15em .5em}}
 """
 
 
