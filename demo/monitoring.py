@@ -7,15 +7,19 @@ a resident who received aid, record two discussions (rembuk RW) with their
 needs and follow-ups and move one follow-up on, record a community scorecard
 over two semesters, import an evaluation survey from a KoBoToolbox export and
 print the graduation funnel (``demo.evaluation``), then print the year's key
-figures and save the printable report (``var/reports/laporan-tahunan-<year>.html``).
+figures and save the printable report and its PDF
+(``var/reports/laporan-tahunan-<year>.html`` and ``.pdf``).
 """
 import datetime
 import os
+import time
 
 from demo import evaluation
 from demo.partner_tools import poll
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
+#: seconds the PDF may take (monitoring lays the page out and draws its charts)
+PDF_TIMEOUT = 90.0
 REPORT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                           "var", "reports")
 DISCUSSIONS = (
@@ -102,7 +106,20 @@ def run(client, out):
             given["pledged"]["trainer_hours"]))
     os.makedirs(REPORT_DIR, exist_ok=True)
     path = os.path.join(REPORT_DIR, "laporan-tahunan-%d.html" % year)
+    began = time.monotonic()
     page = client.raw("GET", "reports/annual/%d" % year, params={"format": "html"})
+    took = time.monotonic() - began
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(page.text)
-    out("The printable annual report: %s" % path)
+    out("The printable annual report: %s (%.1f s)" % (path, took))
+    began = time.monotonic()
+    pdf = client.raw("GET", "reports/annual/%d" % year, params={"format": "pdf"},
+                     timeout=PDF_TIMEOUT)
+    took = time.monotonic() - began
+    if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF-"):
+        raise RuntimeError("the annual report as PDF answered %s: %s" % (
+            pdf.status_code, pdf.text[:300]))
+    path = os.path.join(REPORT_DIR, "laporan-tahunan-%d.pdf" % year)
+    with open(path, "wb") as handle:
+        handle.write(pdf.content)
+    out("The annual report as PDF: %s (%d KB, %.1f s)" % (path, len(pdf.content) // 1024, took))

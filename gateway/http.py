@@ -173,7 +173,9 @@ class RouteTable:
             rate_limit (tuple): ``(name, calls, seconds)`` per client.
             content_types (list): request body media types when not JSON.
             produces (list): success media types when not JSON (``["text/html"]``
-                for a page; the handler returns a werkzeug Response).
+                for a page, ``application/pdf``: documented as raw bytes; the handler
+                returns a werkzeug Response; a service sends bytes over RPC as
+                base64, which the handler decodes).
             max_body (int): the largest body in bytes (default: the upload limit
                 with ``content_types``, else the JSON limit).
             headers (dict): ``{name: description}`` of headers a success carries

@@ -90,7 +90,9 @@ def _operation(spec, r):
     if r.produces:
         # a JSON answer that can also be asked for as a page keeps its schema beside it
         kept = success.get("content", {}) if r.response is not None else {}
+        # text as a string; other media (a PDF) are raw bytes, described by the type alone
         success["content"] = dict(kept, **{media: {"schema": {"type": "string"}}
+                                           if media.startswith("text/") else {}
                                            for media in r.produces})
     if r.csv:
         success.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}

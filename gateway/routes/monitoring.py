@@ -26,6 +26,8 @@ from gateway.http import RouteTable, csv_response
 routes = RouteTable()
 #: seconds a rebuild may take: every owner's export, page by page
 REBUILD_DEADLINE = 300.0
+#: seconds the annual report as PDF may take: the page is laid out and its charts drawn
+PDF_DEADLINE = 60.0
 TAGS = ["monitoring"]
 
 
@@ -63,16 +65,24 @@ def household_timeline(ex, household_id):
 
 
 @routes.route("GET", "/api/v1/reports/annual/<year>", role="officer", query=ReportQuery,
-              response=AnnualCountersOut, csv=True, produces=["text/html"], tags=TAGS,
+              response=AnnualCountersOut, csv=True, produces=["text/html", "application/pdf"],
+              tags=TAGS,
               summary="The village's year: registry, aid, complaints, partners, market "
-                      "(format=csv, format=html for the printable page)")
+                      "(format=csv, format=html for the printable page with charts, "
+                      "format=pdf for the same page as an A4 PDF)")
 def annual_report(ex, year):
     form = ex.args.get("format") or "json"
-    answer = ex.call(_monitoring(ex).annual_report, year, form, ex.actor)
+    answer = ex.call(_monitoring(ex).annual_report, year, form, ex.actor,
+                     deadline=PDF_DEADLINE if form == "pdf" else None)
     if form == "csv":
         return csv_response(answer, "laporan-tahunan-%s.csv" % year)
     if form == "html":
         return Response(answer, status=200, mimetype="text/html")
+    if form == "pdf":
+        # the RPC reply is JSON: the PDF crosses it as base64
+        return Response(base64.b64decode(answer), status=200, mimetype="application/pdf",
+                        headers={"Content-Disposition": 'inline; filename="laporan-tahunan-%s.pdf"'
+                                 % year})
     return answer
 
 

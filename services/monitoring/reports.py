@@ -1,7 +1,13 @@
 """The annual report's other forms: CSV tables and one printable HTML page in
-Bahasa Indonesia (docs/monitoring.md). Input: ``domain.annual_counters``."""
+Bahasa Indonesia, with charts drawn inline as SVG, that is also rendered as a PDF
+(docs/monitoring.md). Input: ``domain.annual_counters``."""
+import logging
 from html import escape
 
+import eventlet
+from eventlet import tpool
+
+from services.shared import charts
 from services.shared.csvfile import csv_text
 
 from services.monitoring.domain import rupiah
@@ -87,7 +93,8 @@ def _pct(value):
 
 
 def accountability_html(year):
-    """The printable page's coverage, complaint deadlines and partner contributions."""
+    """The printable page's coverage, complaint deadlines and partner contributions
+    sections (each a list of parts), each chart beside its table."""
     units = {"household": "keluarga", "person": "orang"}
     coverage = []
     for c in year.get("coverage") or []:
@@ -95,25 +102,26 @@ def accountability_html(year):
                       c["eligible"], c["reached"], _pct(c["reached_pct"])]]
         coverage += [[c["programme_code"], "RW %s" % r["rw"], units.get(c["unit"], c["unit"]),
                       r["eligible"], r["reached"], _pct(r["reached_pct"])] for r in c["by_rw"]]
-    parts = ["<h2>Cakupan bantuan (sasaran dan yang menerima)</h2>",
-             "<p>Sasaran: keluarga (atau orang, untuk bantuan perorangan) yang mendapat "
-             "alokasi pada tahap tahun ini, termasuk daftar tunggu; menerima: yang "
-             "bantuannya sudah diserahkan.</p>", _table(
-                 ["Program", "Wilayah", "Satuan", "Sasaran", "Menerima", "Persentase"], coverage)]
-    parts += ["<h2>Penyelesaian pengaduan terhadap tenggat</h2>", _table(
-        ["Kategori", "Selesai", "Tepat waktu", "Terlambat",
-         "Masih terbuka melewati tenggat (akhir tahun)", "Median hari", "P90 hari"],
-        [[c["category"], c["resolved"], c["within_deadline"], c["late"],
-          c["open_past_deadline"], _dash(c["median_days"]), _dash(c["p90_days"])]
-         for c in year.get("complaint_deadlines") or []])]
-    parts += ["<h2>Kontribusi mitra: janji dan realisasi</h2>", _table(
-        ["Mitra", "Dana dijanjikan", "Dana terealisasi", "Natura dijanjikan",
-         "Natura terealisasi", "Jam pelatih dijanjikan", "Jam pelatih terealisasi"],
-        [[p["partner_name"], rupiah(p["pledged"]["amount_idr"]),
-          rupiah(p["delivered"]["amount_idr"]), rupiah(p["pledged"]["in_kind_value_idr"]),
-          rupiah(p["delivered"]["in_kind_value_idr"]), p["pledged"]["trainer_hours"],
-          p["delivered"]["trainer_hours"]] for p in year.get("contributions") or []])]
-    return parts
+    covered = ["<h2>Cakupan bantuan (sasaran dan yang menerima)</h2>",
+               "<p>Sasaran: keluarga (atau orang, untuk bantuan perorangan) yang mendapat "
+               "alokasi pada tahap tahun ini, termasuk daftar tunggu; menerima: yang "
+               "bantuannya sudah diserahkan.</p>"] + _coverage_chart(year) + [_table(
+                   ["Program", "Wilayah", "Satuan", "Sasaran", "Menerima", "Persentase"],
+                   coverage)]
+    timely = ["<h2>Penyelesaian pengaduan terhadap tenggat</h2>"] + _deadline_chart(year) + [
+        _table(["Kategori", "Selesai", "Tepat waktu", "Terlambat",
+                "Masih terbuka melewati tenggat (akhir tahun)", "Median hari", "P90 hari"],
+               [[_category(c["category"]), c["resolved"], c["within_deadline"], c["late"],
+                 c["open_past_deadline"], _dash(c["median_days"]), _dash(c["p90_days"])]
+                for c in year.get("complaint_deadlines") or []])]
+    pledged = ["<h2>Kontribusi mitra: janji dan realisasi</h2>"] + _contribution_chart(year) + [
+        _table(["Mitra", "Dana dijanjikan", "Dana terealisasi", "Natura dijanjikan",
+                "Natura terealisasi", "Jam pelatih dijanjikan", "Jam pelatih terealisasi"],
+               [[p["partner_name"], rupiah(p["pledged"]["amount_idr"]),
+                 rupiah(p["delivered"]["amount_idr"]), rupiah(p["pledged"]["in_kind_value_idr"]),
+                 rupiah(p["delivered"]["in_kind_value_idr"]), p["pledged"]["trainer_hours"],
+                 p["delivered"]["trainer_hours"]] for p in year.get("contributions") or []])]
+    return [covered, timely, pledged]
 
 
 def _change(value):
@@ -178,6 +186,130 @@ def evaluation_html(year):
     return parts
 
 
+#: complaint categories as the officers' pages name them (web/locale/id.yaml)
+CATEGORY_LABELS = {"not_received": "Bantuan belum diterima",
+                   "exclusion": "Berhak tetapi tidak terdaftar",
+                   "pungli": "Pungutan atau potongan", "schedule": "Jadwal atau tempat",
+                   "data_correction": "Data salah", "inclusion": "Penerima tidak layak",
+                   "suggestion": "Saran", "other": "Lainnya"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+#: years the needs trend compares (the report's and the ones before it)
+TREND_YEARS = 3
+#: needs shown in the trend across years: the most mentioned over those years
+TREND_NEEDS = 6
+
+
+def _category(code):
+    return CATEGORY_LABELS.get(code, code)
+
+
+def _chart(name, svg, title, description):
+    """A chart's ``<figure>``: the inline SVG with its text alternative, captioned."""
+    return '<figure>%s<figcaption>%s</figcaption></figure>' % (
+        charts.inline_svg(svg, name, title, description), escape(description))
+
+
+def monthly_disbursed(year):
+    """Rupiah handed over in each month (January first) of the year's figures."""
+    months = [0] * 12
+    for row in year["distribution"]["disbursements"]:
+        months[int(row["month"][5:7]) - 1] += row["amount_idr"]
+    return months
+
+
+def needs_trend(needs_by_year):
+    """The needs raised in discussions, year beside year, from ``{year: [{need,
+    mentions}]}``: ``{"years": [oldest ...], "needs": [need ...], "mentions":
+    [[count per year] per need]}``, the most mentioned over all the years first (at
+    most ``TREND_NEEDS``), told apart case-insensitively and named as the latest
+    year wrote them."""
+    years = sorted(needs_by_year)
+    counts, names = {}, {}
+    for i, y in enumerate(years):
+        for need in needs_by_year[y]:
+            key = need["need"].strip().lower()
+            names[key] = need["need"]
+            counts.setdefault(key, [0] * len(years))[i] += need["mentions"]
+    ranked = sorted(counts, key=lambda k: (-sum(counts[k]), k))[:TREND_NEEDS]
+    return {"years": years, "needs": [names[k] for k in ranked],
+            "mentions": [counts[k] for k in ranked]}
+
+
+def _handed_section(year):
+    months = monthly_disbursed(year)
+    parts = ["<h2>Bantuan tersalurkan per bulan</h2>"]
+    if any(months):
+        parts.append(_chart("tersalur", charts.bars_svg(
+            list(MONTHS), [("Tersalurkan", months)], money=True),
+            "Bantuan tersalurkan per bulan, %d" % year["year"],
+            "Diagram batang nilai bantuan (rupiah) yang diserahkan kepada warga tiap "
+            "bulan, semua program; angkanya ada di tabel di bawahnya."))
+    parts.append(_table(["Bulan", "Nilai tersalurkan"],
+                        [[m, rupiah(v)] for m, v in zip(MONTHS, months, strict=True)]
+                        if any(months) else []))
+    return parts
+
+
+def _coverage_chart(year):
+    covered = year.get("coverage") or []
+    if not covered:
+        return []
+    return [_chart("cakupan", charts.bars_svg(
+        [c["programme_code"] for c in covered],
+        [("Sasaran", [c["eligible"] for c in covered]),
+         ("Menerima", [c["reached"] for c in covered])], stacked=False),
+        "Sasaran dan yang menerima per program, %d" % year["year"],
+        "Diagram batang: untuk tiap program, jumlah sasaran di samping jumlah yang sudah "
+        "menerima; angkanya ada di tabel di bawahnya.")]
+
+
+def _deadline_chart(year):
+    timely = [c for c in year.get("complaint_deadlines") or [] if c["resolved"]]
+    if not timely:
+        return []
+    return [_chart("tenggat", charts.bars_svg(
+        [_category(c["category"]) for c in timely],
+        [("Tepat waktu", [c["within_deadline"] for c in timely]),
+         ("Terlambat", [c["late"] for c in timely])], horizontal=True),
+        "Pengaduan selesai tepat waktu dan terlambat per kategori, %d" % year["year"],
+        "Diagram batang bertumpuk: untuk tiap kategori, pengaduan yang selesai sebelum "
+        "tenggatnya dan yang selesai sesudahnya; angkanya ada di tabel di bawahnya.")]
+
+
+def _contribution_chart(year):
+    pledges = year.get("contributions") or []
+    if not pledges:
+        return []
+    value = lambda a: a["amount_idr"] + a["in_kind_value_idr"]  # noqa: E731
+    return [_chart("kontribusi", charts.bars_svg(
+        [p["partner_name"] for p in pledges],
+        [("Dijanjikan", [value(p["pledged"]) for p in pledges]),
+         ("Terealisasi", [value(p["delivered"]) for p in pledges])],
+        money=True, stacked=False, horizontal=True),
+        "Kontribusi mitra dijanjikan dan terealisasi, %d" % year["year"],
+        "Diagram batang: untuk tiap mitra, nilai dana ditambah natura (rupiah) yang "
+        "dijanjikan di samping yang terealisasi; angkanya dan jam pelatih ada di tabel "
+        "di bawahnya.")]
+
+
+def _trend_section(needs_by_year):
+    trend = needs_trend(needs_by_year or {})
+    if not trend["needs"]:
+        return []
+    first, last = trend["years"][0], trend["years"][-1]
+    return ["<h3>Kebutuhan warga dari tahun ke tahun</h3>",
+            _chart("kebutuhan", charts.bars_svg(
+                trend["needs"], [(str(y), [row[i] for row in trend["mentions"]])
+                                 for i, y in enumerate(trend["years"])],
+                stacked=False, horizontal=True),
+                "Kebutuhan warga %d sampai %d" % (first, last),
+                "Diagram batang: berapa kali tiap kebutuhan disampaikan dalam musyawarah "
+                "warga, satu batang per tahun; angkanya ada di tabel di bawahnya."),
+            _table(["Kebutuhan"] + [str(y) for y in trend["years"]],
+                   [[need] + counts for need, counts in
+                    zip(trend["needs"], trend["mentions"], strict=True)])]
+
+
 def _table(head, rows):
     cells = "".join("<th>%s</th>" % escape(h) for h in head)
     body = "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % escape(str(v)) for v in row)
@@ -185,55 +317,97 @@ def _table(head, rows):
     return "<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>" % (cells, body)
 
 
-def html_report(year):
-    """One printable page (``text/html``, Bahasa Indonesia) of the year's figures."""
-    parts = ["<h1>Laporan Evaluasi Tahunan %d</h1>" % year["year"],
-             "<p>Desa Tanjung Barat: angka dari seluruh layanan.</p>",
-             "<h2>Kependudukan</h2>",
-             _table(["Keterangan", "Jumlah"], [["Warga terdaftar",
-                                                 year["registry"]["registrations"]]]
-                    + [["Nonaktif: " + reason, n]
-                       for reason, n in year["registry"]["deactivations"].items()])]
+#: print and PDF: A4 pages with margins and page numbers, each section on a new page,
+#: no chart or table row cut in two, a table's head repeated on every page it spans
+STYLE = """
+@page{size:A4;margin:18mm 15mm 20mm;
+ @bottom-center{content:"Halaman " counter(page) " dari " counter(pages);font-size:8pt}}
+body{font-family:"DejaVu Sans",sans-serif;margin:2em;color:#1b1b1b;font-size:10.5pt}
+table{border-collapse:collapse;margin-bottom:1.5em}
+td,th{border:1px solid #555;padding:.3em .6em;text-align:left}
+thead{display:table-header-group}tr{break-inside:avoid}
+figure{margin:0 0 1em;break-inside:avoid}figcaption{font-size:9pt;color:#444}
+svg.chart{width:100%;max-width:800px;height:auto}
+h2,h3{break-after:avoid}
+@media print{body{margin:0}section+section{break-before:page}
+ svg.chart{width:85%}td,th{padding:.15em .5em}}
+"""
+
+
+def html_report(year, needs_by_year=None):
+    """One printable page (``text/html``, Bahasa Indonesia) of the year's figures, with
+    charts as inline SVG beside their tables. ``needs_by_year``: ``{year: [{need,
+    mentions}]}`` of the discussions of this year and those before it, for the trend
+    of the community's needs (left out when None)."""
+    sections = [["<h1>Laporan Evaluasi Tahunan %d</h1>" % year["year"],
+                 "<p>Desa Tanjung Barat: angka dari seluruh layanan.</p>",
+                 "<h2>Kependudukan</h2>",
+                 _table(["Keterangan", "Jumlah"], [["Warga terdaftar",
+                                                     year["registry"]["registrations"]]]
+                        + [["Nonaktif: " + reason, n]
+                           for reason, n in year["registry"]["deactivations"].items()])]
+                + _handed_section(year)]
+    money = []
     for table, title in MONEY_TABLES:
-        parts += ["<h2>%s bantuan</h2>" % title, _table(
+        money += ["<h2>%s bantuan</h2>" % title, _table(
             ["Program", "RW", "Bulan", "Jumlah", "Nilai"],
             [[r["programme_code"], r["rw"], r["month"], r["count"], rupiah(r["amount_idr"])]
              for r in year["distribution"][table]])]
-    parts += ["<h2>Pengaduan</h2>", _table(
+    sections.append(money)
+    covered, timely, pledged = accountability_html(year)
+    sections.append(covered)
+    sections.append(["<h2>Pengaduan</h2>", _table(
         ["Kategori", "Masuk", "Selesai", "Rata-rata hari penyelesaian"],
-        [[c["category"], c["submitted"], c["resolved"],
+        [[_category(c["category"]), c["submitted"], c["resolved"],
           "-" if c["mean_resolution_days"] is None else c["mean_resolution_days"]]
-         for c in year["complaints"]])]
-    parts += accountability_html(year)
+         for c in year["complaints"]])] + timely)
     partners = year["partners"]
-    parts += ["<h2>Program mitra</h2>", _table(
+    market = year["marketplace"]
+    sections.append(["<h2>Program mitra</h2>", _table(
         ["Keterangan", "Jumlah"],
         [["Diterima: " + k, n] for k, n in partners["enrolments_accepted"].items()]
         + [["Hasil: " + k, n] for k, n in partners["outcomes"].items()]
         + [["Daftar tunggu", partners["waitlisted"]], ["Keluar", partners["withdrawn"]]])]
-    market = year["marketplace"]
-    parts += ["<h2>Pasar warga</h2>", _table(["Keterangan", "Jumlah"], [
-        ["Penjual terdaftar", market["sellers_registered"]],
-        ["Penjual terverifikasi", market["sellers_verified"]],
-        ["Produk ditayangkan", market["listings_published"]],
-        ["Pesanan selesai", market["orders_completed"]],
-        ["Nilai pesanan", rupiah(market["orders_value_idr"])]])]
+        + pledged + ["<h2>Pasar warga</h2>", _table(["Keterangan", "Jumlah"], [
+            ["Penjual terdaftar", market["sellers_registered"]],
+            ["Penjual terverifikasi", market["sellers_verified"]],
+            ["Produk ditayangkan", market["listings_published"]],
+            ["Pesanan selesai", market["orders_completed"]],
+            ["Nilai pesanan", rupiah(market["orders_value_idr"])]])])
     talks = year["discussions"]
     people = talks["participants"]
-    parts += ["<h2>Musyawarah warga (%d kali)</h2>" % talks["count"], _table(
+    sections.append(["<h2>Musyawarah warga (%d kali)</h2>" % talks["count"], _table(
         ["Peserta", "Jumlah"],
         [[label, people.get(key, 0)] for key, label in (
             ("female", "Perempuan"), ("male", "Laki-laki"), ("women", "Kelompok perempuan"),
             ("elderly", "Lansia"), ("youth", "Pemuda"), ("disabled", "Penyandang disabilitas"))]),
         "<h3>Kebutuhan yang disampaikan</h3>", _table(
             ["Kebutuhan", "Disebut", "Prioritas tertinggi"],
-            [[n["need"], n["mentions"], n["best_priority"]] for n in talks["needs"]]),
-        "<h3>Tindak lanjut</h3>", _table(
-            ["Status", "Jumlah"], [[s, n] for s, n in talks["follow_ups"].items()])]
-    parts += evaluation_html(year)
-    style = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
-             "margin-bottom:1.5em}td,th{border:1px solid #555;padding:.3em .6em}"
-             "@media print{h2{break-after:avoid}table{break-inside:avoid}}")
+            [[n["need"], n["mentions"], n["best_priority"]] for n in talks["needs"]])]
+        + _trend_section(needs_by_year) + ["<h3>Tindak lanjut</h3>", _table(
+            ["Status", "Jumlah"], [[s, n] for s, n in talks["follow_ups"].items()])])
+    sections.append(evaluation_html(year))
+    body = "".join("<section>%s</section>" % "".join(parts) for parts in sections)
     return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
-            "<title>Laporan Tahunan %d</title><style>%s</style></head><body>%s</body></html>"
-            % (year["year"], style, "".join(parts)))
+            "<title>Laporan Evaluasi Tahunan %d</title><style>%s</style></head>"
+            "<body>%s</body></html>" % (year["year"], STYLE, body))
+
+
+#: one PDF at a time per process: WeasyPrint is CPU work, and two at once would only
+#: take twice as long each
+_one_pdf_at_a_time = eventlet.semaphore.Semaphore(1)
+
+
+def pdf_report(html):
+    """The printable page as PDF bytes (A4, WeasyPrint), rendered in eventlet's thread
+    pool so the service's hub keeps handling events and calls meanwhile."""
+    with _one_pdf_at_a_time:
+        return tpool.execute(_render_pdf, html)
+
+
+def _render_pdf(html):
+    import weasyprint  # loads pango: only the processes that render PDFs pay for it
+    # it warns of every SVG presentation property its CSS parser does not know, though
+    # its SVG drawing applies them: a page of charts would log hundreds of lines
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return weasyprint.HTML(string=html).write_pdf()

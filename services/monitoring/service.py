@@ -5,6 +5,8 @@ RW) and records every event of registry, distribution, complaints, partners
 and marketplace as a timeline entry and a fact of the year
 (``domain.timeline_entry``, ``domain.fact``), once per event id.
 """
+import base64
+
 from services.shared.contract import dump, dump_page, load
 from services.shared.errors import Conflict
 from services.shared.pagination import page_args, page_of
@@ -227,16 +229,26 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
     @rpc
     def annual_report(self, year, form="json", actor=None):
         """The annual report: ``form`` ``json`` (``AnnualCountersOut``), ``csv`` or
-        ``html`` (text). Officers and admins; InvalidInput naming ``format``."""
+        ``html`` (text), or ``pdf`` (the printable page as PDF, base64 text: replies
+        are JSON). Officers and admins; InvalidInput naming ``format``."""
         answer = self.annual_counters(year, actor)
         if form in (None, "", "json"):
             return answer
         if form == "csv":
             return reports.csv_report(answer)
-        if form == "html":
-            return reports.html_report(answer)
-        raise InvalidInput("format must be json, csv or html.",
-                           errors={"format": ["Must be one of: json, csv, html."]})
+        if form in ("html", "pdf"):
+            page = reports.html_report(answer, self._needs_by_year(answer["year"]))
+            if form == "html":
+                return page
+            return base64.b64encode(reports.pdf_report(page)).decode("ascii")
+        raise InvalidInput("format must be json, csv, html or pdf.",
+                           errors={"format": ["Must be one of: json, csv, html, pdf."]})
+
+    def _needs_by_year(self, year):
+        """``{year: needs}`` of this year's discussions and those of the years before it
+        (``reports.TREND_YEARS`` in all), for the printable page's trend."""
+        return {y: discussions.year_summary(self.store.discussions_of_year(y))["needs"]
+                for y in range(year - reports.TREND_YEARS + 1, year + 1)}
 
     # ------------------------------------------------------------ discussions
 

@@ -1,7 +1,9 @@
 """Monitoring over HTTP: a family's registration and a move-out reach the resident's
-and the family's timelines and the year's report (JSON, CSV, printable page).
+and the family's timelines and the year's report (JSON, CSV, printable page, PDF).
 Every answer is checked against openapi.json."""
 import datetime
+import re
+import zlib
 
 import pytest
 
@@ -20,6 +22,12 @@ def entries(officer, path):
         if exc.status != 404:
             raise
         return []
+
+
+def _inflated(pdf):
+    """The PDF's compressed streams inflated: its outline (the page's headings) is there."""
+    return b"".join(zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)endstream", pdf,
+                                                            re.S) if m[:1] == b"x")
 
 
 def test_timelines_and_the_annual_report(officer, make_client):
@@ -53,6 +61,12 @@ def test_timelines_and_the_annual_report(officer, make_client):
     for heading in ("Cakupan bantuan", "Penyelesaian pengaduan terhadap tenggat",
                     "Kontribusi mitra"):
         assert heading in page.text
+    assert page.text.count('role="img"') == page.text.count("<svg ")  # charts inline
+    pdf = officer.raw("GET", "reports/annual/%d" % year, params={"format": "pdf"})
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert "laporan-tahunan-%d.pdf" % year in pdf.headers["Content-Disposition"]
+    assert b"/Title (Laporan Evaluasi Tahunan %d)" % year in _inflated(pdf.content)
     report = officer.get("reports/annual/%d" % year)
     assert {"coverage", "complaint_deadlines", "contributions"} <= set(report)
     for c in report["coverage"]:
@@ -63,7 +77,7 @@ def test_timelines_and_the_annual_report(officer, make_client):
         make_client("partner", partner_id="ptn_x").get("residents/%s/timeline" % head["nik"])
     assert refused.value.status == 403
     with pytest.raises(ApiError) as bad:
-        officer.get("reports/annual/%d" % year, params={"format": "pdf"})
+        officer.get("reports/annual/%d" % year, params={"format": "docx"})
     assert bad.value.status == 400
 
 

@@ -156,3 +156,13 @@ def test_entrypoint_waits_for_the_broker_before_nameko_run():
     assert wait < run
     assert '"$@"' in script[run:]
     assert "ENTRYPOINT [\"sh\", \"deploy/docker-entrypoint.sh\"]" in read("deploy", "Dockerfile")
+
+
+def test_the_image_has_what_weasyprint_lays_the_pdf_out_with():
+    """The annual report's PDF (WeasyPrint) needs the system's pango and a font."""
+    assert "weasyprint==" in read("requirements.txt").lower()
+    dockerfile = read("deploy", "Dockerfile")
+    # installed as root, before the switch to the service's user
+    installs = dockerfile[dockerfile.index("apt-get install"):dockerfile.index("\nUSER ")]
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
+        assert package in installs

@@ -12,6 +12,12 @@ from web.pages import ORDER, nav, page
 TREND_YEARS = 3
 #: needs shown in the trend: the most mentioned over those years
 TREND_NEEDS = 6
+#: the printable page is one file: its style and its charts' (inline SVG, styled by
+#: attributes) are inline, and it runs nothing and loads nothing
+PRINTABLE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                 "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+#: seconds the annual report as PDF may take (laid out and drawn by monitoring)
+PDF_TIMEOUT = 60.0
 
 
 def _this_year():
@@ -156,7 +162,17 @@ def needs_trend(reports):
 def annual_report_print(ctx, year):
     """The printable report (``GET reports/annual/{year}?format=html``), as the service writes it."""
     answer = ctx.officer_api.get("reports/annual/%d" % year, {"format": "html"}, raw=True)
-    return Response(answer.content, mimetype="text/html")
+    return Response(answer.content, mimetype="text/html",
+                    headers={"Content-Security-Policy": PRINTABLE_CSP})
+
+
+@page("/konsol/pemantauan/tahunan/<int:year>/laporan.pdf", login="officer")
+def annual_report_pdf(ctx, year):
+    """The printable report as PDF (``GET reports/annual/{year}?format=pdf``), downloaded."""
+    answer = ctx.officer_api.get("reports/annual/%d" % year, {"format": "pdf"}, raw=True,
+                                 timeout=PDF_TIMEOUT)
+    return Response(answer.content, mimetype="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="laporan-tahunan-%d.pdf"' % year})
 
 
 nav("console", "timeline", "console.nav.monitoring", match="/konsol/pemantauan",

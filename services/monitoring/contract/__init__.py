@@ -153,7 +153,7 @@ class FunnelQuery(Tolerant):
 class ReportQuery(Tolerant):
     """``GET /reports/annual/{year}``'s query string."""
 
-    format = fields.String(metadata={"description": "json (default), csv or html"})
+    format = fields.String(metadata={"description": "json (default), csv, html or pdf"})
 
 
 # ------------------------------------------------------------ discussions

@@ -53,6 +53,7 @@ def test_the_year_shows_key_figures_and_links_the_printable_page(officer, gatewa
     html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
     assert "Rp1.500.000" in html and "Air bersih (2)" in html
     assert 'href="/konsol/pemantauan/tahunan/2026/cetak"' in html
+    assert '<a href="/konsol/pemantauan/tahunan/2026/laporan.pdf" download>Unduh PDF</a>' in html
     assert "Keluarga keluar dari bantuan karena membaik" in html
     assert "<td>2026</td><td>12</td><td>5</td><td>4</td><td>3</td><td>2</td><td>1</td>" in html
     assert "Kebutuhan warga dari tahun ke tahun" in html  # 2024 and 2025 unknown: 2026 alone
@@ -75,6 +76,10 @@ def test_the_needs_of_three_years_side_by_side_and_the_months_charted(officer, g
     gateway.route("GET", "reports/annual/2026", b"<!DOCTYPE html><h1>Laporan</h1>")
     printable = officer.get("/konsol/pemantauan/tahunan/2026/cetak")
     assert printable.mimetype == "text/html" and b"<h1>Laporan</h1>" in printable.get_data()
+    # its style and its inline charts may be styled inline; nothing may run
+    csp = printable.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in csp and "default-src 'none'" in csp
+    assert "script-src" not in csp
 
 
 def test_a_family_timeline_shows_its_members_entries_and_is_linked(officer, gateway):
@@ -146,3 +151,13 @@ def test_a_year_without_them_says_there_is_nothing_yet(officer, gateway):
     gateway.route("GET", "reports/annual/2026", YEAR)
     html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
     assert html.count("Belum ada data tahun ini.") == 3
+
+
+def test_the_pdf_link_downloads_what_monitoring_renders(officer, gateway):
+    gateway.route("GET", "reports/annual/2026", b"%PDF-1.7 laporan")
+    answer = officer.get("/konsol/pemantauan/tahunan/2026/laporan.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.get_data() == b"%PDF-1.7 laporan"
+    assert answer.headers["Content-Disposition"] == (
+        'attachment; filename="laporan-tahunan-2026.pdf"')
+    assert gateway.query("GET", "reports/annual/2026") == {"format": "pdf"}
