@@ -236,7 +236,7 @@ def needs_trend(needs_by_year):
 
 
 def _handed_section(year):
-    months = monthly_disbursed(year)
+    months = year.get("disbursed_by_month") or monthly_disbursed(year)
     parts = ["<h2>Bantuan tersalurkan per bulan</h2>"]
     if any(months):
         parts.append(_chart("tersalur", charts.bars_svg(
@@ -292,9 +292,8 @@ def _contribution_chart(year):
         "di bawahnya.")]
 
 
-def _trend_section(needs_by_year):
-    trend = needs_trend(needs_by_year or {})
-    if not trend["needs"]:
+def _trend_section(trend):
+    if not trend or not trend["needs"]:
         return []
     first, last = trend["years"][0], trend["years"][-1]
     return ["<h3>Kebutuhan warga dari tahun ke tahun</h3>",
@@ -334,11 +333,10 @@ h2,h3{break-after:avoid}
 """
 
 
-def html_report(year, needs_by_year=None):
-    """One printable page (``text/html``, Bahasa Indonesia) of the year's figures, with
-    charts as inline SVG beside their tables. ``needs_by_year``: ``{year: [{need,
-    mentions}]}`` of the discussions of this year and those before it, for the trend
-    of the community's needs (left out when None)."""
+def html_report(year):
+    """One printable page (``text/html``, Bahasa Indonesia) of the year's figures
+    (``AnnualCountersOut``: its ``needs_trend`` gives the community's needs across
+    years, left out when empty), with charts as inline SVG beside their tables."""
     sections = [["<h1>Laporan Evaluasi Tahunan %d</h1>" % year["year"],
                  "<p>Desa Tanjung Barat: angka dari seluruh layanan.</p>",
                  "<h2>Kependudukan</h2>",
@@ -384,7 +382,7 @@ def html_report(year, needs_by_year=None):
         "<h3>Kebutuhan yang disampaikan</h3>", _table(
             ["Kebutuhan", "Disebut", "Prioritas tertinggi"],
             [[n["need"], n["mentions"], n["best_priority"]] for n in talks["needs"]])]
-        + _trend_section(needs_by_year) + ["<h3>Tindak lanjut</h3>", _table(
+        + _trend_section(year.get("needs_trend")) + ["<h3>Tindak lanjut</h3>", _table(
             ["Status", "Jumlah"], [[s, n] for s, n in talks["follow_ups"].items()])])
     sections.append(evaluation_html(year))
     body = "".join("<section>%s</section>" % "".join(parts) for parts in sections)

@@ -204,6 +204,8 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         counters["contributions"] = contributions.pledged_vs_delivered(
             *self.store.contributions_of_year(year), year)
         counters["discussions"] = discussions.year_summary(self.store.discussions_of_year(year))
+        counters["needs_trend"] = reports.needs_trend(self._needs_by_year(year))
+        counters["disbursed_by_month"] = reports.monthly_disbursed(counters)
         counters["scorecards"] = self.scorecards_of_year(year)
         counters["surveys"] = self.surveys_of_year(year)
         counters["graduation"] = [c for c in self._funnel() if c["cohort"] <= year]
@@ -237,7 +239,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         if form == "csv":
             return reports.csv_report(answer)
         if form in ("html", "pdf"):
-            page = reports.html_report(answer, self._needs_by_year(answer["year"]))
+            page = reports.html_report(answer)
             if form == "html":
                 return page
             return base64.b64encode(reports.pdf_report(page)).decode("ascii")
@@ -246,7 +248,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
 
     def _needs_by_year(self, year):
         """``{year: needs}`` of this year's discussions and those of the years before it
-        (``reports.TREND_YEARS`` in all), for the printable page's trend."""
+        (``reports.TREND_YEARS`` in all), for the report's trend of needs."""
         return {y: discussions.year_summary(self.store.discussions_of_year(y))["needs"]
                 for y in range(year - reports.TREND_YEARS + 1, year + 1)}
 

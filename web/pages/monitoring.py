@@ -5,13 +5,9 @@ import datetime
 from werkzeug.wrappers import Response
 
 from web import charts
-from web.api import ApiError, together
+from web.api import ApiError
 from web.pages import ORDER, nav, page
 
-#: years the needs trend compares (this one and the ones before it)
-TREND_YEARS = 3
-#: needs shown in the trend: the most mentioned over those years
-TREND_NEEDS = 6
 #: the printable page is one file: its style and its charts' (inline SVG, styled by
 #: attributes) are inline, and it runs nothing and loads nothing
 PRINTABLE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -65,14 +61,12 @@ def household_timeline(ctx, household_id):
 def annual_report(ctx):
     """The year's figures (``?tahun=``; ``GET reports/annual/{year}``)."""
     year = _year(ctx)
-    api = ctx.officer_api
-    reports = together(lambda: api.get("reports/annual/%d" % year), *[
-        lambda y=y: _earlier(api, y) for y in range(year - 1, year - TREND_YEARS, -1)])
-    report = reports[0]
-    trend = needs_trend([(year - i, r) for i, r in enumerate(reports) if r is not None])
+    report = ctx.officer_api.get("reports/annual/%d" % year)
+    # both made by monitoring, as on its printable page
+    trend = report["needs_trend"]
+    handed = report["disbursed_by_month"]
     t = ctx.t
     pictures = {}
-    handed = monthly_disbursed(report)
     if any(handed):
         pictures["handed"] = charts.bars(list(t("format.months_short")), [
             (t("monitoring.disbursed"), handed)], t, money=True)
@@ -119,43 +113,6 @@ def percent(t):
     def show(value):
         return "-" if value is None else "%s%%" % figure(value)
     return show
-
-
-def _earlier(api, year):
-    """An earlier year's report for the trend; None when there is none to read."""
-    try:
-        return api.get("reports/annual/%d" % year)
-    except ApiError as exc:
-        if exc.status in (400, 404):
-            return None
-        raise
-
-
-def monthly_disbursed(report):
-    """Rupiah handed over in each month (January first) of an annual report."""
-    months = [0] * 12
-    for row in report["distribution"]["disbursements"]:
-        months[int(row["month"][5:7]) - 1] += row["amount_idr"]
-    return months
-
-
-def needs_trend(reports):
-    """The needs raised in discussions, year beside year: ``{"years": [oldest ...],
-    "needs": [need ...], "mentions": [[count per year] per need]}``, the needs most
-    mentioned over all the years first (at most ``TREND_NEEDS``); needs are told
-    apart case-insensitively, as the report ranks them (docs/monitoring.md), and
-    named as the latest year wrote them."""
-    reports = sorted(reports)
-    years = [y for y, _ in reports]
-    counts, names = {}, {}
-    for i, (_, report) in enumerate(reports):
-        for need in report["discussions"]["needs"]:
-            key = need["need"].strip().lower()
-            names[key] = need["need"]  # as the latest year wrote it
-            counts.setdefault(key, [0] * len(years))[i] += need["mentions"]
-    ranked = sorted(counts, key=lambda k: (-sum(counts[k]), k))[:TREND_NEEDS]
-    return {"years": years, "needs": [names[k] for k in ranked],
-            "mentions": [counts[k] for k in ranked]}
 
 
 @page("/konsol/pemantauan/tahunan/<int:year>/cetak", login="officer")

@@ -105,6 +105,12 @@ class AnnualCountersOut(Answer):
     discussions = fields.Dict(metadata={
         "description": "{count, participants, needs: [{need, mentions, best_priority}], "
                        "follow_ups: {status: n}}"})
+    needs_trend = fields.Dict(metadata={
+        "description": "the needs raised in discussions in this year and the two before it: "
+                       "{years: [oldest ...], needs: [need ...], mentions: [[count per year] "
+                       "per need]}, the most mentioned first (at most 6)"})
+    disbursed_by_month = fields.List(fields.Integer(), metadata={
+        "description": "rupiah handed over in each month, January first (12 entries)"})
     scorecards = fields.Dict(metadata={
         "description": "{count, cards: [{rw, service, semester, criteria: [{criterion, "
                        "community_score, provider_score, community_change, provider_change}], "

@@ -112,3 +112,12 @@ def test_an_unknown_format_names_the_pdf_among_the_known(service):  # noqa: F811
     with pytest.raises(InvalidInput) as refused:
         service.annual_report(2026, "docx", OFFICER)
     assert refused.value.errors == {"format": ["Must be one of: json, csv, html, pdf."]}
+
+
+def test_the_needs_trend_tells_needs_apart_case_insensitively_most_mentioned_first():
+    from services.monitoring.reports import needs_trend
+    trend = needs_trend({2025: [{"need": "air bersih", "mentions": 5},
+                                {"need": "Jalan rusak", "mentions": 1}],
+                         2026: [{"need": "Air bersih", "mentions": 2}], 2024: []})
+    assert trend == {"years": [2024, 2025, 2026], "needs": ["Air bersih", "Jalan rusak"],
+                     "mentions": [[0, 5, 2], [0, 1, 0]]}
