@@ -68,13 +68,14 @@ def test_an_import_runs_on_whichever_instance_got_its_file_and_the_other_stoppin
     [first] = service_instances(RegistryService, 1)
     job = start_job(first, first)
     [second] = service_instances(RegistryService, 1)  # starts while the first one imports
-    assert call(second, "get_import_job", job["id"])["state"] == "running"
+    # the start must not fail it; a quiet machine may already have finished it
+    assert call(second, "get_import_job", job["id"])["state"] in ("running", "done")
     done = finished(second, job)
     assert (done["state"], done["created_households"]) == ("done", 40), done["failure"]
 
     content = factories.csv_text([factories.household() for _ in range(40)]).encode()
     job = start_job(first, second)  # created on the first, run by the second
     first.stop()
-    assert call(second, "get_import_job", job["id"])["state"] == "running"
+    assert call(second, "get_import_job", job["id"])["state"] in ("running", "done")
     done = finished(second, job)
     assert (done["state"], done["created_households"]) == ("done", 40), done["failure"]
