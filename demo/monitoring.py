@@ -101,8 +101,9 @@ def run(client, out):
                                      "-" if c["median_days"] is None else c["median_days"]))
     for given in report["contributions"]:
         out("%s: pledged Rp%s, delivered Rp%s; trainer-hours %d of %d." % (
-            given["partner_name"], format(given["pledged"]["amount_idr"], ","),
-            format(given["delivered"]["amount_idr"], ","), given["delivered"]["trainer_hours"],
+            given["partner_name"], format(given["pledged"]["amount_idr"], ",").replace(",", "."),
+            format(given["delivered"]["amount_idr"], ",").replace(",", "."),
+            given["delivered"]["trainer_hours"],
             given["pledged"]["trainer_hours"]))
     os.makedirs(REPORT_DIR, exist_ok=True)
     path = os.path.join(REPORT_DIR, "laporan-tahunan-%d.html" % year)

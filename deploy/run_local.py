@@ -127,7 +127,8 @@ def settings():
         env["WEB_PORT"] = str(free_port())
     generated = not env.get("ADMIN_TOKEN")
     if generated:
-        env["ADMIN_TOKEN"] = secrets.token_urlsafe(24)
+        # hex, so that it never starts with "-" and reads as an option on a command line
+        env["ADMIN_TOKEN"] = secrets.token_hex(20)
     elif len(env["ADMIN_TOKEN"]) < MIN_ADMIN_TOKEN:
         # every service would refuse it at start, each under its own traceback
         raise SystemExit("run-local: ADMIN_TOKEN must be at least %d characters (e.g. "

@@ -53,7 +53,7 @@ def year_bounds(year):
             clock.parse_instant("%d-12-31T17:00:00Z" % year))
 
 
-def resolution_against_deadlines(complaints, year):
+def resolution_against_deadlines(complaints, year, now=None):
     """Per category, how the complaints of ``year`` met their resolution deadline.
 
     Args:
@@ -65,11 +65,14 @@ def resolution_against_deadlines(complaints, year):
     year, ``within_deadline``/``late`` of them whether ``resolved_at`` was by the
     deadline's ``due_at`` (one without a deadline counts in neither);
     ``open_past_deadline`` those submitted before the year ended and neither
-    resolved nor rejected by then whose deadline had passed at the year's end;
+    resolved nor rejected by then whose deadline had passed at the year's end,
+    or by ``now`` (an aware UTC datetime; default the clock) for the year in
+    progress, so a deadline still ahead is not yet missed;
     ``median_days``/``p90_days`` (nearest rank) the days from submission to
     resolution of those resolved in the year, 2 decimals, None when none was.
     """
     start, end = year_bounds(year)
+    cutoff = min(end, now or clock.now())
     rows = defaultdict(lambda: {"resolved": 0, "within_deadline": 0, "late": 0,
                                 "open_past_deadline": 0, "days": []})
     for c in complaints:
@@ -85,7 +88,7 @@ def resolution_against_deadlines(complaints, year):
             row["days"].append(round((resolved - submitted).total_seconds() / 86400, 2))
             if due is not None:
                 row["within_deadline" if resolved <= due else "late"] += 1
-        elif (closed is None or closed >= end) and due is not None and due < end:
+        elif (closed is None or closed >= cutoff) and due is not None and due < cutoff:
             row["open_past_deadline"] += 1
     out = []
     for category, r in sorted(rows.items()):

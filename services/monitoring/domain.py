@@ -19,6 +19,18 @@ NO_TIMELINE_SOURCES = ("complaints",)
 
 DEACTIVATION_REASONS_ID = {"moved_out": "pindah", "deceased": "meninggal",
                            "duplicate": "data ganda", "other": "alasan lain"}
+#: why an allocation was not collected or was cancelled (docs/distribution.md), as a
+#: resident says it; a code not listed here is shown as it is
+STATUS_REASONS_ID = {
+    "refused": "menolak", "moved": "pindah", "not_found": "tidak ditemukan",
+    "died": "meninggal", "other": "alasan lain", "ineligible": "tidak memenuhi syarat",
+    "duplicate": "data ganda", "excluded_programme": "menerima program lain yang tidak boleh "
+    "digabung", "household_request": "permintaan keluarga",
+    "member_moved_out": "penerima pindah", "member_deceased": "penerima meninggal",
+    "member_duplicate": "data penerima ganda", "member_other": "penerima nonaktif",
+    "member_inactive": "penerima nonaktif", "no_eligible_component": "tidak ada komponen "
+    "yang memenuhi syarat", "no_eligible_recipient": "tidak ada anggota keluarga yang dapat "
+    "menerima"}
 ALLOCATION_SUMMARIES = {
     "allocation_created": "Ditetapkan sebagai penerima {programme} ({amount})",
     "allocation_promoted": "Naik dari daftar tunggu {programme} ({amount})",
@@ -66,7 +78,8 @@ def _allocation_entry(kind, data, member=None):
         # a member's own aid (a pupil's PIP) is collected by the family's recipient
         programme = "%s untuk %s" % (programme, member["full_name"])
     text = text.format(programme=programme, amount=rupiah(al.get("amount_idr")),
-                       reason=al.get("status_reason") or "-")
+                       reason=STATUS_REASONS_ID.get(al.get("status_reason"),
+                                                    al.get("status_reason") or "-"))
     people = sorted({p for p in (al.get("member_id"), al.get("recipient_id")) if p})
     return text, people, al.get("household_id")
 

@@ -10,7 +10,7 @@ from eventlet import tpool
 from services.shared import charts
 from services.shared.csvfile import csv_text
 
-from services.monitoring.domain import rupiah
+from services.monitoring.domain import DEACTIVATION_REASONS_ID, rupiah
 from services.monitoring.graduation import STAGES as GRADUATION_STAGES
 
 MONEY_TABLES = (("allocations", "Alokasi"), ("disbursements", "Penyaluran"),
@@ -333,16 +333,17 @@ h2,h3{break-after:avoid}
 """
 
 
-def html_report(year):
+def html_report(year, village="Kelurahan Tanjung Barat"):
     """One printable page (``text/html``, Bahasa Indonesia) of the year's figures
     (``AnnualCountersOut``: its ``needs_trend`` gives the community's needs across
-    years, left out when empty), with charts as inline SVG beside their tables."""
+    years, left out when empty), with charts as inline SVG beside their tables;
+    ``village`` is the name it is the report of (the setting ``VILLAGE_NAME``)."""
     sections = [["<h1>Laporan Evaluasi Tahunan %d</h1>" % year["year"],
-                 "<p>Desa Tanjung Barat: angka dari seluruh layanan.</p>",
+                 "<p>%s: angka dari seluruh layanan.</p>" % escape(village),
                  "<h2>Kependudukan</h2>",
                  _table(["Keterangan", "Jumlah"], [["Warga terdaftar",
                                                      year["registry"]["registrations"]]]
-                        + [["Nonaktif: " + reason, n]
+                        + [["Nonaktif: " + DEACTIVATION_REASONS_ID.get(reason, reason), n]
                            for reason, n in year["registry"]["deactivations"].items()])]
                 + _handed_section(year)]
     money = []

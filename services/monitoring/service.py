@@ -239,7 +239,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         if form == "csv":
             return reports.csv_report(answer)
         if form in ("html", "pdf"):
-            page = reports.html_report(answer)
+            page = reports.html_report(answer, self.settings.village_name)
             if form == "html":
                 return page
             return base64.b64encode(reports.pdf_report(page)).decode("ascii")

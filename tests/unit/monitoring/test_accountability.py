@@ -3,6 +3,7 @@ resolution deadline, and partners' pledges against deliveries (issue 14 "Reports
 docs/monitoring.md): the plain functions, then the same through the service's
 inbox, its CSV and printable page, and the rebuild's events."""
 import csv
+import datetime
 import io
 
 import pytest
@@ -110,13 +111,22 @@ def test_complaints_are_judged_against_their_resolution_deadline():
         _complaint("c7", "pungli", "2026-06-01T02:00:00Z", "2026-06-04T02:00:00Z"),
     ]
 
-    rows = {r["category"]: r for r in deadlines.resolution_against_deadlines(kept, 2026)}
+    after_the_year = datetime.datetime(2027, 2, 1, tzinfo=datetime.timezone.utc)
+    rows = {r["category"]: r for r in deadlines.resolution_against_deadlines(
+        kept, 2026, now=after_the_year)}
 
     assert rows["schedule"] == {"category": "schedule", "resolved": 3, "within_deadline": 2,
                                 "late": 1, "open_past_deadline": 1, "median_days": 4.0,
                                 "p90_days": 10.0}
     assert rows["pungli"]["open_past_deadline"] == 1 and rows["pungli"]["median_days"] is None
-    next_year = {r["category"]: r for r in deadlines.resolution_against_deadlines(kept, 2027)}
+    # in the year in progress a deadline still ahead is not missed yet
+    mid_june = datetime.datetime(2026, 6, 3, tzinfo=datetime.timezone.utc)
+    so_far = {r["category"]: r for r in deadlines.resolution_against_deadlines(
+        kept, 2026, now=mid_june)}
+    assert so_far["schedule"]["open_past_deadline"] == 0
+    assert "pungli" not in so_far  # its deadline, 4 June, is still ahead
+    next_year = {r["category"]: r for r in deadlines.resolution_against_deadlines(
+        kept, 2027, now=after_the_year)}
     assert (next_year["schedule"]["resolved"], next_year["schedule"]["late"]) == (1, 1)
 
 
@@ -254,7 +264,11 @@ def test_the_service_reports_all_three_from_its_events(service):  # noqa: F811
     assert ["complaints_within_deadline", "schedule", "", "1", ""] in table
     assert ["contribution_delivered", "ptn_1/amount_idr", "", "", "15000000"] in table
     assert ["contribution_pledged", "ptn_1/trainer_hours", "", "20", ""] in table
-    page = reports.html_report(year)
+    page = reports.html_report(dict(year, registry={"registrations": 3, "deactivations": {
+        "deceased": 1, "moved_out": 2}}), "Kelurahan Tanjung Barat")
+    assert "Kelurahan Tanjung Barat: angka dari seluruh layanan" in page and "Desa" not in page
+    assert "Nonaktif: meninggal" in page and "Nonaktif: pindah" in page
+    assert "deceased" not in page and "moved_out" not in page
     assert "Cakupan bantuan" in page and "50,0%" in page
     assert "Penyelesaian pengaduan terhadap tenggat" in page
     assert "Rp60.000.000" in page and "Rp15.000.000" in page
@@ -284,3 +298,19 @@ def test_a_rebuild_from_the_partners_export_gives_back_the_same_contributions():
                                         ([float(n) for n in range(1, 11)], 9.0)])
 def test_p90_is_the_nearest_rank(values, p90):
     assert deadlines._percentile(values, 0.9) == p90
+
+
+@pytest.mark.parametrize("reason, said", [
+    ("refused", "Bantuan SEMBAKO tidak diambil (menolak)"),
+    ("member_deceased", "Bantuan SEMBAKO tidak diambil (penerima meninggal)"),
+    ("a_new_code", "Bantuan SEMBAKO tidak diambil (a_new_code)"),
+])
+def test_a_timeline_says_why_aid_was_not_collected_in_bahasa_indonesia(reason, said):
+    from services.monitoring.domain import timeline_entry
+    entry = timeline_entry({"event_id": "e1", "occurred_at": "2026-06-01T02:00:00.000Z",
+                            "source": "distribution", "type": "allocation_not_collected",
+                            "data": {"allocation": {"programme_code": "SEMBAKO",
+                                                    "status_reason": reason,
+                                                    "household_id": "hh_1",
+                                                    "recipient_id": "res_1"}}})
+    assert entry["summary"] == said
