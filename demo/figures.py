@@ -222,6 +222,9 @@ def run(client, out):
                for key, label, owner in FIGURES], ["figure", "value", "answered by", "monitoring"])
     report = os.path.join(REPORT_DIR, "laporan-tahunan-%d.html" % year)
     out("The annual report (printable, Bahasa Indonesia): %s" % report)
+    pdf = report[:-len(".html")] + ".pdf"
+    if os.path.exists(pdf):
+        out("The same report as PDF: %s" % pdf)
     if options.FIGURES:
         with open(options.FIGURES, "w", encoding="utf-8") as handle:
             json.dump({"year": year, "figures": mine, "left_the_registry": left,
