@@ -11,6 +11,7 @@ id, so a redelivered or replayed event changes nothing.
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
+from services.shared.projection import apply_snapshot
 from services.shared.registry_projection import RegistryProjection
 from services.shared.versioned import write_versioned
 
@@ -86,13 +87,8 @@ class MonitoringRepository(RegistryProjection):
     def apply_complaint(self, doc):
         """Keep a complaint's state (``deadlines.complaint_state``; None is ignored)
         unless a version as new is kept already."""
-        if doc is None:
-            return
-        try:
-            self.complaints.update_one({"_id": doc["_id"], "version": {"$lt": doc["version"]}},
-                                       {"$set": doc}, upsert=True)
-        except DuplicateKeyError:
-            pass                          # a newer or the same version is kept
+        if doc is not None:
+            apply_snapshot(self.complaints, doc["_id"], doc["version"], doc)
 
     def complaints_of_year(self, since, until):
         """Kept complaints submitted before ``until`` and not resolved before

@@ -51,6 +51,10 @@ class PartnersListener:
     def on_immunisation(self, payload):
         SEEN.append(payload)
 
+    @event_handler("partners", "appointment_overdue")
+    def on_overdue(self, payload):
+        SEEN.append(payload)
+
 
 @pytest.fixture(autouse=True)
 def fresh():

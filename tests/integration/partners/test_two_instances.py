@@ -13,7 +13,6 @@ import collections
 
 import eventlet
 import pytest
-from nameko.events import event_handler
 from nameko.testing.services import entrypoint_hook
 from nameko.testing.utils import get_extension
 
@@ -86,17 +85,6 @@ def test_simultaneous_withdrawals_on_two_instances_promote_each_freed_place_once
           % RacingRepository.lost)
 
 
-OVERDUE = []
-
-
-class OverdueListener:
-    name = "overdue_listener"
-
-    @event_handler("partners", "appointment_overdue")
-    def on_overdue(self, payload):
-        OVERDUE.append(payload)
-
-
 class On:
     """One instance's RPCs as methods, for the conftest's helpers."""
 
@@ -109,13 +97,12 @@ class On:
 
 def test_two_instances_ticking_announce_each_late_appointment_once(
         container_factory, service_config, service_instances):
-    OVERDUE.clear()
     families = [Family(service_config, decile=2, people=(
         ("head", "F", born_years_ago(30)), ("child", "M", days_ago(150 + 20 * i))))
         for i in range(2)]
     for family in families:
         family.export()
-    for cls in (FakeRegistry, OverdueListener):
+    for cls in (FakeRegistry, PartnersListener):
         container_factory(cls, service_config).start()
     first, second = service_instances(PartnersService, 2, OUTBOX_LEASE_SECONDS=3,
                                       PARTNERS_OVERDUE_CHECK_SECONDS=0.5,
@@ -137,8 +124,9 @@ def test_two_instances_ticking_announce_each_late_appointment_once(
     wait_for(lambda: lease()["expires_at"] > renewed["expires_at"] + 1.5, timeout=30)
     wait_for(lambda: db.appointments.count_documents({"_pending": {"$gt": 0}}) == 0,
              timeout=30)
-    wait_for(lambda: len(OVERDUE) >= late, timeout=20)
-    announced = collections.Counter(e["aggregate_id"] for e in OVERDUE)
+    wait_for(lambda: len(seen("appointment_overdue")) >= late, timeout=20)
+    overdue = seen("appointment_overdue")
+    announced = collections.Counter(e["aggregate_id"] for e in overdue)
     assert len(announced) == late and set(announced.values()) == {1}
-    assert {e["data"]["programme_id"] for e in OVERDUE} == {programme["id"]}
+    assert {e["data"]["programme_id"] for e in overdue} == {programme["id"]}
     assert db.appointments.count_documents({}) == 40  # the schedule sweep: nothing twice
