@@ -17,13 +17,12 @@ import collections
 import datetime
 import json
 import os
-import time
 
 from demo import options
 from demo.distribution import rupiah
 from demo.health import every
 from demo.monitoring import REPORT_DIR
-from demo.partner_tools import check, read
+from demo.partner_tools import check, read, settle
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
 AGREE_SECONDS = 120
@@ -154,15 +153,13 @@ def monitoring_counts(report):
 def agreed(client, year):
     """``(owners' figures, monitoring's)`` once monitoring agrees on every figure it holds;
     Mismatch (naming each figure) when it still does not after ``AGREE_SECONDS``."""
-    began = time.monotonic()
-    while True:
+    def compare():
         mine = owners(client, year)
         theirs = monitoring_counts(client.get("reports/annual/%d" % year))
-        differ = {k: (mine[k], v) for k, v in theirs.items() if mine[k] != v}
-        if not differ or time.monotonic() - began > AGREE_SECONDS:
-            check(not differ, "owner vs monitoring: %s" % differ)
-            return mine, theirs
-        time.sleep(1)  # monitoring counts from events, which arrive asynchronously
+        return mine, theirs, {k: (mine[k], v) for k, v in theirs.items() if mine[k] != v}
+    mine, theirs, differ = settle(compare, lambda answer: not answer[2], AGREE_SECONDS)
+    check(not differ, "owner vs monitoring: %s" % differ)
+    return mine, theirs
 
 
 def still_open(client):
@@ -196,13 +193,9 @@ def still_open(client):
 
 def consistent(client, out):
     """Wait until nobody who left holds anything open; Mismatch after ``AGREE_SECONDS``."""
-    began = time.monotonic()
-    while True:
-        left, problems = still_open(client)
-        if not problems or time.monotonic() - began > AGREE_SECONDS:
-            check(not problems, "residents who left still hold: %s" % problems[:10])
-            break
-        time.sleep(1)  # the registry's events reach the other services asynchronously
+    left, problems = settle(lambda: still_open(client), lambda answer: not answer[1],
+                            AGREE_SECONDS)
+    check(not problems, "residents who left still hold: %s" % problems[:10])
     reasons = collections.Counter(r["inactive_reason"] for r in left)
     out("%d residents left the registry (%s); none of them has an open allocation, enrolment, "
         "appointment or active listing in distribution, partners or the marketplace."

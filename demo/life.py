@@ -12,8 +12,8 @@ that nobody who left keeps anything open). Picks are drawn from a seeded
 story as the last on the same sample.
 """
 import datetime
-import time
 
+from demo.partner_tools import settle
 from gateway.client import ApiError
 
 AREA = "317409"          # Kec. Jagakarsa: where a child born here gets its NIK
@@ -62,12 +62,8 @@ def leave(client, nik, reason, note):
 def followed(client, alloc):
     """``alloc`` as distribution holds it once a registry event changed it (its version
     moved on), or as it is after ``FOLLOW_SECONDS``."""
-    began = time.monotonic()
-    while True:
-        after = client.get("allocations/%s" % alloc["id"])
-        if after["version"] > alloc["version"] or time.monotonic() - began > FOLLOW_SECONDS:
-            return after
-        time.sleep(0.2)  # the registry event reaches distribution asynchronously
+    return settle(lambda: client.get("allocations/%s" % alloc["id"]),
+                  lambda after: after["version"] > alloc["version"], FOLLOW_SECONDS, pause=0.2)
 
 
 def adult_members(family, besides):

@@ -39,6 +39,17 @@ def poll(fetch, what, timeout=60):
         time.sleep(0.3)  # polling a condition with a deadline
 
 
+def settle(fetch, done, seconds, pause=1.0):
+    """``fetch()`` until ``done(answer)`` or ``seconds`` have passed; the last answer
+    either way (the caller judges it: events reach services asynchronously)."""
+    began = time.monotonic()
+    while True:
+        answer = fetch()
+        if done(answer) or time.monotonic() - began > seconds:
+            return answer
+        time.sleep(pause)  # polling a condition with a deadline
+
+
 def sample_residents(client, out, today):
     """The sample registry by KK (``{kk: [rows with "age"]}``), once the partners
     service's registry projection holds everything the registry does."""
