@@ -18,7 +18,6 @@ from gateway.client import ApiError
 
 AREA = "317409"          # Kec. Jagakarsa: where a child born here gets its NIK
 GIVEN = {"F": ("Aisyah", "Nabila", "Zahra", "Keisha"), "M": ("Rizky", "Fajar", "Arkan", "Bima")}
-ADULT_BEFORE = "2008-01-01"
 FOLLOW_SECONDS = 30
 
 
@@ -64,12 +63,6 @@ def followed(client, alloc):
     moved on), or as it is after ``FOLLOW_SECONDS``."""
     return settle(lambda: client.get("allocations/%s" % alloc["id"]),
                   lambda after: after["version"] > alloc["version"], FOLLOW_SECONDS, pause=0.2)
-
-
-def adult_members(family, besides):
-    """Active adults of a household (its registry answer) other than the NIKs ``besides``."""
-    return [m for m in family.get("members") or [] if m["status"] == "active"
-            and m.get("nik") and m["nik"] not in besides and m["birth_date"] <= ADULT_BEFORE]
 
 
 def in_quarter(first, last, today, fraction):

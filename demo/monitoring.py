@@ -15,6 +15,7 @@ import os
 import time
 
 from demo import evaluation
+from demo.distribution import rupiah
 from demo.partner_tools import poll
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
@@ -100,9 +101,9 @@ def run(client, out):
                                      c["late"], c["open_past_deadline"],
                                      "-" if c["median_days"] is None else c["median_days"]))
     for given in report["contributions"]:
-        out("%s: pledged Rp%s, delivered Rp%s; trainer-hours %d of %d." % (
-            given["partner_name"], format(given["pledged"]["amount_idr"], ",").replace(",", "."),
-            format(given["delivered"]["amount_idr"], ",").replace(",", "."),
+        out("%s: pledged %s, delivered %s; trainer-hours %d of %d." % (
+            given["partner_name"], rupiah(given["pledged"]["amount_idr"]),
+            rupiah(given["delivered"]["amount_idr"]),
             given["delivered"]["trainer_hours"],
             given["pledged"]["trainer_hours"]))
     os.makedirs(REPORT_DIR, exist_ok=True)

@@ -29,7 +29,7 @@ RETRY_AFTER_SECONDS = 1
 #: the request's arrival (UTC epoch seconds) in its WSGI environ: its deadline
 #: starts there, not when a worker takes it (``gateway.http.Exchange.call``)
 ARRIVED_AT = "bansos.arrived_at"
-ALWAYS_ADMITTED = ("/health",)
+ALWAYS_ADMITTED = ("/health", "/api/v1/admin/metrics")
 #: the gate itself in every request's environ: the metrics route reads its counts
 GATE = "bansos.gate"
 

@@ -9,9 +9,12 @@ from eventlet import tpool
 
 from services.shared import charts
 from services.shared.csvfile import csv_text
+from services.shared.rpc import Unavailable
 
 from services.monitoring.domain import DEACTIVATION_REASONS_ID, rupiah
 from services.monitoring.graduation import STAGES as GRADUATION_STAGES
+
+log = logging.getLogger(__name__)
 
 MONEY_TABLES = (("allocations", "Alokasi"), ("disbursements", "Penyaluran"),
                 ("returns", "Pengembalian"))
@@ -399,9 +402,16 @@ _one_pdf_at_a_time = eventlet.semaphore.Semaphore(1)
 
 def pdf_report(html):
     """The printable page as PDF bytes (A4, WeasyPrint), rendered in eventlet's thread
-    pool so the service's hub keeps handling events and calls meanwhile."""
-    with _one_pdf_at_a_time:
-        return tpool.execute(_render_pdf, html)
+    pool so the service's hub keeps handling events and calls meanwhile. Unavailable
+    (503) when WeasyPrint or its system libraries are missing."""
+    try:
+        with _one_pdf_at_a_time:
+            return tpool.execute(_render_pdf, html)
+    except (ImportError, OSError) as exc:
+        # WeasyPrint or the system's pango is missing: a 503 that says so, not a 500
+        log.error("annual report PDF: cannot render: %s", exc)
+        raise Unavailable("The PDF cannot be made on this server (%s); the printable "
+                          "page (format=html) prints to PDF from a browser." % exc) from None
 
 
 def _render_pdf(html):

@@ -204,7 +204,8 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         counters["contributions"] = contributions.pledged_vs_delivered(
             *self.store.contributions_of_year(year), year)
         counters["discussions"] = discussions.year_summary(self.store.discussions_of_year(year))
-        counters["needs_trend"] = reports.needs_trend(self._needs_by_year(year))
+        counters["needs_trend"] = reports.needs_trend(
+            self._needs_by_year(year, counters["discussions"]["needs"]))
         counters["disbursed_by_month"] = reports.monthly_disbursed(counters)
         counters["scorecards"] = self.scorecards_of_year(year)
         counters["surveys"] = self.surveys_of_year(year)
@@ -246,11 +247,13 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         raise InvalidInput("format must be json, csv, html or pdf.",
                            errors={"format": ["Must be one of: json, csv, html, pdf."]})
 
-    def _needs_by_year(self, year):
-        """``{year: needs}`` of this year's discussions and those of the years before it
-        (``reports.TREND_YEARS`` in all), for the report's trend of needs."""
-        return {y: discussions.year_summary(self.store.discussions_of_year(y))["needs"]
-                for y in range(year - reports.TREND_YEARS + 1, year + 1)}
+    def _needs_by_year(self, year, this_year):
+        """``{year: needs}``: ``this_year``'s (already summed) and those of the years
+        before it (``reports.TREND_YEARS`` in all), for the report's trend of needs."""
+        earlier = {y: discussions.year_summary(self.store.discussions_of_year(y))["needs"]
+                   for y in range(year - reports.TREND_YEARS + 1, year)}
+        earlier[year] = this_year
+        return earlier
 
     # ------------------------------------------------------------ discussions
 

@@ -256,5 +256,6 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         returns how many. Only documents still staged match: committing one again (two
         repairs at once, on two instances) would mark its published event pending
         again, or an outbox of two events as one."""
-        return self.residents.update_many(dict(query, **{STAGED: {"$exists": True}}), {
+        # the query's own STAGED (a batch id) wins: it already implies "still staged"
+        return self.residents.update_many(dict({STAGED: {"$exists": True}}, **query), {
             "$set": {PENDING: 1}, "$unset": {STAGED: "", STAGED_AT: ""}}).modified_count

@@ -7,8 +7,10 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from amqp.exceptions import NotFound
 from kombu import Connection
 from kombu.exceptions import OperationalError
+from nameko.exceptions import deserialize_to_instance
 
 from services.shared import once
+
 from services.shared.errors import BansosError
 
 
@@ -18,6 +20,7 @@ class Timeout(BansosError):
     title = "Service timed out"
 
 
+@deserialize_to_instance
 class Unavailable(BansosError):
     """The broker cannot be reached to carry a call (HTTP 503 with Retry-After).
 

@@ -52,11 +52,12 @@ def test_requests_beyond_the_limit_get_503_with_retry_after_at_once():
     assert Client(gate).get("/api/v1/programmes").status_code == 200
 
 
-def test_health_is_let_in_when_the_gateway_is_full():
+@pytest.mark.parametrize("path", ["/health", "/api/v1/admin/metrics"])
+def test_health_and_metrics_are_let_in_when_the_gateway_is_full(path):
     app = SlowApp()
     gate = AdmissionGate(app, limit=1)
     held = hold(gate, app, 1)
-    health = hold(gate, app, 1, path="/health")[0]
+    health = hold(gate, app, 1, path=path)[0]
     assert gate.shed == 0
     app.release.send()
     assert health.wait().status_code == 200 and held[0].wait().status_code == 200

@@ -121,3 +121,14 @@ def test_the_needs_trend_tells_needs_apart_case_insensitively_most_mentioned_fir
                          2026: [{"need": "Air bersih", "mentions": 2}], 2024: []})
     assert trend == {"years": [2024, 2025, 2026], "needs": ["Air bersih", "Jalan rusak"],
                      "mentions": [[0, 5, 2], [0, 1, 0]]}
+
+
+def test_a_pdf_that_cannot_be_made_here_is_unavailable_not_an_internal_error(monkeypatch):
+    from services.shared.rpc import Unavailable
+
+    def no_pango(html):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+    monkeypatch.setattr(reports, "_render_pdf", no_pango)
+    with pytest.raises(Unavailable) as caught:
+        reports.pdf_report("<h1>Laporan</h1>")
+    assert "libpango" in caught.value.detail and "format=html" in caught.value.detail

@@ -112,6 +112,20 @@ def test_two_repairs_at_once_commit_each_resident_once(repo, db, notified, monke
     assert len(published) == 3 and second["committed"] == 0
 
 
+def test_a_registration_commits_its_own_batch_and_leaves_another_staged(repo, db,
+                                                                       monkeypatch):
+    """Another request's batch, still being written (or a crashed write's, which repair
+    must undo), is not committed by this registration's commit."""
+    monkeypatch.setattr(repo, "_commit_staged", lambda query: None)
+    left_staged = register(repo)
+    monkeypatch.undo()
+    committed = register(repo)
+    staged = {d["_id"] for d in db.residents.find({STAGED: {"$exists": True}})}
+    assert staged == {m["id"] for m in left_staged["members"]}
+    assert all(db.residents.find_one({"_id": m["id"]})[PENDING] == 1
+               for m in committed["members"])
+
+
 def test_a_crash_before_the_commit_point_is_undone_by_repair(repo, db, monkeypatch):
     body = factories.household()
     monkeypatch.setattr(repo, "_insert_households", lambda *a: None)  # died before the household

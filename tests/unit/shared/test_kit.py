@@ -205,3 +205,28 @@ def test_a_patch_makes_the_schemas_own_fields_optional_never_a_nested_objects():
     with pytest.raises(InvalidInput) as refused:
         load(Patch, {"licence": {"expires_on": "2027-01-01"}}, partial=True)
     assert refused.value.errors == {"licence.number": ["Missing data for required field."]}
+
+
+def test_a_ping_answers_while_the_store_does_not_and_says_parked_is_unknown():
+    """The ping is the orchestrator's liveness probe: a database outage must not fail it."""
+    from pymongo.errors import ServerSelectionTimeoutError
+
+    from services.shared.mongo import MongoStore
+    from services.shared.service import Service
+    from tests.support.kit import NoRepository, service_worker
+
+    class Pinged(Service):
+        name = "pinged"
+        store = MongoStore(NoRepository)
+
+    class DownInbox:
+        def count_parked(self):
+            raise ServerSelectionTimeoutError("mongo:27017: timed out")
+
+    class UpInbox:
+        def count_parked(self):
+            return 2
+
+    assert service_worker(Pinged, inbox=DownInbox()).ping() == {
+        "service": "pinged", "ok": True, "parked": None}
+    assert service_worker(Pinged, inbox=UpInbox()).ping()["parked"] == 2
