@@ -124,7 +124,12 @@ def settings():
         raise SystemExit("run-local: GATEWAY_PORT must be a port number, got %r" % port)
     env["GATEWAY_PORT"] = port
     if not env.get("WEB_PORT"):
-        env["WEB_PORT"] = str(free_port())
+        # the kernel may hand out the gateway's port again once whoever chose it
+        # closed it (the tests pick GATEWAY_PORT the same way): never share it
+        web = free_port()
+        while str(web) == port:
+            web = free_port()
+        env["WEB_PORT"] = str(web)
     generated = not env.get("ADMIN_TOKEN")
     if generated:
         # hex, so that it never starts with "-" and reads as an option on a command line

@@ -41,8 +41,11 @@ def test_run_local_gives_the_web_app_a_free_port_of_its_own(monkeypatch):
     from deploy import run_local
     monkeypatch.delenv("WEB_PORT", raising=False)
     monkeypatch.setenv("GATEWAY_PORT", "8123")
-    env, port, _ = run_local.settings()
-    assert env["WEB_PORT"].isdigit() and int(env["WEB_PORT"]) != port
+    env, _, _ = run_local.settings()
+    assert env["WEB_PORT"].isdigit() and env["WEB_PORT"] != "8123"
+    offered = iter([8123, 8123, 9155])  # the gateway's port, freed and offered again
+    monkeypatch.setattr(run_local, "free_port", lambda: next(offered))
+    assert run_local.settings()[0]["WEB_PORT"] == "9155"
     monkeypatch.setenv("WEB_PORT", "9200")
     assert run_local.settings()[0]["WEB_PORT"] == "9200"
 
