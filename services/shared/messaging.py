@@ -128,6 +128,8 @@ class DecodeSafeRpc(Rpc):
     def __init__(self, once=False, **kwargs):
         self.once = once
         self.db = None
+        #: request keys of the commands this process is running, and the thread renewing them
+        self._held, self._renewer = set(), None
         super().__init__(**kwargs)
 
     def setup(self):
@@ -175,9 +177,29 @@ class DecodeSafeRpc(Rpc):
         except ContainerBeingKilled:
             once.OnceRecords(self.db).release(key)
             self.rpc_consumer.requeue_message(message)
+            return
+        self._held.add(key)
+        if self._renewer is None:
+            self._renewer = self.container.spawn_managed_thread(self._renew_held)
+
+    def _renew_held(self):
+        # runs only while this process runs commands: nothing wakes when it is idle
+        try:
+            while self._held:
+                eventlet.sleep(once.RENEW_SECONDS)
+                if not self._held:
+                    break
+                try:
+                    once.OnceRecords(self.db).renew(self._held)
+                except Exception as exc:  # noqa: BLE001 - a store that blinks; next round retries
+                    log.warning("%s: could not renew %d running command claims: %r",
+                                self.method_name, len(self._held), exc)
+        finally:
+            self._renewer = None
 
     def _remember_result(self, message, key, worker_ctx, result, exc_info):
         # stored before the reply goes out, so a redelivery after a lost reply finds it
+        self._held.discard(key)
         records = once.OnceRecords(self.db)
         try:
             if exc_info is None:
@@ -197,9 +219,11 @@ class DecodeSafeRpc(Rpc):
     def _await_first(self, body, message, key, context):
         limit = context.get(once.DEADLINE) or time.time() + once.RUNNING_WAIT
         try:
+            records = once.OnceRecords(self.db)
             while time.time() < limit:
-                doc = once.OnceRecords(self.db).find(key)
-                if doc is None:  # the first delivery failed and let go: this one runs
+                doc = records.find(key)
+                # the first delivery failed and let go, or its process died: this one runs
+                if doc is None or records.abandoned(doc):
                     self.handle_message(body, message)
                     return
                 if doc.get("state") == once.DONE:

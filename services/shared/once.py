@@ -19,12 +19,15 @@ is ``services.shared.messaging.DecodeSafeRpc``.
 """
 import datetime
 import hashlib
+import logging
 import time
 
 from kombu.utils import json
 from pymongo.errors import DuplicateKeyError
 
 from services.shared import clock
+
+log = logging.getLogger(__name__)
 
 DEADLINE = "deadline"
 REQUEST_ID = "request_id"
@@ -38,6 +41,14 @@ REMEMBER_SECONDS = 24 * 3600
 RUNNING_WAIT = 60.0
 
 RUNNING, DONE = "running", "done"
+
+#: how long a running claim holds without being renewed, in seconds: a process
+#: that died mid-command stops renewing, and a repeat of the request after this
+#: runs the command instead of waiting for an answer that will never come
+CLAIM_SECONDS = 90.0
+
+#: how often a process renews the claims of the commands it is running, in seconds
+RENEW_SECONDS = 15.0
 
 #: claims between two purges of expired results on the in-memory store
 PURGE_EVERY = 1000
@@ -96,7 +107,7 @@ class OnceRecords:
     """The ``_once`` collection of a service: one document per command request.
 
     ``{_id: request_key, state: "running"|"done", result: <JSON text>,
-    expires_at}``; ``_id`` is the unique index that lets only one delivery run,
+    expires_at, held_until}``; ``_id`` is the unique index that lets only one delivery run,
     and a TTL index on ``expires_at`` lets MongoDB drop old ones (the in-memory
     store treats an expired document as absent and purges them every
     ``PURGE_EVERY`` claims).
@@ -117,8 +128,11 @@ class OnceRecords:
         """Claim ``key`` for this delivery.
 
         Returns None when the claim is ours (run the command, then ``done`` or
-        ``release``), else the document of the delivery that claimed it first
-        (``state`` ``running`` or ``done``).
+        ``release``, renewing it every ``RENEW_SECONDS`` meanwhile), else the
+        document of the delivery that claimed it first (``state`` ``running``
+        or ``done``). A running claim not renewed for ``CLAIM_SECONDS`` (its
+        process died mid-command) is taken over: the command runs again,
+        which is what the caller asked for and never got an answer to.
         """
         now = clock.now()
         self.coll.delete_one({"_id": key, "expires_at": {"$lte": now}})
@@ -127,10 +141,37 @@ class OnceRecords:
             self.coll.delete_many({"expires_at": {"$lte": now}})
         try:
             self.coll.insert_one({"_id": key, "state": RUNNING, "claimed_at": now,
+                                  "held_until": now + datetime.timedelta(seconds=CLAIM_SECONDS),
                                   "expires_at": now + datetime.timedelta(seconds=keep)})
             return None
         except DuplicateKeyError:
-            return self.coll.find_one({"_id": key}) or {"state": None}
+            pass
+        # one conditional update: of two repeats finding the same abandoned claim, one takes it
+        taken = self.coll.find_one_and_update(
+            {"_id": key, "state": RUNNING, "held_until": {"$lte": now}},
+            {"$set": {"claimed_at": now, "taken_over": True,
+                      "held_until": now + datetime.timedelta(seconds=CLAIM_SECONDS)}})
+        if taken is not None:
+            log.warning("request %s: its first delivery stopped without an answer (its process "
+                        "no longer renewed the claim); running it again", request_of(key))
+            return None
+        return self.coll.find_one({"_id": key}) or {"state": None}
+
+    def abandoned(self, doc, now=None):
+        """True when ``doc`` is a running claim whose holder stopped renewing it."""
+        held = doc.get("held_until")
+        if doc.get("state") != RUNNING or held is None:
+            return False
+        if held.tzinfo is None:  # pymongo answers naive UTC
+            held = held.replace(tzinfo=clock.UTC)
+        return held <= (now or clock.now())
+
+    def renew(self, keys):
+        """Hold the running claims ``keys`` (request keys this process is running) for
+        another ``CLAIM_SECONDS``."""
+        until = clock.now() + datetime.timedelta(seconds=CLAIM_SECONDS)
+        self.coll.update_many({"_id": {"$in": list(keys)}, "state": RUNNING},
+                              {"$set": {"held_until": until}})
 
     def done(self, key, result):
         """Remember ``result`` (JSON-serialisable, as the reply carries it) for ``key``."""

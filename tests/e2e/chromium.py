@@ -170,7 +170,7 @@ class Relay:
         self.port = probe.getsockname()[1]
         probe.close()
         self.url = "http://127.0.0.1:%d" % self.port
-        self.sockets, self.server, self.thread = set(), None, None
+        self.sockets, self.pipes, self.server, self.thread = set(), set(), None, None
         self.restore()
 
     def restore(self):
@@ -187,8 +187,10 @@ class Relay:
             except Exception:  # noqa: BLE001 - the relay was cut
                 return
             self.sockets |= {client, upstream}
-            eventlet.spawn(self._pipe, client, upstream)
-            eventlet.spawn(self._pipe, upstream, client)
+            for source, sink in ((client, upstream), (upstream, client)):
+                pipe = eventlet.spawn(self._pipe, source, sink)
+                self.pipes.add(pipe)
+                pipe.link(self.pipes.discard)
 
     def _pipe(self, source, sink):
         try:
@@ -208,7 +210,13 @@ class Relay:
                     pass
 
     def cut(self):
+        # The pipes are killed before their sockets close: eventlet forgets a
+        # reader blocked on a socket another greenthread closes, and the next
+        # descriptor the OS hands out under that number without telling eventlet
+        # (a subprocess's pipe) then fails as a "second simultaneous read".
         self.thread.kill()
+        for pipe in list(self.pipes):
+            pipe.kill()
         self.server.close()
         for sock in list(self.sockets):
             try:

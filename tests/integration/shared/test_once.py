@@ -14,7 +14,8 @@ from nameko.standalone.rpc import ClusterRpcProxy, ServiceRpcProxy
 
 from services.registry.service import RegistryService
 from services.shared.errors import InvalidInput
-from services.shared.mongo import MongoStore
+from services.shared import once
+from services.shared.mongo import MongoStore, database_for
 from services.shared.rpc import call, command
 from services.shared.service import Service
 from tests.helpers import wait_for
@@ -115,3 +116,48 @@ def test_a_command_that_raised_is_not_remembered_and_runs_again(container_factor
         assert cluster.counter.flaky(1) == {"runs": 2}
         assert cluster.counter.flaky(1) == {"runs": 2}  # now remembered
     assert RUNS == [1, 1]
+
+
+def test_a_repeat_after_the_first_deliverys_process_died_runs_the_command(
+        container_factory, service_config, monkeypatch):
+    # the first instance dies mid-command; its claim must not hold the request for a day
+    monkeypatch.setattr(once, "CLAIM_SECONDS", 1.0)
+    monkeypatch.setattr(once, "RENEW_SECONDS", 0.2)
+    RUNS.clear()
+    GATE["release"] = eventlet.event.Event()
+    first_instance = container_factory(Counter, service_config)
+    first_instance.start()
+    context = _context()
+    with ClusterRpcProxy(service_config, context_data=context, timeout=10) as cluster:
+        cluster.counter.add.call_async(5)
+        wait_for(lambda: RUNS == [5], message="the first delivery did not start")
+        first_instance.kill()
+    container_factory(Counter, service_config).start()
+    context["deadline"] = time.time() + 10
+    with ClusterRpcProxy(service_config, context_data=context, timeout=10) as cluster:
+        repeat = cluster.counter.add.call_async(5)
+        wait_for(lambda: RUNS == [5, 5], message="the repeat did not run the command")
+        GATE["release"].send(True)
+        assert repeat.result() == {"total": 10}
+
+
+def test_a_long_command_keeps_its_claim_while_it_runs(container_factory, service_config,
+                                                      monkeypatch):
+    monkeypatch.setattr(once, "CLAIM_SECONDS", 1.0)
+    monkeypatch.setattr(once, "RENEW_SECONDS", 0.2)
+    RUNS.clear()
+    GATE["release"] = eventlet.event.Event()
+    container = container_factory(Counter, service_config)
+    container.start()
+    records = once.OnceRecords(database_for(container))
+    with ClusterRpcProxy(service_config, context_data=_context(), timeout=10) as cluster:
+        first = cluster.counter.add.call_async(5)
+        wait_for(lambda: RUNS == [5], message="the first delivery did not start")
+        claim = records.coll.find_one({"state": once.RUNNING})
+        second = cluster.counter.add.call_async(5)
+        # renewed past three of its lifetimes while it runs, and the repeat never ran it
+        wait_for(lambda: (records.find(claim["_id"])["held_until"] - claim["claimed_at"]
+                          ).total_seconds() > 3 * once.CLAIM_SECONDS, timeout=10)
+        GATE["release"].send(True)
+        assert first.result() == second.result() == {"total": 5}
+    assert RUNS == [5]

@@ -113,6 +113,29 @@ def test_a_result_kept_past_its_time_is_forgotten(records):
     assert records.claim("k") is None
 
 
+def test_a_running_claim_its_process_stopped_renewing_is_taken_over_once(records, monkeypatch):
+    monkeypatch.setattr(once, "CLAIM_SECONDS", -1)  # every claim is abandoned as soon as made
+    assert records.claim("k") is None
+    doc = records.find("k")
+    assert records.abandoned(doc)
+    monkeypatch.setattr(once, "CLAIM_SECONDS", 90)
+    assert records.claim("k") is None  # taken over: the command runs again
+    again = records.claim("k")  # a third delivery finds the new holder running
+    assert again["state"] == once.RUNNING and not records.abandoned(again)
+
+
+def test_a_renewed_claim_is_not_taken_over(records, monkeypatch):
+    monkeypatch.setattr(once, "CLAIM_SECONDS", 90)
+    assert records.claim("k") is None
+    records.coll.update_one({"_id": "k"}, {"$set": {
+        "held_until": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)}})
+    records.renew({"k"})
+    assert records.claim("k")["state"] == once.RUNNING
+    records.done("k", 1)
+    records.renew({"k"})  # a finished command is not made running again
+    assert records.find("k")["state"] == once.DONE
+
+
 #: the verbs of RPC methods that change state (the name's first word); each must be a ``command``
 CHANGING = re.compile(r"^(register|update|add|create|set|record|submit|transition|publish|"
                       r"unpublish|verify|suspend|reinstate|remove|place|enrol|withdraw|complete|"
