@@ -58,7 +58,7 @@ def _instant(text):
 class ComplaintsService(Service):
     name = "complaints"
 
-    store = MongoStore(ComplaintRepository, outbox=["complaints"])
+    store = MongoStore(ComplaintRepository, outbox=["complaints"], epoch=True)
     distribution = RpcProxy("distribution")
 
     def _officer_view(self, doc, role):

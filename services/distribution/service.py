@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 class DistributionService(FollowsRegistry, Service):
     name = "distribution"
 
-    store = MongoStore(DistributionRepository, outbox=OUTBOX_COLLECTIONS)
+    store = MongoStore(DistributionRepository, outbox=OUTBOX_COLLECTIONS, epoch=True)
     partners = RpcProxy("partners")
 
     @staticmethod

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 class MarketplaceService(FollowsRegistry, Service):
     name = "marketplace"
 
-    store = MongoStore(MarketplaceRepository, outbox=OUTBOX_COLLECTIONS)
+    store = MongoStore(MarketplaceRepository, outbox=OUTBOX_COLLECTIONS, epoch=True)
     distribution = RpcProxy("distribution")
 
     def _cid(self, actor):

@@ -16,8 +16,7 @@ from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry
 from services.shared.caller import role_of
 from services.shared.errors import Forbidden
-from services.shared.registry_projection import rebuild as rebuild_registry
-from services.shared.rpc import RpcProxy, call, command, rpc
+from services.shared.rpc import RpcProxy, command, rpc
 from services.shared.service import Service
 
 from services.complaints.contract import events as complaints_events
@@ -25,7 +24,8 @@ from services.distribution.contract.events import ALLOCATION_EVENTS
 from services.marketplace.contract import events as marketplace_events
 from services.distribution.contract.events import PROGRAMME_PUBLISHED, PROGRAMME_REVISED
 from services.monitoring import (contributions, coverage, deadlines, discussions, domain,
-                                 graduation, rebuild, reports)
+                                 graduation, owners, rebuild, reports)
+from services.monitoring.owners import OwnersCatchUp
 from services.monitoring.contract import (AnnualCountersOut, DiscussionIn, DiscussionOut,
                                           FollowUpStatusIn, FunnelOut, RebuildOut,
                                           TimelineOut)
@@ -57,13 +57,10 @@ def _recorder(event_type):
     return consumes(event_type)(handler)
 
 
-#: seconds each page of an owner's export may take
-EXPORT_DEADLINE = 30.0
-
-
 class MonitoringService(Evaluation, FollowsRegistry, Service):
     name = "monitoring"
     store = MongoStore(MonitoringRepository)
+    owners_catchup = OwnersCatchUp()
     # the owners whose exports a rebuild reads
     registry = RpcProxy("registry")
     distribution = RpcProxy("distribution")
@@ -76,22 +73,10 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
     del _event_type
 
     def record(self, event):
-        """Put ``event`` on the timelines and in the year's facts (once per event id)."""
-        data = event["data"]
-        person_id = (data.get("resident_id") or (data.get("seller") or {}).get("resident_id")
-                     or (data.get("resident") or {}).get("id"))
-        person = self.store.resident(person_id) if person_id else None
-        household_id = ((data.get("allocation") or {}).get("household_id")
-                        or (data.get("resident") or {}).get("household_id"))
-        household = self.store.household(household_id) if household_id else None
-        member_id = (data.get("allocation") or {}).get("member_id")
-        member = self.store.resident(member_id) if member_id else None
-        self.store.record(domain.timeline_entry(event, person, member),
-                          domain.fact(event, household))
-        self.store.record_step(graduation.step(event, person))
-        self.store.apply_complaint(deadlines.complaint_state(event))
-        self.store.apply_pledge(contributions.pledge(event))
-        self.store.record_delivery(contributions.delivery(event))
+        """Put ``event`` on the timelines and in the year's facts (once per event id);
+        an owner's new store epoch on it starts a rebuild (``owners.OwnersCatchUp``)."""
+        owners.record(self.store, event)
+        self.owners_catchup.seen(event)
 
     @consumes(PROGRAMME_PUBLISHED)
     def on_distribution_programme_published(self, event):
@@ -138,27 +123,8 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         then partial until a rebuild succeeds."""
         if role_of(actor) != "admin":
             raise Forbidden("Only admins may rebuild monitoring.")
-        self.store.drop_projections()
-        rebuild_registry(self.store, self.registry, EXPORT_DEADLINE)
-        for programme in rebuild.pages(lambda page, size: call(
-                self.distribution.list_programmes, True, page, size, deadline=EXPORT_DEADLINE),
-                per_page=100):
-            self.store.apply_programme(programme["code"], programme.get("kind"))
-        counts, made = {}, 0
-        for owner, export, events_of in rebuild.EXPORTS:
-            method = getattr(getattr(self, owner), export)
-            key = "%s.%s" % (owner, export)
-            counts[key] = 0
-            for item in rebuild.pages(lambda page, size, method=method: call(
-                    method, page, size, deadline=EXPORT_DEADLINE)):
-                counts[key] += 1
-                for event in events_of(item):
-                    self.record(event)
-                    made += 1
-        self.store.mark_resynced({k: counts["registry.export_" + k]
-                                  for k in ("households", "residents")})
-        return dump(RebuildOut, {"items": counts, "events": made,
-                                 "not_rebuilt": rebuild.NOT_REBUILT})
+        counts = owners.rebuild_all(self.store, self)
+        return dump(RebuildOut, dict(counts, not_rebuilt=rebuild.NOT_REBUILT))
 
     @rpc
     def resident_timeline(self, nik, actor=None):

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 class PartnersService(FollowsRegistry, FollowsAllocations, Service):
     name = "partners"
 
-    store = MongoStore(PartnersRepository, outbox=OUTBOX_COLLECTIONS)
+    store = MongoStore(PartnersRepository, outbox=OUTBOX_COLLECTIONS, epoch=True)
 
     @staticmethod
     def registry_data_vanished(db, resident_ids, household_ids):

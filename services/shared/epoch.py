@@ -111,3 +111,33 @@ def judge(epoch, followed, upcoming=None, retired=()):
     if epoch == followed or epoch in retired:
         return "stale"
     return "new"
+
+
+class FollowedEpochs:
+    """The store epoch a follower last saw from each owner (``store_meta``, one
+    document ``followed_epochs``: ``{owner: epoch}``).
+
+    ``changed(owner, epoch)`` is True when an event's epoch differs from the one
+    recorded for that owner: the owner's store is new (it lost its data), and
+    what the follower built from the old one may hold what the owner no longer
+    has. The first epoch seen from an owner is recorded, not a change. Kept in
+    the follower's store, so a restarted follower with a durable store still
+    knows; an in-process cache spares a write per event.
+    """
+
+    DOC = "followed_epochs"
+
+    def __init__(self, db):
+        self.coll = db[COLLECTION]
+        self._seen = {}
+
+    def changed(self, owner, epoch):
+        """Record ``epoch`` (str or None) for ``owner`` (a service name); True when it
+        replaced another one. None (an owner keeping no epoch) is never a change."""
+        if not epoch or self._seen.get(owner) == epoch:
+            return False
+        before = self.coll.find_one_and_update({"_id": self.DOC}, {"$set": {owner: epoch}},
+                                               upsert=True)
+        self._seen[owner] = epoch
+        previous = (before or {}).get(owner)
+        return previous is not None and previous != epoch

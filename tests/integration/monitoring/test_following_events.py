@@ -9,6 +9,8 @@ from services.monitoring.domain import village_month
 from services.monitoring.service import MonitoringService
 from services.shared.envelope import make_envelope
 from tests.helpers import wait_for
+from services.shared import clock
+from tests.support.owners import OWNERS, OwnerData
 from tests.support.registry import FakeRegistry, Family, RegistryData
 
 pytestmark = pytest.mark.integration
@@ -61,3 +63,43 @@ def test_events_reach_the_timeline_and_the_year_once(monitoring, service_config)
     entries = monitoring.resident_timeline(me["nik"], OFFICER)["entries"]
     assert [e["summary"] for e in entries] == ["Terdaftar sebagai warga (RW 005)"] + [
         "Menerima bantuan BLT-DD (Rp300.000)"] * 2
+
+
+def _complaint(cid, category):
+    return {"id": cid, "category": category, "status": "submitted", "version": 1,
+            "submitted_at": clock.now_iso()}
+
+
+def test_a_complaint_store_that_came_back_empty_leaves_only_what_it_has(
+        container_factory, service_config):
+    # complaints restarted on an empty store: monitoring must not keep counting
+    # the complaint it no longer has (its first event of the new store says so)
+    RegistryData.reset()
+    OwnerData.reset()
+    for cls in (FakeRegistry,) + OWNERS + (MonitoringService,):
+        container_factory(cls, service_config).start()
+    dispatch = event_dispatcher(service_config)
+
+    def send(cid, category, epoch):
+        envelope = make_envelope("complaint_submitted", "complaints", cid, 1,
+                                 {"complaint": _complaint(cid, category)})
+        dispatch("complaints", envelope["type"], dict(envelope, store_epoch=epoch))
+        return envelope
+
+    with ServiceRpcProxy("monitoring", service_config) as monitoring:
+        year = village_month(clock.now_iso())[0]
+
+        def submitted():
+            return {r["category"]: r["submitted"]
+                    for r in monitoring.annual_counters(year, OFFICER)["complaints"]}
+        send("cmp_old", "exclusion", "epoch-one")
+        wait_for(lambda: submitted() == {"exclusion": 1})
+        OwnerData.items["complaints.export_complaints"] = [_complaint("cmp_new", "inclusion")]
+        send("cmp_new", "inclusion", "epoch-two")
+        wait_for(lambda: submitted() == {"inclusion": 1}, timeout=20,
+                 message="monitoring still counts what the new complaints store lacks")
+        assert OwnerData.calls["complaints.export_complaints"] == 1
+        # a second event of the same new store is recorded, and rebuilds nothing
+        send("cmp_new2", "inclusion", "epoch-two")
+        wait_for(lambda: submitted() == {"inclusion": 2})
+        assert OwnerData.calls["complaints.export_complaints"] == 1

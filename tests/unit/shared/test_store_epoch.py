@@ -6,7 +6,7 @@ import mongomock
 import pytest
 
 from services.shared.envelope import load_envelope, make_envelope
-from services.shared.epoch import compare, judge, store_epoch, summarize
+from services.shared.epoch import FollowedEpochs, compare, judge, store_epoch, summarize
 from services.shared.inbox import InboxRecords
 from services.shared.mongo import MongoStore
 from services.shared.outbox import new_document
@@ -162,3 +162,26 @@ def test_an_event_of_a_new_store_starts_a_rebuild_and_a_late_old_one_changes_not
     duplicate = resident_event(resident("res_9", 1), "e2")
     assert follower.apply_registry_event(duplicate) is False  # same version, same epoch
     assert follower.registry_catch_up.request_rebuild.call_count == 1
+
+
+def test_a_follower_sees_an_owners_new_store_once_and_not_its_first_or_none():
+    db = mongomock.MongoClient()["followed_%s" % uuid.uuid4().hex[:6]]
+    epochs = FollowedEpochs(db)
+    assert not epochs.changed("complaints", "e1")  # the first one seen is recorded
+    assert not epochs.changed("complaints", "e1")
+    assert not epochs.changed("complaints", None)  # an owner keeping no epoch
+    assert not epochs.changed("partners", "p1")  # each owner its own
+    assert epochs.changed("complaints", "e2")
+    assert not epochs.changed("complaints", "e2")
+    # a restarted follower on a durable store still knows which one it followed
+    assert FollowedEpochs(db).changed("complaints", "e3")
+    assert not FollowedEpochs(db).changed("partners", "p1")
+
+
+@pytest.mark.parametrize("service", ["registry", "distribution", "complaints", "partners",
+                                     "marketplace"])
+def test_every_owner_stamps_its_store_epoch_on_its_events(service):
+    import importlib
+    from deploy.services import read_services
+    module, cls = dict(read_services())[service].split(":")
+    assert getattr(importlib.import_module(module), cls).store.keeps_epoch
