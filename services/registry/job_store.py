@@ -42,12 +42,14 @@ class ImportJobRepository:
 
         Raises Conflict naming the open job (its id, file and state).
         """
-        for _ in range(2):
+        for _ in range(3):
             try:
                 self.slot.insert_one({"_id": SLOT, "job_id": doc["_id"], "at": doc["created_at"]})
                 break
             except DuplicateKeyError:
-                holder = self.slot.find_one({"_id": SLOT}) or {}
+                holder = self.slot.find_one({"_id": SLOT})
+                if holder is None:  # its job ended and freed it since the insert: try again
+                    continue
                 other = self.jobs.find_one({"_id": holder.get("job_id")}, HIDDEN)
                 if other is not None and other["state"] not in jobs.OPEN:
                     # its runner ended it but died before freeing the slot

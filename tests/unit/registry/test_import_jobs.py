@@ -121,6 +121,22 @@ def test_a_slot_left_by_an_ended_job_is_taken_over(db):
     assert ImportJobRepository(db).create(new_doc())["state"] == jobs.QUEUED
 
 
+def test_a_slot_freed_between_the_refused_insert_and_its_read_is_taken(db, monkeypatch):
+    # the open job ends just after our insert is refused: we must start, not answer
+    # "another import is starting" (seen with two instances on one database)
+    first = ImportJobRepository(db).create(new_doc())
+    repo = ImportJobRepository(db)
+    find_one = repo.slot.find_one
+
+    def ended_meanwhile(*args, **kwargs):
+        ImportJobRepository(db).finish(first["_id"], jobs.DONE, {})
+        monkeypatch.setattr(repo.slot, "find_one", find_one)
+        return find_one(*args, **kwargs)
+    monkeypatch.setattr(repo.slot, "find_one", ended_meanwhile)
+    second = repo.create(new_doc())
+    assert db["import_slot"].find_one()["job_id"] == second["_id"]
+
+
 def test_the_rpc_answers_409_while_a_job_is_running(service):
     content = factories.csv_text(families(1)).encode()
     first = start(service, content)
