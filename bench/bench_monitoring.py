@@ -7,7 +7,7 @@ stores, a fresh RabbitMQ vhost) and ``samplegen`` (seeded) making that many
 families (the sample itself at 1,500); then:
 
 - the main job (``python -m demo``, every step, the registry from that file via
-  ``DEMO_REGISTRY_CSV``): its wall time;
+  ``DEMO_REGISTRY_CSV``): its wall time, and each step's (``steps_s``, seconds);
 - events through the broker meanwhile: messages into the services' event
   exchanges (``<service>.events``, RabbitMQ's management counters) per second of
   the job;
@@ -32,6 +32,7 @@ eventlet.monkey_patch()  # noqa: E402
 import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -139,6 +140,15 @@ def summary(values):
             "max_ms": round(values[-1], 1)}
 
 
+STEP_DONE = re.compile(r"^\((\w+): done in ([0-9.]+) s\)$", re.M)
+
+
+def step_times(output):
+    """``{step: seconds}`` from the main job's ``(<step>: done in <s> s)`` lines, so
+    a size that grows faster than the families shows which step grows."""
+    return {name: float(s) for name, s in STEP_DONE.findall(output)}
+
+
 SAMPLE = os.path.join(ROOT, "data", "sample", "tanjung-barat-registry.csv")
 SAMPLE_FAMILIES = 1500
 
@@ -166,8 +176,8 @@ def run(families, args):
         before = events_published(vhost)
         started = time.monotonic()
         job = subprocess.run([sys.executable, "-m", "demo", "--url", info["url"], "--token",
-                              info["admin_token"]], cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True,
+                              info["admin_token"], "--no-progress"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=dict(os.environ, DEMO_REGISTRY_CSV=csv_path))
         job_s = time.monotonic() - started
         if job.returncode:
@@ -180,7 +190,8 @@ def run(families, args):
                          % (families, job_s, events, peaks))
         lag = lags(Api(info["url"], info["admin_token"]), args.lag)
         return {"families": families, "main_job_s": round(job_s, 1), "events": events,
-                "events_per_s": round(events / job_s), "peak_mib": peaks,
+                "events_per_s": round(events / job_s), "steps_s": step_times(job.stdout),
+                "peak_mib": peaks,
                 "deactivation_lag": lag}
     finally:
         stop(proc)
