@@ -19,14 +19,18 @@ the store will scan.
    a scan would return them. ``$gt``/``$gte``/``$lt``/``$lte`` on numbers
    (or on strings) walk the field's distinct values (the relay's
    ``{"_pending": {"$gt": 0}}``, the repair's stale-staging check), so a range
-   costs the number of distinct values, not of documents. Documents whose value is not a plain scalar
-   (arrays, sub-documents, a path through an array) are always candidates.
+   costs the number of distinct values, not of documents; so does an anchored
+   ``{"$regex": "^literal"}`` (no options: the officer search's ``name_tokens``).
+   Multikey, as MongoDB: a document whose value is an array of scalars is
+   indexed under each element. Other values (sub-documents, empty or nested
+   arrays, a path through an array) are always candidates. The candidates of
+   every indexed top-level entry and ``$and`` member are intersected.
    Before mongomock's filter, which costs tens of microseconds a document,
    a few entries are judged cheaply for plain values: a string equal to a
    string, a field's presence (``$exists``), a ``$regex`` (no options or
    ``i``) on a string. A document one of them refutes cannot match; the
-   others still go through mongomock's filter (the officer's search by part
-   of a name over an RW's residents).
+   others still go through mongomock's filter (a case-insensitive regex
+   on a name, a filter no index serves).
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
