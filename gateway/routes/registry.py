@@ -116,7 +116,9 @@ def add_member(ex, household_id):
 
 @routes.route("GET", "/api/v1/residents", role="officer", query=SearchQuery,
               response=Page(ResidentOut), tags=TAGS, summary="Search residents",
-              description="`q`: part of the name, or the start of a NIK or KK number; "
+              description="`q`: the beginnings of words of the name (`sit ami` finds "
+                          "Siti Aminah; case and accents aside), or the start of a NIK or "
+                          "KK number; "
                           "`flagged=true`: records with data-quality flags to verify.")
 def search_residents(ex):
     page, per_page = ex.page_args()

@@ -7,6 +7,7 @@ documents, so every document, snapshot and history entry is JSON-safe as stored.
 """
 import datetime
 import re
+import unicodedata
 import uuid
 
 from services.shared import codes
@@ -52,6 +53,22 @@ def history_entry(version, at, actor, action, changes=(), reason=None, note=None
 def normalise_name(name):
     """Case- and space-insensitive form of a name (dedupe of temporary numbers)."""
     return re.sub(r"\s+", " ", (name or "").strip()).casefold()
+
+
+#: a word of a name: letters and digits (``'`` and accents dropped first)
+NAME_WORD = re.compile(r"[^\W_]+")
+NAME_TOKENS = "name_tokens"
+
+
+def name_tokens(name):
+    """The distinct words of a name as the officer search matches them, in order:
+    lower case, accents folded, apostrophes dropped (``Ma'ruf Amin`` ->
+    ``["maruf", "amin"]``; ``Zoë`` -> ``["zoe"]``). Stored on each resident as
+    ``name_tokens`` (multikey index; docs/performance.md) and applied to a query."""
+    text = unicodedata.normalize("NFKD", name or "").casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("'", "").replace("\u2019", "").replace("`", "")
+    return list(dict.fromkeys(NAME_WORD.findall(text)))
 
 
 def _plain(value):
@@ -133,6 +150,7 @@ def build_resident(person, nik, household, resident_id, now, actor, action="regi
                quality_flags=quality_flags(nik, doc["birth_date"], doc["sex"]),
                version=1, created_at=now, updated_at=now,
                history=[history_entry(1, now, actor, action, note=note)])
+    doc[NAME_TOKENS] = name_tokens(doc["full_name"])
     if doc["nik_temporary"]:
         doc["temp_key"] = temporary_key(doc["full_name"], doc["birth_date"], doc["birth_place"])
     return doc
@@ -172,6 +190,8 @@ def resident_changes(doc, changes):
     update = {d["field"]: d["new"] for d in diff}
     if "nik" in update:
         update["nik_temporary"] = is_temporary(update["nik"])
+    if "full_name" in update:
+        update[NAME_TOKENS] = name_tokens(update["full_name"])
     update["quality_flags"] = quality_flags(merged["nik"], merged["birth_date"], merged["sex"])
     return update, diff
 

@@ -22,6 +22,8 @@ NO_HISTORY = dict(HIDE_OUTBOX, history=0)
 #: A bulk lookup asks for at most this many values per ``$in`` (an indexed lookup
 #: on every store; bounded so one query stays well under MongoDB's 16 MB).
 IN_CHUNK = 500
+#: the officer search reads at most this many words of ``q`` (more only narrow it)
+MAX_QUERY_WORDS = 8
 
 
 class RegistryQueries:
@@ -92,13 +94,24 @@ class RegistryQueries:
     # --- lists ---------------------------------------------------------------
 
     def search_residents(self, q, rt, rw, status, flagged, kk_number, page, per_page, skip):
-        """Residents matching every given filter, by name then id."""
+        """Residents matching every given filter, by name then id.
+
+        ``q`` of digits is the beginning of a NIK or KK number; any other ``q``
+        is words each beginning a word of the name (``domain.name_tokens``: case
+        and accents aside), served by the multikey index on ``name_tokens``
+        (docs/performance.md, "The officer search"). A ``q`` without a letter or
+        digit matches the name as written."""
         query = dict(VISIBLE)
         if q:
             q = q.strip()
+            words = domain.name_tokens(q)[:MAX_QUERY_WORDS]
             if q.isdigit():
                 prefix = "^" + re.escape(q)
                 query["$or"] = [{"nik": {"$regex": prefix}}, {"kk_number": {"$regex": prefix}}]
+            elif words:
+                # anchored regexes are index range scans on MongoDB (and in mongomock_fast)
+                query["$and"] = [{domain.NAME_TOKENS: {"$regex": "^" + re.escape(word)}}
+                                 for word in words]
             else:
                 query["full_name"] = {"$regex": re.escape(q), "$options": "i"}
         for name, value in (("rt", rt), ("rw", rw), ("status", status),

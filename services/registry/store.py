@@ -37,6 +37,7 @@ from services.shared.versioned import write_versioned
 from services.registry import domain, events
 from services.registry.changes import RETRIES, RecordChanges
 from services.registry.corrections import CorrectionRepository
+from services.registry.domain import NAME_TOKENS
 from services.registry.job_store import ImportJobRepository
 from services.registry.keys import KeyGuard, kk_key, nik_key, person_key
 from services.registry.queries import (STAGED, STAGED_AT, SYNC_HOUSEHOLD, SYNC_MEMBERS,
@@ -45,6 +46,24 @@ from services.registry.queries import (STAGED, STAGED_AT, SYNC_HOUSEHOLD, SYNC_M
 log = logging.getLogger(__name__)
 
 INSERT_CHUNK = 500
+
+
+def backfill_name_tokens(db):
+    """Give ``name_tokens`` to residents stored before it existed (once, at start).
+
+    A derived field: no version, history or event. A resident renamed meanwhile
+    has its tokens written by that rename, so the write asks for the name read.
+    Returns the number of residents given tokens.
+    """
+    residents, done = db["residents"], 0
+    # one update a resident (mongomock has no bulk_write for this pymongo); once, at start
+    for doc in list(residents.find({NAME_TOKENS: {"$exists": False}}, {"full_name": 1})):
+        done += residents.update_one(
+            {"_id": doc["_id"], "full_name": doc.get("full_name")},
+            {"$set": {NAME_TOKENS: domain.name_tokens(doc.get("full_name"))}}).modified_count
+    if done:
+        log.info("registry: gave name_tokens to %d stored residents", done)
+    return done
 
 
 class RegistryRepository(RecordChanges, RegistryQueries):
@@ -65,6 +84,10 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         """Indexes for reads and the unique NIK/KK indexes (see keys.py)."""
         db["residents"].create_index([("household_id", ASCENDING)])
         db["residents"].create_index([("full_name", ASCENDING)])
+        # the officer search by name (multikey; queries.search_residents, docs/performance.md)
+        db["residents"].create_index([(NAME_TOKENS, ASCENDING)])
+        db["residents"].create_index([("rw", ASCENDING), (NAME_TOKENS, ASCENDING)])
+        backfill_name_tokens(db)
         db["residents"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
         db["residents"].create_index("temp_key")
         # what the periodic repair looks for: sparse, present only while a write is open

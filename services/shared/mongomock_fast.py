@@ -19,14 +19,18 @@ the store will scan.
    a scan would return them. ``$gt``/``$gte``/``$lt``/``$lte`` on numbers
    (or on strings) walk the field's distinct values (the relay's
    ``{"_pending": {"$gt": 0}}``, the repair's stale-staging check), so a range
-   costs the number of distinct values, not of documents. Documents whose value is not a plain scalar
-   (arrays, sub-documents, a path through an array) are always candidates.
+   costs the number of distinct values, not of documents; so does an anchored
+   ``{"$regex": "^literal"}`` (no options: the officer search's ``name_tokens``).
+   Multikey, as MongoDB: a document whose value is an array of scalars is
+   indexed under each element. Other values (sub-documents, empty or nested
+   arrays, a path through an array) are always candidates. The candidates of
+   every indexed top-level entry and ``$and`` member are intersected.
    Before mongomock's filter, which costs tens of microseconds a document,
    a few entries are judged cheaply for plain values: a string equal to a
    string, a field's presence (``$exists``), a ``$regex`` (no options or
    ``i``) on a string. A document one of them refutes cannot match; the
-   others still go through mongomock's filter (the officer's search by part
-   of a name over an RW's residents).
+   others still go through mongomock's filter (a case-insensitive regex
+   on a name, a filter no index serves).
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
@@ -123,16 +127,24 @@ def _range(cond):
 
 
 def _key_of(doc, field):
-    """The index key of ``doc`` for ``field``: a scalar, ``None`` (missing) or _OTHER."""
+    """The index keys of ``doc`` for ``field`` as ``((type, value), ...)``: one scalar
+    (``None`` when missing), or the distinct elements of an array of scalars (a
+    multikey entry: MongoDB indexes each element); or _OTHER (a sub-document, an
+    empty or nested array, a path through an array). The types tell ``1`` from
+    ``1.0`` and ``True`` for ``_Index.unchanged``."""
     value = doc
     for part in field.split("."):
         if isinstance(value, dict):
             if part not in value:
-                return None
+                return ((type(None), None),)
             value = value[part]
         else:
             return _OTHER
-    return value if isinstance(value, _INDEXABLE) else _OTHER
+    if isinstance(value, _INDEXABLE):
+        return ((type(value), value),)
+    if isinstance(value, list) and value and all(isinstance(v, _INDEXABLE) for v in value):
+        return tuple(dict.fromkeys((type(v), v) for v in value))
+    return _OTHER
 
 
 def _tag(key):
@@ -154,35 +166,33 @@ class _Index:
             self.add(doc_id, doc)
 
     def add(self, doc_id, doc):
-        key = _key_of(doc, self.field)
-        if key is _OTHER:
-            self.keys[doc_id] = key
+        keys = _key_of(doc, self.field)
+        self.keys[doc_id] = keys
+        if keys is _OTHER:
             self.other[doc_id] = None
-        else:
-            self.keys[doc_id] = key = _tag(key)
-            self.buckets.setdefault(key, {})[doc_id] = None
+            return
+        for _, key in keys:
+            self.buckets.setdefault(_tag(key), {})[doc_id] = None
 
     def unchanged(self, doc_id, doc):
-        """True when ``doc`` is indexed under the key it has now."""
+        """True when ``doc`` is indexed under the keys it has now."""
         if doc_id not in self.keys:
             return False
-        key = _key_of(doc, self.field)
-        kept = self.keys[doc_id]
-        return kept is _OTHER if key is _OTHER else kept == _tag(key) and \
-            type(kept[1]) is type(key)
+        return self.keys[doc_id] == _key_of(doc, self.field)
 
     def remove(self, doc_id):
         if doc_id not in self.keys:
             return
-        key = self.keys.pop(doc_id)
-        if key is _OTHER:
+        keys = self.keys.pop(doc_id)
+        if keys is _OTHER:
             self.other.pop(doc_id, None)
             return
-        bucket = self.buckets.get(key)
-        if bucket is not None:
-            bucket.pop(doc_id, None)
-            if not bucket:
-                del self.buckets[key]
+        for _, key in keys:
+            bucket = self.buckets.get(_tag(key))
+            if bucket is not None:
+                bucket.pop(doc_id, None)
+                if not bucket:
+                    del self.buckets[_tag(key)]
 
     def candidates(self, values):
         found = dict(self.other)
@@ -196,6 +206,14 @@ class _Index:
         found = dict(self.other)
         for (_, key), bucket in self.buckets.items():
             if test(key):
+                found.update(bucket)
+        return found
+
+    def with_prefix(self, prefix):
+        """Documents with a string key (an element, for an array) beginning ``prefix``."""
+        found = dict(self.other)
+        for (_, key), bucket in self.buckets.items():
+            if isinstance(key, str) and key.startswith(prefix):
                 found.update(bucket)
         return found
 
@@ -283,19 +301,38 @@ def _refuters(filter):
     return tests or None
 
 
-def _lookup(store, filter):
-    """Candidate ``_id``s for ``filter`` in natural order, or None: scan."""
+def _prefix(cond):
+    """The literal a ``{"$regex": "^literal"}`` condition (no options) asks a string to
+    begin with, or None."""
+    if set(cond) != {"$regex"} or not isinstance(cond["$regex"], str) \
+            or not cond["$regex"].startswith("^"):
+        return None
+    literal = cond["$regex"][1:]
+    return literal if literal and re.escape(literal) == literal else None
+
+
+def _candidates(store, filter):
+    """``{_id: None}``, a superset of the documents matching ``filter``, or None: scan.
+    Every top-level entry (and every ``$and`` member) must match, so the sets that
+    the indexed entries give are intersected."""
     if not isinstance(filter, dict) or not filter:
         return None
     idx = _indexes(store)
-    best = None
+    sets = []
     for field, cond in filter.items():
+        if field == "$and":
+            if isinstance(cond, (list, tuple)):
+                sets.extend(s for s in (_candidates(store, c) for c in cond) if s is not None)
+            continue
         test = _range(cond) if isinstance(cond, dict) else None
         if test is not None:
             if field in idx:
-                found = idx[field].in_range(test)
-                if best is None or len(found) < len(best):
-                    best = found
+                sets.append(idx[field].in_range(test))
+            continue
+        prefix = _prefix(cond) if isinstance(cond, dict) else None
+        if prefix is not None:
+            if field in idx:
+                sets.append(idx[field].with_prefix(prefix))
             continue
         if isinstance(cond, dict):
             if set(cond) != {"$in"} or not isinstance(cond["$in"], (list, tuple)) \
@@ -307,13 +344,19 @@ def _lookup(store, filter):
         else:
             continue
         if field == "_id":
-            found = {v: None for v in values if v in store._documents}
+            sets.append({v: None for v in values if v in store._documents})
         elif field in idx:
-            found = idx[field].candidates(values)
-        else:
-            continue
-        if best is None or len(found) < len(best):
-            best = found
+            sets.append(idx[field].candidates(values))
+    if not sets:
+        return None
+    sets.sort(key=len)
+    best, rest = sets[0], sets[1:]
+    return {k: None for k in best if all(k in other for other in rest)} if rest else best
+
+
+def _lookup(store, filter):
+    """Candidate ``_id``s for ``filter`` in natural order, or None: scan."""
+    best = _candidates(store, filter)
     if best is None:
         return None
     seq = store._bansos_seq

@@ -122,3 +122,72 @@ def test_integers_stay_integers_and_compare_with_floats(db):
     spent = db.budgets.find_one({"_id": "r1"})["spent_idr"]
     assert spent == 900000 and isinstance(spent, int)
     assert db.budgets.count_documents({"spent_idr": 900000.0}) == 1
+
+
+# --- arrays under an index (multikey), as the officer search uses them -------
+
+WORDS = [
+    {"_id": 1, "rw": "001", "name_tokens": ["siti", "aminah"]},
+    {"_id": 2, "rw": "001", "name_tokens": ["sitompul", "budi"]},
+    {"_id": 3, "rw": "002", "name_tokens": ["siti", "nur"]},
+    {"_id": 4, "rw": "001", "name_tokens": []},
+    {"_id": 5, "rw": "001"},
+    {"_id": 6, "rw": "001", "name_tokens": "siti"},
+    {"_id": 7, "rw": "001", "name_tokens": [["siti"]]},
+    {"_id": 8, "rw": "001", "name_tokens": [{"w": "siti"}, "amin"]},
+    {"_id": 9, "rw": "001", "name_tokens": [7, "aminah", True]},
+]
+
+
+@pytest.fixture
+def words(db):
+    db.residents.create_index("name_tokens")
+    db.residents.create_index([("rw", 1), ("name_tokens", 1)])
+    db.residents.insert_many([dict(d) for d in WORDS])
+    return db.residents
+
+
+def sorted_ids(cursor):
+    return sorted(d["_id"] for d in cursor)
+
+
+def test_an_anchored_regex_matches_an_array_by_any_element(words):
+    assert sorted_ids(words.find({"name_tokens": {"$regex": "^sit"}})) == [1, 2, 3, 6]
+    assert sorted_ids(words.find({"name_tokens": {"$regex": "^siti"}})) == [1, 3, 6]
+    assert sorted_ids(words.find({"name_tokens": {"$regex": "^amin"}})) == [1, 8, 9]
+    assert words.count_documents({"name_tokens": {"$regex": "^zz"}}) == 0
+
+
+def test_every_word_of_an_and_must_begin_some_element(words):
+    query = {"rw": "001", "$and": [{"name_tokens": {"$regex": "^sit"}},
+                                   {"name_tokens": {"$regex": "^ami"}}]}
+    assert sorted_ids(words.find(query)) == [1]
+    assert words.count_documents(query) == 1
+    assert sorted_ids(words.find({"$and": [{"name_tokens": {"$regex": "^siti"}},
+                                    {"rw": "002"}]})) == [3]
+
+
+def test_equality_and_in_match_an_array_by_any_element(words):
+    assert sorted_ids(words.find({"name_tokens": "siti"})) == [1, 3, 6]
+    assert sorted_ids(words.find({"name_tokens": {"$in": ["budi", "nur"]}})) == [2, 3]
+    assert sorted_ids(words.find({"name_tokens": 7})) == [9]
+    assert sorted_ids(words.find({"name_tokens": {"$gt": 5}})) == [9]
+
+
+def test_an_element_written_away_is_no_longer_found(words):
+    words.update_one({"_id": 1}, {"$set": {"name_tokens": ["ani"]}})
+    words.update_one({"_id": 3}, {"$pull": {"name_tokens": "siti"}})
+    words.update_one({"_id": 4}, {"$push": {"name_tokens": "sitti"}})
+    words.delete_one({"_id": 6})
+    assert sorted_ids(words.find({"name_tokens": {"$regex": "^sit"}})) == [2, 4]
+    assert sorted_ids(words.find({"name_tokens": "siti"})) == []
+    assert sorted_ids(words.find({"name_tokens": {"$regex": "^an"}})) == [1]
+
+
+def test_a_page_of_an_array_search_keeps_its_sort_and_count(words):
+    words.insert_many([{"_id": 100 + n, "rw": "003", "full_name": "Siti %03d" % (50 - n),
+                        "name_tokens": ["siti", "%03d" % (50 - n)]} for n in range(50)])
+    query = {"rw": "003", "$and": [{"name_tokens": {"$regex": "^sit"}}]}
+    page = list(words.find(query).sort([("full_name", 1), ("_id", 1)]).skip(10).limit(5))
+    assert [d["full_name"] for d in page] == ["Siti %03d" % n for n in range(11, 16)]
+    assert words.count_documents(query) == 50

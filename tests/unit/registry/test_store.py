@@ -245,6 +245,53 @@ def test_search_by_name_area_status_and_nik_prefix(repo):
     assert in_rt["total"] >= 3 and len(in_rt["items"]) == 2
     by_nik = repo.search_residents(head["nik"][:12], None, None, None, None, None, 1, 50, 0)
     assert head["id"] in [r["id"] for r in by_nik["items"]]
+
+
+def names_found(repo, q, rw=None, per_page=50, skip=0):
+    found = repo.search_residents(q, None, rw, None, None, None, 1 + skip // per_page, per_page,
+                                  skip)
+    return [r["full_name"] for r in found["items"]], found["total"]
+
+
+def test_search_matches_the_beginnings_of_name_words_case_and_accents_aside(repo):
+    register(repo, factories.household(rw="004", members=[
+        factories.person("head", full_name="Ma'ruf Siregar"),
+        factories.person("wife", full_name="Siti Zoë Aminah"),
+        factories.person("child", full_name="Aminah Sitompul")]))
+    assert names_found(repo, "sit") == (["Aminah Sitompul", "Siti Zoë Aminah"], 2)
+    assert names_found(repo, "zoe AMI") == (["Siti Zoë Aminah"], 1)
+    assert names_found(repo, "maruf") == (["Ma'ruf Siregar"], 1)
+    assert names_found(repo, "ma'ru") == (["Ma'ruf Siregar"], 1)
+    assert names_found(repo, "aminah", rw="004") == (["Aminah Sitompul", "Siti Zoë Aminah"], 2)
+    assert names_found(repo, "aminah", rw="005") == ([], 0)
+    assert names_found(repo, "tompul") == ([], 0)  # a word's beginning, not any part
+
+
+def test_search_pages_keep_name_order_and_the_total(repo):
+    names = ["Siti %s" % w for w in ("Rahma", "Aisyah", "Nur", "Lestari", "Dewi", "Fatimah")]
+    register(repo, factories.household(rw="006", members=[
+        factories.person("head" if i == 0 else "child", full_name=n) for i, n in enumerate(names)]))
+    assert names_found(repo, "siti", rw="006", per_page=4) == (sorted(names)[:4], 6)
+    assert names_found(repo, "siti", rw="006", per_page=4, skip=4) == (sorted(names)[4:], 6)
+
+
+def test_a_renamed_resident_is_found_by_the_new_name_only(repo):
+    member = register(repo, factories.household(members=[
+        factories.person("head", full_name="Budi Santoso")]))["members"][0]
+    repo.update_resident(member["nik"], {"full_name": "Bambang Wijaya"}, "salah ketik", ACTOR, "c")
+    assert names_found(repo, "bamb wij") == (["Bambang Wijaya"], 1)
+    assert names_found(repo, "budi") == ([], 0)
+
+
+def test_residents_stored_before_name_tokens_are_found_after_a_start(repo, db):
+    member = register(repo, factories.household(members=[
+        factories.person("head", full_name="Dewi Kartika")]))["members"][0]
+    db.residents.update_one({"_id": member["id"]}, {"$unset": {"name_tokens": ""}})
+    assert names_found(repo, "kart") == ([], 0)
+    version = db.residents.find_one({"_id": member["id"]})["version"]
+    RegistryRepository.ensure_indexes(db)
+    assert names_found(repo, "kart") == (["Dewi Kartika"], 1)
+    assert db.residents.find_one({"_id": member["id"]})["version"] == version  # no new version
     assert repo.search_residents(".*", None, None, None, None, None, 1, 50, 0)["total"] == 0
 
 

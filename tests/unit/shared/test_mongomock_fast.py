@@ -50,14 +50,20 @@ numbers = st.sampled_from([0, 1, 1.5, 2])
 ranges = st.one_of(
     st.dictionaries(st.sampled_from(["$gt", "$gte", "$lt", "$lte"]), numbers, min_size=1, max_size=2),
     st.dictionaries(st.sampled_from(["$gt", "$lte"]), st.sampled_from(["1", "x"]), min_size=1))
-regexes = st.fixed_dictionaries({"$regex": st.sampled_from(["x", "^1", "X", "y|1", ".", "^$"])},
+regexes = st.fixed_dictionaries({"$regex": st.sampled_from(["x", "^1", "X", "y|1", ".", "^$", "^x",
+                                                             "^X", "^xy", "^x.", "^"])},
                                 optional={"$options": st.sampled_from(["", "i", "m"])})
 conds = st.one_of(lookup, lookup, st.sampled_from([True, False]),
                   st.fixed_dictionaries({"$in": st.lists(lookup, max_size=3)}), ranges, regexes,
                   st.fixed_dictionaries({"$exists": st.booleans()}))
-filters = st.one_of(st.dictionaries(st.sampled_from(FIELDS), conds, min_size=1, max_size=1),
+entries = st.one_of(st.dictionaries(st.sampled_from(FIELDS), conds, min_size=1, max_size=1),
                     st.dictionaries(st.sampled_from(FIELDS + ["_id", "a"]), conds, min_size=1,
                                     max_size=3))
+# every member of an ``$and`` must match: the indexed ones narrow the candidates together
+filters = st.one_of(entries, entries, st.builds(
+    lambda members, rest: dict(rest, **{"$and": members}),
+    st.lists(entries, min_size=1, max_size=3), st.dictionaries(st.sampled_from(FIELDS), conds,
+                                                               max_size=1)))
 ops = st.lists(st.one_of(
     st.tuples(st.just("insert"), docs),
     st.tuples(st.just("set"), filters, st.sampled_from(FIELDS), values, st.booleans()),
@@ -101,6 +107,10 @@ def _same(found):
 @example([{"nik": "Xy", "rw": ["x"]}, {"nik": ["xy"]}, {"a": None}], [],
          [{"nik": {"$regex": "x", "$options": "i"}, "rw": "x"}, {"a": {"$exists": False}},
           {"nik": "x"}, {"rw": {"$regex": "^x"}, "a": {"$exists": True}}])
+@example([{"rw": ["x", "xy"], "nik": "1"}, {"rw": ["y"]}, {"rw": "xy"}, {"rw": []}],
+         [("set", {"rw": "x"}, "rw", ["y", 1], False)],
+         [{"$and": [{"rw": {"$regex": "^x"}}, {"nik": "1"}]}, {"rw": {"$regex": "^xy"}},
+          {"rw": 1}, {"$and": [{"rw": "y"}], "nik": {"$exists": False}}])
 def test_indexed_answers_equal_a_scan(initial, writes, queries):
     install()
     db = mongomock.MongoClient().db
@@ -339,3 +349,28 @@ def test_a_sort_through_the_short_path_skips_and_limits_as_before():
     finally:
         mongomock_fast._use_short_paths(True)
     assert page == expected and len(page) == 4
+
+
+def test_a_search_by_words_filters_only_the_documents_its_indexes_give(monkeypatch):
+    install()
+    coll = mongomock.MongoClient().db.residents
+    coll.create_index([("rw", 1), ("name_tokens", 1)])
+    coll.create_index("name_tokens")
+    coll.insert_many([{"_id": n, "rw": "%03d" % (n % 4), "full_name": "Nama %d" % n,
+                       "name_tokens": ["nama", "w%d" % n]} for n in range(2000)])
+    filtered = []
+    original = mongomock_fast.filter_applies
+
+    def counting(flt, doc):
+        filtered.append(doc["_id"])
+        return original(flt, doc)
+    monkeypatch.setattr(mongomock_fast, "filter_applies", counting)
+    query = {"rw": "001", "$and": [{"name_tokens": {"$regex": "^nam"}},
+                                   {"name_tokens": {"$regex": "^w13"}}]}
+    expected = sorted((n for n in range(2000) if n % 4 == 1 and str(n).startswith("13")),
+                      key=lambda n: "Nama %d" % n)
+    assert [d["_id"] for d in coll.find(query).sort("full_name", 1)] == expected
+    assert coll.count_documents(query) == len(expected) == 28
+    # the documents of RW 001 with a word beginning "w13" (twice: find, count), not the
+    # RW's 500 nor the 2,000 with a word beginning "nam"
+    assert len(filtered) == 2 * 28
