@@ -188,6 +188,10 @@ class RegistryCatchUp(DependencyProvider):
                       checked_at=clock.now_iso())
         projection.record_check(report)
         if not report["registry_epoch_ok"] and report["registry_epoch"] is not None:
+            if self._gt is not None and epochs["next_epoch"] == report["registry_epoch"]:
+                # the rebuild to that store is running: another would only report
+                # that it dropped nothing, hiding what the first one dropped
+                return report
             log.warning("registry store epoch is %s, projection follows %s: rebuilding",
                         theirs.get("store_epoch"), epochs["epoch"])
             projection.expect_epoch(report["registry_epoch"])
