@@ -88,7 +88,7 @@ def accountability_rows(year):
 
 
 def _dash(value):
-    return "-" if value is None else value
+    return "-" if value is None else _decimal(value)
 
 
 def _pct(value):
@@ -174,11 +174,12 @@ def evaluation_html(year):
             [[c["criterion"], c["community_score"], _signed(c["community_change"]),
               c["provider_score"], _signed(c["provider_change"])] for c in card["criteria"]]),
             "<p>Rencana aksi: %s</p>" % escape(", ".join(
-                "%s %d" % (s, n) for s, n in card["actions"].items()) or "-")]
+                "%s %d" % (STATUS_LABELS.get(s, s), n) for s, n in card["actions"].items())
+                or "-")]
     parts += ["<h2>Survei evaluasi</h2>", _table(
         ["Survei", "Program", "Responden", "Rata-rata penilaian (1-5)"],
         [[s["title"], s["programme_code"], s["responses"], "; ".join(
-            "%s: %s" % (q["label"], "-" if q["mean"] is None else q["mean"])
+            "%s: %s" % (q["label"], "-" if q["mean"] is None else _decimal(q["mean"]))
             for q in s["ratings"]) or "-"] for s in year["surveys"]])]
     cohorts = year["graduation"]
     parts += ["<h2>Jalan keluar dari bantuan (per angkatan)</h2>", _table(
@@ -202,8 +203,29 @@ TREND_YEARS = 3
 TREND_NEEDS = 6
 
 
+#: partner programme kinds, enrolment outcomes and follow-up / action statuses as
+#: the report names them (services/partners/contract, monitoring's contract)
+PARTNER_LABELS = {
+    "training": "Pelatihan", "mentoring": "Pendampingan", "business_capital": "Modal usaha",
+    "market_access": "Akses pasar", "education": "Pendidikan", "immunisation": "Imunisasi",
+    "antenatal_care": "Pemeriksaan kehamilan", "health_screening": "Pemeriksaan kesehatan",
+    "other": "Lainnya", "certificate": "Mendapat sertifikat",
+    "business_started": "Memulai usaha", "employed": "Mendapat pekerjaan",
+    "immunisation_given": "Imunisasi diberikan", "checkup_done": "Pemeriksaan dilakukan"}
+STATUS_LABELS = {"open": "Belum dikerjakan", "in_progress": "Sedang dikerjakan",
+                 "done": "Selesai", "dropped": "Dibatalkan"}
+
+
 def _category(code):
     return CATEGORY_LABELS.get(code, code)
+
+
+def _decimal(value):
+    """A number as Indonesians write it: a decimal comma (2,5), thousands with dots."""
+    if isinstance(value, float):
+        whole, _, fraction = ("%.1f" % value).partition(".")
+        return "{:,}".format(int(whole)).replace(",", ".") + "," + fraction
+    return value
 
 
 def _chart(name, svg, title, description):
@@ -361,14 +383,15 @@ def html_report(year, village="Kelurahan Tanjung Barat"):
     sections.append(["<h2>Pengaduan</h2>", _table(
         ["Kategori", "Masuk", "Selesai", "Rata-rata hari penyelesaian"],
         [[_category(c["category"]), c["submitted"], c["resolved"],
-          "-" if c["mean_resolution_days"] is None else c["mean_resolution_days"]]
+          "-" if c["mean_resolution_days"] is None else _decimal(c["mean_resolution_days"])]
          for c in year["complaints"]])] + timely)
     partners = year["partners"]
     market = year["marketplace"]
     sections.append(["<h2>Program mitra</h2>", _table(
         ["Keterangan", "Jumlah"],
-        [["Diterima: " + k, n] for k, n in partners["enrolments_accepted"].items()]
-        + [["Hasil: " + k, n] for k, n in partners["outcomes"].items()]
+        [["Diterima: " + PARTNER_LABELS.get(k, k), n]
+         for k, n in partners["enrolments_accepted"].items()]
+        + [["Hasil: " + PARTNER_LABELS.get(k, k), n] for k, n in partners["outcomes"].items()]
         + [["Daftar tunggu", partners["waitlisted"]], ["Keluar", partners["withdrawn"]]])]
         + pledged + ["<h2>Pasar warga</h2>", _table(["Keterangan", "Jumlah"], [
             ["Penjual terdaftar", market["sellers_registered"]],
@@ -387,7 +410,8 @@ def html_report(year, village="Kelurahan Tanjung Barat"):
             ["Kebutuhan", "Disebut", "Prioritas tertinggi"],
             [[n["need"], n["mentions"], n["best_priority"]] for n in talks["needs"]])]
         + _trend_section(year.get("needs_trend")) + ["<h3>Tindak lanjut</h3>", _table(
-            ["Status", "Jumlah"], [[s, n] for s, n in talks["follow_ups"].items()])])
+            ["Status", "Jumlah"], [[STATUS_LABELS.get(s, s), n]
+                                   for s, n in talks["follow_ups"].items()])])
     sections.append(evaluation_html(year))
     body = "".join("<section>%s</section>" % "".join(parts) for parts in sections)
     return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'

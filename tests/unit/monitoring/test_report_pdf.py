@@ -132,3 +132,11 @@ def test_a_pdf_that_cannot_be_made_here_is_unavailable_not_an_internal_error(mon
     with pytest.raises(Unavailable) as caught:
         reports.pdf_report("<h1>Laporan</h1>")
     assert "libpango" in caught.value.detail and "format=html" in caught.value.detail
+
+
+def test_the_page_names_codes_in_indonesian_and_writes_a_decimal_comma():
+    assert reports._decimal(2.5) == "2,5" and reports._decimal(1234.25) == "1.234,2"
+    assert reports._decimal(7) == 7
+    assert reports._dash(0.0) == "0,0" and reports._dash(None) == "-"
+    assert reports.PARTNER_LABELS["business_started"] == "Memulai usaha"
+    assert reports.STATUS_LABELS["in_progress"] == "Sedang dikerjakan"
