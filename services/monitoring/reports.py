@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 MONEY_TABLES = (("allocations", "Alokasi"), ("disbursements", "Penyaluran"),
                 ("returns", "Pengembalian"))
+#: what a money table counts, where its name alone would mislead
+MONEY_NOTES = {"allocations": ["<p>Alokasi yang dibuat pada tahap tahun ini, termasuk yang "
+                               "masuk daftar tunggu; yang sudah diserahkan ada di tabel "
+                               "Penyaluran.</p>"]}
 
 
 def csv_report(year):
@@ -373,7 +377,7 @@ def html_report(year, village="Kelurahan Tanjung Barat"):
                 + _handed_section(year)]
     money = []
     for table, title in MONEY_TABLES:
-        money += ["<h2>%s bantuan</h2>" % title, _table(
+        money += ["<h2>%s bantuan</h2>" % title] + MONEY_NOTES.get(table, []) + [_table(
             ["Program", "RW", "Bulan", "Jumlah", "Nilai"],
             [[r["programme_code"], r["rw"], r["month"], r["count"], rupiah(r["amount_idr"])]
              for r in year["distribution"][table]])]
@@ -389,13 +393,15 @@ def html_report(year, village="Kelurahan Tanjung Barat"):
     market = year["marketplace"]
     sections.append(["<h2>Program mitra</h2>", _table(
         ["Keterangan", "Jumlah"],
-        [["Diterima: " + PARTNER_LABELS.get(k, k), n]
+        [["Diterima (termasuk naik dari daftar tunggu): " + PARTNER_LABELS.get(k, k), n]
          for k, n in partners["enrolments_accepted"].items()]
         + [["Hasil: " + PARTNER_LABELS.get(k, k), n] for k, n in partners["outcomes"].items()]
-        + [["Daftar tunggu", partners["waitlisted"]], ["Keluar", partners["withdrawn"]]])]
+        + [["Pernah masuk daftar tunggu tahun ini", partners["waitlisted"]],
+           ["Keluar", partners["withdrawn"]]])]
         + pledged + ["<h2>Pasar warga</h2>", _table(["Keterangan", "Jumlah"], [
             ["Penjual terdaftar", market["sellers_registered"]],
-            ["Penjual terverifikasi", market["sellers_verified"]],
+            ["Penjual diverifikasi tahun ini (termasuk yang kemudian dibekukan)",
+             market["sellers_verified"]],
             ["Produk ditayangkan", market["listings_published"]],
             ["Pesanan selesai", market["orders_completed"]],
             ["Nilai pesanan", rupiah(market["orders_value_idr"])]])])
