@@ -24,52 +24,22 @@ def _page(key, page, per_page):
             "total": len(items)}
 
 
-class FakeDistribution:
-    name = "distribution"
-
-    @rpc
-    def list_programmes(self, include_drafts=False, page=1, per_page=100):
-        return _page("distribution.list_programmes", page, per_page)
-
-    @rpc
-    def export_allocations(self, page=1, per_page=500):
-        return _page("distribution.export_allocations", page, per_page)
-
-
-class FakeComplaints:
-    name = "complaints"
-
-    @rpc
-    def export_complaints(self, page=1, per_page=500):
-        return _page("complaints.export_complaints", page, per_page)
+def _owner(name, exports):
+    """A nameko service class named ``name`` answering each RPC of ``exports`` from
+    ``OwnerData.items["<name>.<export>"]``."""
+    def method(export):
+        def answer(self, *args):
+            # the paged exports take (page, per_page); list_programmes takes a flag first
+            page, per_page = (args[-2:] if len(args) >= 2 else (args[0] if args else 1, 500))
+            return _page("%s.%s" % (name, export), page, per_page)
+        answer.__name__ = export
+        return rpc(answer)
+    return type("Fake" + name.capitalize(), (), dict(
+        {"name": name}, **{export: method(export) for export in exports}))
 
 
-class FakePartners:
-    name = "partners"
-
-    @rpc
-    def export_enrolments(self, page=1, per_page=500):
-        return _page("partners.export_enrolments", page, per_page)
-
-    @rpc
-    def export_contributions(self, page=1, per_page=500):
-        return _page("partners.export_contributions", page, per_page)
-
-
-class FakeMarketplace:
-    name = "marketplace"
-
-    @rpc
-    def export_sellers(self, page=1, per_page=500):
-        return _page("marketplace.export_sellers", page, per_page)
-
-    @rpc
-    def export_listings(self, page=1, per_page=500):
-        return _page("marketplace.export_listings", page, per_page)
-
-    @rpc
-    def export_orders(self, page=1, per_page=500):
-        return _page("marketplace.export_orders", page, per_page)
-
-
-OWNERS = (FakeDistribution, FakeComplaints, FakePartners, FakeMarketplace)
+OWNERS = tuple(_owner(name, exports) for name, exports in (
+    ("distribution", ("list_programmes", "export_allocations")),
+    ("complaints", ("export_complaints",)),
+    ("partners", ("export_enrolments", "export_contributions")),
+    ("marketplace", ("export_sellers", "export_listings", "export_orders"))))

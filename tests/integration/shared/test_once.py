@@ -118,13 +118,18 @@ def test_a_command_that_raised_is_not_remembered_and_runs_again(container_factor
     assert RUNS == [1, 1]
 
 
-def test_a_repeat_after_the_first_deliverys_process_died_runs_the_command(
-        container_factory, service_config, monkeypatch):
-    # the first instance dies mid-command; its claim must not hold the request for a day
+@pytest.fixture
+def short_claims(monkeypatch):
+    """Claims held 1 s and renewed every 0.2 s; the held command waits for ``GATE``."""
     monkeypatch.setattr(once, "CLAIM_SECONDS", 1.0)
     monkeypatch.setattr(once, "RENEW_SECONDS", 0.2)
     RUNS.clear()
     GATE["release"] = eventlet.event.Event()
+
+
+def test_a_repeat_after_the_first_deliverys_process_died_runs_the_command(
+        container_factory, service_config, short_claims):
+    # the first instance dies mid-command; its claim must not hold the request for a day
     first_instance = container_factory(Counter, service_config)
     first_instance.start()
     context = _context()
@@ -142,11 +147,7 @@ def test_a_repeat_after_the_first_deliverys_process_died_runs_the_command(
 
 
 def test_a_long_command_keeps_its_claim_while_it_runs(container_factory, service_config,
-                                                      monkeypatch):
-    monkeypatch.setattr(once, "CLAIM_SECONDS", 1.0)
-    monkeypatch.setattr(once, "RENEW_SECONDS", 0.2)
-    RUNS.clear()
-    GATE["release"] = eventlet.event.Event()
+                                                      short_claims):
     container = container_factory(Counter, service_config)
     container.start()
     records = once.OnceRecords(database_for(container))
