@@ -12,14 +12,12 @@ background, one at a time, retried with backoff until the owners answer.
 """
 import logging
 
-import eventlet
-from eventlet.semaphore import Semaphore
-from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.shared.epoch import FollowedEpochs
 from services.shared.mongo import database_for
 from services.shared.registry_projection import rebuild as rebuild_registry
+from services.shared.rerun import BackgroundRebuild
 from services.shared.rpc import call
 
 from services.monitoring import contributions, deadlines, domain, graduation, rebuild
@@ -81,31 +79,22 @@ def rebuild_all(store, owners, deadline=EXPORT_DEADLINE):
     return {"items": counts, "events": made}
 
 
-class OwnersCatchUp(DependencyProvider):
+class OwnersCatchUp(BackgroundRebuild):
     """Notices an owner's new store in its events and rebuilds monitoring from the exports.
 
     Injected into workers as itself: ``seen(event)`` after an event is recorded,
     ``rebuild_now()``, ``state`` (``current`` or ``rebuilding``).
     """
 
+    what = "monitoring rebuild from the owners' exports"
+
     def __init__(self, retry=1.0, max_retry=30.0):
-        self.retry, self.max_retry = retry, max_retry
-        self.db = self.epochs = self._gt = None
-        self._again = False
-        self._one_at_a_time = Semaphore(1)
-        self.state = "current"
+        super().__init__(retry, max_retry)
+        self.db = self.epochs = None
 
     def setup(self):
         self.db = database_for(self.container)
         self.epochs = FollowedEpochs(self.db)
-
-    def stop(self):
-        if self._gt is not None:
-            self._gt.kill()
-            self._gt = None
-
-    def kill(self):
-        self.stop()
 
     def seen(self, event):
         """Note the owner's store epoch on ``event``; a new one starts a rebuild."""
@@ -114,37 +103,9 @@ class OwnersCatchUp(DependencyProvider):
                         "owners' exports", event.get("source"), event.get("store_epoch"))
             self.request_rebuild()
 
-    def request_rebuild(self):
-        """Rebuild soon in the background; a request during a rebuild runs one more."""
-        if self._gt is not None:
-            self._again = True
-            return
-        self.state = "rebuilding"
-        self._gt = self.container.spawn_managed_thread(self._run)
-
-    def _run(self):
-        delay = self.retry
-        try:
-            while True:
-                self._again = False
-                try:
-                    log.info("monitoring rebuilt from the owners' exports: %s",
-                             self.rebuild_now())
-                    if not self._again:
-                        return
-                    delay = self.retry
-                except Exception as exc:  # noqa: BLE001 - an owner not up yet: retry
-                    log.warning("monitoring rebuild failed (%r); retrying in %.1fs", exc, delay)
-                    eventlet.sleep(delay)
-                    delay = min(delay * 2, self.max_retry)
-        finally:
-            self._gt = None
-            self.state = "current"
-
     def rebuild_now(self):
         """Rebuild now (blocking, one at a time); the counts of ``rebuild_all``."""
-        with self._one_at_a_time, ClusterRpcProxy(self.container.config) as cluster:
-            return rebuild_all(MonitoringRepository(self.db), cluster)
-
-    def get_dependency(self, worker_ctx):
-        return self
+        with self.one_at_a_time, ClusterRpcProxy(self.container.config) as cluster:
+            counts = rebuild_all(MonitoringRepository(self.db), cluster)
+        self.state = "current"
+        return counts

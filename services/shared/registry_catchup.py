@@ -7,16 +7,13 @@ whole pass those are residents and households the owner no longer has (its
 store is new). Within one epoch the registry never deletes (it deactivates),
 so a rebuild of the same epoch drops nothing.
 
-``RegistryCatchUp`` runs rebuilds in a managed thread: once after start when
-the projection is empty, and whenever an event or the drift check shows a new
-owner store; one at a time, retried with backoff until the registry answers.
+``RegistryCatchUp`` runs rebuilds in the background (``services.shared.rerun``):
+once after start when the projection is empty, and whenever an event or the
+drift check shows a new owner store.
 """
 import logging
 
-import eventlet
-from eventlet.semaphore import Semaphore
 from marshmallow import ValidationError
-from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.shared import clock
@@ -25,6 +22,7 @@ from services.shared.epoch import compare
 from services.shared.mongo import database_for
 from services.shared.projection import resync
 from services.shared.registry_store import RegistryProjection
+from services.shared.rerun import BackgroundRebuild
 from services.shared.rpc import call
 
 from services.registry.contract import HouseholdSnapshot, ResidentSnapshot
@@ -85,7 +83,7 @@ def rebuild(projection, registry, deadline=10.0, per_page=500):
             "gone": gone}
 
 
-class RegistryCatchUp(DependencyProvider):
+class RegistryCatchUp(BackgroundRebuild):
     """Keeps the projection current with the registry's store.
 
     Injected into workers as itself: ``state`` (``idle``, ``resyncing``,
@@ -96,13 +94,13 @@ class RegistryCatchUp(DependencyProvider):
     ``{what: count}``, which the rebuild reports under ``flagged``.
     """
 
+    what = "projection resync from the registry's export"
+    busy_state = "resyncing"
+
     def __init__(self, retry=1.0, max_retry=30.0, deadline=10.0, per_page=500):
-        self.retry, self.max_retry = retry, max_retry
+        super().__init__(retry, max_retry)
         self.deadline, self.per_page = deadline, per_page
         self.db = None
-        self._gt = None
-        self._again = False
-        self._one_at_a_time = Semaphore(1)
         self.state = "idle"
 
     def setup(self):
@@ -115,50 +113,16 @@ class RegistryCatchUp(DependencyProvider):
         else:
             self.state = "current"
 
-    def stop(self):
-        if self._gt is not None:
-            self._gt.kill()
-            self._gt = None
-
-    def kill(self):
-        self.stop()
-
     def projection(self):
         """A ``RegistryProjection`` on the service's database."""
         return RegistryProjection(self.db)
-
-    def request_rebuild(self):
-        """Rebuild soon in the background; a request during a rebuild runs one more."""
-        if self._gt is not None:
-            self._again = True
-            return
-        self.state = "resyncing"
-        self._gt = self.container.spawn_managed_thread(self._run)
-
-    def _run(self):
-        delay = self.retry
-        try:
-            while True:
-                self._again = False
-                try:
-                    counts = self.rebuild_now()
-                    log.info("projection rebuilt from the registry's export: %s", counts)
-                    if not self._again:
-                        return
-                    delay = self.retry
-                except Exception as exc:  # noqa: BLE001 - registry not up yet: retry
-                    log.warning("projection resync failed (%r); retrying in %.1fs", exc, delay)
-                    eventlet.sleep(delay)
-                    delay = min(delay * 2, self.max_retry)
-        finally:
-            self._gt = None
 
     def rebuild_now(self):
         """Rebuild now (blocking; one at a time); returns the counts (``RebuildOut``).
 
         Raises when the registry fails."""
         projection = self.projection()
-        with self._one_at_a_time, ClusterRpcProxy(self.container.config) as cluster:
+        with self.one_at_a_time, ClusterRpcProxy(self.container.config) as cluster:
             counts = rebuild(projection, cluster.registry, self.deadline, self.per_page)
         resident_ids, household_ids = counts.pop("gone")
         counts["flagged"] = {}
@@ -188,7 +152,7 @@ class RegistryCatchUp(DependencyProvider):
                       checked_at=clock.now_iso())
         projection.record_check(report)
         if not report["registry_epoch_ok"] and report["registry_epoch"] is not None:
-            if self._gt is not None and epochs["next_epoch"] == report["registry_epoch"]:
+            if self.running() and epochs["next_epoch"] == report["registry_epoch"]:
                 # the rebuild to that store is running: another would only report
                 # that it dropped nothing, hiding what the first one dropped
                 return report
@@ -199,6 +163,3 @@ class RegistryCatchUp(DependencyProvider):
         elif report["drift"]:
             log.warning("projection drifts from the registry: %s", report["drift"])
         return report
-
-    def get_dependency(self, worker_ctx):
-        return self
