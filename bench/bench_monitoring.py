@@ -13,8 +13,8 @@ families (the sample itself at 1,500); then:
   the job;
 - peak resident memory (VmHWM) of each service process after the job;
 - the lag from a registry deactivation (``moved_out``, answered over HTTP) to its
-  effect, seen by polling the gateway every 5 ms: distribution (a pending
-  allocation's recipient changes or it is cancelled), partners (an accepted
+  effect, seen by polling the gateway every 5 ms: distribution (a pending or
+  waiting allocation's recipient changes or it is cancelled), partners (an accepted
   enrolment is withdrawn), marketplace (a verified seller is suspended), and
   monitoring (the resident's timeline shows the deactivation, for every
   resident deactivated); an effect not seen within 30 s is counted in
@@ -77,9 +77,12 @@ def targets(api, n):
     """``{follower: [(nik, effect check)]}``: up to ``n`` residents whose deactivation
     each follower must act on."""
     recipients, enrolled, sellers, taken = [], [], [], set()
-    for rnd in api.get("rounds", {"per_page": 100})["items"]:
+    # after the year most rounds are handed out: a waiting allocation (the village grant's
+    # waiting list) is followed on a deactivation as a pending one is
+    for rnd, status in [(r, s) for s in ("pending", "waiting")
+                        for r in api.get("rounds", {"per_page": 100})["items"]]:
         for a in api.get("rounds/%s/allocations" % rnd["id"],
-                         {"status": "pending", "per_page": 100})["items"]:
+                         {"status": status, "per_page": 100})["items"]:
             if len(recipients) < n and a.get("recipient_nik") and a["recipient_nik"] not in taken:
                 taken.add(a["recipient_nik"])
                 recipients.append((a["recipient_nik"], lambda a=a: (lambda now: (

@@ -87,7 +87,8 @@ def _complaints(allocation, subject):
         "reporter": {"name": "Dewi Lestari", "phone": "085711223344"}}
     yield "data_correction", {
         "category": "data_correction",
-        "description": "Tempat lahir ayah saya tertulis salah di data kelurahan.",
+        "description": "Tempat lahir %s, anggota keluarga saya, tertulis salah di data "
+                       "kelurahan: seharusnya %s." % (subject[2], subject[1]),
         "reporter": {"name": "Agus Setiawan", "phone": "081377788899"},
         "correction": {"subject_nik": subject[0], "fields": {"birth_place": subject[1]}}}
     yield "schedule", {
@@ -116,6 +117,8 @@ def _moves(officer, filed, out):
         "data_correction": [{"to": "verified"},
                             {"to": "resolved", "note": "Koreksi diajukan ke registri; petugas "
                                                        "akan mengonfirmasi perubahan."}],
+        "suggestion": [{"to": "verified", "note": "Terima kasih; usulan dibawa ke rembuk RW "
+                                                  "berikutnya."}],
         "schedule": [{"to": "verified"},
                      {"to": "resolved", "note": "Pembagian berikutnya dipindah ke Sabtu 09.00."}],
     }
@@ -151,7 +154,8 @@ def _disburse_and_watch(officer, complaint, allocation, out):
         view = officer.get("complaints", params={"tracking_code": complaint["tracking_code"]})["items"][0]
         notes = [n for n in view["notes"] if n["kind"] == "system"]
         if notes:
-            out("  distribution recorded the handover; the complaint now says:",
+            out("  distribution recorded the handover (one more than the year's handovers "
+                "above); the complaint now says:",
                 "  allocation status: %s" % view["allocation"]["status"],
                 "  automatic note: %s" % notes[0]["text"])
             view = officer.post("complaints/%s/transitions" % complaint["id"], {
@@ -225,7 +229,10 @@ def _report(officer, out):
     hours = total["hours_to_resolve"]
     out("Submitted %d, resolved %d; hours to resolve: median %s, p90 %s; overdue now %d; "
         "missed a deadline %d." % (total["submitted"], total["resolved"], hours["median"],
-                                   hours["p90"], total["overdue_now"], total["missed_deadline"]))
+                                   hours["p90"], total["overdue_now"], total["missed_deadline"]),
+        "(The demo's officer works through the complaints within seconds of their filing, so "
+        "these times are near zero; the village's own are counted the same way, in hours from "
+        "filing to resolution.)")
     csv_text = officer.raw("GET", "reports/complaints", params={"year": year, "format": "csv"}).text
     lines = csv_text.splitlines()
     out("CSV export (%d rows), first lines:" % (len(lines) - 1), *lines[:3])
@@ -246,11 +253,12 @@ def _pending_allocation(officer):
 
 
 def _correction_subject(officer):
-    """A registered resident's NIK and a birth place that differs from theirs."""
+    """A registered resident's NIK, a birth place that differs from theirs, and their name."""
     try:
         items = officer.get("residents", params={"per_page": 1, "status": "active"})["items"]
         if items:
-            return items[0]["nik"], "Depok" if items[0]["birth_place"] == "Bogor" else "Bogor"
+            return (items[0]["nik"], "Depok" if items[0]["birth_place"] == "Bogor" else "Bogor",
+                    items[0]["full_name"])
     except ApiError:
         pass
-    return REPORTER_NIK, "Bogor"
+    return REPORTER_NIK, "Bogor", "Sri Wahyuni"

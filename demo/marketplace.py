@@ -177,5 +177,7 @@ def run(client, out):
     except ApiError as exc:
         out("  An order for the unverified shop's service: %d (not for sale yet)." % exc.status)
     officer.post("sellers/%s/verify" % shops[-1][0]["id"])
+    out("  The officer then verifies %s: its service is for sale from now on."
+        % shops[-1][0]["business_name"])
     expected = marketplace_orders.trade(client, officer, public, shops, listings, out)
     marketplace_orders.report(officer, out, expected)

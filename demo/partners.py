@@ -140,7 +140,7 @@ def sessions_and_completion(client, out, course, today, keep=None):
             {"enrolment_id": e["id"], "status": "excused" if e["id"] in absent and i < 2
              else "attended", "reason": "sakit" if e["id"] in absent and i < 2 else None}
             for e in accepted]})
-    completed, refused = [], None
+    completed, refused = [], []
     for n, enrolment in enumerate(accepted):
         outcome = "business_started" if n < 3 else "certificate"
         try:
@@ -149,10 +149,10 @@ def sessions_and_completion(client, out, course, today, keep=None):
         except ApiError as exc:
             if exc.status != 422:
                 raise
-            refused = (enrolment, exc)
+            refused.append((enrolment, exc))
     out("%d trainees completed (3 of them started a business)." % len(completed))
-    if refused:
-        out("%s could not complete: %s" % (refused[0]["full_name"], refused[1].detail))
+    for enrolment, exc in refused:
+        out("%s could not complete: %s" % (enrolment["full_name"], exc.detail))
     return completed
 
 

@@ -67,6 +67,10 @@ def family_moves(client, out, immunisation):
     out.section("December: the family of KK %s (%d people, RW %s) moves out of the kelurahan"
                 % (family["kk_number"], len(members), family["rw"]))
     before = _open(client, family["kk_number"])
+    today = datetime.date.today().isoformat()
+    late = sum(a["status"] == "scheduled" and a["overdue_on"] <= today for a in read(
+        client, "residents/%s/appointments" % child["nik"])["appointments"]
+        if a["programme_id"] == immunisation["id"])
     for member in members:
         life.leave(client, member["nik"], "moved_out", "Pindah ke Kabupaten Bogor (surat pindah)")
     gone = {m["nik"] for m in members}
@@ -86,8 +90,10 @@ def family_moves(client, out, immunisation):
                 if a["nik"] in gone]
         return mine if mine and all(a["status"] != "scheduled" for a in mine) else None
     appointments = poll(partners_followed, "partners to cancel the child's appointments")
-    out("Partners: %s's %d immunisation appointments: %s." % (
-        child["full_name"], len(appointments), _counts(a["status"] for a in appointments)))
+    out("Partners: %s's %d immunisation appointments: %s (%d of them were late, so the "
+        "village's late doses fall by as many)." % (
+            child["full_name"], len(appointments), _counts(a["status"] for a in appointments),
+            late))
 
     def monitoring_followed():
         entries = client.get("households/%s/timeline" % family["id"])["entries"]
