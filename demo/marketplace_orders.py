@@ -166,8 +166,10 @@ def report(officer, out, expected):
            t["orders_expired"], t["units_sold"], rupiah(t["revenue_idr"])))
     out.table([dict(line, revenue=rupiah(line["revenue_idr"])) for line in report["by_seller"]],
               ["business_name", "rw", "orders_completed", "units_sold", "revenue"])
-    out.table([dict(line, revenue=rupiah(line["revenue_idr"])) for line in report["by_rw"]],
-              ["key", "sellers", "orders_completed", "revenue"])
+    out.table([{"RW": line["key"], "sellers who sold": line["sellers"],
+                "orders_completed": line["orders_completed"],
+                "revenue": rupiah(line["revenue_idr"])} for line in report["by_rw"]],
+              ["RW", "sellers who sold", "orders_completed", "revenue"])
     out("", "Residents who received business capital or training and then sold:")
     out.table([dict(g, capital=rupiah(g["business_capital_idr"]),
                     revenue=rupiah(g["revenue_idr"])) for g in report["graduation"]],
