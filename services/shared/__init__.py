@@ -15,6 +15,7 @@
 - ``outbox`` / ``relay``: a change and its events in one document write; the
   relay publishes them with confirms, in batches.
 - ``inbox``: idempotent, bounded-retry event consumption with a parking lot.
+- ``parking``: the parking lot itself, a durable queue per service on the broker.
 - ``projection``: copy another service's snapshots; rebuild from its export.
 - ``registry_projection``: a service's own copy of the registry (repository,
   catch-up from the export, ``FollowsRegistry`` mixin with its handlers).

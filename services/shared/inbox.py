@@ -30,8 +30,9 @@ Rules the decorator applies, in order:
 4. run the handler; on success record it;
 5. on an exception the message is acked and a copy waits in the broker for
    the next attempt, longer after each failure (``services.shared.retry``,
-   ``EVENT_RETRY_DELAYS``); after the last attempt it is parked in
-   ``_parked_events`` with the error. No worker waits meanwhile, and the retry
+   ``EVENT_RETRY_DELAYS``); after the last attempt it is parked with the
+   error in the service's parking lot, on the broker
+   (``services.shared.parking``). No worker waits meanwhile, and the retry
    meets rule 3 again when it comes back: an older snapshot is skipped, an
    event with effects already applied is not applied twice. The kit's
    ``Service`` lists and replays parked events over RPC.
@@ -49,7 +50,6 @@ import base64
 import functools
 import logging
 import traceback
-import uuid
 
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL
@@ -59,9 +59,10 @@ from pymongo.errors import DuplicateKeyError
 from services.shared import clock
 from services.shared.contract import UnreadableEvent
 from services.shared.envelope import load_envelope
-from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from services.shared.errors import Conflict, InvalidInput, RuleRefused
 from services.shared.mongo import database_for
 from services.shared.nik import mask_niks_in_text
+from services.shared.parking import ParkingLot
 from services.shared.retry import RetryingEventHandler
 
 log = logging.getLogger(__name__)
@@ -76,18 +77,16 @@ class InboxRecords:
     list is older than the version, so the version check still drops it).
     ``_inbox_applied``: for handlers with effects, one document per
     ``handler:event_id`` applied, kept (``_id`` is the unique key).
+    ``lot``: the service's ``ParkingLot``, on the broker, not in this store:
+    parked events outlive an in-memory store's restart.
     """
 
     APPLIED_KEPT = 200
 
-    def __init__(self, db):
+    def __init__(self, db, lot):
         self.inbox = db["_inbox"]
         self.applied = db["_inbox_applied"]
-        self.parked = db["_parked_events"]
-
-    @classmethod
-    def ensure_indexes(cls, db):
-        db["_parked_events"].create_index("parked_at")
+        self.lot = lot
 
     @staticmethod
     def _key(event):
@@ -127,37 +126,28 @@ class InboxRecords:
                 pass  # two deliveries finished together: the effects' own conditions held
 
     def park(self, handler, payload, error, attempts):
-        parked_id = str(uuid.uuid4())
-        self.parked.insert_one({"_id": parked_id, "handler": handler, "payload": payload,
-                                "error": error, "attempts": attempts, "parked_at": clock.now()})
-        return parked_id
+        """Park an event (``ParkingLot.park``); returns its parked id."""
+        return self.lot.park(handler, payload, error, attempts)
 
     def count_parked(self):
         """How many events are parked (int): the gateway's metrics report it."""
-        return self.parked.count_documents({})
+        return self.lot.count()
 
     def list_parked(self):
-        return [{"id": doc["_id"], "handler": doc["handler"], "payload": doc["payload"],
-                 "error": doc["error"], "attempts": doc["attempts"],
-                 "parked_at": clock.iso(doc["parked_at"])}
-                for doc in self.parked.find().sort("parked_at", 1)]
-
-    def take_parked(self, parked_id):
-        doc = self.parked.find_one({"_id": parked_id})
-        if doc is None:
-            raise NotFound("No parked event with id %s." % parked_id)
-        return doc
+        """``[{id, handler, payload, error, attempts, parked_at}]``, oldest first."""
+        return self.lot.list()
 
 
 class Inbox(DependencyProvider):
-    """Injects the service's ``InboxRecords``."""
+    """Injects the service's ``InboxRecords``; declares its parking lot at start."""
 
     def setup(self):
         self.db = database_for(self.container)
-        InboxRecords.ensure_indexes(self.db)
+        self.lot = ParkingLot.of(self.container)
+        self.lot.declare()
 
     def get_dependency(self, worker_ctx):
-        return InboxRecords(self.db)
+        return InboxRecords(self.db, self.lot)
 
 
 def read_event(payload, event_type=None):
@@ -241,8 +231,7 @@ def park_undecodable(container, handler, message, error):
                "truncated": len(body) > RAW_KEPT,
                "bytes": len(body), "content_type": message.content_type,
                "exchange": info.get("exchange"), "routing_key": info.get("routing_key")}
-    return InboxRecords(database_for(container)).park(handler, payload,
-                                                      mask_niks_in_text(error), 1)
+    return ParkingLot.of(container).park(handler, payload, mask_niks_in_text(error), 1)
 
 
 def _why(exc):
@@ -261,33 +250,33 @@ def replay(service, records, parked_id):
     in ``detail`` and ``errors["handler"]``. Either way the event stays parked
     with the new error and one more attempt.
     """
-    doc = records.take_parked(parked_id)
-    try:
-        load_envelope(doc["payload"])
-    except ValidationError:
-        raise InvalidInput("Parked event %s cannot be replayed: it is not an event envelope "
-                           "(%s)." % (parked_id, doc["error"][:200]),
-                           {"payload": ["not an event envelope"]}) from None
-    method = getattr(service, doc["handler"])
-    snapshot = getattr(method, "snapshot", False)
-    stage = "read"
-    try:
-        event = read_event(doc["payload"], getattr(method, "event_type", None))
-        stage = "handle"
-        if not records.should_skip(doc["handler"], event, snapshot):
-            method.__wrapped__(service, event)
-            records.mark_applied(doc["handler"], event, snapshot)
-    except Exception as exc:  # noqa: BLE001 - every failure is answered with its reason
-        records.parked.update_one({"_id": parked_id}, {"$set": {
-            "error": traceback.format_exc(limit=5), "parked_at": clock.now()},
-            "$inc": {"attempts": 1}})
-        why = _why(exc)
-        log.warning("%s: replay of parked event %s failed again: %s", doc["handler"], parked_id,
-                    why)
-        if stage == "read":
-            raise RuleRefused("Parked event %s cannot be read by %s: %s" % (
-                parked_id, doc["handler"], why), {"payload": [why]}) from None
-        raise Conflict("Parked event %s failed again in %s: %s; it stays parked." % (
-            parked_id, doc["handler"], why), {"handler": [why]}) from None
-    records.parked.delete_one({"_id": parked_id})
+    with records.lot.claim(parked_id) as claim:
+        doc = claim.doc
+        try:
+            load_envelope(doc["payload"])
+        except ValidationError:
+            raise InvalidInput("Parked event %s cannot be replayed: it is not an event envelope "
+                               "(%s)." % (parked_id, doc["error"][:200]),
+                               {"payload": ["not an event envelope"]}) from None
+        method = getattr(service, doc["handler"])
+        snapshot = getattr(method, "snapshot", False)
+        stage = "read"
+        try:
+            event = read_event(doc["payload"], getattr(method, "event_type", None))
+            stage = "handle"
+            if not records.should_skip(doc["handler"], event, snapshot):
+                method.__wrapped__(service, event)
+                records.mark_applied(doc["handler"], event, snapshot)
+        except Exception as exc:  # noqa: BLE001 - every failure is answered with its reason
+            claim.replace(dict(doc, error=traceback.format_exc(limit=5),
+                               attempts=doc["attempts"] + 1, parked_at=clock.now_iso()))
+            why = _why(exc)
+            log.warning("%s: replay of parked event %s failed again: %s", doc["handler"],
+                        parked_id, why)
+            if stage == "read":
+                raise RuleRefused("Parked event %s cannot be read by %s: %s" % (
+                    parked_id, doc["handler"], why), {"payload": [why]}) from None
+            raise Conflict("Parked event %s failed again in %s: %s; it stays parked." % (
+                parked_id, doc["handler"], why), {"handler": [why]}) from None
+        claim.remove()
     return {"replayed": parked_id}

@@ -8,7 +8,8 @@ event is gone without a trace (issue 8, items 2 and 12). Here the shared
 queue consumer asks the extension the message was for:
 
 - an RPC request is answered at once with ``InvalidInput`` (400 at the gateway);
-- an event is parked in the service's parking lot, where an operator sees it;
+- an event is parked in the service's parking lot, where an operator sees it
+  (and put back on its queue when it cannot be parked: the broker has it again);
 - an RPC reply fails the waiting call at once instead of letting it time out.
 
 Every service gets this through ``services.shared.rpc.rpc``,
@@ -67,7 +68,13 @@ class DecodeSafeQueueConsumer(QueueConsumer):
                 handler(message, exc)
                 log.warning("undecodable message for %s (%s): %s; %s", name, _describe(message),
                             type(exc).__name__, getattr(handler, "outcome", "handled"))
-        except Exception:  # noqa: BLE001 - the message must still be acked
+        except Exception as failure:  # noqa: BLE001 - the message must still be acked or requeued
+            if getattr(handler, "requeue_on_failure", False):
+                # an event not yet parked would be lost by the ack: it comes back instead
+                log.warning("undecodable message for %s (%s) could not be handled (%s: %s); "
+                            "requeued", name, _describe(message), type(failure).__name__, failure)
+                self.requeue_message(message)
+                return
             log.exception("could not answer an undecodable message (%s)", _describe(message))
         self.ack_message(message)
 
@@ -248,6 +255,7 @@ class DecodeSafeEventHandler(EventHandler):
         park_undecodable(self.container, self.method_name, message, undecodable_reason(exc))
 
     handle_undecodable.outcome = "parked with its raw body"
+    handle_undecodable.requeue_on_failure = True
 
 
 class DroppableEventHandler(EventHandler):

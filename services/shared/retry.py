@@ -23,8 +23,10 @@ The broker side, per service, declared idempotently when it starts:
 
 The copy keeps the body and nameko's headers and carries ``bansos.attempts``,
 the attempts failed so far. After the last attempt the event is parked with
-its error, as before. A copy cannot be published (the broker is gone): the
-message is requeued instead, and comes back when the broker does.
+its error, in the service's parking lot on the broker
+(``services.shared.parking``). A copy or a parked event cannot be published
+(the broker is gone): the message is requeued instead, and comes back when
+the broker does.
 """
 import logging
 import traceback
@@ -39,6 +41,7 @@ from nameko.extensions import SharedExtension
 
 from services.shared import backoff
 from services.shared.messaging import DecodeSafeEventHandler
+from services.shared.parking import ParkingLot
 from services.shared.settings import settings_for
 
 log = logging.getLogger(__name__)
@@ -135,11 +138,10 @@ class RetryingEventHandler(DecodeSafeEventHandler):
         event_id = body.get("event_id") if isinstance(body, dict) else None
         base = backoff.base_delay(failed, delays, self.max_attempts)
         if base is None:
-            from services.shared.inbox import InboxRecords  # inbox builds on this module
-            from services.shared.mongo import database_for
             error = "".join(traceback.format_exception(*exc_info, limit=-5))
-            parked_id = InboxRecords(database_for(self.container)).park(
-                self.method_name, body, error, failed)
+            # confirmed by the broker before the caller acks the message; a failure
+            # requeues it instead (``_handled``)
+            parked_id = ParkingLot.of(self.container).park(self.method_name, body, error, failed)
             log.error("%s: event %s parked as %s after %d attempts", self.method_name,
                       event_id, parked_id, failed)
             return

@@ -12,7 +12,8 @@
 ``Service`` declares, for every service and in one place:
 
 - ``settings``: the loaded settings (``services.shared.settings``), checked at start;
-- ``inbox``: what the service's ``@consumes`` handlers applied, failed and parked;
+- ``inbox``: what the service's ``@consumes`` handlers applied, and their parking
+  lot on the broker (``services.shared.parking``);
 - ``caller``: the calling convention (below);
 - the operator RPCs ``ping``, ``list_parked_events``, ``replay_parked_event``.
 
@@ -185,8 +186,9 @@ class Service:
 
     def ping_answer(self):
         """What ``ping`` answers; a service that adds to it extends this dict.
-        ``parked`` is None when the store does not answer: the ping is also the
-        orchestrator's liveness probe, and a restart cures no database outage."""
+        ``parked`` is None when the parking lot (on the broker) does not answer:
+        the ping is also the orchestrator's liveness probe, and a restart cures
+        no broker outage."""
         try:
             parked = self.inbox.count_parked()
         except Exception as exc:  # noqa: BLE001 - reported as unknown, not as dead

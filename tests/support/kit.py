@@ -1,6 +1,11 @@
 """Unit-test helpers for services on the kit (no broker)."""
+import contextlib
+import json
+
 from nameko.testing.services import worker_factory
 
+from services.shared.errors import NotFound
+from services.shared.parking import Claim, ParkingLot
 from services.shared.service import CallerContext
 from services.shared.settings import load_settings
 
@@ -29,3 +34,32 @@ class BrokenPublisher:
 
     def close(self):
         pass
+
+
+class MemoryLot(ParkingLot):
+    """A service's parking lot in a list, for unit tests (no broker): the
+    documents and the claim behave as ``ParkingLot``'s on RabbitMQ do
+    (tests/integration/shared/test_parking.py runs the real one)."""
+
+    def __init__(self):
+        self.docs = []
+
+    def declare(self):
+        return len(self.docs)
+
+    def put(self, doc):
+        self.docs.append(json.loads(json.dumps(doc, default=str)))  # as the broker keeps it
+
+    def list(self):
+        return [dict(doc) for doc in self.docs]
+
+    @contextlib.contextmanager
+    def claim(self, parked_id):
+        doc = next((doc for doc in self.docs if doc["id"] == parked_id), None)
+        if doc is None:
+            raise NotFound("No parked event with id %s." % parked_id)
+
+        def replace(new):
+            self.docs.append(json.loads(json.dumps(new, default=str)))
+
+        yield Claim(dict(doc), lambda: self.docs.remove(doc), replace)

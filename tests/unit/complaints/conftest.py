@@ -12,7 +12,7 @@ from services.shared.outbox import OUTBOX
 
 from services.complaints.service import ComplaintsService
 from services.complaints.store import ComplaintRepository
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 
 NIK = "3174094506870003"
 OTHER_NIK = "3174091203650001"
@@ -34,7 +34,7 @@ def repo(db):
 
 @pytest.fixture
 def service(repo, db):
-    return service_worker(ComplaintsService, store=repo, inbox=InboxRecords(db))
+    return service_worker(ComplaintsService, store=repo, inbox=InboxRecords(db, MemoryLot()))
 
 
 def identified(category="exclusion", **extra):

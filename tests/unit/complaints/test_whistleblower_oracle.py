@@ -15,7 +15,7 @@ from services.shared.inbox import InboxRecords
 from services.complaints.service import ComplaintsService
 from services.complaints.store import ComplaintRepository
 
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 from tests.unit.complaints.conftest import ADMIN, OFFICER, id_of
 
 WITNESS = {"name": "Rahmawati Saksi Pungli", "nik": "3174094506870003", "phone": "081234567890"}
@@ -27,7 +27,7 @@ def fresh_service():
     db = mongomock.MongoClient(tz_aware=True)["oracle"]
     ComplaintRepository.ensure_indexes(db)
     repo = ComplaintRepository(db, lambda *args: None)
-    return service_worker(ComplaintsService, store=repo, inbox=InboxRecords(db))
+    return service_worker(ComplaintsService, store=repo, inbox=InboxRecords(db, MemoryLot()))
 
 
 def pungli(reporter):

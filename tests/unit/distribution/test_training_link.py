@@ -9,7 +9,7 @@ from services.distribution.service import DistributionService
 from services.shared.envelope import make_envelope
 from services.shared.errors import InvalidInput
 from services.shared.inbox import InboxRecords
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 from tests.unit.distribution.conftest import OFFICER
 
 #: Decile 3, nobody trading or self-employed: not a UMKM candidate on its own.
@@ -74,7 +74,7 @@ def test_a_round_generated_after_the_training_includes_the_family(repo, registry
 
 def test_the_event_is_recorded_once_however_often_it_arrives(repo, registry, publish):
     _, (head, _) = umkm(repo, registry, publish)
-    service = service_worker(DistributionService, store=repo, inbox=InboxRecords(repo.db))
+    service = service_worker(DistributionService, store=repo, inbox=InboxRecords(repo.db, MemoryLot()))
     event = make_envelope("enrolment_completed", "partners", "enr_1", 3, completion(head))
     for _ in range(3):
         service.handle_enrolment_completed(event)

@@ -7,6 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from gateway import metrics
 from services.shared import clock
 from services.shared.inbox import InboxRecords
+from tests.support.kit import MemoryLot
 
 
 class Gate:
@@ -70,7 +71,7 @@ def test_a_projection_that_lost_records_is_negative_drift():
 
 
 def test_parked_events_are_counted():
-    records = InboxRecords(mongomock.MongoClient(tz_aware=True)["metrics_test"])
+    records = InboxRecords(mongomock.MongoClient(tz_aware=True)["metrics_test"], MemoryLot())
     assert records.count_parked() == 0
     for n in range(3):
         records.park("handle_x", {"event_id": str(n)}, "failed", 5)

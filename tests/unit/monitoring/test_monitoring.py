@@ -16,7 +16,7 @@ from services.registry.contract import (HOUSEHOLD_REGISTERED, RESIDENT_DEACTIVAT
                                         RESIDENT_REGISTERED)
 from services.shared.errors import Forbidden, NotFound
 from services.shared.inbox import InboxRecords
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 
 OFFICER = {"name": "petugas", "role": "officer", "token_id": "t1", "request_id": None}
 NIK = "3174091203850001"
@@ -27,7 +27,7 @@ def service():
     db = mongomock.MongoClient(tz_aware=True)["t" + uuid.uuid4().hex[:8]]
     MonitoringRepository.ensure_indexes(db)
     return service_worker(MonitoringService, store=MonitoringRepository(db),
-                          inbox=InboxRecords(db))
+                          inbox=InboxRecords(db, MemoryLot()))
 
 
 def deliver(service, event_type, data, at="2026-03-10T03:00:00Z", aggregate="agg", version=1):

@@ -10,7 +10,7 @@ from services.partners.service import PartnersService
 from services.partners.store import PartnersRepository
 from services.shared import clock
 from services.shared.inbox import InboxRecords
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 
 OFFICER = {"name": "petugas", "role": "officer", "token_id": "t1", "request_id": None}
 ADMIN = {"name": "admin", "role": "admin", "token_id": "t0", "request_id": None}
@@ -94,7 +94,7 @@ def registry(repo):
 
 @pytest.fixture
 def service(repo, db):
-    return service_worker(PartnersService, store=repo, inbox=InboxRecords(db))
+    return service_worker(PartnersService, store=repo, inbox=InboxRecords(db, MemoryLot()))
 
 
 @pytest.fixture

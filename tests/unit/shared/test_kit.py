@@ -19,7 +19,7 @@ from services.shared.service import Service
 from services.shared.settings import SettingsError, load_settings
 from services.shared.versioned import write_versioned
 from tests.unit.registry import factories
-from tests.support.kit import NoRepository
+from tests.support.kit import MemoryLot, NoRepository
 
 
 # ---- settings: read once, checked at start -------------------------------------
@@ -137,7 +137,7 @@ def test_an_older_payload_is_upcast_and_a_newer_one_is_unreadable():
 
 class Consumer:
     def __init__(self):
-        self.inbox = InboxRecords(mongomock.MongoClient().db)
+        self.inbox = InboxRecords(mongomock.MongoClient().db, MemoryLot())
         self.seen = []
 
     @consumes(THING, snapshot=True)
@@ -230,3 +230,26 @@ def test_a_ping_answers_while_the_store_does_not_and_says_parked_is_unknown():
     assert service_worker(Pinged, inbox=DownInbox()).ping() == {
         "service": "pinged", "ok": True, "parked": None}
     assert service_worker(Pinged, inbox=UpInbox()).ping()["parked"] == 2
+
+
+def test_an_undecodable_event_that_cannot_be_parked_goes_back_to_its_queue():
+    """Parking publishes to the broker; when that fails the message is requeued, not
+    acked: acked, an event nobody had parked yet was gone."""
+    from types import SimpleNamespace
+
+    from services.shared.messaging import DecodeSafeEventHandler, DecodeSafeQueueConsumer
+
+    handler = DecodeSafeEventHandler("somewhere", "thing_happened")
+    handler.container = SimpleNamespace(service_name="kittest_parker",
+                                        config={"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})
+    handler.method_name = "handle_thing_happened"
+    consumer = DecodeSafeQueueConsumer()
+    consumer._provider_of = lambda message: handler
+    done = []
+    message = SimpleNamespace(body=b"\xff{not json", delivery_info={}, headers={},
+                              content_type="application/json",
+                              channel=SimpleNamespace(connection=True),
+                              ack=lambda: done.append("acked"),
+                              requeue=lambda: done.append("requeued"))
+    consumer.on_decode_error(message, ValueError("not JSON"))
+    assert done == ["requeued"]

@@ -10,7 +10,7 @@ from services.shared.inbox import InboxRecords
 from services.shared.mongo import MongoStore
 from services.shared.registry_projection import FollowsRegistry, RegistryProjection, rebuild
 from services.shared.service import Service
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 
 
 class FollowerRepository(RegistryProjection):
@@ -31,7 +31,7 @@ def db():
 def follower(db):
     RegistryProjection.ensure_indexes(db)
     return service_worker(FollowerService, store=FollowerRepository(db, None),
-                          inbox=InboxRecords(db))
+                          inbox=InboxRecords(db, MemoryLot()))
 
 
 def resident(version=1, **fields):

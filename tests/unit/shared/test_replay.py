@@ -8,8 +8,9 @@ import pytest
 
 from gateway.errors import problem_from_exception
 from services.shared.envelope import make_envelope
-from services.shared.errors import Conflict, RuleRefused
+from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from services.shared.inbox import InboxRecords, consumes, replay
+from tests.support.kit import MemoryLot
 
 NIK = "3174094506870003"
 
@@ -27,7 +28,7 @@ class Consumer:
 
 @pytest.fixture
 def records():
-    return InboxRecords(mongomock.MongoClient(tz_aware=True)["replay_test"])
+    return InboxRecords(mongomock.MongoClient(tz_aware=True)["replay_test"], MemoryLot())
 
 
 def _parked(records, **envelope):
@@ -73,3 +74,15 @@ def test_a_replay_that_succeeds_empties_the_lot(records):
     consumer.fail = False
     assert replay(consumer, records, parked_id) == {"replayed": parked_id}
     assert records.list_parked() == [] and payload["event_id"] in Consumer.applied
+
+
+def test_an_unknown_id_is_not_found_and_an_undecodable_message_stays_as_it_was(records):
+    with pytest.raises(NotFound, match="No parked event with id nope"):
+        replay(Consumer(), records, "nope")
+    parked_id = records.park("handle_thing_happened", {"undecodable": "\ufffd{not json"},
+                             "The message could not be decoded", 1)
+    with pytest.raises(InvalidInput, match="not an event envelope"):
+        replay(Consumer(), records, parked_id)
+    [still] = records.list_parked()
+    assert (still["id"], still["attempts"]) == (parked_id, 1)
+    assert still["error"] == "The message could not be decoded"

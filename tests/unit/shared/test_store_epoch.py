@@ -13,7 +13,7 @@ from services.shared.outbox import new_document
 from services.shared.registry_projection import FollowsRegistry, RegistryProjection, rebuild
 from services.shared.relay import OutboxRelay
 from services.shared.service import Service
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 from tests.unit.shared.test_relay import FakeContainer, RecordingPublisher
 
 
@@ -40,7 +40,7 @@ def db():
 @pytest.fixture
 def follower(db):
     return service_worker(FollowerService, store=FollowerRepository(db, None),
-                          inbox=InboxRecords(db))
+                          inbox=InboxRecords(db, MemoryLot()))
 
 
 def resident(rid, version=1, household="hh_1"):
