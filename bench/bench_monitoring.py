@@ -183,8 +183,11 @@ def run(families, args):
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=dict(os.environ, DEMO_REGISTRY_CSV=csv_path))
         job_s = time.monotonic() - started
+        with open(os.path.join(env["RUN_LOCAL_LOG_DIR"], "demo.out"), "w") as handle:
+            handle.write(job.stdout + job.stderr)
         if job.returncode:
-            raise RuntimeError("the main job failed: %s" % job.stderr[-2000:])
+            raise RuntimeError("the main job failed (its output: %s): %s" % (
+                handle.name, (job.stderr or job.stdout)[-2000:]))
         wait(lambda: drained(vhost), 3600, "every queue to drain")
         time.sleep(6)  # RabbitMQ's management counters are sampled every 5 s
         events = events_published(vhost) - before

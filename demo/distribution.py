@@ -30,7 +30,7 @@ import time
 from tqdm import tqdm
 
 from demo import life, options
-from demo.partner_tools import check
+from demo.partner_tools import caught_up, check
 from gateway.client import ApiError, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,7 +44,6 @@ BUDGETS = {"UMKM_DESA": 30_000_000}
 YEARLY_QUARTER = {"PIP": 3}
 SHARE_REPRESENTATIVE, SHARE_ABSENT = 0.06, 0.08
 ABSENT_REASONS = ("not_found", "refused", "moved", "other")
-CATCH_UP_SECONDS = 120
 #: officers recording handovers at the same time (parallel HTTP requests)
 OFFICERS = 4
 BANK_PROGRAMMES = ("PKH", "KLJ", "KPDJ", "KAJ", "KJP_PLUS", "PIP")
@@ -108,13 +107,9 @@ def wait_for_projection(client, out):
     want_hh = client.get("households", params={"per_page": 1})["total"]
     want_res = client.get("residents", params={"per_page": 1})["total"]
     began = time.monotonic()
-    while True:
-        status = client.get("admin/distribution/projection")
-        if status["households"] >= want_hh and status["residents"] >= want_res:
-            break
-        if time.monotonic() - began > CATCH_UP_SECONDS:
-            raise RuntimeError("distribution projection stuck at %s" % status)
-        time.sleep(0.5)  # polling a condition with a deadline
+    status = caught_up(lambda: client.get("admin/distribution/projection"),
+                       lambda s: s["households"] >= want_hh and s["residents"] >= want_res,
+                       "distribution's registry projection")
     out("Distribution's registry projection: %d households, %d residents (caught up in %.1f s)."
         % (status["households"], status["residents"], time.monotonic() - began))
 

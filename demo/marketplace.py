@@ -18,9 +18,9 @@ from demo import marketplace_orders
 from gateway.client import ApiError, Client
 from demo.distribution import rupiah
 from demo.marketplace_shops import BUYERS, SHOPS, buyer_phone, photo
+from demo.partner_tools import caught_up
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
-CATCH_UP_SECONDS = 120
 
 
 def _wait(condition, what, timeout=60):
@@ -37,8 +37,8 @@ def _wait(condition, what, timeout=60):
 def wait_for_projection(client, out):
     want = client.get("residents", params={"per_page": 1})["total"]
     began = time.monotonic()
-    _wait(lambda: client.get("admin/marketplace/projection")["residents"] >= want,
-          "the marketplace's registry projection", CATCH_UP_SECONDS)
+    caught_up(lambda: client.get("admin/marketplace/projection")["residents"],
+              lambda residents: residents >= want, "the marketplace's registry projection")
     out("The marketplace's copy of the registry holds %d residents (caught up in %.1f s)."
         % (want, time.monotonic() - began))
 

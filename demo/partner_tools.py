@@ -9,6 +9,7 @@ import time
 from demo import options
 from gateway.client import ApiError
 
+#: how long a follower's copy of the registry may stand still before the job gives up
 CATCH_UP_SECONDS = 120
 
 
@@ -39,6 +40,25 @@ def poll(fetch, what, timeout=60):
         time.sleep(0.3)  # polling a condition with a deadline
 
 
+def caught_up(fetch, done, what, stall=CATCH_UP_SECONDS, pause=0.5):
+    """Poll ``fetch()`` (a follower's projection status) until ``done(status)``.
+
+    A large registry takes a follower minutes to copy, so there is no deadline
+    on the whole wait: it gives up (RuntimeError) only when the status has not
+    changed for ``stall`` seconds. Returns the last status.
+    """
+    last, moved = None, time.monotonic()
+    while True:
+        status = fetch()
+        if done(status):
+            return status
+        if status != last:
+            last, moved = status, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            raise RuntimeError("%s stuck at %s for %d s" % (what, status, stall))
+        time.sleep(pause)  # polling a condition with a deadline on progress
+
+
 def settle(fetch, done, seconds, pause=1.0):
     """``fetch()`` until ``done(answer)`` or ``seconds`` have passed; the last answer
     either way (the caller judges it: events reach services asynchronously)."""
@@ -55,8 +75,8 @@ def sample_residents(client, out, today):
     service's registry projection holds everything the registry does."""
     want = client.get("residents", params={"per_page": 1})["total"]
     began = time.monotonic()
-    status = poll(lambda: (lambda s: s if s["residents"] >= want else None)(
-        client.get("admin/partners/projection")), "the partners projection", CATCH_UP_SECONDS)
+    status = caught_up(lambda: client.get("admin/partners/projection"),
+                       lambda s: s["residents"] >= want, "the partners projection")
     out("Partners' registry projection: %d households, %d residents (caught up in %.1f s)." % (
         status["households"], status["residents"], time.monotonic() - began))
     families = collections.OrderedDict()

@@ -72,3 +72,18 @@ def test_a_smaller_sample_keeps_whole_families_from_every_rw(tmp_path):
     assert {m[0]["rw"] for m in small.values()} == {m[0]["rw"] for m in full.values()}
     with pytest.raises(ValueError):
         options.smaller_sample(len(full) + 1, str(tmp_path), source=options.SAMPLE)
+
+
+def test_a_follower_still_copying_a_large_registry_is_waited_for_past_the_stall_limit():
+    from demo.partner_tools import caught_up
+    copied = iter(range(0, 100, 5))       # 20 polls, each further on: longer than `stall`
+    status = caught_up(lambda: {"residents": next(copied)}, lambda s: s["residents"] >= 95,
+                       "the copy", stall=0.01, pause=0.002)
+    assert status == {"residents": 95}
+
+
+def test_a_follower_that_stands_still_stops_the_job_naming_it():
+    from demo.partner_tools import caught_up
+    with pytest.raises(RuntimeError, match="the copy stuck at .*'residents': 40"):
+        caught_up(lambda: {"residents": 40}, lambda s: s["residents"] >= 95, "the copy",
+                  stall=0.05, pause=0.005)
