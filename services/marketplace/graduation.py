@@ -11,6 +11,11 @@ Only what the path needs is kept: for aid, the allocation's programme,
 household, amount, status and the date it was received, and only for
 business-capital programmes (or programmes not yet known here, which a
 programme event or the catch-up names later); never other social aid.
+
+When distribution or partners comes back on a new store (another store epoch
+on its events), what was kept from the old one is dropped and read back from
+the owner's export (``rebuild_business_capital``, ``rebuild_trainings``, run
+in the background by ``services.marketplace.owners.PathCatchUp``).
 """
 import logging
 
@@ -51,28 +56,69 @@ def apply_allocation(repo, allocation, occurred_at):
     return repo.apply_aid(record)
 
 
+def load_business_capital(repo, distribution_call):
+    """Read the programme kinds and the business capital from distribution's answers
+    (``list_programmes`` with the disabled ones, then ``export_allocations``) into
+    ``repo``, applying snapshots by version (what is stored stays unless the answer
+    has it newer). ``distribution_call(method, *args)`` calls distribution with a
+    deadline. Returns ``{"programmes": n, "allocations": n}`` (no allocations are
+    read while distribution has no programme). Raises what ``distribution_call``
+    raises (the caller retries)."""
+    programmes = resync(lambda page, size: distribution_call("list_programmes", True, page,
+                                                             size),
+                        lambda item: apply_programme(repo, item), per_page=200)
+    allocations = resync(lambda page, size: distribution_call("export_allocations", page,
+                                                              size),
+                         lambda item: _apply_exported(repo, item),
+                         per_page=500) if programmes else 0
+    return {"programmes": programmes, "allocations": allocations}
+
+
 def catch_up(repo, distribution_call):
-    """Rebuild the programme kinds and the business capital from distribution's
-    answers (``list_programmes`` and ``export_allocations``), once, when this
-    service has never seen a programme. ``distribution_call(method, *args)`` calls
-    distribution with a deadline. Returns the counts, or None when not needed or
-    when distribution failed (logged; the next sweep tries again)."""
+    """``load_business_capital`` once, when this service has never seen a programme
+    (a marketplace added to a running platform). Returns the counts, or None when
+    not needed or when distribution failed (logged; the next sweep tries again)."""
     if repo.knows_programmes():
         return None
     try:
-        programmes = resync(lambda page, size: distribution_call("list_programmes", True, page,
-                                                                 size),
-                            lambda item: apply_programme(repo, item), per_page=200)
-        allocations = resync(lambda page, size: distribution_call("export_allocations", page,
-                                                                  size),
-                             lambda item: _apply_exported(repo, item),
-                             per_page=500) if programmes else 0
+        counts = load_business_capital(repo, distribution_call)
     except Exception as exc:  # noqa: BLE001 - distribution not up yet: the next sweep retries
         log.warning("business-capital catch-up from distribution failed: %r", exc)
         return None
-    counts = {"programmes": programmes, "allocations": allocations}
     log.info("business-capital record rebuilt from distribution: %s", counts)
     return counts
+
+
+def rebuild_business_capital(repo, distribution_call):
+    """Distribution's store is new (another store epoch): drop every business-capital
+    record and programme kind, then ``load_business_capital`` from its answers, so a
+    profile shows only what distribution still has. Returns its counts; raises what
+    ``distribution_call`` raises, leaving the record partial until a rebuild
+    succeeds. Events of the new store applied before the drop are in the export
+    (distribution wrote them before publishing), so none is lost."""
+    repo.drop_business_capital()
+    return load_business_capital(repo, distribution_call)
+
+
+def rebuild_trainings(repo, partners_call):
+    """Partners' store is new: drop every training record, then read the completed
+    enrolments back from ``partners.export_completions`` (``enrolment_completed``
+    payloads; ``partners_call(method, *args)`` calls partners with a deadline).
+    Returns ``{"completions": n}`` (items read); raises what ``partners_call``
+    raises, leaving the record partial until a rebuild succeeds."""
+    repo.drop_trainings()
+    read_ = resync(lambda page, size: partners_call("export_completions", page, size),
+                   lambda item: _apply_exported_training(repo, item), per_page=500)
+    return {"completions": read_}
+
+
+def _apply_exported_training(repo, item):
+    # only a completed enrolment is a training on the path (what enrolment_completed
+    # carries); the export has no version: 0, so a live event of it (version 1 or
+    # more) is as new and replaces it
+    if item.get("status", "completed") != "completed" or not item.get("enrolment_id"):
+        return False
+    return repo.apply_training(item["enrolment_id"], 0, _training_record(item))
 
 
 def _apply_exported(repo, item):
@@ -112,10 +158,14 @@ def paths_for(repo, sellers):
 def apply_training(repo, event):
     """Keep a completed training of a resident (partners' ``enrolment_completed``)."""
     data = event["data"]
-    record = {k: data.get(k) for k in ("resident_id", "programme_id", "programme_kind",
-                                       "programme_title", "topics", "partner_id",
-                                       "partner_name", "outcome", "completed_on")}
-    return repo.apply_training(data["enrolment_id"], event["aggregate_version"], record)
+    return repo.apply_training(data["enrolment_id"], event["aggregate_version"],
+                               _training_record(data))
+
+
+def _training_record(data):
+    return {k: data.get(k) for k in ("resident_id", "programme_id", "programme_kind",
+                                     "programme_title", "topics", "partner_id",
+                                     "partner_name", "outcome", "completed_on")}
 
 
 def profiles(repo, sellers, today):

@@ -5,7 +5,9 @@ Thin nameko class: each entrypoint hands over to a module of plain functions
 ``reports``) and dumps the answer through its ``contract`` schema, choosing
 the view by who asks (``views.audience``). The registry projection (its
 snapshot handlers, catch-up and RPCs) is the shared ``FollowsRegistry``; this
-service adds the effects of a deactivation. Times are UTC instants; village
+service adds the effects of a deactivation. What the path out of aid keeps
+from distribution and partners is rebuilt from their exports when their store
+is new (``owners.PathCatchUp``). Times are UTC instants; village
 dates are WIB. Settings: ``MARKETPLACE_ORDER_EXPIRY_HOURS`` (default 24) and
 ``MARKETPLACE_SWEEP_SECONDS`` (default 60), read once at start.
 """
@@ -25,6 +27,7 @@ from services.shared.service import Service, every
 from services.distribution.contract import ALLOCATION_EVENTS, PROGRAMME_PUBLISHED, PROGRAMME_REVISED
 from services.marketplace import (consistency, exports, graduation, listings, orders, photos, reports,
                                   sellers, views)
+from services.marketplace.owners import PathCatchUp
 from services.marketplace.contract import (
     ExpireIn, ExpiryOut, ListingIn, ListingOut, ListingPatch, ListingQuery,
     ListingSuspendIn, MarketplaceReportOut, OrderIn, OrderOut, OrderQuery,
@@ -43,6 +46,10 @@ class MarketplaceService(FollowsRegistry, Service):
 
     store = MongoStore(MarketplaceRepository, outbox=OUTBOX_COLLECTIONS, epoch=True)
     distribution = RpcProxy("distribution")
+    # a new store epoch on their events: drop and rebuild what the path out of aid
+    # keeps from them (services.marketplace.owners)
+    distribution_catchup = PathCatchUp("distribution")
+    partners_catchup = PathCatchUp("partners")
 
     def _cid(self, actor):
         return self.caller.correlation_id(actor)
@@ -325,22 +332,30 @@ class MarketplaceService(FollowsRegistry, Service):
         consistency.on_resident_deactivated(self.store, resident, event["data"]["reason"],
                                             event["event_id"], clock.now())
 
+    # Each handler applies its event, then notes the owner's store epoch on it: a
+    # new one starts a rebuild from the owner's export, which holds this event too.
+
     @consumes(PROGRAMME_PUBLISHED, snapshot=True)
     def handle_programme_published(self, event):
         graduation.apply_programme(self.store, event["data"]["programme"])
+        self.distribution_catchup.seen(event)
 
     @consumes(PROGRAMME_REVISED, snapshot=True)
     def handle_programme_revised(self, event):
         graduation.apply_programme(self.store, event["data"]["programme"])
+        self.distribution_catchup.seen(event)
 
     @consumes(ALLOCATION_EVENTS["aid_disbursed"], snapshot=True)
     def handle_aid_disbursed(self, event):
         graduation.apply_allocation(self.store, event["data"]["allocation"], event["occurred_at"])
+        self.distribution_catchup.seen(event)
 
     @consumes(ALLOCATION_EVENTS["allocation_returned"], snapshot=True)
     def handle_allocation_returned(self, event):
         graduation.apply_allocation(self.store, event["data"]["allocation"], event["occurred_at"])
+        self.distribution_catchup.seen(event)
 
     @consumes(ENROLMENT_COMPLETED, snapshot=True)
     def handle_enrolment_completed(self, event):
         graduation.apply_training(self.store, event)
+        self.partners_catchup.seen(event)

@@ -268,6 +268,16 @@ class MarketplaceRepository(RegistryProjection):
     def apply_programme(self, code, version, record):
         return apply_snapshot(self.programmes, code, version, record)
 
+    def drop_business_capital(self):
+        """Forget every business-capital record and programme kind (distribution's store
+        is new; they are read back from its answers)."""
+        self.aid.delete_many({})
+        self.programmes.delete_many({})
+
+    def drop_trainings(self):
+        """Forget every training record (partners' store is new; read back from its export)."""
+        self.trainings.delete_many({})
+
     def aid_of_household(self, household_ids):
         return list(self.aid.find({"household_id": {"$in": list(household_ids)}}))
 

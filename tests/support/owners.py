@@ -1,5 +1,6 @@
 """Stand-ins for the owners monitoring rebuilds from (distribution, complaints,
-partners, marketplace) on the real broker: each answers its export RPCs from
+partners, marketplace; the marketplace's path out of aid from distribution and
+partners) on the real broker: each answers its export RPCs from
 ``OwnerData.items`` (``{"<owner>.<export>": [item, ...]}``) and counts the
 calls in ``OwnerData.calls`` (same keys).
 With ``FakeRegistry`` (tests/support/registry.py) a monitoring rebuild can run
@@ -41,5 +42,11 @@ def _owner(name, exports):
 OWNERS = tuple(_owner(name, exports) for name, exports in (
     ("distribution", ("list_programmes", "export_allocations")),
     ("complaints", ("export_complaints",)),
-    ("partners", ("export_enrolments", "export_contributions")),
+    ("partners", ("export_enrolments", "export_contributions", "export_completions")),
     ("marketplace", ("export_sellers", "export_listings", "export_orders"))))
+
+
+def owner(name):
+    """The stand-in service class of the owner ``name`` (e.g. ``"distribution"``)."""
+    [cls] = [cls for cls in OWNERS if cls.name == name]
+    return cls
