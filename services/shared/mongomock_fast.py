@@ -112,7 +112,11 @@ _RANGE = {"$gt": lambda k, v: k > v, "$gte": lambda k, v: k >= v,
 
 
 def _range(cond):
-    """``{"$gt": 0}``-like conditions on numbers or on strings: a key test, or None."""
+    """``{"$gt": 0}``-like conditions on numbers or on strings: one key test per
+    bound, or None. One per bound because an array matches a range when each
+    bound holds for some element, not necessarily the same one (``[1, 2]``
+    matches ``{"$gt": 1, "$lt": 1.5}``): the documents of each test are
+    intersected."""
     if not cond or not set(cond) <= set(_RANGE):
         return None
     bounds = list(cond.values())
@@ -123,7 +127,7 @@ def _range(cond):
             return isinstance(k, str)
     else:
         return None
-    return lambda k: kind(k) and all(_RANGE[op](k, v) for op, v in cond.items())
+    return [lambda k, test=_RANGE[op], v=v: kind(k) and test(k, v) for op, v in cond.items()]
 
 
 def _key_of(doc, field):
@@ -324,10 +328,10 @@ def _candidates(store, filter):
             if isinstance(cond, (list, tuple)):
                 sets.extend(s for s in (_candidates(store, c) for c in cond) if s is not None)
             continue
-        test = _range(cond) if isinstance(cond, dict) else None
-        if test is not None:
+        tests = _range(cond) if isinstance(cond, dict) else None
+        if tests is not None:
             if field in idx:
-                sets.append(idx[field].in_range(test))
+                sets.extend(idx[field].in_range(test) for test in tests)
             continue
         prefix = _prefix(cond) if isinstance(cond, dict) else None
         if prefix is not None:

@@ -11,6 +11,7 @@ from services.shared.envelope import make_envelope
 from services.shared.inbox import InboxRecords
 from services.shared.epoch import FollowedEpochs
 
+from tests.support.kit import MemoryLot
 from tests.unit.marketplace.conftest import OFFICER, seller_body
 
 UMKM = {"code": "UMKM_DESA", "kind": "business_capital", "name": "Hibah Modal Usaha",
@@ -150,7 +151,7 @@ def test_only_a_new_store_epoch_of_the_owner_starts_a_rebuild(repo):
 
 def test_each_owners_event_is_applied_then_its_epoch_noted(service, seller):
     repo, (person, doc) = service.store, seller
-    service.inbox = InboxRecords(repo.db)
+    service.inbox = InboxRecords(repo.db, MemoryLot())
     calls = []
     service.distribution_catchup.seen.side_effect = lambda event: calls.append(
         ("distribution", [c["allocation_id"] for c in path(service, doc)["business_capital"]]))
