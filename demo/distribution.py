@@ -12,8 +12,12 @@ bar; in the weeks of the round a baby is born, an elderly recipient dies and a
 recipient moves out (demo/life.py), and what followed is read back from
 distribution. A birth shows in the family's PKH of the next quarter. A quarter
 that has not begun yet is scheduled and allocated only: aid is handed over
-from a round's first day (the service refuses earlier handovers). Each
-quarter's figures are the round reports, checked against what the step did.
+from a round's first day (the service refuses earlier handovers). Handovers
+are done on paper at the distribution point and entered afterwards, each with
+the day and hour it happened (``handed_over_at``): a few working days per
+round, inside its window and never in the future (``handover_times``), so the
+year's report shows the aid in the quarters' months. Each quarter's figures
+are the round reports, checked against what the step did.
 Running it again is harmless: programmes and rounds exist (409 is read as
 "already there"), generation creates nothing new, and only allocations still
 pending are handled.
@@ -48,6 +52,14 @@ ABSENT_REASONS = ("not_found", "refused", "moved", "other")
 OFFICERS = 4
 BANK_PROGRAMMES = ("PKH", "KLJ", "KPDJ", "KAJ", "KJP_PLUS", "PIP")
 WIB = datetime.timezone(datetime.timedelta(hours=7))
+SEED = 20261129
+#: distribution days of a round in each of its two handing-out passes (before and
+#: after the quarter's life events)
+DAYS_PER_PASS = 2
+#: national holidays on fixed dates (month-day): no distribution day falls on them
+HOLIDAYS = ("01-01", "05-01", "06-01", "08-17", "12-25")
+#: the hours (WIB) of a distribution day: 08:00 to 14:00
+OPENS_AT, OPEN_MINUTES = 8, 6 * 60
 
 
 def rupiah(amount):
@@ -169,6 +181,43 @@ def pending(client, round_id, status="pending"):
         page += 1
 
 
+def distribution_days(start, end, today, rng):
+    """``DAYS_PER_PASS`` working days (Monday to Friday, not a fixed-date holiday)
+    drawn from ``start`` to ``end`` and never after ``today``, oldest first.
+
+    A window that today cuts short to nothing (a quarter begun only days ago)
+    is its first day to today; with no working day in it, any day of it serves.
+    """
+    end = min(end, today)
+    start = min(start, end)
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    working = [d for d in days if d.weekday() < 5 and d.strftime("%m-%d") not in HOLIDAYS]
+    pool = working or days
+    return sorted(rng.sample(pool, min(DAYS_PER_PASS, len(pool))))
+
+
+def handover_times(rnd, window, count, today, now, step):
+    """When ``count`` handovers of a round happened, as ``handed_over_at`` values
+    (ISO 8601 with the WIB offset): ``distribution_days`` of ``window`` (``(first,
+    last)`` dates inside the round), in consecutive groups, each at a time of the
+    day's opening hours, none after ``now`` (an aware datetime).
+
+    Seeded by the round and ``step`` (which pass of the round), apart from the
+    story's draws: a rerun gives the same times, and the families the story
+    picks stay those it picked before handovers had times.
+    """
+    rng = random.Random("%d|%s|%s" % (SEED, rnd["id"], step))
+    days = distribution_days(window[0], window[1], today, rng)
+    out = []
+    for i in range(count):
+        day = days[i * len(days) // count]
+        minute = rng.randrange(OPEN_MINUTES)
+        at = datetime.datetime.combine(day, datetime.time(OPENS_AT + minute // 60, minute % 60),
+                                       tzinfo=WIB)
+        out.append(min(at, now).isoformat(timespec="seconds"))
+    return out
+
+
 def stand_in(client, alloc):
     """Another active adult of the household, to collect for the recipient."""
     household = client.get("households/%s" % alloc["household_id"])
@@ -179,13 +228,16 @@ def stand_in(client, alloc):
     return None
 
 
-def hand_out(client, rounds, rng, bar, tally, share=1.0):
+def hand_out(client, rounds, rng, bar, tally, window, share=1.0):
     """Disburse a ``share`` of each round's pending allocations, with gaps; add what
     happened to ``tally`` (``{code: {"disbursed", "representative", "absent"}}``).
 
     Who comes, who sends someone and who never shows up is drawn first (a
-    seeded ``rng``), then the handovers are recorded by a few officers at once.
+    seeded ``rng``), then the handovers are recorded by a few officers at once,
+    each with when it happened: on distribution days of ``window`` (``(first,
+    last)`` dates, ``handover_times``).
     """
+    today, now = village_today(), datetime.datetime.now(WIB)
     for rnd in rounds:
         todo = pending(client, rnd["id"])
         todo = todo[:int(len(todo) * share)] if share < 1 else todo
@@ -200,6 +252,9 @@ def hand_out(client, rounds, rng, bar, tally, share=1.0):
                 jobs.append(("representative" if roll > 1 - SHARE_REPRESENTATIVE else "recipient",
                              alloc, None))
         channel = "bank" if rnd["programme_code"] in BANK_PROGRAMMES else "cash"
+        times = iter(handover_times(rnd, window, sum(kind != "absent" for kind, _, _ in jobs),
+                                    today, now, "share %s" % share))
+        jobs = [job + (None if job[0] == "absent" else next(times),) for job in jobs]
 
         def record(job, rnd=rnd, channel=channel):
             done = _record(client, rnd, channel, *job)
@@ -213,7 +268,7 @@ def hand_out(client, rounds, rng, bar, tally, share=1.0):
         mine["absent"] += done.count("absent")
 
 
-def _record(client, rnd, channel, kind, alloc, reason):
+def _record(client, rnd, channel, kind, alloc, reason, handed_over_at):
     client = Client(client.base_url, client.token)  # one session per officer (thread)
     if kind == "absent":
         client.post("allocations/%s/not-collected" % alloc["id"],
@@ -223,7 +278,8 @@ def _record(client, rnd, channel, kind, alloc, reason):
         or alloc["recipient_nik"]
     client.post("allocations/%s/disburse" % alloc["id"], {
         "received_by_nik": receiver, "channel": channel,
-        "evidence_ref": "BAST/%s/%s" % (rnd["programme_code"], alloc["id"][-6:])})
+        "evidence_ref": "BAST/%s/%s" % (rnd["programme_code"], alloc["id"][-6:]),
+        "handed_over_at": handed_over_at})
     return "representative" if receiver != alloc["recipient_nik"] else "recipient"
 
 
@@ -351,10 +407,13 @@ def live_quarter(client, out, programmes, period, last_of_year, today, rng, stat
             bar.refresh()
             tally = {r["programme_code"]: {"before": _disbursed(client, r), "disbursed": 0,
                                            "representative": 0, "absent": 0} for r in rounds}
-            hand_out(client, rounds, rng, bar, tally, share=0.5)
+            # the first half is handed out before the quarter's life events, the rest after
+            events_on = life.in_quarter(first, last, today, 0.4)
+            hand_out(client, rounds, rng, bar, tally,
+                     (first, max(first, events_on - datetime.timedelta(days=1))), share=0.5)
             rows, births = life_events(client, rounds, period, today, rng, state["taken"])
             state["births"] = births     # shown in the next quarter's PKH
-            hand_out(client, rounds, rng, bar, tally)
+            hand_out(client, rounds, rng, bar, tally, (events_on, last))
             bar.update(max(0, bar.total - bar.n - len(rounds)))   # those the events cancelled
             reassign_one(client, later.append, rounds)
             bar.update(len(rounds))
@@ -428,6 +487,11 @@ def the_year(client, out, year, rounds):
                                                 "by a representative"])
     out("All programmes: %d handovers, %s." % (report["totals"]["count"],
                                               rupiah(report["totals"]["amount_idr"])))
+    out("By the month they were handed over (entered later from the paper records):")
+    out.table([{"month": cell["month"], "handovers": cell["count"],
+                "rupiah": rupiah(cell["amount_idr"])}
+               for cell in report["months_total"] if cell["count"]],
+              ["month", "handovers", "rupiah"])
     csv_text = client.raw("GET", "rounds/%s/report" % rounds[0]["id"],
                           params={"format": "csv"}).text
     out("", "CSV export of %s %s:" % (rounds[0]["programme_code"], rounds[0]["name"]), csv_text)
@@ -435,7 +499,7 @@ def the_year(client, out, year, rounds):
 
 def run(client, out):
     """Live through the year; see the module docstring."""
-    rng = random.Random(20261129)
+    rng = random.Random(SEED)
     today = village_today()
     programmes = publish_catalogue(client, out)
     wait_for_projection(client, out)

@@ -41,16 +41,23 @@ DISCUSSIONS = (
 
 
 def agreed_disbursements(client, out, year):
-    """Monitoring's handovers of ``year`` once they equal distribution's report."""
-    owner = client.get("reports/disbursements", params={"year": year})["totals"]
+    """Monitoring's handovers of ``year`` once they equal distribution's report, month
+    by month (both date a handover by when it happened, not when it was entered)."""
+    report = client.get("reports/disbursements", params={"year": year})
+    owner = {c["month"]: (c["count"], c["amount_idr"]) for c in report["months_total"]
+             if c["count"]}
 
     def counted():
         rows = client.get("reports/annual/%d" % year)["distribution"]["disbursements"]
-        mine = (sum(r["count"] for r in rows), sum(r["amount_idr"] for r in rows))
-        return mine if mine == (owner["count"], owner["amount_idr"]) else None
-    count, amount = poll(counted, "monitoring to count distribution's handovers", 120)
-    out("Handovers %d: %d, Rp%s (distribution reports the same)." % (
-        year, count, format(amount, ",").replace(",", ".")))
+        mine = {}
+        for r in rows:
+            count, amount = mine.get(r["month"], (0, 0))
+            mine[r["month"]] = (count + r["count"], amount + r["amount_idr"])
+        return [mine] if mine == owner else None      # a list: no handovers is an answer too
+    [months] = poll(counted, "monitoring to count distribution's handovers month by month", 120)
+    out("Handovers %d: %d, %s in %d months (distribution reports the same, month by month)."
+        % (year, sum(c for c, _ in months.values()),
+           rupiah(sum(a for _, a in months.values())), len(months)))
 
 
 def a_recipient(client):

@@ -173,7 +173,15 @@ def _change(ex, method, allocation_id, action, with_body=True):
 
 @routes.route("POST", "/api/v1/allocations/<allocation_id>/disburse", role="officer",
               body=DisbursementIn, response=AllocationOut, tags=TAGS,
-              summary="Record the handover, exactly once (409 the second time)")
+              summary="Record the handover, exactly once (409 the second time)",
+              description="A handover done on paper (berita acara serah terima) and entered "
+                          "later gives handed_over_at, when it happened (ISO 8601 date and "
+                          "time with offset; a date alone answers 400). 422 naming "
+                          "handed_over_at when it is in the future (5 minutes of clock "
+                          "difference allowed), before the round's starts_on (WIB) or after "
+                          "the round was closed. disbursement.disbursed_at is when it "
+                          "happened (reports count it in that month), "
+                          "disbursement.recorded_at when it was entered.")
 def disburse(ex, allocation_id):
     return _change(ex, _distribution(ex).disburse, allocation_id, "disburse_allocation")
 

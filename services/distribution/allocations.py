@@ -167,10 +167,17 @@ def disburse(repo, allocation_id, payload, actor):
     Args:
         payload (dict): ``received_by_nik`` (the recipient, or an active member
             of the household standing in), ``channel`` (cash, bank, post),
-            ``evidence_ref``, optional ``location`` (default: the round's) and ``note``.
-    Returns the disbursed allocation. Raises Conflict (409) when it was already
-    disbursed, also by a concurrent request; RuleRefused (422) when it is not
-    pending, its round is closed, or the receiver is not of the household.
+            ``evidence_ref``, optional ``location`` (default: the round's), ``note``
+            and ``handed_over_at`` (when it happened, for a handover entered later
+            from its paper record; default now).
+    Returns the disbursed allocation: ``disbursement.disbursed_at`` is when the
+    aid was handed over, ``disbursement.recorded_at`` when it was entered (the
+    same instant without ``handed_over_at``). Raises Conflict (409) when it was
+    already disbursed, also by a concurrent request; InvalidInput (400) for a
+    ``handed_over_at`` that is not a date and time with offset; RuleRefused (422)
+    when it is not pending, its round is closed, the receiver is not of the
+    household, or ``handed_over_at`` is in the future, before the round's first
+    day or after it was closed (``domain.handover_time``).
     """
     data = load(contract.DisbursementIn, payload)
     doc = repo.allocation(allocation_id)
@@ -183,6 +190,8 @@ def disburse(repo, allocation_id, payload, actor):
     if doc["status"] == PENDING and clock.village_today().isoformat() < rnd["starts_on"]:
         raise RuleRefused("Round %s starts on %s; aid is handed over from that day."
                           % (rnd["_id"], rnd["starts_on"]))
+    now = clock.now_iso()
+    disbursed_at = domain.handover_time(data["handed_over_at"], now, rnd)
     receiver = _receiver(repo, doc, data["received_by_nik"])
     disbursement = {"received_by_nik": data["received_by_nik"],
                     "received_by_name": receiver.get("full_name"),
@@ -190,7 +199,7 @@ def disburse(repo, allocation_id, payload, actor):
                     "representative": receiver.get("id") != doc.get("recipient_id"),
                     "channel": data["channel"], "evidence_ref": data["evidence_ref"],
                     "location": data["location"] or rnd["location"], "note": data["note"],
-                    "disbursed_at": clock.now_iso(), "recorded_by": actor}
+                    "disbursed_at": disbursed_at, "recorded_at": now, "recorded_by": actor}
     return _change(repo, allocation_id, (PENDING,),
                    {"status": DISBURSED, "disbursement": disbursement}, ev.AID_DISBURSED,
                    {"action": "disbursed", "by": actor},

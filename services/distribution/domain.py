@@ -3,10 +3,11 @@
 No nameko, no pymongo. Rules come from the programme's data (issue 3): the
 criteria and benefit components are evaluated by ``services.shared.rules``.
 """
+import datetime
 import hashlib
 
-from services.shared import rules
-from services.shared.errors import InvalidInput
+from services.shared import clock, rules
+from services.shared.errors import InvalidInput, RuleRefused
 
 #: Allocation statuses (docs/contract.md).
 PENDING, WAITING, DISBURSED = "pending", "waiting", "disbursed"
@@ -22,6 +23,10 @@ HEAD_FIRST = {"relationships": ["head", "wife", "husband", "child", "child_in_la
               "prefer_sex": None, "min_age": 17}
 #: Age of majority for receiving aid: the KTP (identity card) age in Indonesia.
 ADULT_AGE = 17
+#: How far ahead of the service's clock a handover time may be: an officer's
+#: phone or laptop clock runs a little fast, and a handover "just now" is not
+#: a handover in the future.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 def validate_programme(data):
@@ -254,6 +259,42 @@ def deactivation_effect(allocation, resident_id, members, rule, reason):
             return "cancel", "no_eligible_recipient"
         changes.update(recipient_fields(nxt))
     return ("update", changes) if changes else (None, None)
+
+
+def handover_time(handed_over_at, now, rnd):
+    """When a handover happened, checked against the clock and its round.
+
+    Args:
+        handed_over_at (str|None): the officer's ``handed_over_at`` (UTC ISO text,
+            ``clock.iso``), None when the handover is recorded as it happens.
+        now (str): the instant it is recorded (UTC ISO text).
+        rnd (dict): the round, with ``starts_on`` (``YYYY-MM-DD``, a village day)
+            and, once closed, ``closed_at`` (UTC ISO text).
+    Returns:
+        str: the ``disbursed_at`` to store: ``handed_over_at``, ``now`` when it is
+        None or no more than ``CLOCK_SKEW`` ahead (never after it was recorded).
+    Raises:
+        RuleRefused naming ``handed_over_at``: later than ``now`` + ``CLOCK_SKEW``,
+        on a village day (WIB) before the round's ``starts_on``, or after the
+        round's ``closed_at``.
+    """
+    if handed_over_at is None:
+        return now
+    at, recorded = clock.parse_instant(handed_over_at), clock.parse_instant(now)
+    if at > recorded + CLOCK_SKEW:
+        raise RuleRefused("A handover cannot be recorded as happening in the future.", {
+            "handed_over_at": ["must not be in the future (it is now %s)" % now]})
+    if clock.village_date(at).isoformat() < rnd["starts_on"]:
+        raise RuleRefused("Round %s starts on %s; aid is handed over from that day."
+                          % (rnd.get("_id") or rnd.get("id"), rnd["starts_on"]), {
+                              "handed_over_at": ["must not be before the round's first day, "
+                                                 "%s (WIB)" % rnd["starts_on"]]})
+    if rnd.get("closed_at") and at > clock.parse_instant(rnd["closed_at"]):
+        raise RuleRefused("Round %s was closed at %s." % (rnd.get("_id") or rnd.get("id"),
+                                                          rnd["closed_at"]), {
+            "handed_over_at": ["must not be after the round was closed (%s)"
+                               % rnd["closed_at"]]})
+    return clock.iso(min(at, recorded))
 
 
 def recipient_fields(member):

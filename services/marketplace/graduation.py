@@ -25,7 +25,7 @@ from services.shared import clock
 from services.shared.contract import read
 from services.shared.projection import resync
 
-from services.distribution.contract.events import AllocationSnapshot
+from services.distribution.contract.events import AllocationSnapshot, handed_over_at
 
 from services.marketplace import views
 
@@ -38,6 +38,13 @@ def apply_programme(repo, programme):
     """Keep a programme's kind and name (a ``programme_published``/``_revised`` snapshot)."""
     return repo.apply_programme(programme["code"], programme.get("version", 1), {
         "kind": programme.get("kind"), "name": programme.get("name")})
+
+
+def received_at(event):
+    """When the family received an allocation event's aid: the handover's
+    ``disbursed_at`` (entered later from its paper record, it is before the
+    event), else the event's ``occurred_at``."""
+    return handed_over_at(event["data"]["allocation"], event["occurred_at"])
 
 
 def apply_allocation(repo, allocation, occurred_at):
@@ -124,7 +131,7 @@ def _apply_exported_training(repo, item):
 def _apply_exported(repo, item):
     try:
         apply_allocation(repo, read(AllocationSnapshot, item),
-                         (item.get("disbursement") or {}).get("disbursed_at") or clock.now_iso())
+                         handed_over_at(item, clock.now_iso()))
     except ValidationError as exc:
         log.warning("allocation %s unreadable: %s", item.get("id"), exc.messages)
 

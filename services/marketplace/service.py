@@ -347,12 +347,14 @@ class MarketplaceService(FollowsRegistry, Service):
 
     @consumes(ALLOCATION_EVENTS["aid_disbursed"], snapshot=True)
     def handle_aid_disbursed(self, event):
-        graduation.apply_allocation(self.store, event["data"]["allocation"], event["occurred_at"])
+        graduation.apply_allocation(self.store, event["data"]["allocation"],
+                                    graduation.received_at(event))
         self.distribution_catchup.seen(event)
 
     @consumes(ALLOCATION_EVENTS["allocation_returned"], snapshot=True)
     def handle_allocation_returned(self, event):
-        graduation.apply_allocation(self.store, event["data"]["allocation"], event["occurred_at"])
+        graduation.apply_allocation(self.store, event["data"]["allocation"],
+                                    graduation.received_at(event))
         self.distribution_catchup.seen(event)
 
     @consumes(ENROLMENT_COMPLETED, snapshot=True)

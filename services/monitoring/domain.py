@@ -13,6 +13,8 @@ from services.shared import clock
 from services.shared.caller import role_of
 from services.shared.errors import Forbidden, InvalidInput
 
+from services.distribution.contract.events import handed_over_at
+
 #: complaints never reach a timeline: their events carry no reporter, and an
 #: anonymous or whistleblower complaint must not be traceable to anyone.
 NO_TIMELINE_SOURCES = ("complaints",)
@@ -50,6 +52,15 @@ def village_month(instant):
     """The village (WIB) ``(year, "YYYY-MM")`` of an ISO instant (UTC ``...Z``)."""
     day = clock.village_date(clock.parse_instant(instant))
     return day.year, day.isoformat()[:7]
+
+
+def happened_at(event):
+    """When what ``event`` reports happened (UTC ISO): for ``aid_disbursed`` the
+    handover's ``disbursed_at``, which an officer entering a paper record later
+    sets days before the event (docs/distribution.md); else its ``occurred_at``."""
+    if event["source"] == "distribution" and event["type"] == "aid_disbursed":
+        return handed_over_at(event["data"].get("allocation"), event["occurred_at"])
+    return event["occurred_at"]
 
 
 def _registry_entry(kind, data):
@@ -129,7 +140,7 @@ _ENTRIES = {"registry": _registry_entry, "distribution": _allocation_entry,
 def timeline_entry(event, person=None, member=None):
     """The timeline entry an event makes, or None.
 
-    Returns ``{"_id": event_id, "at", "source", "type", "summary" (Bahasa
+    Returns ``{"_id": event_id, "at" (``happened_at``), "source", "type", "summary" (Bahasa
     Indonesia), "resident_ids": [...], "household_id"}``; the household of a
     resident-only event comes from ``person`` (the registry projection); an
     allocation to one ``member`` of the family names them.
@@ -147,7 +158,7 @@ def timeline_entry(event, person=None, member=None):
     summary, resident_ids, household_id = made
     if household_id is None and person:
         household_id = person.get("household_id")
-    return {"_id": event["event_id"], "at": event["occurred_at"], "source": source,
+    return {"_id": event["event_id"], "at": happened_at(event), "source": source,
             "type": kind, "summary": summary, "resident_ids": resident_ids,
             "household_id": household_id}
 
@@ -162,8 +173,9 @@ def _days_between(start, end):
 def fact(event, household=None):
     """The fact an event adds to the year's figures, or None.
 
-    ``{"_id": event_id, "year", "month" ("YYYY-MM", WIB), "kind" (the event
-    type), ...}`` with, by source: ``programme_code, rw, amount_idr, at, unit
+    ``{"_id": event_id, "year", "month" ("YYYY-MM", WIB, of ``happened_at``: a
+    handover in the month it was handed over), "kind" (the event type), ...}``
+    with, by source: ``programme_code, rw, amount_idr, at (``happened_at``), unit
     ("household", or "person" for an allocation to one member), unit_id`` and,
     when the round's year is not ``year``, ``round_year`` (allocations; ``rw``
     from ``household``), ``reason`` (deactivations),
@@ -171,7 +183,8 @@ def fact(event, household=None):
     (enrolments), ``amount_idr`` (orders completed).
     """
     source, kind, data = event["source"], event["type"], event["data"]
-    year, month = village_month(event["occurred_at"])
+    at = happened_at(event)
+    year, month = village_month(at)
     base = {"_id": event["event_id"], "year": year, "month": month, "kind": kind}
     if source == "registry" and kind in ("resident_registered", "resident_deactivated"):
         return dict(base, rw=data["resident"].get("rw"), reason=data.get("reason"))
@@ -184,7 +197,7 @@ def fact(event, household=None):
         other_round = {"round_year": al["year"]} if al.get("year") not in (None, year) else {}
         return dict(base, programme_code=al.get("programme_code"),
                     rw=(household or {}).get("rw"), amount_idr=al.get("amount_idr") or 0,
-                    at=event["occurred_at"], unit="person" if member else "household",
+                    at=at, unit="person" if member else "household",
                     unit_id=member or al.get("household_id"), **other_round)
     if source == "complaints" and kind in ("complaint_submitted", "complaint_resolved"):
         c = data["complaint"]

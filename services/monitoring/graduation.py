@@ -23,7 +23,7 @@ changes nothing or only what it should.
   support, and none of its supported members was deactivated as deceased or
   moved out; those deactivations are counted apart (``left_deceased_or_moved``).
 """
-from services.monitoring.domain import village_month
+from services.monitoring.domain import happened_at, village_month
 
 TRAINING_TOPIC = "entrepreneurship"
 TRAINING_OUTCOME = "business_started"
@@ -34,7 +34,7 @@ STAGES = ("supported", "verified_sellers", "listed", "sold", "left_improved",
 
 
 def _base(event, kind, resident_id, household_id, **more):
-    return dict({"_id": event["event_id"], "at": event["occurred_at"], "kind": kind,
+    return dict({"_id": event["event_id"], "at": happened_at(event), "kind": kind,
                  "resident_id": resident_id, "household_id": household_id}, **more)
 
 

@@ -14,11 +14,14 @@
   field that may be null.
 - ``Instant`` / ``Day``: what an answer carries for an instant (ISO 8601 UTC with
   ``Z``) and a date (``YYYY-MM-DD``), as strings, documented with their format.
+- ``InstantIn``: an instant a request gives (ISO 8601 date and time with its
+  offset), read as the UTC text every instant is stored as.
 """
 import re
 
 from marshmallow import ValidationError, fields, validate
 
+from services.shared import clock
 from services.shared.nik import NumberRuleError, validate_kk, validate_nik
 
 #: C0 and C1 control characters and DEL: never in one line of text.
@@ -26,6 +29,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: The same, but tab and line breaks are part of free text.
 CONTROL_IN_FREE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 PHONE_RE = r"^\+?[0-9]{8,15}$"
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def no_control_characters(value, pattern=CONTROL):
@@ -139,3 +143,29 @@ def Day(**kwargs):  # noqa: N802
     """A date in an answer: ``YYYY-MM-DD``."""
     return fields.String(metadata=dict({"format": "date"}, **kwargs.pop("metadata", {})),
                          **kwargs)
+
+
+class InstantIn(fields.String):
+    """An instant in a request: ISO 8601 date and time with its offset
+    (``2026-03-02T09:30:00+07:00`` or ``...Z``), loaded as UTC text with
+    milliseconds (``2026-03-02T02:30:00.000Z``, ``clock.iso``).
+
+    A date alone is refused rather than read as some midnight: 00:00 UTC is
+    07:00 in the village, and the officer's day would be a guess. A time
+    without an offset is refused for the same reason.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = dict({"format": "date-time"}, **kwargs.pop("metadata", {}))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if DATE_ONLY.match(text):
+            raise ValidationError("a date alone is not enough: give the time and its offset, "
+                                  "e.g. %sT09:30:00+07:00" % text)
+        try:
+            return clock.iso(clock.parse_instant(text))
+        except ValueError:
+            raise ValidationError("must be an ISO 8601 date and time with its offset, e.g. "
+                                  "2026-03-02T09:30:00+07:00") from None

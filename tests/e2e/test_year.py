@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from demo import figures as shown
-from demo.distribution import rupiah
+from demo.distribution import rupiah, year_of_quarters
 from tests.support.platform import ROOT, platform_fixtures
 
 pytestmark = pytest.mark.e2e
@@ -145,6 +145,33 @@ def test_every_printed_figure_is_what_its_owner_answers(year, admin):
         owners["marketplace.orders_completed"], owners["marketplace.orders_idr"],
         owners["marketplace.sellers"])
     assert report["discussions"]["count"] == 2 and report["scorecards"]["count"] == 2
+
+
+def test_the_handovers_fall_in_each_quarter_lived_through_as_monitoring_counts_them(
+        year, admin):
+    figures, printed, _ = year
+    y = figures["year"]
+    today = datetime.datetime.now(WIB).date()
+    report = admin.get("reports/disbursements", {"year": y})
+    months = {int(c["month"][5:7]) for c in report["months_total"] if c["count"]}
+    assert len(months) > 1, report["months_total"]
+    lived = [q for qy, q, first, _ in year_of_quarters(today) if qy == y and first <= today]
+    assert lived
+    for q in lived:
+        assert months & {3 * q - 2, 3 * q - 1, 3 * q}, (q, sorted(months))
+    assert "By the month they were handed over" in printed
+    # monitoring's "rupiah per month" dates them the same way
+    annual = admin.get("reports/annual/%d" % y)
+    assert annual["disbursed_by_month"] == [c["amount_idr"] for c in report["months_total"]]
+    # each one happened inside its round, before it was entered, never in the future
+    for rnd in [r for r in _all(admin, "rounds") if r["year"] == y][:3]:
+        for alloc in admin.get("rounds/%s/allocations" % rnd["id"],
+                               {"status": "disbursed", "per_page": 50})["items"]:
+            handed = alloc["disbursement"]
+            happened = datetime.datetime.fromisoformat(
+                handed["disbursed_at"].replace("Z", "+00:00"))
+            assert happened.astimezone(WIB).date().isoformat() >= rnd["starts_on"]
+            assert handed["disbursed_at"] <= handed["recorded_at"]
 
 
 def test_nobody_who_left_the_registry_keeps_anything_open(year, admin):

@@ -57,6 +57,27 @@ def test_pip_falls_in_july_umkm_in_the_last_quarter_and_pbi_has_no_round(today, 
         assert client.posted[0] == ("PKH", "Tahap %d/%d" % (q, year))
 
 
+@pytest.mark.parametrize("window, now", [
+    # the first quarter, lived in full: its days are working days of its window
+    ((datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
+     datetime.datetime(2026, 12, 3, 9, 0, tzinfo=distribution.WIB)),
+    # the current quarter's second pass: from the life events to now, never after
+    ((datetime.date(2026, 11, 6), datetime.date(2026, 12, 31)),
+     datetime.datetime(2026, 12, 3, 9, 0, tzinfo=distribution.WIB)),
+])
+def test_handovers_are_dated_on_a_few_working_days_of_their_window_never_ahead(window, now):
+    rnd = {"id": "rd_1"}
+    times = distribution.handover_times(rnd, window, 40, now.date(), now, "share 1.0")
+    assert times == distribution.handover_times(rnd, window, 40, now.date(), now, "share 1.0")
+    moments = [datetime.datetime.fromisoformat(t) for t in times]
+    days = {m.date() for m in moments}
+    assert 1 <= len(days) <= distribution.DAYS_PER_PASS
+    assert all(window[0] <= d <= min(window[1], now.date()) for d in days)
+    assert all(d.weekday() < 5 and d != datetime.date(2026, 1, 1) for d in days)
+    assert all(m <= now and m.utcoffset() == datetime.timedelta(hours=7) for m in moments)
+    assert all(8 <= m.hour < 14 for m in moments if m < now)
+
+
 def test_a_smaller_sample_keeps_whole_families_from_every_rw(tmp_path):
     path = options.smaller_sample(60, str(tmp_path), source=options.SAMPLE)
     with open(options.SAMPLE, encoding="utf-8", newline="") as handle:

@@ -11,6 +11,15 @@ from services.shared.contract import EventType, Tolerant
 SOURCE = "distribution"
 
 
+class DisbursementSnapshot(Tolerant):
+    """What consumers read of an allocation's handover (``aid_disbursed`` and after)."""
+
+    disbursed_at = fields.String(allow_none=True, metadata={
+        "description": "when the aid was handed over (UTC ISO)"})
+    recorded_at = fields.String(allow_none=True, metadata={
+        "description": "when the handover was entered; absent in events before it existed"})
+
+
 class AllocationSnapshot(Tolerant):
     """What consumers read of an allocation; a key the event lacks stays absent."""
 
@@ -25,6 +34,18 @@ class AllocationSnapshot(Tolerant):
     status = fields.String(allow_none=True)
     status_reason = fields.String(allow_none=True)
     version = fields.Integer(allow_none=True)
+    disbursement = fields.Nested(DisbursementSnapshot, allow_none=True)
+
+
+def handed_over_at(allocation, default=None):
+    """When an allocation's aid was handed over: its ``disbursement.disbursed_at``
+    (an ``AllocationSnapshot`` or an exported allocation), else ``default``.
+
+    A handover may be entered days after it happened (from its paper record), so
+    a consumer that dates a handover reads this, not the event's ``occurred_at``
+    (when it was recorded).
+    """
+    return ((allocation or {}).get("disbursement") or {}).get("disbursed_at") or default
 
 
 class AllocationEventV1(Tolerant):

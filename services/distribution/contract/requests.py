@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_sc
 
 from services.shared import codes
 from services.shared.contract import PageQuery, Strict
+from services.shared.fields import InstantIn
 
 KINDS = ("cash_transfer", "staple_food", "business_capital", "in_kind_service")
 TARGETS = ("household", "member")
@@ -132,6 +133,12 @@ class DisbursementIn(Strict):
     evidence_ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
     location = fields.String(load_default=None, validate=validate.Length(max=300))
     note = fields.String(load_default="", validate=validate.Length(max=500))
+    handed_over_at = InstantIn(load_default=None, metadata={
+        "description": "when the aid was handed over, for a handover recorded later from "
+                       "its paper record (berita acara serah terima): ISO 8601 date and "
+                       "time with offset, e.g. 2026-03-02T09:30:00+07:00 (a date alone is "
+                       "refused). Not in the future, not before the round's starts_on "
+                       "(WIB), not after the round was closed. Default: now"})
 
 
 class _ReasonedIn(Strict):

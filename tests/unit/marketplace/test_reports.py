@@ -2,9 +2,13 @@
 import csv
 import io
 
+from services.distribution.contract.events import ALLOCATION_EVENTS
 from services.marketplace import graduation
+from services.marketplace.service import MarketplaceService
+from services.shared.inbox import InboxRecords
 from services.shared import clock
 
+from tests.support.kit import service_worker
 from tests.unit.marketplace.conftest import OFFICER, listing_body, order_body, seller_body
 
 HOSTILE = '=HYPERLINK("http://example.invalid/x","klik")'
@@ -107,3 +111,22 @@ def test_the_village_report_groups_sales_and_lists_graduates(service, residents)
     assert HOSTILE not in cells and "'" + HOSTILE in cells
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["table"] for r in rows} == {"total", "seller", "rw", "category", "graduation"}
+
+
+def test_capital_entered_later_from_its_paper_record_is_received_on_its_handover_day(
+        repo, residents):
+    # through the kit's inbox, which reads the payload with distribution's contract
+    service = service_worker(MarketplaceService, store=repo, inbox=InboxRecords(repo.db))
+    graduation.apply_programme(repo, {"code": "UMKM_DESA", "kind": "business_capital",
+                                      "version": 1})
+    person = residents.add()
+    event = ALLOCATION_EVENTS["aid_disbursed"].envelope("al_umkm", 2, {"allocation": {
+        "id": "al_umkm", "programme_code": "UMKM_DESA", "household_id": person["household_id"],
+        "recipient_id": person["id"], "amount_idr": 2_500_000, "status": "disbursed",
+        "version": 2, "disbursement": {"disbursed_at": "2026-10-05T02:00:00.000Z",
+                                       "recorded_at": "2026-12-01T03:00:00.000Z"}}})
+    event["occurred_at"] = "2026-12-01T03:00:00.000Z"
+    service.handle_aid_disbursed(event)
+    seller = service.register_seller(seller_body(person["nik"]), OFFICER)
+    [line] = service.get_seller(seller["id"], OFFICER)["path_out_of_aid"]["business_capital"]
+    assert line["received_on"] == "2026-10-05"

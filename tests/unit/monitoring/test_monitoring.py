@@ -119,6 +119,34 @@ def test_a_redelivered_event_counts_once(service, family):
     assert len(service.resident_timeline(NIK, OFFICER)["entries"]) == 2
 
 
+def test_a_handover_entered_later_counts_when_it_happened_not_when_it_was_entered(
+        service, family):
+    # handed over on 10 February from the paper record, entered on 1 December
+    handed = {"disbursed_at": "2026-02-10T02:30:00.000Z",
+              "recorded_at": "2026-12-01T03:00:00.000Z", "channel": "cash"}
+    deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation()},
+            at="2026-01-06T03:00:00Z")
+    deliver(service, ALLOCATION_EVENTS["aid_disbursed"], {"allocation": allocation(
+        status="disbursed", version=2, disbursement=handed)}, at="2026-12-01T03:00:00Z",
+        version=2)
+    deliver(service, ENROLMENT_ACCEPTED, {
+        "enrolment_id": "enr_1", "programme_id": "pp_1", "programme_kind": "training",
+        "programme_title": "Pelatihan Menjahit", "partner_id": "ptn_1", "partner_name": "PT A",
+        "resident_id": "res_1", "nik": NIK, "kk_number": "3174090101000001",
+        "status": "accepted", "changed_on": "2026-05-01"}, at="2026-05-01T03:00:00Z")
+
+    year = service.annual_counters(2026, OFFICER)
+    assert [(r["month"], r["count"]) for r in year["distribution"]["disbursements"]] == [
+        ("2026-02", 1)]
+    assert year["disbursed_by_month"][1] == 750000 and year["disbursed_by_month"][11] == 0
+    assert year["coverage"][0]["reached"] == 1
+    entries = service.resident_timeline(NIK, OFFICER)["entries"]
+    # on the timeline it comes before what happened in May
+    assert [e["type"] for e in entries] == ["resident_registered", "allocation_created",
+                                            "aid_disbursed", "enrolment_accepted"]
+    assert entries[2]["at"].startswith("2026-02-10")
+
+
 def test_the_year_counts_registry_complaints_partners_and_the_market(service, family):
     deliver(service, RESIDENT_DEACTIVATED, {"resident": {
         "id": "res_1", "nik": NIK, "household_id": "hh_1", "rw": "003", "status": "inactive",
