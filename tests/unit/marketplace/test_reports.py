@@ -8,7 +8,7 @@ from services.marketplace.service import MarketplaceService
 from services.shared.inbox import InboxRecords
 from services.shared import clock
 
-from tests.support.kit import service_worker
+from tests.support.kit import MemoryLot, service_worker
 from tests.unit.marketplace.conftest import OFFICER, listing_body, order_body, seller_body
 
 HOSTILE = '=HYPERLINK("http://example.invalid/x","klik")'
@@ -116,7 +116,7 @@ def test_the_village_report_groups_sales_and_lists_graduates(service, residents)
 def test_capital_entered_later_from_its_paper_record_is_received_on_its_handover_day(
         repo, residents):
     # through the kit's inbox, which reads the payload with distribution's contract
-    service = service_worker(MarketplaceService, store=repo, inbox=InboxRecords(repo.db))
+    service = service_worker(MarketplaceService, store=repo, inbox=InboxRecords(repo.db, MemoryLot()))
     graduation.apply_programme(repo, {"code": "UMKM_DESA", "kind": "business_capital",
                                       "version": 1})
     person = residents.add()
