@@ -364,13 +364,17 @@ def quarter_report(client, out, rounds, tally):
               % (rnd["id"], t["disbursed"]["count"], t["not_collected"]["count"], mine))
         rows.append({"programme": rnd["programme_code"], "round": rnd["name"],
                      "eligible": t["eligible"]["count"], "allocated": t["allocated"]["count"],
-                     "waiting": t["waiting"]["count"], "disbursed": t["disbursed"]["count"],
+                     "waiting": t["waiting"]["count"], "pending": t["pending"]["count"],
+                     "disbursed": t["disbursed"]["count"],
                      "disbursed Rp": rupiah(t["disbursed"]["amount_idr"]),
                      "by a representative": mine["representative"],
                      "not collected": t["not_collected"]["count"],
                      "cancelled": t["cancelled"]["count"]})
-    out.table(rows, ["programme", "round", "eligible", "allocated", "waiting", "disbursed",
-                     "disbursed Rp", "by a representative", "not collected", "cancelled"])
+    # allocated = pending + disbursed + not collected + cancelled (+ returned): a grant
+    # reassigned from a family that never came is pending at the quarter's end
+    out.table(rows, ["programme", "round", "eligible", "allocated", "waiting", "pending",
+                     "disbursed", "disbursed Rp", "by a representative", "not collected",
+                     "cancelled"])
 
 
 def progress(total, desc):
