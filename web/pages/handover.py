@@ -8,9 +8,16 @@ the receipt number. "Not collected" with its reason is on the same line.
 The search composes the API (``GET residents``, then per family
 ``GET families/<kk>/programmes`` and ``GET households/<id>``); the handover
 is ``POST allocations/<id>/disburse``, exactly once (a second one answers 409).
+
+In the field a handover is often done on paper (the berita acara serah terima) and
+entered later: the form's optional date and time say when it happened, sent as
+``handed_over_at`` on the village's clock (WIB).
 """
+import datetime
+
 from web import forms
 from web.api import ApiError, together
+from web.format import WIB
 from web.pages import page
 
 FAMILIES_SHOWN = 8
@@ -18,6 +25,63 @@ CHANNELS = ("cash", "bank", "post")
 NOT_COLLECTED = ("refused", "moved", "not_found", "died", "other")
 CANCEL = ("ineligible", "duplicate", "excluded_programme", "household_request", "other")
 RETURN = ("ineligible", "duplicate", "recipient_refused", "payout_error", "other")
+#: the hour a paper record's handover is dated at when its BAST gives the day only: in
+#: the middle of the village's day, so the day stays the same whatever the clocks say
+NOON = datetime.time(12, 0)
+#: a handover entered longer than this after it happened also says when it was
+#: entered (one recorded at the desk has the same instant for both)
+ENTERED_LATER = datetime.timedelta(minutes=10)
+
+
+def today():
+    """Today in the village (WIB)."""
+    return datetime.datetime.now(WIB).date()
+
+
+def handed_over_at(day, hour, this_day):
+    """The ``handed_over_at`` to send for the form's date and time (WIB), or None.
+
+    Args:
+        day (str): ``YYYY-MM-DD`` (what ``<input type=date>`` sends), or blank.
+        hour (str): ``HH:MM`` or ``HH:MM:SS`` (``<input type=time>``; ``HH.MM`` too),
+            or blank.
+        this_day (datetime.date): today in the village.
+    Returns:
+        str|None: ``2026-08-18T09:30:00+07:00`` for a date and a time; the date at
+        12:00 WIB for a date alone; None (the API records now) for nothing, or for
+        today's date without a time (a handover at the desk now).
+    Raises:
+        ValueError: the date or the time is not one, or a time came without its date.
+    """
+    day, hour = (day or "").strip(), (hour or "").strip()
+    if not day:
+        if hour:
+            raise ValueError("a time without its date")
+        return None
+    on = datetime.date.fromisoformat(forms.iso_date(day))
+    if not hour:
+        if on == this_day:
+            return None
+        at = NOON
+    else:
+        # a text box (a browser without a time picker) gets 09.30, as Indonesians write it
+        at = datetime.time.fromisoformat(hour.replace(".", ":"))
+    return datetime.datetime.combine(on, at.replace(microsecond=0), WIB).isoformat()
+
+
+def entered_later(disbursement):
+    """``recorded_at`` of a handover entered more than ``ENTERED_LATER`` after it
+    happened (from its paper record), else None (also for one stored before
+    ``recorded_at`` existed). ``disbursement``: the allocation's, or None."""
+    d = disbursement or {}
+    if not d.get("recorded_at") or not d.get("disbursed_at"):
+        return None
+    happened, entered = _instant(d["disbursed_at"]), _instant(d["recorded_at"])
+    return d["recorded_at"] if entered - happened > ENTERED_LATER else None
+
+
+def _instant(text):
+    return datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
 
 
 def recipient_first(members, recipient_nik):
@@ -75,15 +139,18 @@ def handover_desk(ctx, round_id):
         done = api.get("allocations/%s" % ctx.request.args["dicatat"])
     return ctx.render("console/handover.html", round=rnd, q=q, found=found, done=done,
                       channels=CHANNELS, reasons=NOT_COLLECTED, errors={}, form={}, failed=None,
-                      focus=_focus(found), recipient_first=recipient_first)
+                      focus=_focus(found), recipient_first=recipient_first,
+                      entered_later=entered_later)
 
 
 @page("/konsol/tahap/<round_id>/serah-terima/<allocation_id>", methods=("POST",),
       login="officer")
 def handover_record(ctx, round_id, allocation_id):
-    """``action=disburse`` (``received_by_nik``, ``channel``, ``evidence_ref``, ``note``) or
-    ``action=not_collected`` (``reason``, ``note``). 303 back to the desk, ready for the
-    next person; the desk again (400/409/422) with the refusal on that allocation."""
+    """``action=disburse`` (``received_by_nik``, ``channel``, ``evidence_ref``, ``note``,
+    optional ``handed_over_on`` and ``handed_over_time``: when it happened, see
+    ``handed_over_at``) or ``action=not_collected`` (``reason``, ``note``). 303 back to the
+    desk, ready for the next person; the desk again (400/409/422) with the refusal on
+    that allocation, a refused date on its field, and what was typed kept."""
     api, form = ctx.officer_api, ctx.form
     q = form.get("q", "")
     key = "alloc-%s" % allocation_id
@@ -103,6 +170,14 @@ def handover_record(ctx, round_id, allocation_id):
             errors[key + "-who"] = ["handover.errors.who"]
         if not body["evidence_ref"]:
             errors[key + "-evidence_ref"] = ["handover.errors.evidence"]
+        try:
+            when = handed_over_at(form.get("handed_over_on"), form.get("handed_over_time"),
+                                  today())
+        except ValueError:
+            errors[key + "-handed_over_on"] = ["handover.errors.handed_over"]
+        else:
+            if when:
+                body["handed_over_at"] = when
     if not errors:
         try:
             api.post(path, body)
@@ -113,15 +188,19 @@ def handover_record(ctx, round_id, allocation_id):
             if exc.status not in (400, 409, 422):
                 raise
             status = exc.status
-            errors[key] = [m for ms in forms.api_errors(exc, ctx.t).values() for m in ms] or [
-                forms.problem_sentence(exc, ctx.t)]
+            # a refused date belongs to its field; anything else to the allocation
+            on_fields = forms.api_errors(exc, ctx.t, field_id=lambda path: (
+                key + "-handed_over_on" if path == "handed_over_at" else key))
+            errors.update(on_fields)
+            if not on_fields:
+                errors[key] = [forms.problem_sentence(exc, ctx.t)]
     rnd = api.get("rounds/%s" % round_id)
     query = forms.digits(q) if forms.digits(q).isdigit() else q.strip()
     found = find(api, round_id, query) if query else None
     return ctx.render("console/handover.html", status=status, round=rnd, q=q, found=found,
                       done=None, channels=CHANNELS, reasons=NOT_COLLECTED, errors=errors,
                       form=form, failed=allocation_id, focus=allocation_id,
-                      recipient_first=recipient_first)
+                      recipient_first=recipient_first, entered_later=entered_later)
 
 
 @page("/konsol/alokasi/<allocation_id>", methods=("GET", "POST"), login="officer")
@@ -155,4 +234,4 @@ def allocation_page(ctx, allocation_id):
     alloc = api.get("allocations/%s" % allocation_id)
     return ctx.render("console/allocation.html", status=400 if errors else 200, alloc=alloc,
                       errors=errors, notice=notice, cancel_reasons=CANCEL,
-                      return_reasons=RETURN)
+                      return_reasons=RETURN, entered_later=entered_later)

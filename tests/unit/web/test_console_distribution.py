@@ -1,10 +1,13 @@
 """Console distribution pages: programmes, scheduling a round, a round with its waiting
 list and why, generating as a job, the handover desk, one allocation, eligibility."""
+import datetime
+
 import pytest
 
 from tests.helpers import wait_for
 from tests.unit.web import console_data as data
 from tests.unit.web.conftest import ROUND, csrf_of, login
+from web.pages import handover
 
 
 @pytest.fixture
@@ -106,6 +109,105 @@ def test_the_desk_says_a_second_handover_was_already_recorded(officer, gateway):
         "received_by_nik": data.WIFE, "channel": "cash", "evidence_ref": "BAST-8"})
     assert page.status_code == 409
     assert "sudah tercatat diterima sebelumnya" in page.get_data(as_text=True)
+
+
+@pytest.fixture
+def desk(officer, gateway, monkeypatch):
+    """The desk with Siti's pending allocation found, on 20 August 2026 in the village."""
+    monkeypatch.setattr(handover, "today", lambda: datetime.date(2026, 8, 20))
+    gateway.route("GET", "residents", data.page_of([data.person()]))
+    gateway.route("GET", "families/%s/programmes" % data.KK, {"programmes": [
+        {"programme_code": "SEMBAKO", "allocations": [data.allocation()]}]})
+    gateway.route("POST", "allocations/al_1/disburse", data.allocation(status="disbursed"))
+    gateway.route("GET", "allocations/al_1", data.allocation(status="disbursed"))
+    return officer.get("/konsol/tahap/rnd_1/serah-terima?q=budi").get_data(as_text=True)
+
+
+def _hand_over(officer, html, on="", time=""):
+    return officer.post("/konsol/tahap/rnd_1/serah-terima/al_1", data={
+        "csrf_token": csrf_of(html), "q": "budi", "action": "disburse",
+        "received_by_nik": data.WIFE, "channel": "cash", "evidence_ref": "BAST-9",
+        "handed_over_on": on, "handed_over_time": time})
+
+
+@pytest.mark.parametrize("on, time, sent", [
+    ("2026-08-18", "09:30", "2026-08-18T09:30:00+07:00"),  # as the BAST says
+    ("2026-08-18", "", "2026-08-18T12:00:00+07:00"),  # the day only: midday in the village
+    ("2026-08-20", "07.15", "2026-08-20T07:15:00+07:00"),  # earlier today, typed
+    ("2026-08-20", "", None),  # today without a time: handed over now
+    ("", "", None),  # at the desk, now
+])
+def test_a_handover_from_its_paper_record_is_sent_with_when_it_happened(desk, officer,
+                                                                        gateway, on, time,
+                                                                        sent):
+    assert "Tanggal serah terima (boleh dikosongkan)" in desk
+    assert "dicatat belakangan dari berita acara (BAST)" in desk
+    assert 'aria-describedby="alloc-al_1-handed_over-hint"' in desk
+    page = _hand_over(officer, desk, on, time)
+    assert page.status_code == 303 and "dicatat=al_1" in page.headers["Location"]
+    body = gateway.last("POST", "allocations/al_1/disburse")[2]
+    assert body.get("handed_over_at") == sent
+    assert ("handed_over_at" in body) == (sent is not None)
+
+
+@pytest.mark.parametrize("on, time", [("2026-02-30", ""), ("18/08/2026", "09:30"),
+                                      ("2026-08-18", "9.30 pagi"), ("", "09:30")])
+def test_a_wrong_handover_date_is_refused_on_its_field_and_nothing_is_sent(desk, officer,
+                                                                           gateway, on, time):
+    page = _hand_over(officer, desk, on, time)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert not [c for c in gateway.calls if c[0] == "POST" and c[1].startswith("allocations")]
+    assert 'id="alloc-al_1-handed_over_on-error"' in html
+    assert "Tanggal serah terima: isi tanggal yang benar" in html
+    assert 'href="#alloc-al_1-handed_over_on"' in html  # the summary links to the field
+    assert 'name="handed_over_on" value="%s"' % on in html  # what was typed is kept
+    assert 'name="handed_over_time" value="%s"' % time in html
+    assert 'aria-describedby="alloc-al_1-handed_over-hint alloc-al_1-handed_over_on-error"' \
+        in html
+
+
+def test_the_apis_refusal_of_the_handover_date_shows_on_its_field(desk, officer, gateway):
+    gateway.route("POST", "allocations/al_1/disburse", {
+        "status": 422, "detail": "Round rnd_1 starts on 2026-01-05; aid is handed over from "
+        "that day.", "errors": {"handed_over_at": [
+            "must not be before the round's first day, 2026-01-05 (WIB)"]}}, status=422)
+    page = _hand_over(officer, desk, "2026-01-02", "10:00")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert gateway.last("POST", "allocations/al_1/disburse")[2]["handed_over_at"] == (
+        "2026-01-02T10:00:00+07:00")
+    assert ('<p class="field-error" id="alloc-al_1-handed_over_on-error">Tanggal serah '
+            "terima: tidak boleh sebelum hari pertama tahap ini, 2026-01-05 (WIB)") in html
+    assert 'name="handed_over_on" value="2026-01-02"' in html
+    assert 'name="handed_over_time" value="10:00"' in html
+
+
+def test_a_handover_entered_later_says_when_it_happened_and_when_it_was_entered(officer,
+                                                                                gateway):
+    later = {"received_by_nik": data.WIFE, "received_by_name": "Siti Aminah",
+             "representative": False, "channel": "cash", "evidence_ref": "BAST-9",
+             "disbursed_at": "2026-08-18T05:00:00.000Z",
+             "recorded_at": "2026-08-20T03:15:00.000Z"}
+    gateway.route("GET", "allocations/al_1", data.allocation(status="disbursed",
+                                                             disbursement=later))
+    html = officer.get("/konsol/alokasi/al_1").get_data(as_text=True)
+    assert "18 Agustus 2026 12.00 WIB (dicatat 20 Agustus 2026 10.15 WIB)" in html
+    # at the desk: the same words for a second look at the family
+    gateway.route("GET", "residents", data.page_of([data.person()]))
+    gateway.route("GET", "families/%s/programmes" % data.KK, {"programmes": [
+        {"programme_code": "SEMBAKO", "allocations": [data.allocation(
+            status="disbursed", disbursement=later)]}]})
+    html = officer.get("/konsol/tahap/rnd_1/serah-terima?q=budi").get_data(as_text=True)
+    assert ("Sudah diterima 18 Agustus 2026 12.00 WIB oleh Siti Aminah. "
+            "Dicatat 20 Agustus 2026 10.15 WIB.") in html
+    html = officer.get("/konsol/tahap/rnd_1/serah-terima?dicatat=al_1").get_data(as_text=True)
+    assert "diterima oleh Siti Aminah. Serah terima 18 Agustus 2026 12.00 WIB." in html
+    # recorded as it happened (a minute's difference is the desk's own): one time only
+    gateway.route("GET", "allocations/al_1", data.allocation(status="disbursed", disbursement=dict(
+        later, disbursed_at="2026-08-20T03:14:00.000Z")))
+    html = officer.get("/konsol/alokasi/al_1").get_data(as_text=True)
+    assert "20 Agustus 2026 10.14 WIB · Siti Aminah" in html and "dicatat" not in html
 
 
 def test_not_collected_needs_a_reason(officer, gateway):
