@@ -2,10 +2,12 @@
 
 An officer logs in, finds a resident, records a handover at the desk (collected by a
 family member standing in), and sees it in the round's report and the year's
-report; imports a CSV through the console and reads the refused row; registers a
+report; enters a handover days later from its paper record (BAST) and sees it dated
+when it happened; imports a CSV through the console and reads the refused row; registers a
 family; moves a complaint. A form posted without its CSRF token changes nothing,
 and an officer cannot open the administration. Screenshots: var/screenshots/.
 """
+import datetime
 import uuid
 
 import pytest
@@ -15,6 +17,7 @@ from selenium.webdriver.common.by import By
 from tests.e2e import chromium
 from tests.e2e.test_distribution import programme_for, register, round_body
 from tests.e2e.test_web_console import log_in, make_account
+from web.format import WIB
 from tests.unit.registry import factories
 
 pytestmark = pytest.mark.e2e
@@ -110,6 +113,52 @@ def test_an_officer_records_a_handover_and_sees_it_in_the_round_report(laptop, p
     assert body["name"] in text(laptop)
     assert laptop.find_elements(By.CSS_SELECTOR, "figure img[src^='data:image/svg+xml']")
     chromium.check_page(laptop, "console-reports")
+
+
+def test_a_handover_entered_later_from_its_paper_record_is_dated_when_it_happened(
+        laptop, platform, admin, officer):
+    url = platform[0]
+    today = datetime.datetime.now(WIB).date()  # the village's day, as the service reads it
+    handed_over = today - datetime.timedelta(days=3)
+    household = register(officer)
+    _, wife, _ = household["members"]
+    body = programme_for([household["kk_number"]])
+    officer.post("programmes", body)
+    rnd = officer.post("programmes/%s/rounds" % body["code"], {
+        "name": "Tahap BAST", "starts_on": (today - datetime.timedelta(days=10)).isoformat(),
+        "ends_on": (today + datetime.timedelta(days=20)).isoformat(),
+        "location": "Balai Warga RW 03"})
+    officer.post("rounds/%s/allocations" % rnd["id"])
+    log_in(laptop, url, make_account(admin))
+    chromium.wait_text(laptop, "Selamat bekerja")
+
+    laptop.get("%s/konsol/tahap/%s/serah-terima" % (url, rnd["id"]))
+    laptop.find_element(By.ID, "q").send_keys(wife["nik"])
+    laptop.find_element(By.CSS_SELECTOR, "form.search button").click()
+    chromium.wait_text(laptop, "Tanggal serah terima")
+    # the date from the BAST, no time on it: the picker's typing order follows the
+    # browser's locale, so the value is set as the picker itself sends it
+    day = laptop.find_element(By.NAME, "handed_over_on")
+    laptop.execute_script("arguments[0].value = arguments[1]", day, handed_over.isoformat())
+    laptop.find_element(By.NAME, "evidence_ref").send_keys("BAST-E2E-KERTAS")
+    chromium.check_page(laptop, "console-handover-paper")
+    laptop.find_element(By.CSS_SELECTOR, "form.handover button[type=submit]").click()
+    chromium.wait_text(laptop, "Tercatat")
+
+    [alloc] = officer.get("rounds/%s/allocations" % rnd["id"])["items"]
+    assert alloc["status"] == "disbursed"
+    noon = datetime.datetime.combine(handed_over, datetime.time(12), WIB)
+    assert alloc["disbursement"]["disbursed_at"] == noon.astimezone(
+        datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    laptop.get("%s/konsol/alokasi/%s" % (url, alloc["id"]))
+    chromium.wait_text(laptop, "Diserahkan")
+    months = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober "
+              "November Desember").split()
+    said = laptop.find_element(By.XPATH, "//dt[normalize-space()='Diserahkan']"
+                                         "/following-sibling::dd[1]").text
+    assert said.startswith("%d %s %d 12.00 WIB (dicatat %d %s %d" % (
+        handed_over.day, months[handed_over.month - 1], handed_over.year,
+        today.day, months[today.month - 1], today.year)), said
 
 
 def test_an_import_through_the_console_shows_progress_and_the_refused_row(laptop, platform,
