@@ -12,6 +12,7 @@ import binascii
 from services.shared import clock
 from services.shared.caller import actor_record
 from services.shared.contract import Page, dump, dump_page, load
+from services.shared.epoch import SharedAnswer
 from services.shared.errors import InvalidInput
 from services.shared.inbox import consumes
 from services.shared.mongo import MongoStore
@@ -38,6 +39,8 @@ class RegistryService(Service):
     name = "registry"
     store = MongoStore(RegistryRepository, outbox=["households", "residents"], epoch=True)
     import_runner = ImportJobRunner()
+    #: per process: the followers' drift checks ask at the same moment
+    _summaries = SharedAnswer()
 
     @command
     def register_household(self, body, actor=None):
@@ -227,8 +230,10 @@ class RegistryService(Service):
     def projection_summary(self):
         """What a follower compares its projection with (docs/events.md "Store epoch"):
         ``{"store_epoch", "households", "residents", "households_checksum",
-        "residents_checksum"}``, over exactly what the export answers."""
-        return self.store.summary()
+        "residents_checksum"}``, over exactly what the export answers. Calls that
+        overlap share one reading of the store (``epoch.SharedAnswer``)."""
+        db = self.store.db
+        return self._summaries.get((id(db.client), db.name), self.store.summary)
 
     @every("registry_repair_seconds")
     def repair_pending_writes(self):

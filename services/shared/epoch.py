@@ -14,6 +14,7 @@ two stores that hold the same ids at the same versions agree.
 import hashlib
 import uuid
 
+import eventlet.event
 from pymongo.errors import DuplicateKeyError
 
 from services.shared import clock
@@ -58,6 +59,39 @@ def summarize(collection, query=None):
         count += 1
         acc ^= item_hash(doc["_id"], doc.get("version", 1))
     return count, "%016x" % acc
+
+
+class SharedAnswer:
+    """One computation per key at a time in this process; calls that arrive while it
+    runs wait for it and share its answer (or its error).
+
+    The registry's ``projection_summary`` reads every resident. Its four
+    followers' drift checks run on the same interval, so they ask at the same
+    moment: at 50,000 families, four summaries at once under load took more
+    than the followers' 10 s deadline, every check failed, and the answers
+    computed went unread. A summary begun a moment before a call arrived is as
+    current as the events still in flight to the follower, which the
+    comparison tolerates already.
+    """
+
+    def __init__(self):
+        self._running = {}
+
+    def get(self, key, compute):
+        """``compute()``'s answer, shared with the calls for ``key`` that overlap it."""
+        running = self._running.get(key)
+        if running is not None:
+            return running.wait()
+        self._running[key] = done = eventlet.event.Event()
+        try:
+            answer = compute()
+        except Exception as exc:
+            del self._running[key]
+            done.send_exception(exc)
+            raise
+        del self._running[key]
+        done.send(answer)
+        return answer
 
 
 def compare(ours, theirs, followed_epoch):

@@ -97,9 +97,13 @@ class RegistryCatchUp(BackgroundRebuild):
     what = "projection resync from the registry's export"
     busy_state = "resyncing"
 
-    def __init__(self, retry=1.0, max_retry=30.0, deadline=10.0, per_page=500):
+    def __init__(self, retry=1.0, max_retry=30.0, deadline=10.0, per_page=500,
+                 drift_deadline=60.0):
         super().__init__(retry, max_retry)
         self.deadline, self.per_page = deadline, per_page
+        # the registry reads every resident for its summary (seconds at 50,000
+        # families); no one waits for a drift check, so it may wait longer than a page
+        self.drift_deadline = drift_deadline
         self.db = None
         self.state = "idle"
 
@@ -146,7 +150,7 @@ class RegistryCatchUp(BackgroundRebuild):
         registry does not answer (nothing recorded)."""
         projection = self.projection()
         with ClusterRpcProxy(self.container.config) as cluster:
-            theirs = call(cluster.registry.projection_summary, deadline=self.deadline)
+            theirs = call(cluster.registry.projection_summary, deadline=self.drift_deadline)
         epochs = projection.epochs()
         report = dict(compare(projection.summary(), theirs, epochs["epoch"]),
                       checked_at=clock.now_iso())
