@@ -127,7 +127,9 @@ def main(argv=None):
         out("demo: no admin token: pass --token or set ADMIN_TOKEN "
             "(deploy/run-local prints the one it uses)")
         return 2
-    client = Client(args.url, args.token)
+    # a read answered 503/504 (a service busy for a moment) is asked again, as an officer
+    # reloads the page; commands are not
+    client = Client(args.url, args.token, retries=2)
     try:
         client.get("/health")
     except (ApiError, OSError) as exc:

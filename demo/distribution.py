@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from demo import life, options
 from demo.partner_tools import caught_up, check
-from gateway.client import ApiError, Client
+from gateway.client import ApiError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMMES = os.path.join(ROOT, "data", "programmes")
@@ -269,7 +269,7 @@ def hand_out(client, rounds, rng, bar, tally, window, share=1.0):
 
 
 def _record(client, rnd, channel, kind, alloc, reason, handed_over_at):
-    client = Client(client.base_url, client.token)  # one session per officer (thread)
+    client = client.alone(client.token)  # one session per officer (thread)
     if kind == "absent":
         client.post("allocations/%s/not-collected" % alloc["id"],
                     {"reason": reason, "note": "tidak datang sampai akhir tahap"})

@@ -15,7 +15,7 @@ import hashlib
 import time
 
 from demo import marketplace_orders
-from gateway.client import ApiError, Client
+from gateway.client import ApiError
 from demo.distribution import rupiah
 from demo.marketplace_shops import BUYERS, SHOPS, buyer_phone, photo
 from demo.partner_tools import caught_up
@@ -92,10 +92,10 @@ def open_shops(client, officer, niks, out):
                                             "expires_on": expires.isoformat()}}
         token = client.post("tokens", {"role": "seller", "name": "Penjual %s" % name,
                                        "seller_id": seller_id_for(nik)})["token"]
-        me = Client(client.base_url, token)
+        me = client.alone(token)
         seller = (me if i < 3 else officer).post("sellers", body)
         if i >= 3:  # the officer's registration got its own id: give the token for it
-            me = Client(client.base_url, client.post("tokens", {
+            me = client.alone(client.post("tokens", {
                 "role": "seller", "name": "Penjual %s" % name, "seller_id": seller["id"]})["token"])
         shops.append((seller, me, shop))
     out.table([{"shop": s["business_name"], "seller": s["full_name"], "RW": s["rw"],

@@ -5,7 +5,7 @@ import concurrent.futures
 import datetime
 import time
 
-from gateway.client import ApiError, Client
+from gateway.client import ApiError
 from demo.distribution import rupiah
 from demo.marketplace_shops import BUYERS, buyer_phone
 
@@ -78,7 +78,7 @@ def burst(client, public, listing, out):
         BURST_BUYERS, listing["stock"], listing["unit"], listing["title"]))
 
     def order(i):
-        buyer = Client(client.base_url, None)  # each buyer on their own phone
+        buyer = client.alone(None)  # each buyer on their own phone
         try:
             return buyer.post("listings/%s/orders" % listing["id"], {
                 "buyer_name": "Pembeli kilat %d" % i, "buyer_phone": buyer_phone(100 + i),

@@ -62,18 +62,33 @@ class ApiError(Exception):
         return text
 
 
-class Client:
-    """Speaks JSON to the gateway at ``base_url`` with an optional bearer ``token``."""
+#: statuses after which a read is asked again (``Client(retries=...)``)
+RETRIED = (503, 504)
 
-    def __init__(self, base_url, token=None, timeout=DEFAULT_TIMEOUT, session=None):
+
+class Client:
+    """Speaks JSON to the gateway at ``base_url`` with an optional bearer ``token``.
+
+    ``retries``: how many times a GET answered 503 or 504 (a service restarting
+    or busy for a moment) is asked again, after its ``Retry-After`` (at most 5 s)
+    or 1 s; 0 (the default) answers the first refusal. Only reads are retried: a
+    command answered 504 may have been carried out.
+    """
+
+    def __init__(self, base_url, token=None, timeout=DEFAULT_TIMEOUT, session=None, retries=0):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.retries = retries
 
     def with_token(self, token):
         """A client for the same gateway (sharing connections) acting with ``token``."""
-        return Client(self.base_url, token, self.timeout, self.session)
+        return Client(self.base_url, token, self.timeout, self.session, self.retries)
+
+    def alone(self, token=None):
+        """A client for the same gateway with its own connections (one per thread)."""
+        return Client(self.base_url, token, self.timeout, retries=self.retries)
 
     def url(self, path):
         return self.base_url + (path if path.startswith("/") else API_PREFIX + path)
@@ -96,6 +111,12 @@ class Client:
         """
         answer = self.raw(method, path, json=json, params=params, data=data,
                           headers=headers, timeout=timeout)
+        for _ in range(self.retries if method == "GET" else 0):
+            if answer.status_code not in RETRIED:
+                break
+            time.sleep(_retry_after(answer))
+            answer = self.raw(method, path, json=json, params=params, data=data,
+                              headers=headers, timeout=timeout)
         if not 200 <= answer.status_code < 300:
             raise ApiError(method, path, answer.status_code, _problem(answer))
         if not answer.content:
@@ -162,6 +183,14 @@ class Client:
                 raise TimeoutError("import job %s still %s after %.0f s" % (
                     job_id, current["state"], timeout))
             time.sleep(poll)
+
+
+def _retry_after(answer):
+    """Seconds to wait before asking again: the answer's ``Retry-After`` (0 to 5), else 1."""
+    try:
+        return min(max(float(answer.headers.get("Retry-After", 1)), 0.0), 5.0)
+    except ValueError:
+        return 1.0
 
 
 def _problem(answer):
