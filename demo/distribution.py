@@ -47,6 +47,8 @@ BUDGETS = {"UMKM_DESA": 30_000_000}
 #: a code not here has its round in the last quarter of the year lived through
 YEARLY_QUARTER = {"PIP": 3}
 SHARE_REPRESENTATIVE, SHARE_ABSENT = 0.06, 0.08
+#: data/programmes/pkh.json "max_components" (unverified, docs/domain.md)
+PKH_MAX_COMPONENTS = 4
 ABSENT_REASONS = ("not_found", "refused", "moved", "other")
 #: officers recording handovers at the same time (parallel HTTP requests)
 OFFICERS = 4
@@ -158,9 +160,26 @@ def generate(client, rounds, bar):
     """Generate each round's allocations; ``{code: answer}``."""
     made = {}
     for rnd in rounds:
-        made[rnd["programme_code"]] = client.post("rounds/%s/allocations" % rnd["id"], timeout=600)
+        if rnd.get("status") == "closed":   # an earlier run closed it: nothing to generate
+            made[rnd["programme_code"]] = {"created": 0, "waiting": 0}
+        else:
+            made[rnd["programme_code"]] = client.post("rounds/%s/allocations" % rnd["id"],
+                                                      timeout=600)
         bar.update(1)
     return made
+
+
+def close_ended(client, rounds, last, today):
+    """Close the rounds of a quarter that has ended (nothing is pending any more: the
+    hand-out recorded everyone who did not come); returns how many were closed now."""
+    if last >= today:
+        return 0
+    closed = 0
+    for rnd in rounds:
+        if client.get("rounds/%s" % rnd["id"])["status"] != "closed":
+            client.post("rounds/%s/close" % rnd["id"])
+            closed += 1
+    return closed
 
 
 def pending(client, round_id, status="pending"):
@@ -342,8 +361,11 @@ def pkh_after_births(client, rounds, births, out):
             out("  %s, born %s: family KK %s receives PKH %s this quarter%s." % (
                 baby["full_name"], baby["birth_date"], family["kk_number"],
                 rupiah(alloc["amount_idr"]),
-                ", with %s for the baby (%s)" % (rupiah(parts[0]["amount_idr"]),
-                                                 parts[0].get("label") or parts[0]["code"])
+                ", with %s for the baby (%s)%s" % (
+                    rupiah(parts[0]["amount_idr"]), parts[0].get("label") or parts[0]["code"],
+                    "; PKH pays at most %d components a family, so the smallest other one "
+                    "dropped" % PKH_MAX_COMPONENTS
+                    if len(alloc.get("components") or []) >= PKH_MAX_COMPONENTS else "")
                 if parts else ""))
 
 
@@ -396,7 +418,8 @@ def live_quarter(client, out, programmes, period, last_of_year, today, rng, stat
         rounds = schedule(client, programmes, period, last_of_year)
         bar.total = 2 * len(rounds)
         made = generate(client, rounds, bar)
-        later.append("Rounds %s; allocations made now: %d (%d waiting)." % (
+        later.append("Rounds %s; allocations made now: %d to hand over, %d more on waiting "
+                     "lists." % (
             ", ".join("%s %s" % (r["programme_code"], r["name"]) for r in rounds),
             sum(m["created"] for m in made.values()), sum(m["waiting"] for m in made.values())))
         if first > today:
@@ -427,6 +450,8 @@ def live_quarter(client, out, programmes, period, last_of_year, today, rng, stat
     out("Life in the quarter (through the registry; what distribution made of it):")
     out.table(rows, ["when", "event", "in distribution"])
     quarter_report(client, out, rounds, tally)
+    if close_ended(client, rounds, last, today):
+        out("The quarter has ended: its %d rounds are closed." % len(rounds))
     out("(quarter %d %d lived in %.1f s)" % (q, year, time.monotonic() - began))
     return rounds
 

@@ -31,14 +31,14 @@ OPEN_ENROLMENT = ("accepted", "waitlisted")
 HEALTH_KINDS = ("immunisation", "antenatal_care")
 #: (key, what it counts, owner) in the order printed
 FIGURES = (
-    ("registry.residents", "residents registered this year", "registry"),
+    ("registry.residents", "residents registered this year (the sample imported)", "registry"),
     ("registry.active", "residents active at year end", "registry"),
-    ("registry.born", "residents born this year", "registry"),
+    ("registry.born", "residents born this year (by birth date)", "registry"),
     ("registry.deceased", "died", "registry"),
     ("registry.moved_out", "moved out", "registry"),
     ("distribution.rounds", "rounds of the year's quarters", "distribution"),
-    ("distribution.handovers", "aid handed over (count)", "distribution"),
-    ("distribution.handovers_idr", "aid handed over (rupiah)", "distribution"),
+    ("distribution.handovers", "aid handed over (count, at year end)", "distribution"),
+    ("distribution.handovers_idr", "aid handed over (rupiah, at year end)", "distribution"),
     ("distribution.by_representative", "collected by a representative", "distribution"),
     ("distribution.not_collected", "not collected", "distribution"),
     ("complaints.submitted", "complaints filed", "complaints"),

@@ -143,6 +143,9 @@ def run(client, out):
             "nik": mother["nik"], "started_on": days(today, 70)})["appointments"]
         out("%s, pregnant since %s:" % (mother["full_name"], days(today, 70)))
         out.table(visits, ["item", "due_on", "overdue_on", "status"])
+        out("(Two visits share the first trimester's window and three the third's: the "
+            "guideline fixes how many visits fall in each trimester, the midwife sets the "
+            "day; each is late once its window closes. data/health/antenatal-schedule.json)")
 
     child = next(m for ms in families.values() for m in ms if m["nik"] in scheduled)
     try:

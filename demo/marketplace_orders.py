@@ -88,9 +88,11 @@ def burst(client, public, listing, out):
     with concurrent.futures.ThreadPoolExecutor(BURST_BUYERS) as pool:
         outcomes = collections.Counter(pool.map(order, range(BURST_BUYERS)))
     after = public.get("listings/%s" % listing["id"])
-    out("  %s; stock now %d (%s). No unit was sold twice." % (
-        ", ".join("%s: %d" % kv for kv in sorted(outcomes.items())), after["stock"],
-        after["status"]))
+    refused = sum(n for outcome, n in outcomes.items() if outcome != "placed")
+    out("  %d orders placed, %d refused (%s); stock now %d (%s). No unit was sold twice." % (
+        outcomes["placed"], refused, "; ".join(sorted(
+            "%d× %s" % (n, outcome) for outcome, n in outcomes.items() if outcome != "placed"))
+        or "-", after["stock"], after["status"]))
     if outcomes["placed"] != listing["stock"] or after["stock"] != 0:
         raise RuntimeError("the burst sold %d of %d units" % (outcomes["placed"],
                                                              listing["stock"]))

@@ -35,6 +35,8 @@ STATUS_REASONS_ID = {
     "menerima"}
 ALLOCATION_SUMMARIES = {
     "allocation_created": "Ditetapkan sebagai penerima {programme} ({amount})",
+    # an allocation created beyond the round's quota waits for a freed place
+    "allocation_waiting": "Masuk daftar tunggu {programme} ({amount})",
     "allocation_promoted": "Naik dari daftar tunggu {programme} ({amount})",
     "allocation_cancelled": "Alokasi {programme} dibatalkan ({reason})",
     "allocation_not_collected": "Bantuan {programme} tidak diambil ({reason})",
@@ -81,6 +83,8 @@ def _registry_entry(kind, data):
 
 def _allocation_entry(kind, data, member=None):
     al = data["allocation"]
+    if kind == "allocation_created" and al.get("status") == "waiting":
+        kind = "allocation_waiting"
     text = ALLOCATION_SUMMARIES.get(kind)
     if text is None:                      # allocation_updated: bookkeeping, not a life event
         return None

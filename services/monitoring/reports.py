@@ -20,8 +20,9 @@ MONEY_TABLES = (("allocations", "Alokasi"), ("disbursements", "Penyaluran"),
                 ("returns", "Pengembalian"))
 #: what a money table counts, where its name alone would mislead
 MONEY_NOTES = {"allocations": ["<p>Alokasi yang dibuat pada tahap tahun ini, termasuk yang "
-                               "masuk daftar tunggu; yang sudah diserahkan ada di tabel "
-                               "Penyaluran.</p>"]}
+                               "masuk daftar tunggu, menurut bulan daftar penerimanya dibuat "
+                               "(bukan bulan penyaluran); yang sudah diserahkan ada di tabel "
+                               "Penyaluran, menurut tanggal serah terimanya.</p>"]}
 
 
 def csv_report(year):
@@ -393,7 +394,8 @@ def html_report(year, village="Kelurahan Tanjung Barat"):
     market = year["marketplace"]
     sections.append(["<h2>Program mitra</h2>", _table(
         ["Keterangan", "Jumlah"],
-        [["Diterima (termasuk naik dari daftar tunggu): " + PARTNER_LABELS.get(k, k), n]
+        [["Diterima (termasuk naik dari daftar tunggu dan yang kemudian keluar): "
+          + PARTNER_LABELS.get(k, k), n]
          for k, n in partners["enrolments_accepted"].items()]
         + [["Hasil: " + PARTNER_LABELS.get(k, k), n] for k, n in partners["outcomes"].items()]
         + [["Pernah masuk daftar tunggu tahun ini", partners["waitlisted"]],

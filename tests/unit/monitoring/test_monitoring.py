@@ -193,3 +193,11 @@ def test_only_officers_read_timelines_and_unknown_people_are_not_found(service, 
 
 def test_rupiah_uses_the_indonesian_thousands_separator():
     assert domain.rupiah(1250000) == "Rp1.250.000"
+
+
+def test_an_allocation_beyond_the_quota_reads_as_the_waiting_list(service, family):
+    deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
+        id="al_3", programme_code="UMKM_DESA", amount_idr=2500000, status="waiting")})
+
+    mine = service.resident_timeline(NIK, OFFICER)["entries"]
+    assert mine[-1]["summary"] == "Masuk daftar tunggu UMKM_DESA (Rp2.500.000)"
