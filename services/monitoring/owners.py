@@ -63,7 +63,7 @@ def rebuild_all(store, owners, deadline=EXPORT_DEADLINE):
     for programme in rebuild.pages(lambda page, size: call(
             owners.distribution.list_programmes, True, page, size, deadline=deadline),
             per_page=100):
-        store.apply_programme(programme["code"], programme.get("kind"))
+        store.apply_programme(programme["code"], programme.get("kind"), programme.get("name"))
     counts, made = {}, 0
     for owner, export, events_of in rebuild.EXPORTS:
         method = getattr(getattr(owners, owner), export)

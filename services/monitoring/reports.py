@@ -2,6 +2,7 @@
 Bahasa Indonesia, with charts drawn inline as SVG, that is also rendered as a PDF
 (docs/monitoring.md). Input: ``domain.annual_counters``."""
 import logging
+import textwrap
 from html import escape
 
 import eventlet
@@ -106,9 +107,10 @@ def accountability_html(year):
     units = {"household": "keluarga", "person": "orang"}
     coverage = []
     for c in year.get("coverage") or []:
-        coverage += [[c["programme_code"], "Semua RW", units.get(c["unit"], c["unit"]),
+        named = programme_cell(year, c["programme_code"])
+        coverage += [[named, "Semua RW", units.get(c["unit"], c["unit"]),
                       c["eligible"], c["reached"], _pct(c["reached_pct"])]]
-        coverage += [[c["programme_code"], "RW %s" % r["rw"], units.get(c["unit"], c["unit"]),
+        coverage += [[named, "RW %s" % r["rw"], units.get(c["unit"], c["unit"]),
                       r["eligible"], r["reached"], _pct(r["reached_pct"])] for r in c["by_rw"]]
     covered = ["<h2>Cakupan bantuan (sasaran dan yang menerima)</h2>",
                "<p>Sasaran: keluarga (atau orang, untuk bantuan perorangan) yang mendapat "
@@ -183,7 +185,7 @@ def evaluation_html(year):
                 or "-")]
     parts += ["<h2>Survei evaluasi</h2>", _table(
         ["Survei", "Program", "Responden", "Rata-rata penilaian (1-5)"],
-        [[s["title"], s["programme_code"], s["responses"], "; ".join(
+        [[s["title"], programme_cell(year, s["programme_code"]), s["responses"], "; ".join(
             "%s: %s" % (q["label"], "-" if q["mean"] is None else _decimal(q["mean"]))
             for q in s["ratings"]) or "-"] for s in year["surveys"]])]
     cohorts = year["graduation"]
@@ -223,6 +225,35 @@ STATUS_LABELS = {"open": "Belum dikerjakan", "in_progress": "Sedang dikerjakan",
 
 def _category(code):
     return CATEGORY_LABELS.get(code, code)
+
+
+class _Html(str):
+    """A table cell written as HTML already (its text escaped), which ``_table``
+    puts in as it is."""
+
+
+def programme_cell(year, code):
+    """How a table of the printable page names the programme ``code``: its name with
+    the code small after it (``Program Keluarga Harapan <small>PKH</small>``), from
+    the report's ``programme_names``; the code alone for a programme monitoring has
+    not seen named (or a survey's free-text programme)."""
+    name = (year.get("programme_names") or {}).get(code)
+    if not name:
+        return code
+    return _Html('%s <small class="code">%s</small>' % (escape(name), escape(code)))
+
+
+#: characters per line of a programme's name in a chart label, wrapped beyond: the
+#: longest names (55 characters with the code) would be cut at the chart's edge
+CHART_LABEL_WIDTH = 32
+
+
+def programme_label(year, code):
+    """How a chart of the printable page names the programme ``code`` (chart text is
+    plain, so the code goes in brackets): ``Program Keluarga Harapan (PKH)``, wrapped
+    at ``CHART_LABEL_WIDTH``, or the code alone when monitoring has not seen it named."""
+    name = (year.get("programme_names") or {}).get(code)
+    return textwrap.fill("%s (%s)" % (name, code), CHART_LABEL_WIDTH) if name else code
 
 
 def _decimal(value):
@@ -284,10 +315,11 @@ def _coverage_chart(year):
     covered = year.get("coverage") or []
     if not covered:
         return []
+    # horizontal: programme names are long
     return [_chart("cakupan", charts.bars_svg(
-        [c["programme_code"] for c in covered],
+        [programme_label(year, c["programme_code"]) for c in covered],
         [("Sasaran", [c["eligible"] for c in covered]),
-         ("Menerima", [c["reached"] for c in covered])], stacked=False),
+         ("Menerima", [c["reached"] for c in covered])], stacked=False, horizontal=True),
         "Sasaran dan yang menerima per program, %d" % year["year"],
         "Diagram batang: untuk tiap program, jumlah sasaran di samping jumlah yang sudah "
         "menerima; angkanya ada di tabel di bawahnya.")]
@@ -341,8 +373,9 @@ def _trend_section(trend):
 
 def _table(head, rows):
     cells = "".join("<th>%s</th>" % escape(h) for h in head)
-    body = "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % escape(str(v)) for v in row)
-                   for row in rows) or '<tr><td colspan="%d">Belum ada data</td></tr>' % len(head)
+    body = "".join("<tr>%s</tr>" % "".join(
+        "<td>%s</td>" % (v if isinstance(v, _Html) else escape(str(v))) for v in row)
+        for row in rows) or '<tr><td colspan="%d">Belum ada data</td></tr>' % len(head)
     return "<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>" % (cells, body)
 
 
@@ -356,6 +389,7 @@ table{border-collapse:collapse;margin-bottom:1.5em}
 td,th{border:1px solid #555;padding:.3em .6em;text-align:left}
 thead{display:table-header-group}tr{break-inside:avoid}
 figure{margin:0 0 1em;break-inside:avoid}figcaption{font-size:9pt;color:#444}
+small.code{font-size:8pt;color:#444;white-space:nowrap}
 svg.chart{width:100%;max-width:800px;height:auto}
 h2,h3{break-after:avoid}
 @media print{body{margin:0}section+section{break-before:page}
@@ -380,7 +414,8 @@ def html_report(year, village="Kelurahan Tanjung Barat"):
     for table, title in MONEY_TABLES:
         money += ["<h2>%s bantuan</h2>" % title] + MONEY_NOTES.get(table, []) + [_table(
             ["Program", "RW", "Bulan", "Jumlah", "Nilai"],
-            [[r["programme_code"], r["rw"], r["month"], r["count"], rupiah(r["amount_idr"])]
+            [[programme_cell(year, r["programme_code"]), r["rw"], r["month"], r["count"],
+              rupiah(r["amount_idr"])]
              for r in year["distribution"][table]])]
     sections.append(money)
     covered, timely, pledged = accountability_html(year)

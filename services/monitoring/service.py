@@ -81,7 +81,8 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
     @consumes(PROGRAMME_PUBLISHED)
     def on_distribution_programme_published(self, event):
         programme = event["data"]["programme"]
-        self.store.apply_programme(programme["code"], programme.get("kind"))
+        self.store.apply_programme(programme["code"], programme.get("kind"),
+                                   programme.get("name"))
 
     @consumes(PROGRAMME_REVISED)
     def on_distribution_programme_revised(self, event):
@@ -176,6 +177,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         counters["scorecards"] = self.scorecards_of_year(year)
         counters["surveys"] = self.surveys_of_year(year)
         counters["graduation"] = [c for c in self._funnel() if c["cohort"] <= year]
+        counters["programme_names"] = self.store.programme_names()
         return dump(AnnualCountersOut, counters)
 
     def _funnel(self):

@@ -217,9 +217,13 @@ class MonitoringRepository(RegistryProjection):
     def all_steps(self):
         return list(self.steps.find({}))
 
-    def apply_programme(self, code, kind):
-        """Keep a programme's kind (the latest event wins; kinds do not flip back)."""
-        self.programmes.update_one({"_id": code}, {"$set": {"kind": kind}}, upsert=True)
+    def apply_programme(self, code, kind, name=None):
+        """Keep a programme's kind and name (the latest event wins; kinds do not flip
+        back). A snapshot without a name (an older distribution) keeps the name known."""
+        changes = {"kind": kind}
+        if name:
+            changes["name"] = name
+        self.programmes.update_one({"_id": code}, {"$set": changes}, upsert=True)
 
     #: what monitoring derives from other services' events (dropped by a rebuild);
     #: discussions, scorecards and surveys are its own records and stay
@@ -234,3 +238,7 @@ class MonitoringRepository(RegistryProjection):
     def programme_kinds(self):
         """``{programme code: kind}`` of every programme seen."""
         return {p["_id"]: p.get("kind") for p in self.programmes.find({})}
+
+    def programme_names(self):
+        """``{programme code: name}`` of every programme seen with a name."""
+        return {p["_id"]: p["name"] for p in self.programmes.find({}) if p.get("name")}

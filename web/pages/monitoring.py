@@ -1,6 +1,7 @@
 """Console: monitoring (docs/monitoring.md): a resident's timeline by NIK and the
 year's report with a link to its printable page. Officers and admins."""
 import datetime
+import textwrap
 
 from werkzeug.wrappers import Response
 
@@ -71,10 +72,14 @@ def annual_report(ctx):
         pictures["handed"] = charts.bars(list(t("format.months_short")), [
             (t("monitoring.disbursed"), handed)], t, money=True)
     covered = report.get("coverage") or []
+    # {code: name} of the programmes monitoring has seen named (absent from an older one)
+    names = report.get("programme_names") or {}
     if covered:
-        pictures["coverage"] = charts.bars([c["programme_code"] for c in covered], [
+        pictures["coverage"] = charts.bars([_programme_label(names, c["programme_code"])
+                                            for c in covered], [
             (t("monitoring.eligible"), [c["eligible"] for c in covered]),
-            (t("monitoring.reached"), [c["reached"] for c in covered])], t, stacked=False)
+            (t("monitoring.reached"), [c["reached"] for c in covered])], t, stacked=False,
+            horizontal=True)
     pledges = report.get("contributions") or []
     if pledges:
         pictures["contributions"] = charts.bars([p["partner_name"] for p in pledges], [
@@ -87,8 +92,23 @@ def annual_report(ctx):
             for i, y in enumerate(trend["years"])], t, stacked=False, horizontal=True)
     return ctx.render("console/annual.html", year=year, report=report, trend=trend,
                       pictures=pictures, monthly=handed, percent=percent(t),
+                      programme_names=names,
                       decimal=decimal(t),
                       years=list(range(_this_year(), _this_year() - 5, -1)))
+
+
+#: characters per line of a programme's name in a chart label (as on monitoring's
+#: printable page): the longest names would be cut at the chart's edge
+CHART_LABEL_WIDTH = 32
+
+
+def _programme_label(names, code):
+    """A programme in a chart: ``Program Keluarga Harapan (PKH)``, wrapped at
+    ``CHART_LABEL_WIDTH``, or its code when monitoring has not seen it named (as on
+    monitoring's printable page)."""
+    if not names.get(code):
+        return code
+    return textwrap.fill("%s (%s)" % (names[code], code), CHART_LABEL_WIDTH)
 
 
 def _rupiah_value(amounts):

@@ -119,6 +119,10 @@ class AnnualCountersOut(Answer):
         "description": "[{title, programme_code, responses, ratings: [{name, label, mean}]}]"})
     graduation = fields.List(fields.Nested(lambda: CohortOut()), metadata={
         "description": "the graduation funnel of every cohort up to the year"})
+    programme_names = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "{programme code: name} of every programme monitoring has seen named "
+                       "(distribution's programme events and list_programmes), for showing "
+                       "names beside the codes; a code missing here is shown as the code"})
 
 
 class CohortOut(Answer):

@@ -147,6 +147,30 @@ def test_the_year_shows_coverage_deadlines_and_contributions(officer, gateway):
     assert "Rp5.000.000 (-)" in given and "<td>30 (75%)</td>" in given
 
 
+def test_the_coverage_names_the_programmes_monitoring_knows_by_name(officer, gateway):
+    import base64
+    import copy
+    year = copy.deepcopy(YEAR)
+    year["coverage"] = [{"programme_code": code, "unit": "household", "eligible": 2,
+                         "reached": 1, "reached_pct": 50.0, "by_rw": [
+                             {"rw": "003", "eligible": 2, "reached": 1, "reached_pct": 50.0}]}
+                        for code in ("PKH", "BLT_DD")]
+    year["programme_names"] = {"PKH": "Program Keluarga Harapan"}
+    gateway.route("GET", "reports/annual/2026", year)
+
+    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+
+    covered = html.split("Cakupan bantuan, sasaran dan yang menerima", 1)[1]
+    assert ('<th scope="row">Program Keluarga Harapan <small>PKH</small></th>'
+            "<td>Semua RW</td>") in covered
+    assert "<td>Program Keluarga Harapan <small>PKH</small></td><td>RW 003</td>" in covered
+    # one monitoring never saw named keeps its code
+    assert '<th scope="row">BLT_DD</th>' in covered and "<td>BLT_DD</td>" in covered
+    chart = covered.split('src="data:image/svg+xml;base64,', 1)[1].split('"', 1)[0]
+    drawn = base64.b64decode(chart).decode("utf-8")
+    assert "Program Keluarga Harapan (PKH)" in drawn and "BLT_DD" in drawn
+
+
 def test_a_year_without_them_says_there_is_nothing_yet(officer, gateway):
     gateway.route("GET", "reports/annual/2026", YEAR)
     html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
