@@ -234,9 +234,9 @@ class _Html(str):
 
 def programme_cell(year, code):
     """How a table of the printable page names the programme ``code``: its name with
-    the code small after it (``Program Keluarga Harapan <small>PKH</small>``), from
-    the report's ``programme_names``; the code alone for a programme monitoring has
-    not seen named (or a survey's free-text programme)."""
+    the code small after it (``Program Keluarga Harapan <small class="code">PKH</small>``),
+    from the report's ``programme_names``; the code alone for a programme monitoring
+    has not seen named (or a survey's free-text programme)."""
     name = (year.get("programme_names") or {}).get(code)
     if not name:
         return code
@@ -244,7 +244,7 @@ def programme_cell(year, code):
 
 
 #: characters per line of a programme's name in a chart label, wrapped beyond: the
-#: longest names (55 characters with the code) would be cut at the chart's edge
+#: longest names (nearly 60 characters with the code) would be cut at the chart's edge
 CHART_LABEL_WIDTH = 32
 
 
