@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 from web import forms
 from web.api import ApiError, together
-from web.pages import nav, page
+from web.pages import enrolments, nav, page
 from web.pages.activities import KINDS
-from web.pages.partners_console import OUTCOMES, WITHDRAW_REASONS
+from web.pages.enrolments import OUTCOMES, WITHDRAW_REASONS
 
 #: the partners contract's lists (a unit test keeps them equal)
 ATTENDANCE = ("attended", "excused", "absent")
@@ -29,6 +29,8 @@ SESSION_KINDS = ("training", "mentoring")
 GROUPS = ("accepted", "completed", "waitlisted", "withdrawn")
 PROGRAMME_FIELDS = ("title", "kind", "description", "location", "starts_on", "ends_on",
                     "capacity", "required_attendance_pct")
+#: the programme page's own notices, beside those of enrolments (``?selesai=``)
+_DONE = {d: "partner_portal.done." + d for d in ("published", "session", "attendance")}
 
 
 def _q(value):
@@ -149,72 +151,17 @@ def partner_portal_programme(ctx, programme_id):
     """GET: the programme, its sessions and roster. POST: enrol a resident by ``nik``;
     303 saying accepted or waitlisted (and the place), or the failed criteria."""
     if ctx.request.method == "GET":
-        args, notice = ctx.request.args, None
-        done = args.get("selesai")
-        if done in ("accepted", "waitlisted"):
-            notice = ctx.t("partners_console.enrolled." + done, name=args.get("nama", ""),
-                           n=args.get("urutan", ""))
-        elif done in ("withdrawn", "completed"):
-            notice = ctx.t("partners_console.done." + done)
-        elif done in ("published", "session", "attendance"):
-            notice = ctx.t("partner_portal.done." + done)
-        return _programme_page(ctx, programme_id, notice=notice)
-    form = ctx.form
-    nik = forms.digits(form.get("nik", ""))
-    if not (nik.isdigit() and len(nik) == 16):
-        return _programme_page(ctx, programme_id, 400, {"nik": ["status.errors.nik"]},
-                               form=form)
-    body = {"nik": nik}
-    if form.get("note", "").strip():
-        body["note"] = form["note"].strip()
-    try:
-        enrolment = ctx.officer_api.post("partner-programmes/%s/enrolments" % _q(programme_id),
-                                         body)
-    except ApiError as exc:
-        if exc.status == 404:
-            errors = {"nik": ["partners_console.errors.unknown_nik"]}
-        elif exc.status == 409:
-            errors = {"nik": ["partners_console.errors.already"]}
-        elif exc.status in (400, 422):
-            errors = {"nik": [forms.problem_sentence(exc, ctx.t)]
-                      + ["%s" % "; ".join(v) for v in exc.errors.values()]}
-        else:
-            raise
-        return _programme_page(ctx, programme_id, exc.status, errors, form=form)
-    return ctx.redirect("partner_portal_programme", programme_id=programme_id,
-                        selesai=enrolment["status"], nama=enrolment.get("full_name", ""),
-                        urutan=enrolment.get("waitlist_position") or "")
+        return _programme_page(ctx, programme_id, notice=enrolments.notice(ctx, _DONE))
+    return enrolments.enrol(ctx, ctx.officer_api, programme_id, _programme_page,
+                            "partner_portal_programme")
 
 
 @page("/mitra-saya/peserta/<enrolment_id>", methods=("POST",), login="partner")
 def partner_enrolment_action(ctx, enrolment_id):
     """``action`` withdraw (``reason``) or complete (``outcome``, ``completed_on``
     YYYY-MM-DD or blank for today); 303 back to ``programme_id``."""
-    form, programme_id = ctx.form, ctx.form.get("programme_id", "")
-    action, field = form.get("action"), "e-%s" % enrolment_id
-    if action == "withdraw" and form.get("reason") in WITHDRAW_REASONS:
-        body = {"reason": form["reason"]}
-    elif action == "complete" and form.get("outcome") in OUTCOMES:
-        body = {"outcome": form["outcome"]}
-        try:
-            when = forms.iso_date(form.get("completed_on"))
-        except ValueError:
-            return _programme_page(ctx, programme_id, 400,
-                                   {field: ["partners_console.errors.date"]})
-        if when:
-            body["completed_on"] = when
-    else:
-        return _programme_page(ctx, programme_id, 400,
-                               {field: ["partners_console.errors.choose"]})
-    try:
-        ctx.officer_api.post("enrolments/%s/%s" % (_q(enrolment_id), action), body)
-    except ApiError as exc:
-        if exc.status not in (400, 409, 422):
-            raise
-        return _programme_page(ctx, programme_id, exc.status,
-                               {field: [forms.problem_sentence(exc, ctx.t)]})
-    return ctx.redirect("partner_portal_programme", programme_id=programme_id,
-                        selesai="withdrawn" if action == "withdraw" else "completed")
+    return enrolments.act(ctx, ctx.officer_api, enrolment_id, _programme_page,
+                          "partner_portal_programme")
 
 
 @page("/mitra-saya/program/<programme_id>/sesi", methods=("POST",), login="partner")

@@ -12,15 +12,12 @@ from urllib.parse import quote
 
 from web import forms
 from web.api import ApiError
-from web.pages import ORDER, nav, page
+from web.pages import ORDER, enrolments, nav, page
+from web.pages.enrolments import OUTCOMES, WITHDRAW_REASONS
 
 #: the partners contract's lists (a unit test keeps them equal)
 PARTNER_KINDS = ("company", "ngo", "government", "health_facility", "university", "community")
 VERIFICATIONS = ("pending", "verified", "suspended")
-WITHDRAW_REASONS = ("resident_request", "not_attending", "no_longer_eligible",
-                    "partner_decision", "other")
-OUTCOMES = ("certificate", "business_started", "employed", "immunisation_given",
-            "checkup_done", "other")
 HEALTH_KINDS = ("immunisation", "antenatal_care")
 APPOINTMENT_VIEWS = ("due", "overdue", "due_or_overdue", "all")
 PER_PAGE = 50
@@ -128,74 +125,17 @@ def partner_programme(ctx, programme_id):
     """GET: a programme with its enrolments and waiting list. POST: enrol a resident by
     ``nik``; 303 saying accepted or waitlisted (and the place), or the failed criteria."""
     if ctx.request.method == "GET":
-        done = ctx.request.args.get("selesai")
-        notice = None
-        if done in ("accepted", "waitlisted"):
-            notice = ctx.t("partners_console.enrolled." + done,
-                           name=ctx.request.args.get("nama", ""),
-                           n=ctx.request.args.get("urutan", ""))
-        elif done in ("withdrawn", "completed"):
-            notice = ctx.t("partners_console.done." + done)
-        return _programme_page(ctx, programme_id, notice=notice)
-    form = ctx.form
-    nik = forms.digits(form.get("nik", ""))
-    if not (nik.isdigit() and len(nik) == 16):
-        return _programme_page(ctx, programme_id, 400, {"nik": ["status.errors.nik"]},
-                               form=form)
-    body = {"nik": nik}
-    if form.get("note", "").strip():
-        body["note"] = form["note"].strip()
-    try:
-        enrolment = ctx.officer_api.post("partner-programmes/%s/enrolments" % _q(programme_id),
-                                         body)
-    except ApiError as exc:
-        if exc.status == 404:
-            errors = {"nik": ["partners_console.errors.unknown_nik"]}
-        elif exc.status == 409:
-            errors = {"nik": ["partners_console.errors.already"]}
-        elif exc.status in (400, 422):
-            errors = {"nik": [forms.problem_sentence(exc, ctx.t)]
-                      + ["%s" % "; ".join(v) for v in exc.errors.values()]}
-        else:
-            raise
-        return _programme_page(ctx, programme_id, exc.status, errors, form=form)
-    return ctx.redirect("partner_programme", programme_id=programme_id,
-                        selesai=enrolment["status"], nama=enrolment.get("full_name", ""),
-                        urutan=enrolment.get("waitlist_position") or "")
+        return _programme_page(ctx, programme_id, notice=enrolments.notice(ctx))
+    return enrolments.enrol(ctx, ctx.officer_api, programme_id, _programme_page,
+                            "partner_programme")
 
 
 @page("/konsol/mitra/peserta/<enrolment_id>", methods=("POST",), login="officer")
 def enrolment_action(ctx, enrolment_id):
     """``action`` withdraw (``reason``, ``note``) or complete (``outcome``,
     ``completed_on`` YYYY-MM-DD or blank for today); 303 back to ``programme_id``."""
-    form, programme_id = ctx.form, ctx.form.get("programme_id", "")
-    action = form.get("action")
-    field = "e-%s" % enrolment_id
-    if action == "withdraw" and form.get("reason") in WITHDRAW_REASONS:
-        body = {"reason": form["reason"]}
-    elif action == "complete" and form.get("outcome") in OUTCOMES:
-        body = {"outcome": form["outcome"]}
-        try:
-            when = forms.iso_date(form.get("completed_on"))
-        except ValueError:
-            return _programme_page(ctx, programme_id, 400,
-                                   {field: ["partners_console.errors.date"]})
-        if when:
-            body["completed_on"] = when
-    else:
-        return _programme_page(ctx, programme_id, 400,
-                               {field: ["partners_console.errors.choose"]})
-    if form.get("note", "").strip():
-        body["note"] = form["note"].strip()
-    try:
-        ctx.officer_api.post("enrolments/%s/%s" % (_q(enrolment_id), action), body)
-    except ApiError as exc:
-        if exc.status not in (400, 409, 422):
-            raise
-        return _programme_page(ctx, programme_id, exc.status,
-                               {field: [forms.problem_sentence(exc, ctx.t)]})
-    return ctx.redirect("partner_programme", programme_id=programme_id,
-                        selesai="withdrawn" if action == "withdraw" else "completed")
+    return enrolments.act(ctx, ctx.officer_api, enrolment_id, _programme_page,
+                          "partner_programme", note=True)
 
 
 def _cadre_page(ctx, programme_id, status=200, errors=None, notice=None):

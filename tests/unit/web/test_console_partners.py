@@ -148,6 +148,36 @@ def test_withdraw_and_complete_send_reason_and_outcome(officer, gateway):
     assert page.status_code == 422 and "80% required" in page.get_data(as_text=True)
 
 
+def test_the_officers_note_goes_with_either_action_and_a_bad_choice_sends_nothing(officer,
+                                                                                   gateway):
+    # the portal's actions send no note (test_partner_portal.py): the shared code
+    # keeps the difference as a parameter, pinned here and there
+    gateway.route("POST", "enrolments/en_1/withdraw", {})
+    gateway.route("POST", "enrolments/en_2/complete", {})
+    token = csrf_of(officer.get("/konsol/mitra/program/pp_1").get_data(as_text=True))
+    officer.post("/konsol/mitra/peserta/en_1", data={
+        "csrf_token": token, "programme_id": "pp_1", "action": "withdraw",
+        "reason": "other", "note": " pindah kota "})
+    assert gateway.last("POST", "enrolments/en_1/withdraw")[2] == {
+        "reason": "other", "note": "pindah kota"}
+    officer.post("/konsol/mitra/peserta/en_2", data={
+        "csrf_token": token, "programme_id": "pp_1", "action": "complete",
+        "outcome": "employed", "completed_on": "2026-09-30", "note": "kerja di pabrik"})
+    assert gateway.last("POST", "enrolments/en_2/complete")[2] == {
+        "outcome": "employed", "completed_on": "2026-09-30", "note": "kerja di pabrik"}
+    sent = len(gateway.calls)
+    page = officer.post("/konsol/mitra/peserta/en_1", data={
+        "csrf_token": token, "programme_id": "pp_1", "action": "withdraw", "reason": "bosan"})
+    assert page.status_code == 400 and 'id="e-en_1-error"' in page.get_data(as_text=True)
+    assert not [c for c in gateway.calls[sent:] if c[0] == "POST"]
+
+
+def test_the_console_shows_no_notice_of_the_portals_own_outcomes(officer):
+    html = officer.get("/konsol/mitra/program/pp_1?selesai=session").get_data(as_text=True)
+    assert "Sesi sudah ditambahkan." not in html
+    html = officer.get("/konsol/mitra/program/pp_1?selesai=completed").get_data(as_text=True)
+    assert "Peserta dicatat selesai." in html
+
 def test_the_cadres_list_per_rw_and_recording_a_dose(officer, gateway):
     gateway.route("GET", "partner-programmes/pp_2/appointments", {
         "items": [{"id": "ap_1", "programme_id": "pp_2", "kind": "immunisation",

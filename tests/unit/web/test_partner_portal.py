@@ -166,6 +166,29 @@ def test_complete_and_withdraw_send_the_choice(partner, gateway):
     assert page.status_code == 409 and 'id="e-en_3-error"' in page.get_data(as_text=True)
 
 
+def test_the_portal_sends_no_note_with_an_action_and_refuses_a_date_that_does_not_exist(
+        partner, gateway):
+    html = partner.get("/mitra-saya/program/pp_1").get_data(as_text=True)
+    gateway.route("POST", "enrolments/en_3/withdraw", enrolment("en_3", "Citra", "withdrawn"))
+    partner.post("/mitra-saya/peserta/en_3", data={
+        "csrf_token": csrf_of(html), "programme_id": "pp_1", "action": "withdraw",
+        "reason": "resident_request", "note": "pindah kota"})
+    assert gateway.last("POST", "enrolments/en_3/withdraw")[2] == {"reason": "resident_request"}
+    sent = len(gateway.calls)
+    page = partner.post("/mitra-saya/peserta/en_1", data={
+        "csrf_token": csrf_of(html), "programme_id": "pp_1", "action": "complete",
+        "outcome": "certificate", "completed_on": "2026-02-30"})
+    assert page.status_code == 400 and 'id="e-en_1-error"' in page.get_data(as_text=True)
+    assert not [c for c in gateway.calls[sent:] if c[0] == "POST"]
+
+
+@pytest.mark.parametrize("done, words", [("session", "Sesi sudah ditambahkan."),
+                                         ("attendance", "Daftar hadir sudah disimpan."),
+                                         ("withdrawn", "Peserta dikeluarkan")])
+def test_the_programme_page_says_what_was_just_done(partner, done, words):
+    html = partner.get("/mitra-saya/program/pp_1?selesai=" + done).get_data(as_text=True)
+    assert words in html
+
 def test_a_session_is_added_and_its_refusal_reads_beside_the_field(partner, gateway):
     html = partner.get("/mitra-saya/program/pp_1").get_data(as_text=True)
     form = {"csrf_token": csrf_of(html), "s-held_on": "2026-09-09", "s-starts_at": "09:00",
