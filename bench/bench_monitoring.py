@@ -79,8 +79,8 @@ def targets(api, n):
     recipients, enrolled, sellers, taken = [], [], [], set()
     # after the year most rounds are handed out: a waiting allocation (the village grant's
     # waiting list) is followed on a deactivation as a pending one is
-    for rnd, status in [(r, s) for s in ("pending", "waiting")
-                        for r in api.get("rounds", {"per_page": 100})["items"]]:
+    rounds = api.get("rounds", {"per_page": 100})["items"]
+    for rnd, status in [(r, s) for s in ("pending", "waiting") for r in rounds]:
         for a in api.get("rounds/%s/allocations" % rnd["id"],
                          {"status": status, "per_page": 100})["items"]:
             if len(recipients) < n and a.get("recipient_nik") and a["recipient_nik"] not in taken:

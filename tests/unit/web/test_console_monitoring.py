@@ -4,6 +4,17 @@ import pytest
 
 from tests.unit.web.conftest import login
 
+
+def annual_page(officer, gateway, year):
+    """The console's annual page for 2026 with ``year`` as monitoring's answer."""
+    gateway.route("GET", "reports/annual/2026", year)
+    return officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+
+
+def section(html, title):
+    """What the page shows after the heading ``title``."""
+    return html.split(title, 1)[1]
+
 NIK = "3174094203850001"
 YEAR = {"year": 2026, "registry": {"registrations": 3, "deactivations": {"moved_out": 1}},
         "distribution": {"allocations": [], "returns": [], "disbursements": [
@@ -51,8 +62,7 @@ def test_an_unknown_nik_says_so_with_404(officer, gateway):
 
 
 def test_the_year_shows_key_figures_and_links_the_printable_page(officer, gateway):
-    gateway.route("GET", "reports/annual/2026", YEAR)
-    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    html = annual_page(officer, gateway, YEAR)
     assert "Rp1.500.000" in html and "Air bersih (2)" in html
     assert 'href="/konsol/pemantauan/tahunan/2026/cetak"' in html
     assert '<a href="/konsol/pemantauan/tahunan/2026/laporan.pdf" download>Unduh PDF</a>' in html
@@ -66,8 +76,7 @@ def test_the_needs_of_three_years_side_by_side_and_the_months_charted(officer, g
     year = copy.deepcopy(YEAR)
     year["needs_trend"] = {"years": [2025, 2026], "needs": ["Air bersih", "Jalan rusak"],
                            "mentions": [[5, 2], [1, 0]]}
-    gateway.route("GET", "reports/annual/2026", year)
-    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    html = annual_page(officer, gateway, year)
     trend = html.split("Kebutuhan warga dari tahun ke tahun", 1)[1]
     assert "<th scope=\"col\">2025</th><th scope=\"col\">2026</th>" in trend
     assert trend.index("<td>Air bersih</td><td>5</td><td>2</td>") < trend.index("Jalan rusak")
@@ -129,11 +138,10 @@ def test_the_year_shows_coverage_deadlines_and_contributions(officer, gateway):
                                             "trainer_hours": 30},
                               "delivered_pct": {"amount_idr": 40.0, "in_kind_value_idr": None,
                                                 "trainer_hours": 75.0}}]
-    gateway.route("GET", "reports/annual/2026", year)
 
-    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    html = annual_page(officer, gateway, year)
 
-    covered = html.split("Cakupan bantuan, sasaran dan yang menerima", 1)[1]
+    covered = section(html, "Cakupan bantuan, sasaran dan yang menerima")
     assert ("<th scope=\"row\">PKH</th><td>Semua RW</td><td>keluarga</td><td>3</td><td>2</td>"
             "<td>66,7%</td>") in covered
     assert "<td>RW 005</td><td>keluarga</td><td>1</td><td>0</td><td>0%</td>" in covered
@@ -156,11 +164,10 @@ def test_the_coverage_names_the_programmes_monitoring_knows_by_name(officer, gat
                              {"rw": "003", "eligible": 2, "reached": 1, "reached_pct": 50.0}]}
                         for code in ("PKH", "BLT_DD")]
     year["programme_names"] = {"PKH": "Program Keluarga Harapan"}
-    gateway.route("GET", "reports/annual/2026", year)
 
-    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    html = annual_page(officer, gateway, year)
 
-    covered = html.split("Cakupan bantuan, sasaran dan yang menerima", 1)[1]
+    covered = section(html, "Cakupan bantuan, sasaran dan yang menerima")
     assert ('<th scope="row">Program Keluarga Harapan <small>PKH</small></th>'
             "<td>Semua RW</td>") in covered
     assert "<td>Program Keluarga Harapan <small>PKH</small></td><td>RW 003</td>" in covered
@@ -172,8 +179,7 @@ def test_the_coverage_names_the_programmes_monitoring_knows_by_name(officer, gat
 
 
 def test_a_year_without_them_says_there_is_nothing_yet(officer, gateway):
-    gateway.route("GET", "reports/annual/2026", YEAR)
-    html = officer.get("/konsol/pemantauan/tahunan?tahun=2026").get_data(as_text=True)
+    html = annual_page(officer, gateway, YEAR)
     assert html.count("Belum ada data tahun ini.") == 3
 
 
