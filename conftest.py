@@ -71,6 +71,8 @@ def service_config(rabbit_config, mongo_prefix):
     config["MONGO_URI"] = os.environ.get("TEST_MONGO_URI", "")
     # a failed event comes back within a second, not after minutes (docs/reliability.md)
     config["EVENT_RETRY_DELAYS"] = "0.05,0.1,0.2,0.4"
+    # a health programme's schedules are made within a fifth of a second of publishing
+    config["PARTNERS_SCHEDULE_DUE_SECONDS"] = 0.2
     return config
 
 

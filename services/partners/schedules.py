@@ -3,14 +3,16 @@ with the registry, doses and visits recorded, late ones announced.
 
 A resident gets a schedule from each running ``immunisation`` / ``antenatal_care``
 programme of a verified partner whose criteria they meet (children under 5,
-residents flagged pregnant): at publication (``sweep_programme``), from the
+residents flagged pregnant): once published (``request``, then
+``schedule_due`` in the background, not inside the request), from the
 registry's events (``follow_resident``: a newborn registered gets one with no
 officer action; a death or move-out cancels what is still open), and by a
 periodic sweep that catches whatever an event could not (a rebuilt
-projection, a partner verified later). Appointment ids are deterministic, so
+projection). Appointment ids are deterministic, so
 a sweep and an event at the same moment insert each appointment once.
 """
 import datetime
+import uuid
 
 import eventlet
 
@@ -144,6 +146,40 @@ def sweep_programme(repo, programme, today=None):
             batch = []
     created += repo.insert_appointments(batch)
     return {"created": created, "changed": changed}
+
+
+def request(repo, programmes, now=None):
+    """Ask for the health ``programmes``' schedules to be made in the background
+    (``schedule_due``): publishing, verifying the partner or changing the
+    programme returns at once, whatever the size of the registry. Returns the ids."""
+    ids = [p["_id"] for p in programmes if p["kind"] in HEALTH_KINDS]
+    repo.request_scheduling(ids, uuid.uuid4().hex, now or clock.now_iso())
+    return ids
+
+
+def schedule_due(repo, today=None):
+    """Make the schedules of every programme whose scheduling was requested
+    (``request``): the partners service's short timer. A programme of a partner
+    not (yet) verified stays due until it is; one that has ended is cleared
+    without scheduling. Returns ``{"programmes", "created", "changed"}``."""
+    today = today or clock.village_today().isoformat()
+    total = {"programmes": 0, "created": 0, "changed": 0}
+    due = repo.due_programmes()
+    if not due:
+        return total
+    verified = set(repo.verified_partner_ids())
+    for programme in due:
+        if programme["partner_id"] not in verified:
+            continue
+        counts = {"created": 0, "changed": 0}
+        if programme["ends_on"] >= today:
+            counts = sweep_programme(repo, programme, today)
+        repo.scheduling_done(programme["_id"], programme["schedule_due"], counts,
+                             clock.now_iso())
+        total["programmes"] += 1
+        total["created"] += counts["created"]
+        total["changed"] += counts["changed"]
+    return total
 
 
 def sweep(repo, today=None):

@@ -82,13 +82,12 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     @command
     def verify_partner(self, partner_id, body=None, actor=None):
-        """Admin: set ``verified`` (``VerifyIn``); its health programmes start
-        scheduling. RuleRefused when not allowed from the current state."""
+        """Admin: set ``verified`` (``VerifyIn``); its health programmes' schedules are
+        then made in the background. RuleRefused when not allowed from the current state."""
         doc = commands.set_verification(self.store, partner_id, "verified", body, actor,
                                         self._cid(actor))
-        for programme in self.store.find_programmes({"partner_id": partner_id,
-                                                     "kind": {"$in": list(HEALTH_KINDS)}})[0]:
-            schedules.sweep_programme(self.store, programme)
+        schedules.request(self.store, self.store.find_programmes({
+            "partner_id": partner_id, "kind": {"$in": list(HEALTH_KINDS)}})[0])
         return dump(PartnerOut, views.partner_view(doc, actor))
 
     @command
@@ -123,19 +122,23 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     @command
     def create_programme(self, partner_id, body, actor=None):
-        """Publish a programme (``PartnerProgrammeIn``): ``PartnerProgrammeOut``. A health programme
-        of a verified partner schedules every eligible resident at once.
-        InvalidInput naming each bad path; NotFound; RuleRefused (suspended partner)."""
+        """Publish a programme (``PartnerProgrammeIn``): ``PartnerProgrammeOut``. A health
+        programme's schedules (every eligible resident's) are made in the background
+        once its partner is verified: ``scheduling.status`` says ``pending`` until
+        they are, then ``done`` with the counts. InvalidInput naming each bad path;
+        NotFound; RuleRefused (suspended partner)."""
         doc = commands.create_programme(self.store, partner_id, body, actor, self._cid(actor))
-        if doc["kind"] in HEALTH_KINDS and doc["partner_id"] in self.store.verified_partner_ids():
-            schedules.sweep_programme(self.store, doc)
-        return self._programme(doc, actor)
+        schedules.request(self.store, [doc])
+        return self._programme(self.store.get_programme(doc["_id"], roster=False), actor)
 
     @command
     def update_programme(self, programme_id, body, actor=None):
-        """Change a programme (``PartnerProgrammePatch``); a larger capacity admits the waiting."""
+        """Change a programme (``PartnerProgrammePatch``); a larger capacity admits the waiting.
+        A health programme's schedules follow its new dates in the background."""
         doc, _ = enrolments.update_programme(self.store, programme_id, body, actor,
                                              self._cid(actor))
+        if schedules.request(self.store, [doc]):
+            doc = self.store.get_programme(programme_id, roster=False)
         return self._programme(doc, actor)
 
     @rpc
@@ -294,6 +297,16 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         counts = schedules.sweep(self.store)
         if counts["created"] or counts["changed"]:
             log.info("schedule sweep: %s", counts)
+
+    @every("partners_schedule_due_seconds")
+    def scheduled_due(self):
+        """Make the schedules of programmes published, changed or verified since
+        their last scheduling (``schedules.schedule_due``); returns its counts."""
+        counts = schedules.schedule_due(self.store)
+        if counts["programmes"]:
+            log.info("scheduled %(programmes)d health programme(s): %(created)d appointments "
+                     "created, %(changed)d changed", counts)
+        return counts
 
     @every("partners_overdue_check_seconds")
     def scheduled_overdue_check(self):

@@ -103,6 +103,29 @@ class PartnersRepository(RegistryProjection):
             cursor = cursor.limit(limit)
         return list(cursor), self.programmes.count_documents(query)
 
+    def request_scheduling(self, programme_ids, token, now):
+        """Mark programmes as needing their residents' schedules made (``schedule_due``
+        = ``token``, a fresh id per request); the version is kept, since it is no
+        change a reader of the programme made. Returns how many were marked."""
+        if not programme_ids:
+            return 0
+        return self.programmes.update_many(
+            {"_id": {"$in": list(programme_ids)}},
+            {"$set": {"schedule_due": token, "schedule_requested_at": now}}).modified_count
+
+    def due_programmes(self):
+        """Programmes whose scheduling was requested and not yet done (no rosters)."""
+        return list(self.programmes.find({"schedule_due": {"$ne": None}}, NO_ROSTER).sort(
+            [("schedule_requested_at", 1), ("_id", 1)]))
+
+    def scheduling_done(self, programme_id, token, counts, now):
+        """Record a scheduling run for request ``token``. A request made while it ran
+        has another token and keeps the programme due. Returns whether it was cleared."""
+        return self.programmes.update_one(
+            {"_id": programme_id, "schedule_due": token},
+            {"$set": {"schedule_due": None, "scheduled_at": now,
+                      "schedule_counts": counts}}).modified_count == 1
+
     def programme_of_enrolment(self, enrolment_id):
         """The programme (with its roster) holding enrolment ``enrolment_id``, or None."""
         return self.programmes.find_one({"enrolments.id": enrolment_id}, HIDE_OUTBOX)

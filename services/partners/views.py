@@ -53,9 +53,23 @@ def programme_view(doc, actor, public):
                criteria_text=rules.criteria_lines(doc["criteria"]), public=public)
     if not is_officer(actor):
         out.pop("created_by", None)
-    if doc["kind"] not in HEALTH_KINDS:
+    if doc["kind"] in HEALTH_KINDS:
+        out["scheduling"] = scheduling_view(doc, public)
+    else:
         out.pop("schedule", None)
     return out
+
+
+def scheduling_view(doc, public):
+    """``SchedulingOut`` of a health programme. A programme stored before scheduling
+    moved out of the request has no marks: its schedules were made when published."""
+    counts = doc.get("schedule_counts") or {}
+    status = "done"
+    if doc.get("schedule_due"):
+        status = "pending" if public else "waiting_verification"
+    return {"status": status, "requested_at": doc.get("schedule_requested_at"),
+            "done_at": doc.get("scheduled_at"), "created": counts.get("created"),
+            "changed": counts.get("changed")}
 
 
 def public_programme_view(doc):

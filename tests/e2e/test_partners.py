@@ -177,6 +177,12 @@ def test_the_puskesmas_schedules_a_newborn_and_the_cadre_records_a_dose(admin, o
             {"attr": "member.age_months", "op": "lt", "value": 60},
             {"attr": "household.rw", "op": "eq", "value": rw}]}})
     assert programme["schedule"]["items"][0]["item"] == "HB-0"
+    assert programme["scheduling"]["status"] == "pending"  # made after the answer, not in it
+    done = wait_for(lambda: officer.get("partner-programmes/%s" % programme["id"])[
+        "scheduling"]["done_at"], timeout=30)
+    assert officer.get("partner-programmes/%s" % programme["id"])["scheduling"] == {
+        "status": "done", "requested_at": programme["scheduling"]["requested_at"],
+        "done_at": done, "created": 0, "changed": 0}  # nobody in this RW yet
     mother = factories.person("head", "F", datetime.date(1996, 3, 3))
     baby = factories.person("child", "F", TODAY - datetime.timedelta(days=40),
                             marital_status="single", occupation_code=1)

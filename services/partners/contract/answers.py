@@ -75,6 +75,18 @@ class ContributionOut(Answer):
     trainer_hours = fields.Integer()
 
 
+class SchedulingOut(Answer):
+    """Where the making of a health programme's schedules stands."""
+
+    status = fields.String(metadata={"description": "pending (being made in the background), "
+                                                   "waiting_verification (the partner is not "
+                                                   "verified yet) or done"})
+    requested_at = Instant(allow_none=True)
+    done_at = Instant(allow_none=True)
+    created = _int()
+    changed = _int()
+
+
 class PartnerProgrammeOut(Answer):
     """A partner programme as its partner and officers see it."""
 
@@ -97,6 +109,8 @@ class PartnerProgrammeOut(Answer):
     required_attendance_pct = fields.Integer()
     contribution = fields.Nested(ContributionOut)
     schedule = fields.Dict(metadata={"optional": "immunisation and antenatal_care"})
+    scheduling = fields.Nested(SchedulingOut, metadata={"optional": "immunisation and "
+                                                                   "antenatal_care"})
     public = fields.Boolean(metadata={"description": "listed publicly (the partner is verified)"})
     created_at = Instant()
     created_by = fields.Dict(allow_none=True, metadata=OFFICERS)

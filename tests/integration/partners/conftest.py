@@ -113,9 +113,14 @@ def training(partners, owner, capacity, **fields):
 
 
 def immunisation(partners, owner):
-    return partners.create_programme(owner["id"], {
+    """A verified Puskesmas's immunisation programme, once its schedules are made
+    (in the background: ``scheduling.status`` turns ``done``)."""
+    programme = partners.create_programme(owner["id"], {
         "title": "Imunisasi rutin posyandu", "kind": "immunisation",
         "description": "Imunisasi dasar dan lanjutan untuk balita.",
         "location": "Posyandu Melati RW 02", "starts_on": days_ago(90),
         "ends_on": days_ago(-275), "capacity": 1000,
         "criteria": {"attr": "member.age_months", "op": "lt", "value": 60}}, OFFICER)
+    wait_for(lambda: partners.get_programme(programme["id"], OFFICER)["scheduling"][
+        "status"] == "done", timeout=30)
+    return partners.get_programme(programme["id"], OFFICER)

@@ -21,7 +21,11 @@ def puskesmas(service, partner):
                 "dan lanjutan untuk balita.", "location": "Posyandu Melati RW 03",
                 "starts_on": days_ago(90), "ends_on": days_ago(-275), "capacity": 1000,
                 "criteria": criteria}
-        return service.create_programme(owner["id"], body, OFFICER), owner
+        programme = service.create_programme(owner["id"], body, OFFICER)
+        assert programme["scheduling"]["status"] == ("pending" if verify else
+                                                     "waiting_verification")
+        service.scheduled_due()  # the short timer's tick: the schedules are made
+        return service.get_programme(programme["id"], OFFICER), owner
     return make
 
 
@@ -46,13 +50,75 @@ def test_every_child_under_5_gets_a_schedule_and_nobody_else(service, repo, regi
     assert service.sweep_schedules() == {"created": 0, "changed": 0}  # nothing twice
 
 
+def test_publishing_schedules_nobody_inside_the_request_and_the_timer_does_it_once(
+        service, repo, registry, partner):
+    baby = registry.household(2, [("child", "M", days_ago(30))])[1][0]
+    owner = partner(kind="health_facility", name="Puskesmas")
+    body = {"title": "Imunisasi", "kind": "immunisation", "description": "Imunisasi dasar.",
+            "location": "Posyandu", "starts_on": days_ago(90), "ends_on": days_ago(-275),
+            "capacity": 1000, "criteria": UNDER_5}
+    published = service.create_programme(owner["id"], body, OFFICER)
+    assert appointments(repo, baby) == {}
+    assert published["scheduling"]["status"] == "pending" and published["scheduling"][
+        "requested_at"] and published["scheduling"]["done_at"] is None
+    assert service.list_programmes({"partner_id": owner["id"]}, actor=OFFICER)["items"][0][
+        "scheduling"]["status"] == "pending"
+    service.scheduled_due()
+    assert len(appointments(repo, baby)) == 20
+    after = service.get_programme(published["id"], OFFICER)["scheduling"]
+    assert after["status"] == "done" and after["created"] == 20 and after["done_at"]
+    service.scheduled_due()  # nothing due: the stored counts stay those of the run
+    assert service.get_programme(published["id"], OFFICER)["scheduling"] == after
+    assert "scheduling" not in service.create_programme(owner["id"], dict(
+        body, kind="training", title="Pelatihan"), OFFICER)
+
+
+def test_a_request_made_while_the_schedules_are_made_keeps_the_programme_due(
+        service, repo, registry, puskesmas, monkeypatch):
+    from services.partners import schedules
+    programme, owner = puskesmas()
+    baby = registry.household(2, [("child", "M", days_ago(30))])[1][0]
+    service.update_programme(programme["id"], {"ends_on": days_ago(-200)}, OFFICER)
+    real = schedules.sweep_programme
+
+    def officer_changes_it_meanwhile(repo_, doc, today=None):
+        counts = real(repo_, doc, today)
+        service.update_programme(programme["id"], {"ends_on": days_ago(-100)}, OFFICER)
+        return counts
+    monkeypatch.setattr(schedules, "sweep_programme", officer_changes_it_meanwhile)
+    service.scheduled_due()
+    assert len(appointments(repo, baby)) == 20
+    assert service.get_programme(programme["id"], OFFICER)["scheduling"]["status"] == "pending"
+    monkeypatch.setattr(schedules, "sweep_programme", real)
+    service.scheduled_due()
+    assert service.get_programme(programme["id"], OFFICER)["scheduling"]["status"] == "done"
+
+
 def test_a_partner_not_yet_verified_schedules_nobody_until_it_is(service, repo, registry,
                                                                  puskesmas):
     baby = registry.household(2, [("child", "M", days_ago(30))])[1][0]
     programme, owner = puskesmas(verify=False)
     assert appointments(repo, baby) == {}
+    assert programme["scheduling"]["status"] == "waiting_verification"
     service.verify_partner(owner["id"], {}, ADMIN)
+    assert appointments(repo, baby) == {}  # the verification answers at once
+    assert service.get_programme(programme["id"], OFFICER)["scheduling"]["status"] == "pending"
+    service.scheduled_due()
     assert len(appointments(repo, baby)) == 20
+    assert service.get_programme(programme["id"], OFFICER)["scheduling"]["status"] == "done"
+
+
+def test_a_programme_that_ended_before_its_schedules_were_made_is_cleared_unscheduled(
+        service, repo, registry, partner):
+    baby = registry.household(2, [("child", "M", days_ago(30))])[1][0]
+    owner = partner(kind="health_facility", name="Puskesmas")
+    ended = service.create_programme(owner["id"], {
+        "title": "Imunisasi 2025", "kind": "immunisation", "description": "Imunisasi dasar.",
+        "location": "Posyandu", "starts_on": days_ago(400), "ends_on": days_ago(40),
+        "capacity": 1000, "criteria": UNDER_5}, OFFICER)
+    service.scheduled_due()
+    assert appointments(repo, baby) == {}
+    assert service.get_programme(ended["id"], OFFICER)["scheduling"]["status"] == "done"
 
 
 def test_a_newborn_registered_in_the_registry_gets_its_schedule(service, repo, registry,
@@ -169,6 +235,7 @@ def test_a_health_programme_without_criteria_is_for_children_or_mothers_only(ser
                                                      kind="antenatal_care"), OFFICER)
     assert imm["criteria_text"] == ["Anak di bawah 5 tahun"]
     assert anc["criteria_text"] == ["Ibu hamil"]
+    assert service.scheduled_due()["programmes"] == 2
     mine = list(repo.appointments.find({}, {"resident_id": 1, "kind": 1}))
     assert {(a["resident_id"], a["kind"]) for a in mine} == {(child["id"], "immunisation"),
                                                               (adult["id"], "antenatal_care")}

@@ -14,7 +14,9 @@ PROGRAMME = {"id": "pp_1", "partner_id": "par_1", "partner_name": "PT Sumber Rej
              "starts_on": "2026-09-01", "ends_on": "2026-09-30", "capacity": 2, "accepted": 2,
              "waitlisted": 1, "places_left": 0, "criteria_text": ["Umur 15 sampai 30 tahun"],
              "public": True}
-HEALTH = dict(PROGRAMME, id="pp_2", title="Imunisasi Posyandu Melati", kind="immunisation")
+HEALTH = dict(PROGRAMME, id="pp_2", title="Imunisasi Posyandu Melati", kind="immunisation",
+              scheduling={"status": "done", "requested_at": "2026-10-01T02:00:00Z",
+                          "done_at": "2026-10-01T02:01:10Z", "created": 1240, "changed": 0})
 
 
 def _enrolment(eid, status, name, **extra):
@@ -189,7 +191,12 @@ def test_the_cadres_list_per_rw_and_recording_a_dose(officer, gateway):
         "programme_title": "Imunisasi Posyandu Melati", "counts": {"due": 3, "overdue": 1}})
     gateway.route("POST", "appointments/ap_1/record", {"item": "DPT-HB-Hib 1",
                                                        "full_name": "Bayu"})
-    assert "Daftar kader" in officer.get("/konsol/mitra/program/pp_2").get_data(as_text=True)
+    page = officer.get("/konsol/mitra/program/pp_2").get_data(as_text=True)
+    assert "Daftar kader" in page and "1.240 janji temu baru" in page
+    gateway.route("GET", "partner-programmes/pp_2", dict(HEALTH, scheduling=dict(
+        HEALTH["scheduling"], status="pending")))
+    assert "Sedang disusun oleh sistem" in officer.get("/konsol/mitra/program/pp_2").get_data(
+        as_text=True)
     html = officer.get("/konsol/mitra/program/pp_2/jadwal?rw=5").get_data(as_text=True)
     assert gateway.query("GET", "partner-programmes/pp_2/appointments") == {
         "view": "due_or_overdue", "per_page": 200, "rw": "005"}
