@@ -27,8 +27,8 @@ TAGS = ["partners"]
 SCOPED = ("partner", "officer")
 #: per client, like the aid status check: NIK + birth date guessing must stay hopeless
 APPOINTMENT_CHECK_LIMIT = ("appointment_check", 5, 60)
-#: a health programme schedules every eligible resident when it is published
-PUBLISH_DEADLINE = 120
+#: the operator's synchronous jobs (a projection rebuild, the overdue check, the aid resync)
+OPERATOR_DEADLINE = 120
 
 
 def _partners(ex):
@@ -75,8 +75,7 @@ def update_partner(ex, partner_id):
               response=PartnerOut, tags=TAGS,
               summary="Verify a partner: its programmes become public and take enrolments")
 def verify_partner(ex, partner_id):
-    return ex.call(_partners(ex).verify_partner, partner_id, ex.body(), ex.actor,
-                   deadline=PUBLISH_DEADLINE)
+    return ex.call(_partners(ex).verify_partner, partner_id, ex.body(), ex.actor)
 
 
 @routes.route("POST", "/api/v1/partners/<partner_id>/suspend", invalidates=PUBLIC,
@@ -111,8 +110,7 @@ def record_delivery(ex, partner_id):
               response=PartnerProgrammeOut, status=201, tags=TAGS,
               summary="Publish a partner programme (criteria in the rule language)")
 def create_programme(ex, partner_id):
-    return ex.call(_partners(ex).create_programme, partner_id, ex.body(), ex.actor,
-                   deadline=PUBLISH_DEADLINE)
+    return ex.call(_partners(ex).create_programme, partner_id, ex.body(), ex.actor)
 
 
 @routes.route("GET", "/api/v1/partners/<partner_id>/programmes", role=SCOPED,
@@ -324,25 +322,26 @@ def partners_projection(ex):
               response=RebuildOut, tags=["platform"],
               summary="Re-read the registry's export into the partners service's projection")
 def rebuild_partners_projection(ex):
-    return ex.call(_partners(ex).rebuild_projection, deadline=PUBLISH_DEADLINE)
+    return ex.call(_partners(ex).rebuild_projection, deadline=OPERATOR_DEADLINE)
 
 
 @routes.route("POST", "/api/v1/admin/partners/schedules/sweep", role="admin",
               response=SweepOut, tags=["platform"],
-              summary="Bring every resident's health schedule in line with the registry now")
+              summary="Bring every resident's health schedule in line with the registry, "
+                      "in the background (each programme's scheduling says when it is done)")
 def sweep_schedules(ex):
-    return ex.call(_partners(ex).sweep_schedules, deadline=PUBLISH_DEADLINE)
+    return ex.call(_partners(ex).sweep_schedules)
 
 
 @routes.route("POST", "/api/v1/admin/partners/overdue-check", role="admin",
               response=OverdueCheckOut, tags=["platform"],
               summary="Announce late health appointments now (appointment_overdue)")
 def overdue_check(ex):
-    return ex.call(_partners(ex).announce_overdue, deadline=PUBLISH_DEADLINE)
+    return ex.call(_partners(ex).announce_overdue, deadline=OPERATOR_DEADLINE)
 
 
 @routes.route("POST", "/api/v1/admin/partners/aid/resync", role="admin", response=AidResyncOut,
               tags=["platform"],
               summary="Re-read distribution's allocations into the partners' reports")
 def resync_aid(ex):
-    return ex.call(_partners(ex).resync_aid, deadline=PUBLISH_DEADLINE)
+    return ex.call(_partners(ex).resync_aid, deadline=OPERATOR_DEADLINE)

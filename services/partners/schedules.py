@@ -6,9 +6,9 @@ programme of a verified partner whose criteria they meet (children under 5,
 residents flagged pregnant): once published (``request``, then
 ``schedule_due`` in the background, not inside the request), from the
 registry's events (``follow_resident``: a newborn registered gets one with no
-officer action; a death or move-out cancels what is still open), and by a
-periodic sweep that catches whatever an event could not (a rebuilt
-projection). Appointment ids are deterministic, so
+officer action; a death or move-out cancels what is still open), and again for
+what no event tells: a rebuilt projection, and the days passing (a periodic
+sweep, ``request_running``). Appointment ids are deterministic, so
 a sweep and an event at the same moment insert each appointment once.
 """
 import datetime
@@ -182,14 +182,10 @@ def schedule_due(repo, today=None):
     return total
 
 
-def sweep(repo, today=None):
-    """``sweep_programme`` of every running health programme; the summed counts."""
-    today = today or clock.village_today().isoformat()
-    total = {"created": 0, "changed": 0}
-    for programme in running_programmes(repo, today):
-        for key, value in sweep_programme(repo, programme, today).items():
-            total[key] += value
-    return total
+def request_running(repo, today=None):
+    """``request`` for every running health programme (the periodic sweep, an
+    operator's, a rebuilt projection); returns their ids."""
+    return request(repo, running_programmes(repo, today or clock.village_today().isoformat()))
 
 
 def on_resident(repo, resident_id):

@@ -40,6 +40,12 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
     store = MongoStore(PartnersRepository, outbox=OUTBOX_COLLECTIONS, epoch=True)
 
     @staticmethod
+    def registry_resynced(db):
+        """After a rebuild of the registry projection no event told what changed: every
+        running health programme's schedules are made again (``RegistryCatchUp``)."""
+        schedules.request_running(PartnersRepository(db, None))
+
+    @staticmethod
     def registry_data_vanished(db, resident_ids, household_ids):
         """After a rebuild dropped what the registry's new store lacks: flag the
         appointments and pregnancies of those residents, count their enrolments
@@ -283,8 +289,9 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     @rpc
     def sweep_schedules(self):
-        """Bring every resident's health schedule in line now: ``{created, changed}``."""
-        return dump(SweepOut, schedules.sweep(self.store))
+        """Bring every resident's health schedule in line with the projection, in the
+        background: ``{"requested": n}`` running programmes marked due (``SweepOut``)."""
+        return dump(SweepOut, {"requested": len(schedules.request_running(self.store))})
 
     @rpc
     def announce_overdue(self, today=None):
@@ -294,9 +301,9 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
 
     @every("partners_schedule_sweep_seconds")
     def scheduled_sweep(self):
-        counts = schedules.sweep(self.store)
-        if counts["created"] or counts["changed"]:
-            log.info("schedule sweep: %s", counts)
+        """The slow safety net: every running programme's schedules made again (what
+        the days change: a child past 5, a window closed)."""
+        schedules.request_running(self.store)
 
     @every("partners_schedule_due_seconds")
     def scheduled_due(self):

@@ -91,7 +91,9 @@ class RegistryCatchUp(BackgroundRebuild):
     The service class may define ``registry_data_vanished(db, resident_ids,
     household_ids)`` (a staticmethod): it flags the service's own records that
     refer to residents or households a rebuild dropped and answers
-    ``{what: count}``, which the rebuild reports under ``flagged``.
+    ``{what: count}``, which the rebuild reports under ``flagged``; and
+    ``registry_resynced(db)`` (a staticmethod), called after every rebuild, for
+    work that follows from the projection as a whole (partners: health schedules).
     """
 
     what = "projection resync from the registry's export"
@@ -139,6 +141,9 @@ class RegistryCatchUp(BackgroundRebuild):
                 counts["flagged"] = hook(self.db, resident_ids, household_ids)
         projection.mark_resynced({k: counts[k] for k in (
             "households", "residents", "dropped_households", "dropped_residents")})
+        resynced = getattr(self.container.service_cls, "registry_resynced", None)
+        if resynced is not None:
+            resynced(self.db)
         self.state = "current"
         return counts
 

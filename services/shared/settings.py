@@ -158,7 +158,7 @@ class SettingsSchema(Tolerant):
                                      "must be a language code such as id or en")))
     village_name = Text(100, data_key="VILLAGE_NAME", load_default="Kelurahan Tanjung Barat")
     partners_overdue_check_seconds = Seconds(300, data_key="PARTNERS_OVERDUE_CHECK_SECONDS")
-    partners_schedule_sweep_seconds = Seconds(900, data_key="PARTNERS_SCHEDULE_SWEEP_SECONDS")
+    partners_schedule_sweep_seconds = Seconds(21600, data_key="PARTNERS_SCHEDULE_SWEEP_SECONDS")
     partners_schedule_due_seconds = Seconds(2, data_key="PARTNERS_SCHEDULE_DUE_SECONDS")
     # seconds before each retry of a failed event (services/shared/backoff.py)
     event_retry_delays = fields.String(data_key="EVENT_RETRY_DELAYS", load_default=DEFAULT_DELAYS)

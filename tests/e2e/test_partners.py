@@ -215,5 +215,5 @@ def test_the_puskesmas_schedules_a_newborn_and_the_cadre_records_a_dose(admin, o
 def test_the_admin_sees_the_partners_projection_and_can_sweep(admin):
     status = admin.get("admin/partners/projection")
     assert status["state"] == "current" and status["residents"] >= 0
-    assert set(admin.post("admin/partners/schedules/sweep")) == {"created", "changed"}
+    assert admin.post("admin/partners/schedules/sweep")["requested"] >= 0
     assert "announced" in admin.post("admin/partners/overdue-check")

@@ -336,8 +336,10 @@ class PartnersYearOut(Answer):
 
 
 class SweepOut(Answer):
-    created = fields.Integer(metadata={"description": "appointments created"})
-    changed = fields.Integer(metadata={"description": "appointments moved or cancelled"})
+    requested = fields.Integer(metadata={"description": "running health programmes whose "
+                                                       "schedules are now being made again in "
+                                                       "the background (see each one's "
+                                                       "scheduling)"})
 
 
 class OverdueCheckOut(Answer):

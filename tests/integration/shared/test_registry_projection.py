@@ -20,6 +20,7 @@ pytestmark = pytest.mark.integration
 
 COUPLE = (("head", "M", "1970-01-01"), ("wife", "F", "1972-02-02"))
 SEEN_INACTIVE = []
+RESYNCED = []
 
 
 class FollowerRepository(RegistryProjection):
@@ -29,6 +30,10 @@ class FollowerRepository(RegistryProjection):
 class FollowerService(FollowsRegistry, Service):
     name = "follower"
     store = MongoStore(FollowerRepository)
+
+    @staticmethod
+    def registry_resynced(db):
+        RESYNCED.append(RegistryProjection(db).projection_status()["residents"])
 
     @consumes(RESIDENT_DEACTIVATED)
     def handle_resident_deactivated(self, event):
@@ -48,6 +53,7 @@ class FollowerService(FollowsRegistry, Service):
 def fresh():
     RegistryData.reset()
     SEEN_INACTIVE.clear()
+    RESYNCED.clear()
 
 
 @pytest.fixture
@@ -83,6 +89,7 @@ def test_an_empty_projection_is_rebuilt_from_the_export(container_factory, servi
     assert follower.rebuild_projection() == {"households": 3, "residents": 6,
                                              "dropped_households": 0, "dropped_residents": 0,
                                              "flagged": {}}
+    assert RESYNCED == [6, 6]  # the service's hook, after each rebuild, on the whole projection
 
 
 def follow_a_registry_of_three_families(container_factory, config, follower):

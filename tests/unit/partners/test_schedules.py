@@ -47,7 +47,8 @@ def test_every_child_under_5_gets_a_schedule_and_nobody_else(service, repo, regi
     assert len(mine) == 20 and appointments(repo, mother) == {} and appointments(repo, older) == {}
     assert mine["BCG"]["status"] == "unrecorded"  # late before the Puskesmas began tracking
     assert mine["MR 1"]["status"] == "scheduled" and mine["MR 1"]["rw"] == "003"
-    assert service.sweep_schedules() == {"created": 0, "changed": 0}  # nothing twice
+    assert service.sweep_schedules() == {"requested": 1}
+    assert service.scheduled_due() == {"programmes": 1, "created": 0, "changed": 0}  # no twice
 
 
 def test_publishing_schedules_nobody_inside_the_request_and_the_timer_does_it_once(
@@ -92,6 +93,21 @@ def test_a_request_made_while_the_schedules_are_made_keeps_the_programme_due(
     monkeypatch.setattr(schedules, "sweep_programme", real)
     service.scheduled_due()
     assert service.get_programme(programme["id"], OFFICER)["scheduling"]["status"] == "done"
+
+
+def test_a_rebuilt_projection_has_every_running_programme_scheduled_again(
+        service, repo, registry, puskesmas):
+    from services.partners.service import PartnersService
+    programme, _ = puskesmas()
+    baby = registry.household(2, [("child", "M", days_ago(30))])[1][0]
+    registry.change(baby, status="inactive")  # as a rebuild writes it: no event, no handler
+    PartnersService.registry_resynced(repo.db)
+    assert service.get_programme(programme["id"], OFFICER)["scheduling"]["status"] == "pending"
+    assert service.scheduled_due()["programmes"] == 1
+    assert appointments(repo, baby) == {}  # never scheduled: inactive when the run came
+    registry.change(baby, status="active")
+    PartnersService.registry_resynced(repo.db)
+    assert service.scheduled_due()["created"] == 20
 
 
 def test_a_partner_not_yet_verified_schedules_nobody_until_it_is(service, repo, registry,
@@ -142,6 +158,7 @@ def test_a_death_cancels_what_is_open_and_keeps_what_was_given(service, repo, re
     programme, _ = puskesmas()
     baby = registry.household(2, [("child", "M", days_ago(70))])[1][0]
     service.sweep_schedules()
+    service.scheduled_due()
     given = appointments(repo, baby)["DPT-HB-Hib 1"]
     service.record_appointment(given["_id"], {"done_on": days_ago(1)}, OFFICER)
     gone = dict(baby, status="inactive", inactive_reason="deceased", version=2)
@@ -157,6 +174,7 @@ def test_recording_a_dose_announces_it_and_moves_a_later_dose(service, repo, reg
     programme, owner = puskesmas()
     baby = registry.household(2, [("child", "M", days_ago(150))])[1][0]
     service.sweep_schedules()
+    service.scheduled_due()
     ipv1 = appointments(repo, baby)["IPV 1"]
     out = service.record_appointment(ipv1["_id"], {"done_on": days_ago(0), "batch": "B-77"},
                                      partner_actor(owner["id"]))
@@ -177,6 +195,7 @@ def test_the_cadres_list_and_overdue_announced_once(service, repo, registry, pus
     late = registry.household(2, [("child", "M", days_ago(100))], rw="003")[1][0]
     other_rw = registry.household(2, [("child", "F", days_ago(100))], rw="007")[1][0]
     service.sweep_schedules()
+    service.scheduled_due()
     listed = service.list_appointments(programme["id"], {"rw": "3", "view": "overdue"},
                                        actor=OFFICER)
     assert {a["full_name"] for a in listed["items"]} == {late["full_name"]}
@@ -194,6 +213,7 @@ def test_antenatal_visits_from_the_start_of_the_pregnancy(service, repo, registr
     programme, _ = puskesmas("antenatal_care", PREGNANT)
     mother = registry.person(27, sex="F", pregnant=True)
     service.sweep_schedules()
+    service.scheduled_due()
     assert list(appointments(repo, mother)) == ["K1"]
     out = service.set_pregnancy_start(programme["id"], {"nik": mother["nik"],
                                                         "started_on": days_ago(70)}, OFFICER)
@@ -212,6 +232,7 @@ def test_a_resident_checks_their_own_appointments(service, registry, puskesmas):
     puskesmas()
     baby = registry.household(2, [("child", "M", days_ago(40))])[1][0]
     service.sweep_schedules()
+    service.scheduled_due()
     out = service.appointment_check({"nik": baby["nik"], "birth_date": baby["birth_date"]})
     assert out["full_name"] == baby["full_name"] and len(out["appointments"]) == 20
     assert {a["location"] for a in out["appointments"]} == {"Posyandu Melati RW 03"}
