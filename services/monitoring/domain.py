@@ -81,14 +81,15 @@ def _registry_entry(kind, data):
     return text, [res["id"]], res.get("household_id")
 
 
-def _allocation_entry(kind, data, member=None):
+def _allocation_entry(kind, data, member=None, programme_name=None):
     al = data["allocation"]
     if kind == "allocation_created" and al.get("status") == "waiting":
         kind = "allocation_waiting"
     text = ALLOCATION_SUMMARIES.get(kind)
     if text is None:                      # allocation_updated: bookkeeping, not a life event
         return None
-    programme = al.get("programme_code") or "-"
+    # the catalogue's name ("Program Keluarga Harapan") over the code, when monitoring has seen it
+    programme = programme_name or al.get("programme_code") or "-"
     if member and member.get("full_name"):
         # a member's own aid (a pupil's PIP) is collected by the family's recipient
         programme = "%s untuk %s" % (programme, member["full_name"])
@@ -141,20 +142,21 @@ _ENTRIES = {"registry": _registry_entry, "distribution": _allocation_entry,
             "partners": _partners_entry, "marketplace": _marketplace_entry}
 
 
-def timeline_entry(event, person=None, member=None):
+def timeline_entry(event, person=None, member=None, programme_name=None):
     """The timeline entry an event makes, or None.
 
     Returns ``{"_id": event_id, "at" (``happened_at``), "source", "type", "summary" (Bahasa
     Indonesia), "resident_ids": [...], "household_id"}``; the household of a
     resident-only event comes from ``person`` (the registry projection); an
-    allocation to one ``member`` of the family names them.
+    allocation to one ``member`` of the family names them, and an allocation's
+    programme is named by ``programme_name`` when given (else by its code).
     Complaints never make one (``NO_TIMELINE_SOURCES``).
     """
     source, kind = event["source"], event["type"]
     if source in NO_TIMELINE_SOURCES or source not in _ENTRIES:
         return None
     if source == "distribution":
-        made = _allocation_entry(kind, event["data"], member)
+        made = _allocation_entry(kind, event["data"], member, programme_name)
     else:
         made = _ENTRIES[source](kind, event["data"])
     if made is None:

@@ -6,7 +6,7 @@ import mongomock
 import pytest
 
 from services.complaints.contract.events import COMPLAINT_RESOLVED, COMPLAINT_SUBMITTED
-from services.distribution.contract.events import ALLOCATION_EVENTS
+from services.distribution.contract.events import ALLOCATION_EVENTS, PROGRAMME_PUBLISHED
 from services.marketplace.contract.events import ORDER_COMPLETED, SELLER_REGISTERED
 from services.monitoring import domain
 from services.monitoring.service import MonitoringService
@@ -93,6 +93,21 @@ def test_a_members_own_aid_names_the_member(service, family):
 
     mine = service.resident_timeline(NIK, OFFICER)["entries"]
     assert mine[-1]["summary"] == "Ditetapkan sebagai penerima PIP untuk Ani (Rp450.000)"
+
+
+def test_a_programme_published_is_named_on_the_timeline_not_coded(service, family):
+    deliver(service, PROGRAMME_PUBLISHED, {"programme": {
+        "code": "KJP_PLUS", "name": "Kartu Jakarta Pintar Plus", "kind": "education"}},
+        aggregate="KJP_PLUS")
+    deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
+        programme_code="KJP_PLUS", amount_idr=300000)})
+    deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
+        id="al_2", programme_code="NEW", amount_idr=1000)})  # not seen: its code
+
+    mine = service.resident_timeline(NIK, OFFICER)["entries"]
+    assert [e["summary"] for e in mine[-2:]] == [
+        "Ditetapkan sebagai penerima Kartu Jakarta Pintar Plus (Rp300.000)",
+        "Ditetapkan sebagai penerima NEW (Rp1.000)"]
 
 
 def test_complaints_never_reach_a_timeline_even_linked_to_the_family_aid(service, family):
