@@ -59,7 +59,8 @@ def rebuild_all(store, owners, deadline=EXPORT_DEADLINE):
     service's dependencies, or a ``ClusterRpcProxy``). Returns ``{"items":
     {"<owner>.<export>": n}, "events": n}``. Raises the owner's error or
     services.shared.rpc.Timeout when an export fails; the projections are then
-    partial until a rebuild succeeds.
+    partial until a rebuild succeeds, and every report and timeline says so
+    (``rebuilding_since``).
     """
     store.drop_projections()
     rebuild_registry(store, owners.registry, deadline)
@@ -79,6 +80,7 @@ def rebuild_all(store, owners, deadline=EXPORT_DEADLINE):
                 record(store, event)
                 made += 1
     store.mark_resynced({k: counts["registry.export_" + k] for k in ("households", "residents")})
+    store.rebuilt()
     return {"items": counts, "events": made}
 
 

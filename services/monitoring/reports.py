@@ -29,7 +29,9 @@ MONEY_NOTES = {"allocations": ["<p>Alokasi yang dibuat pada tahap tahun ini, ter
 def csv_report(year):
     """The year's tables as one CSV: ``table, key, month, count, amount_idr`` rows
     (``key``: programme/RW, complaint category, reason, outcome or figure name)."""
-    rows = [["registry", "registrations", "", year["registry"]["registrations"], ""]]
+    rows = [["partial", "rebuilding_since", year["rebuilding_since"], "", ""]] \
+        if year.get("rebuilding_since") else []  # the figures below are not the whole year
+    rows += [["registry", "registrations", "", year["registry"]["registrations"], ""]]
     rows += [["deactivations", reason, "", n, ""]
              for reason, n in year["registry"]["deactivations"].items()]
     for table, _ in MONEY_TABLES:
@@ -390,11 +392,23 @@ td,th{border:1px solid #555;padding:.3em .6em;text-align:left}
 thead{display:table-header-group}tr{break-inside:avoid}
 figure{margin:0 0 1em;break-inside:avoid}figcaption{font-size:9pt;color:#444}
 small.code{font-size:8pt;color:#444;white-space:nowrap}
+p.partial{border:2px solid #8a1c1c;padding:.5em .8em;color:#8a1c1c}
 svg.chart{width:100%;max-width:800px;height:auto}
 h2,h3{break-after:avoid}
 @media print{body{margin:0}section+section{break-before:page}
  svg.chart{width:85%}td,th{padding:.15em .5em}}
 """
+
+
+def _partial_notice(year):
+    """A warning above everything while monitoring is rebuilt: the page must not
+    pass for the year's figures (``rebuilding_since``)."""
+    since = year.get("rebuilding_since")
+    if not since:
+        return []
+    return ['<p class="partial"><strong>Angka belum lengkap.</strong> Data pemantauan sedang '
+            "dibangun ulang dari layanan pemiliknya sejak %s UTC; cetak ulang laporan ini "
+            "setelah selesai.</p>" % escape(since[:16].replace("T", " "))]
 
 
 def html_report(year, village="Kelurahan Tanjung Barat"):
@@ -403,7 +417,8 @@ def html_report(year, village="Kelurahan Tanjung Barat"):
     years, left out when empty), with charts as inline SVG beside their tables;
     ``village`` is the name it is the report of (the setting ``VILLAGE_NAME``)."""
     sections = [["<h1>Laporan Evaluasi Tahunan %d</h1>" % year["year"],
-                 "<p>%s: angka dari seluruh layanan.</p>" % escape(village),
+                 "<p>%s: angka dari seluruh layanan.</p>" % escape(village)]
+                + _partial_notice(year) + [
                  "<h2>Kependudukan</h2>",
                  _table(["Keterangan", "Jumlah"], [["Warga terdaftar",
                                                      year["registry"]["registrations"]]]

@@ -133,6 +133,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         an inactive duplicate sharing the NIK is included). Officers and admins:
         Forbidden otherwise; NotFound for a NIK the registry does not hold."""
         domain.require_officer(actor, "read a timeline")
+        since = self.store.rebuilding_since()
         people = self.store.residents_by_nik(nik)
         if not people:
             raise NotFound("No resident with this NIK.")
@@ -143,18 +144,25 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         ordered = sorted(entries.values(), key=lambda e: (e["at"], e["_id"]))
         return dump(TimelineOut, {"subject": "resident", "id": people[0]["_id"],
                                   "household_id": people[0].get("household_id"),
-                                  "entries": ordered})
+                                  "entries": ordered, "rebuilding_since": self._partial(since)})
 
     @rpc
     def household_timeline(self, household_id, actor=None):
         """The family's timeline: its own entries and its members' (``TimelineOut``).
         Officers and admins; NotFound for an unknown household id."""
         domain.require_officer(actor, "read a timeline")
+        since = self.store.rebuilding_since()
         if self.store.household(household_id) is None:
             raise NotFound("No household with id %s." % household_id)
+        entries = self.store.household_timeline(household_id)
         return dump(TimelineOut, {"subject": "household", "id": household_id,
-                                  "household_id": household_id,
-                                  "entries": self.store.household_timeline(household_id)})
+                                  "household_id": household_id, "entries": entries,
+                                  "rebuilding_since": self._partial(since)})
+
+    def _partial(self, since):
+        """``rebuilding_since`` for an answer read after ``since`` was: a rebuild that
+        ran at either end of the reading makes it partial."""
+        return since or self.store.rebuilding_since()
 
     @rpc
     def annual_counters(self, year, actor=None):
@@ -162,6 +170,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         Officers and admins; InvalidInput for a year that is not a number."""
         domain.require_officer(actor, "read the annual report")
         year = domain.parse_year(year)
+        since = self.store.rebuilding_since()
         facts = self.store.facts_of_year(year)
         counters = domain.annual_counters(facts, year)
         counters["coverage"] = coverage.coverage(
@@ -178,6 +187,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         counters["surveys"] = self.surveys_of_year(year)
         counters["graduation"] = [c for c in self._funnel() if c["cohort"] <= year]
         counters["programme_names"] = self.store.programme_names()
+        counters["rebuilding_since"] = self._partial(since)
         return dump(AnnualCountersOut, counters)
 
     def _funnel(self):

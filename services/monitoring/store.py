@@ -11,9 +11,14 @@ id, so a redelivered or replayed event changes nothing.
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
+from services.shared import clock
 from services.shared.projection import apply_snapshot
 from services.shared.registry_projection import RegistryProjection
 from services.shared.versioned import write_versioned
+
+
+#: the meta document present while monitoring is rebuilt from the owners' exports
+REBUILD_ID = "owners_rebuild"
 
 
 class MonitoringRepository(RegistryProjection):
@@ -231,9 +236,22 @@ class MonitoringRepository(RegistryProjection):
                    "deliveries", "residents", "households")
 
     def drop_projections(self):
-        """Empty every projection (``PROJECTIONS``), for a rebuild from the exports."""
+        """Empty every projection (``PROJECTIONS``), for a rebuild from the exports:
+        marked as rebuilding first (``rebuilding_since``), so that no figure read
+        meanwhile passes for complete; ``rebuilt`` ends it."""
+        self.meta.update_one({"_id": REBUILD_ID}, {"$set": {"since": clock.now_iso()}},
+                             upsert=True)
         for name in self.PROJECTIONS:
             self.db[name].delete_many({})
+
+    def rebuilt(self):
+        """The rebuild from the exports is complete: figures are whole again."""
+        self.meta.delete_one({"_id": REBUILD_ID})
+
+    def rebuilding_since(self):
+        """When the running (or an interrupted) rebuild began (UTC ISO), or None. A
+        process that died mid-rebuild leaves it set until a rebuild completes."""
+        return (self.meta.find_one({"_id": REBUILD_ID}) or {}).get("since")
 
     def programme_kinds(self):
         """``{programme code: kind}`` of every programme seen."""

@@ -22,6 +22,10 @@ class TimelineOut(Answer):
     id = fields.String(metadata={"description": "the resident's or household's registry id"})
     household_id = fields.String(allow_none=True, metadata={
         "description": "a resident's family (registry id), to open the family's timeline"})
+    rebuilding_since = Instant(allow_none=True, metadata={
+        "description": "set while monitoring is rebuilt from the owners' exports (or after "
+                       "a rebuild that did not finish): the entries are partial until it is "
+                       "null again"})
     entries = fields.List(fields.Nested(TimelineEntryOut))
 
 
@@ -119,6 +123,10 @@ class AnnualCountersOut(Answer):
         "description": "[{title, programme_code, responses, ratings: [{name, label, mean}]}]"})
     graduation = fields.List(fields.Nested(lambda: CohortOut()), metadata={
         "description": "the graduation funnel of every cohort up to the year"})
+    rebuilding_since = Instant(allow_none=True, metadata={
+        "description": "set while monitoring is rebuilt from the owners' exports (or after "
+                       "a rebuild that did not finish): the figures are partial until it is "
+                       "null again"})
     programme_names = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
         "description": "{programme code: name} of every programme monitoring has seen named "
                        "(distribution's programme events and list_programmes), for showing "

@@ -100,9 +100,10 @@ def test_a_programme_published_is_named_on_the_timeline_not_coded(service, famil
         "code": "KJP_PLUS", "name": "Kartu Jakarta Pintar Plus", "kind": "education"}},
         aggregate="KJP_PLUS")
     deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
-        programme_code="KJP_PLUS", amount_idr=300000)})
+        programme_code="KJP_PLUS", amount_idr=300000)}, at="2026-03-10T03:00:00Z")
     deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
-        id="al_2", programme_code="NEW", amount_idr=1000)})  # not seen: its code
+        id="al_2", programme_code="NEW", amount_idr=1000)},
+        at="2026-03-11T03:00:00Z")  # a programme not seen: its code
 
     mine = service.resident_timeline(NIK, OFFICER)["entries"]
     assert [e["summary"] for e in mine[-2:]] == [

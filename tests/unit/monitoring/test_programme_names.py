@@ -4,6 +4,8 @@ published beside the code, learnt from its programme events and from
 import csv
 import io
 
+import pytest
+
 from services.distribution.contract.events import (ALLOCATION_EVENTS, PROGRAMME_PUBLISHED,
                                                    PROGRAMME_REVISED)
 from services.monitoring import owners, reports
@@ -131,3 +133,44 @@ def test_a_rebuild_from_the_exports_names_programmes_from_list_programmes(servic
             "Rp750.000"] in _cells(page)
     assert service.annual_counters(2026, OFFICER)["programme_names"] == {
         "PKH": "Program Keluarga Harapan"}
+
+
+class _Broken(_Owner):
+    """An owner whose allocations export fails (the owner went down mid-rebuild)."""
+
+    def __getattr__(self, export):
+        if export != "export_allocations":
+            return super().__getattr__(export)
+
+        def call_async(*args):
+            def result(reply):
+                raise RuntimeError("distribution stopped answering")
+            return type("Reply", (), {"result": result})()
+        return type("Export", (), {"call_async": staticmethod(call_async)})()
+
+
+def test_a_rebuild_that_stops_halfway_marks_every_answer_partial_until_one_completes(
+        service):  # noqa: F811
+    def owners_with(distribution):
+        return type("Owners", (), {
+            "registry": _Owner(export_households=[{
+                "id": "hh_1", "kk_number": "3174090101000001", "rw": "003",
+                "status": "active", "version": 1, "created_at": "2026-01-05T02:00:00Z"}]),
+            "distribution": distribution, "complaints": _Owner(), "partners": _Owner(),
+            "marketplace": _Owner()})()
+    assert service.annual_counters(2026, OFFICER)["rebuilding_since"] is None
+
+    with pytest.raises(RuntimeError):
+        owners.rebuild_all(service.store, owners_with(_Broken(list_programmes=[
+            dict(PKH, enabled=True)])))
+
+    since = service.annual_counters(2026, OFFICER)["rebuilding_since"]
+    assert since and service.household_timeline("hh_1", OFFICER)["rebuilding_since"] == since
+    assert "Angka belum lengkap" in service.annual_report(2026, "html", OFFICER)
+    assert service.annual_report(2026, "csv", OFFICER).splitlines()[1].startswith(
+        "partial,rebuilding_since,%s" % since)
+    owners.rebuild_all(service.store, owners_with(_Owner(list_programmes=[
+        dict(PKH, enabled=True)])))
+    assert service.annual_counters(2026, OFFICER)["rebuilding_since"] is None
+    assert "Angka belum lengkap" not in service.annual_report(2026, "html", OFFICER)
+    assert service.annual_report(2026, "csv", OFFICER).splitlines()[1].startswith("registry,")

@@ -183,6 +183,17 @@ def test_a_year_without_them_says_there_is_nothing_yet(officer, gateway):
     assert html.count("Belum ada data tahun ini.") == 3
 
 
+def test_figures_read_while_monitoring_is_rebuilt_say_they_are_partial(officer, gateway):
+    assert "belum lengkap" not in annual_page(officer, gateway, YEAR)
+    html = annual_page(officer, gateway, dict(YEAR, rebuilding_since="2026-12-07T03:04:05Z"))
+    assert "belum lengkap" in html and "sejak 2026-12-07 03:04 UTC" in html
+    gateway.route("GET", "residents/%s/timeline" % NIK, {
+        "subject": "resident", "id": "res_1", "entries": [],
+        "rebuilding_since": "2026-12-07T03:04:05Z"})
+    assert "belum lengkap" in officer.get("/konsol/pemantauan?nik=%s" % NIK).get_data(
+        as_text=True)
+
+
 def test_the_pdf_link_downloads_what_monitoring_renders(officer, gateway):
     gateway.route("GET", "reports/annual/2026", b"%PDF-1.7 laporan")
     answer = officer.get("/konsol/pemantauan/tahunan/2026/laporan.pdf")
