@@ -113,6 +113,19 @@ def check_programme(data):
     return schedule
 
 
+def scheduling_request(now):
+    """The fields that ask for a health programme's schedules to be made in the
+    background (``schedules.schedule_due``): a fresh token per request, so a
+    request made while a run goes on is not cleared by that run."""
+    return {"schedule_due": uuid.uuid4().hex, "schedule_requested_at": now}
+
+
+def scheduling_marks(kind, now):
+    """``scheduling_request`` for a health programme, ``{}`` for other kinds: written
+    in the same write as the publication or change that calls for it."""
+    return scheduling_request(now) if kind in HEALTH_KINDS else {}
+
+
 def new_programme(partner, data, actor, now):
     """A new programme document (empty roster) of ``partner`` from a loaded ``PartnerProgrammeIn``;
     raises InvalidInput (``check_programme``)."""
@@ -120,7 +133,8 @@ def new_programme(partner, data, actor, now):
     doc = _dates({k: v for k, v in data.items() if k != "schedule"})
     doc.update(_id=new_id("pp"), partner_id=partner["_id"], partner_name=partner["name"],
                partner_kind=partner["kind"], enrolments=[], accepted=0, waitlisted=0,
-               created_at=now, created_by=actor_record(actor), updated_at=now, version=1)
+               created_at=now, created_by=actor_record(actor), updated_at=now, version=1,
+               **scheduling_marks(data["kind"], now))
     if schedule is not None:
         doc["schedule"] = schedule
     return doc

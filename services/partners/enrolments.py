@@ -205,7 +205,8 @@ def update_programme(repo, programme_id, body, actor, cid):
     today, now = clock.village_today().isoformat(), clock.now_iso()
 
     def plan(programme, roster):
-        changes = dict(domain.programme_changes(programme, data), updated_at=now)
+        changes = dict(domain.programme_changes(programme, data), updated_at=now,
+                       **domain.scheduling_marks(programme["kind"], now))
         promoted = []
         if data.get("capacity"):
             roster, promoted = rosters.resize(dict(programme, **changes), roster,

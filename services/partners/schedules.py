@@ -12,7 +12,6 @@ sweep, ``request_running``). Appointment ids are deterministic, so
 a sweep and an event at the same moment insert each appointment once.
 """
 import datetime
-import uuid
 
 import eventlet
 
@@ -150,10 +149,12 @@ def sweep_programme(repo, programme, today=None):
 
 def request(repo, programmes, now=None):
     """Ask for the health ``programmes``' schedules to be made in the background
-    (``schedule_due``): publishing, verifying the partner or changing the
-    programme returns at once, whatever the size of the registry. Returns the ids."""
+    (``domain.scheduling_marks``; publishing and changing a programme write them
+    with the change): verifying the partner, a sweep or a rebuild returns at
+    once, whatever the size of the registry. Returns the ids."""
     ids = [p["_id"] for p in programmes if p["kind"] in HEALTH_KINDS]
-    repo.request_scheduling(ids, uuid.uuid4().hex, now or clock.now_iso())
+    if ids:
+        repo.request_scheduling(ids, domain.scheduling_request(now or clock.now_iso()))
     return ids
 
 

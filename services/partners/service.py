@@ -134,8 +134,7 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         they are, then ``done`` with the counts. InvalidInput naming each bad path;
         NotFound; RuleRefused (suspended partner)."""
         doc = commands.create_programme(self.store, partner_id, body, actor, self._cid(actor))
-        schedules.request(self.store, [doc])
-        return self._programme(self.store.get_programme(doc["_id"], roster=False), actor)
+        return self._programme(doc, actor)
 
     @command
     def update_programme(self, programme_id, body, actor=None):
@@ -143,8 +142,6 @@ class PartnersService(FollowsRegistry, FollowsAllocations, Service):
         A health programme's schedules follow its new dates in the background."""
         doc, _ = enrolments.update_programme(self.store, programme_id, body, actor,
                                              self._cid(actor))
-        if schedules.request(self.store, [doc]):
-            doc = self.store.get_programme(programme_id, roster=False)
         return self._programme(doc, actor)
 
     @rpc

@@ -103,15 +103,12 @@ class PartnersRepository(RegistryProjection):
             cursor = cursor.limit(limit)
         return list(cursor), self.programmes.count_documents(query)
 
-    def request_scheduling(self, programme_ids, token, now):
-        """Mark programmes as needing their residents' schedules made (``schedule_due``
-        = ``token``, a fresh id per request); the version is kept, since it is no
-        change a reader of the programme made. Returns how many were marked."""
-        if not programme_ids:
-            return 0
-        return self.programmes.update_many(
-            {"_id": {"$in": list(programme_ids)}},
-            {"$set": {"schedule_due": token, "schedule_requested_at": now}}).modified_count
+    def request_scheduling(self, programme_ids, marks):
+        """Mark programmes as needing their residents' schedules made (``marks``:
+        ``domain.scheduling_marks``); the version is kept, since it is no change a
+        reader of the programme made. Returns how many were marked."""
+        return self.programmes.update_many({"_id": {"$in": list(programme_ids)}},
+                                           {"$set": marks}).modified_count
 
     def due_programmes(self):
         """Programmes whose scheduling was requested and not yet done (no rosters)."""
