@@ -185,3 +185,23 @@ def test_every_owner_stamps_its_store_epoch_on_its_events(service):
     from deploy.services import read_services
     module, cls = dict(read_services())[service].split(":")
     assert getattr(importlib.import_module(module), cls).store.keeps_epoch
+
+
+def test_a_summary_of_a_large_collection_lets_the_process_answer_meanwhile(db):
+    import eventlet
+    from services.shared.epoch import SUMMARY_YIELD_EVERY
+    db["big"].insert_many([{"_id": "r%05d" % n, "version": 1}
+                           for n in range(5 * SUMMARY_YIELD_EVERY)])
+    answered = []
+
+    def another_request():
+        while True:
+            answered.append(1)
+            eventlet.sleep(0)
+    other = eventlet.spawn(another_request)
+    try:
+        count, _ = summarize(db["big"])
+        assert count == 5 * SUMMARY_YIELD_EVERY
+        assert len(answered) >= 5  # the other greenthread ran while the summary read
+    finally:
+        other.kill()
