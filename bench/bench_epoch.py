@@ -7,17 +7,23 @@ store, as before epochs (``apply_resident(snapshot)``, the baseline) and now
 (read the epochs followed, ``epoch.judge``, ``apply_resident(snapshot, epoch)``),
 taking turns in blocks of 500 events; then the drift check's summary
 (``epoch.summarize``: count and checksum) over N residents, which the registry
-answers and the follower computes every ``REGISTRY_DRIFT_SECONDS``.
+answers and the follower computes every ``REGISTRY_DRIFT_SECONDS``, with
+the longest another greenthread (a request) waited while it ran (the summary
+yields every ``epoch.SUMMARY_YIELD_EVERY`` documents).
 """
 import argparse
 import time
 import uuid
+
+import eventlet
 
 from services.shared.epoch import judge, summarize
 from services.shared.mongo import get_client
 from services.shared.registry_store import RegistryProjection
 
 BLOCK = 500
+FILLER = dict({"field_%02d" % n: "nilai %d" % n for n in range(24)},
+              history=[{"at": "2026-01-0%dT00:00:00Z" % d, "changed": ["rw"]} for d in (1, 2)])
 
 
 def snapshot(i, version):
@@ -33,6 +39,16 @@ def now(projection, snap):
     epochs = projection.epochs()
     if judge("e1", epochs["epoch"], epochs["next_epoch"], epochs["retired"]) != "stale":
         projection.apply_resident(snap, "e1")
+
+
+def tick(gaps):
+    """Another request's greenthread: how long it waits between two turns."""
+    last = time.perf_counter()
+    while True:
+        eventlet.sleep(0)
+        now_ = time.perf_counter()
+        gaps.append(now_ - last)
+        last = now_
 
 
 def main():
@@ -56,11 +72,19 @@ def main():
     for name, seconds in spent.items():
         print("%-6s %8.0f events/s" % (name, args.events / seconds))
     db = get_client(None)["s" + uuid.uuid4().hex[:8]]
-    db["residents"].insert_many([{"_id": "res_%08d" % i, "version": 1}
+    # residents the size the registry stores them (about 30 fields, a change history)
+    db["residents"].insert_many([dict(snapshot(i, 1), _id="res_%08d" % i, **FILLER)
                                  for i in range(args.residents)])
+    gaps = []
+    ticker = eventlet.spawn(tick, gaps)
+    eventlet.sleep(0)
     t0 = time.perf_counter()
     summarize(db["residents"])
-    print("summary of %d residents: %.0f ms" % (args.residents, (time.perf_counter() - t0) * 1000))
+    took = (time.perf_counter() - t0) * 1000
+    ticker.kill()
+    # before the summary yielded, the longest gap was the whole summary: nothing else ran
+    print("summary of %d residents: %.0f ms; the longest another greenthread waited "
+          "meanwhile: %.1f ms" % (args.residents, took, max(gaps) * 1000))
 
 
 if __name__ == "__main__":
