@@ -74,12 +74,14 @@ class People:
                    repo.aid_received([household_id], year))
 
     @classmethod
-    def everyone(cls, repo, year):
-        """The context data of every active family of the projection in ``year``."""
+    def everyone(cls, repo, year, members=None):
+        """The context data of every active family of the projection in ``year``;
+        ``members``: ``repo.active_residents_by_household()`` when the caller has
+        read it already (a read of every resident)."""
         households = {h["id"]: h for h in repo.active_households()}
-        members = repo.active_residents_by_household()
+        members = repo.active_residents_by_household() if members is None else members
         programmes = repo.find_programmes({"enrolments": {"$ne": []}}, roster=True)[0]
-        return cls(households, members, programmes, repo.aid_received(list(households), year))
+        return cls(households, members, programmes, repo.aid_received(None, year))
 
     def completions(self, resident_id):
         """The partner programmes a resident completed (``rules.training_attributes``)."""

@@ -121,14 +121,14 @@ def sweep_programme(repo, programme, today=None):
     for appointment in repo.appointments_of(programme["_id"]):
         stored.setdefault(appointment["resident_id"], []).append(appointment)
     episodes = {p["resident_id"]: p for p in repo.open_pregnancies(programme["_id"])}
-    people = {r["id"]: r for members in repo.active_residents_by_household().values()
-              for r in members}
+    by_household = repo.active_residents_by_household()
+    people = {r["id"]: r for members in by_household.values() for r in members}
     for resident_id in set(stored) | set(episodes):
         if resident_id not in people:  # left the registry's active list
             found = repo.resident(resident_id)
             if found is not None:
                 people[resident_id] = dict(found, id=found.pop("_id"))
-    everyone = enrolments.People.everyone(repo, int(today[:4]))
+    everyone = enrolments.People.everyone(repo, int(today[:4]), by_household)
     created, changed, batch = 0, 0, []
     for i, resident in enumerate(people.values()):
         if i % YIELD_EVERY == 0:

@@ -261,10 +261,13 @@ class PartnersRepository(RegistryProjection):
 
     def aid_received(self, household_ids, year):
         """``{household_id: {"household": {codes}, member_id: {codes}}}`` received in
-        ``year`` (pending or disbursed)."""
+        ``year`` (pending or disbursed); ``household_ids`` None: of every household
+        (a sweep: one read of the aid, not a list of every household in the query)."""
         out = {}
-        for doc in self.aid.find({"household_id": {"$in": list(household_ids)},
-                                  "status": {"$in": list(RECEIVING)}}):
+        query = {"status": {"$in": list(RECEIVING)}}
+        if household_ids is not None:
+            query["household_id"] = {"$in": list(household_ids)}
+        for doc in self.aid.find(query):
             if doc.get("year") not in (None, year):
                 continue
             bucket = out.setdefault(doc["household_id"], {"household": set()})

@@ -378,3 +378,27 @@ def test_a_search_by_words_filters_only_the_documents_its_indexes_give(monkeypat
     # the documents of RW 001 with a word beginning "w13" (twice: find, count), not the
     # RW's 500 nor the 2,000 with a word beginning "nam"
     assert len(filtered) == 2 * 28
+
+
+# Property: a long $in / $nin list, looked up in a set (item 8), matches what
+# mongomock's own lookup in the list matches, at the top level and inside $and.
+long_lists = st.lists(st.one_of(scalars, scalars, st.dictionaries(
+    st.sampled_from(["b"]), scalars, max_size=1)), min_size=16, max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(docs, max_size=12), st.sampled_from(FIELDS + ["a"]), st.sampled_from(["$in", "$nin"]),
+       long_lists, st.booleans())
+def test_a_long_in_list_matches_what_mongomock_matches(initial, field, op, values, nested):
+    install()
+    coll = mongomock.MongoClient().db.things
+    coll.create_index("nik")
+    for n, doc in enumerate(initial):
+        coll.insert_one(dict(doc, _id=n))
+    flt = {field: {op: values}}
+    if nested:
+        flt = {"$and": [flt, {"_id": {"$gte": 0}}]}
+    everything = list(coll.find())
+    expected = _same(d for d in everything if filter_applies(flt, d))  # the list, as given
+    assert _same(coll.find(flt)) == expected
+    assert coll.count_documents(flt) == len(expected)
