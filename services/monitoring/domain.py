@@ -65,6 +65,17 @@ def happened_at(event):
     return event["occurred_at"]
 
 
+#: the registry's field names as an officer reads them (``resident_updated``'s ``changed``)
+FIELD_LABELS_ID = {
+    "full_name": "nama", "nik": "NIK", "kk_number": "nomor KK", "sex": "jenis kelamin",
+    "birth_place": "tempat lahir", "birth_date": "tanggal lahir",
+    "relationship": "hubungan keluarga", "religion": "agama", "education": "pendidikan",
+    "marital_status": "status kawin", "disability": "disabilitas",
+    "occupation_code": "pekerjaan", "pregnant": "kehamilan", "phone": "nomor HP",
+    "status": "status", "household_id": "keluarga", "rt": "RT", "rw": "RW",
+}
+
+
 def _registry_entry(kind, data):
     if "household" in data:
         hh = data["household"]
@@ -75,7 +86,8 @@ def _registry_entry(kind, data):
     if kind == "resident_registered":
         text = "Terdaftar sebagai warga (RW %s)" % (res.get("rw") or "-")
     elif kind == "resident_updated":
-        text = "Data diperbarui: %s" % (", ".join(data.get("changed") or []) or "-")
+        text = "Data diperbarui: %s" % (", ".join(
+            FIELD_LABELS_ID.get(f, f) for f in data.get("changed") or []) or "-")
     else:
         text = "Dinonaktifkan: %s" % DEACTIVATION_REASONS_ID.get(data.get("reason"), "alasan lain")
     return text, [res["id"]], res.get("household_id")

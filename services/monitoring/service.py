@@ -141,7 +141,7 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         entries = {}
         for person in people:
             entries.update((e["_id"], e) for e in self.store.resident_timeline(person["_id"]))
-        ordered = sorted(entries.values(), key=lambda e: (e["at"], e["_id"]))
+        ordered = self._named(sorted(entries.values(), key=lambda e: (e["at"], e["_id"])))
         return dump(TimelineOut, {"subject": "resident", "id": people[0]["_id"],
                                   "household_id": people[0].get("household_id"),
                                   "entries": ordered, "rebuilding_since": self._partial(since)})
@@ -154,10 +154,20 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
         since = self.store.rebuilding_since()
         if self.store.household(household_id) is None:
             raise NotFound("No household with id %s." % household_id)
-        entries = self.store.household_timeline(household_id)
+        entries = self._named(self.store.household_timeline(household_id))
         return dump(TimelineOut, {"subject": "household", "id": household_id,
                                   "household_id": household_id, "entries": entries,
                                   "rebuilding_since": self._partial(since)})
+
+    def _named(self, entries):
+        """``entries`` with ``names``: who each concerns, from the registry projection."""
+        names = {}
+        for entry in entries:
+            for rid in entry.get("resident_ids") or ():
+                if rid not in names:
+                    names[rid] = (self.store.resident(rid) or {}).get("full_name")
+            entry["names"] = [names[r] for r in entry.get("resident_ids") or () if names[r]]
+        return entries
 
     def _partial(self, since):
         """``rebuilding_since`` for an answer read after ``since`` was: a rebuild that

@@ -13,6 +13,9 @@ class TimelineEntryOut(Answer):
     source = fields.String(metadata={"description": "the service that recorded it"})
     type = fields.String(metadata={"description": "the event type"})
     summary = fields.String(metadata={"description": "what happened, in Bahasa Indonesia"})
+    names = fields.List(fields.String(), metadata={
+        "description": "the residents it concerns, by name (a family's timeline has several "
+                       "members; empty for the family's own entries)"})
 
 
 class TimelineOut(Answer):

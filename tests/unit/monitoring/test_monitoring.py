@@ -13,7 +13,7 @@ from services.monitoring.service import MonitoringService
 from services.monitoring.store import MonitoringRepository
 from services.partners.contract.events import ENROLMENT_ACCEPTED, ENROLMENT_COMPLETED
 from services.registry.contract import (HOUSEHOLD_REGISTERED, RESIDENT_DEACTIVATED,
-                                        RESIDENT_REGISTERED)
+                                        RESIDENT_REGISTERED, RESIDENT_UPDATED)
 from services.shared.errors import Forbidden, NotFound
 from services.shared.inbox import InboxRecords
 from tests.support.kit import MemoryLot, service_worker
@@ -93,6 +93,19 @@ def test_a_members_own_aid_names_the_member(service, family):
 
     mine = service.resident_timeline(NIK, OFFICER)["entries"]
     assert mine[-1]["summary"] == "Ditetapkan sebagai penerima PIP untuk Ani (Rp450.000)"
+
+
+def test_a_family_timeline_names_whom_each_entry_concerns_in_bahasa(service, family):
+    deliver(service, RESIDENT_UPDATED, {"resident": {
+        "id": "res_1", "nik": NIK, "household_id": "hh_1", "full_name": "Siti", "rw": "003",
+        "status": "active", "version": 2}, "changed": ["occupation_code", "phone"]},
+        at="2026-02-01T02:00:00Z", aggregate="res_1", version=2)
+
+    entries = service.household_timeline("hh_1", OFFICER)["entries"]
+    assert [(e["summary"], e["names"]) for e in entries] == [
+        ("Keluarga terdaftar (KK RW 003)", []),
+        ("Terdaftar sebagai warga (RW 003)", ["Siti"]),
+        ("Data diperbarui: pekerjaan, nomor HP", ["Siti"])]
 
 
 def test_a_programme_published_is_named_on_the_timeline_not_coded(service, family):

@@ -100,12 +100,16 @@ def test_a_family_timeline_shows_its_members_entries_and_is_linked(officer, gate
         "subject": "household", "id": "hh_1", "household_id": "hh_1", "entries": [
             {"at": "2026-01-05T02:00:00.000Z", "source": "registry",
              "type": "household_registered", "summary": "Keluarga terdaftar (KK RW 003)"},
-            {"at": "2026-04-02T03:00:00.000Z", "source": "distribution",
+            {"at": "2026-01-05T02:01:00.000Z", "source": "registry", "names": ["Siti Aminah"],
+             "type": "resident_registered", "summary": "Terdaftar sebagai warga (RW 003)"},
+            {"at": "2026-04-02T03:00:00.000Z", "source": "distribution", "names": ["Ani"],
              "type": "aid_disbursed", "summary": "Menerima bantuan PIP untuk Ani (Rp450.000)"}]})
     page = officer.get("/konsol/pemantauan/keluarga/hh_1")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Linimasa keluarga" in html
     assert html.index("Keluarga terdaftar") < html.index("PIP untuk Ani")
+    assert "<td>Siti Aminah</td><td>Kependudukan</td>" in html  # who, and the service in Bahasa
+    assert "<td>Bantuan sosial</td>" in html and ">registry<" not in html
     assert 'href="/konsol/keluarga/hh_1"' in html
 
 
