@@ -373,11 +373,20 @@ def _trend_section(trend):
                     zip(trend["needs"], trend["mentions"], strict=True)])]
 
 
+def _cell(value):
+    """A table cell's text: a count with the Indonesian thousands separator (5.102), as
+    the console writes it; HTML already written as it is; anything else escaped."""
+    if isinstance(value, _Html):
+        return value
+    if type(value) is int:
+        return format(value, ",").replace(",", ".")
+    return escape(str(value))
+
+
 def _table(head, rows):
     cells = "".join("<th>%s</th>" % escape(h) for h in head)
-    body = "".join("<tr>%s</tr>" % "".join(
-        "<td>%s</td>" % (v if isinstance(v, _Html) else escape(str(v))) for v in row)
-        for row in rows) or '<tr><td colspan="%d">Belum ada data</td></tr>' % len(head)
+    body = "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % _cell(v) for v in row)
+                   for row in rows) or '<tr><td colspan="%d">Belum ada data</td></tr>' % len(head)
     return "<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>" % (cells, body)
 
 

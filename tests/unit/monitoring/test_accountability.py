@@ -314,3 +314,9 @@ def test_a_timeline_says_why_aid_was_not_collected_in_bahasa_indonesia(reason, s
                                                     "household_id": "hh_1",
                                                     "recipient_id": "res_1"}}})
     assert entry["summary"] == said
+
+
+def test_the_printable_report_writes_counts_as_the_console_does():
+    from services.monitoring import reports
+    html = reports._table(["Keterangan", "Jumlah"], [["Warga terdaftar", 5102], ["RW", "003"]])
+    assert "<td>5.102</td>" in html and "<td>003</td>" in html
