@@ -193,6 +193,7 @@ def test_the_cadres_list_per_rw_and_recording_a_dose(officer, gateway):
                                                        "full_name": "Bayu"})
     page = officer.get("/konsol/mitra/program/pp_2").get_data(as_text=True)
     assert "Daftar kader" in page and "1.240 janji temu baru" in page
+    assert "terisi" not in page  # places are for enrolments, not for a schedule per child
     gateway.route("GET", "partner-programmes/pp_2", dict(HEALTH, scheduling=dict(
         HEALTH["scheduling"], status="pending")))
     assert "Sedang disusun oleh sistem" in officer.get("/konsol/mitra/program/pp_2").get_data(

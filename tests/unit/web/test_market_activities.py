@@ -166,3 +166,12 @@ def test_unknown_person_and_the_limit_read_plainly(browser, gateway):
                   headers={"Retry-After": "60"})
     page = browser.post("/kegiatan/jadwal-saya", data=data)
     assert page.status_code == 429 and "1 menit" in page.get_data(as_text=True)
+
+
+def test_a_health_programme_says_everyone_eligible_gets_a_schedule_not_places(browser, gateway):
+    health = dict(PROGRAMME, id="pp_2", title="Imunisasi Posyandu", kind="immunisation",
+                  places_left=2000, capacity=2000, waitlisted=0)
+    gateway.route("GET", "partner-programmes", {"items": [health], "page": 1, "per_page": 100,
+                                                "total": 1})
+    html = browser.get("/kegiatan").get_data(as_text=True)
+    assert "tidak perlu mendaftar" in html and "Sisa tempat" not in html
