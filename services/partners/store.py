@@ -105,7 +105,7 @@ class PartnersRepository(RegistryProjection):
 
     def request_scheduling(self, programme_ids, marks):
         """Mark programmes as needing their residents' schedules made (``marks``:
-        ``domain.scheduling_marks``); the version is kept, since it is no change a
+        ``domain.scheduling_request``); the version is kept, since it is no change a
         reader of the programme made. Returns how many were marked."""
         return self.programmes.update_many({"_id": {"$in": list(programme_ids)}},
                                            {"$set": marks}).modified_count
