@@ -93,15 +93,14 @@ def _registry_entry(kind, data):
     return text, [res["id"]], res.get("household_id")
 
 
-def _allocation_entry(kind, data, member=None, programme_name=None):
+def _allocation_entry(kind, data, member=None):
     al = data["allocation"]
     if kind == "allocation_created" and al.get("status") == "waiting":
         kind = "allocation_waiting"
     text = ALLOCATION_SUMMARIES.get(kind)
     if text is None:                      # allocation_updated: bookkeeping, not a life event
         return None
-    # the catalogue's name ("Program Keluarga Harapan") over the code, when monitoring has seen it
-    programme = programme_name or al.get("programme_code") or "-"
+    programme = al.get("programme_code") or "-"
     if member and member.get("full_name"):
         # a member's own aid (a pupil's PIP) is collected by the family's recipient
         programme = "%s untuk %s" % (programme, member["full_name"])
@@ -154,21 +153,23 @@ _ENTRIES = {"registry": _registry_entry, "distribution": _allocation_entry,
             "partners": _partners_entry, "marketplace": _marketplace_entry}
 
 
-def timeline_entry(event, person=None, member=None, programme_name=None):
+def timeline_entry(event, person=None, member=None):
     """The timeline entry an event makes, or None.
 
     Returns ``{"_id": event_id, "at" (``happened_at``), "source", "type", "summary" (Bahasa
     Indonesia), "resident_ids": [...], "household_id"}``; the household of a
     resident-only event comes from ``person`` (the registry projection); an
-    allocation to one ``member`` of the family names them, and an allocation's
-    programme is named by ``programme_name`` when given (else by its code).
+    allocation to one ``member`` of the family names them. An allocation's entry
+    names its programme by code and keeps ``programme_code``: the name is put in
+    when the timeline is read (``named_programme``), so an entry does not depend on
+    whether the programme's own event arrived before it (live) or not (a rebuild).
     Complaints never make one (``NO_TIMELINE_SOURCES``).
     """
     source, kind = event["source"], event["type"]
     if source in NO_TIMELINE_SOURCES or source not in _ENTRIES:
         return None
     if source == "distribution":
-        made = _allocation_entry(kind, event["data"], member, programme_name)
+        made = _allocation_entry(kind, event["data"], member)
     else:
         made = _ENTRIES[source](kind, event["data"])
     if made is None:
@@ -176,9 +177,23 @@ def timeline_entry(event, person=None, member=None, programme_name=None):
     summary, resident_ids, household_id = made
     if household_id is None and person:
         household_id = person.get("household_id")
-    return {"_id": event["event_id"], "at": happened_at(event), "source": source,
-            "type": kind, "summary": summary, "resident_ids": resident_ids,
-            "household_id": household_id}
+    entry = {"_id": event["event_id"], "at": happened_at(event), "source": source,
+             "type": kind, "summary": summary, "resident_ids": resident_ids,
+             "household_id": household_id}
+    if source == "distribution":
+        entry["programme_code"] = (event["data"].get("allocation") or {}).get("programme_code")
+    return entry
+
+
+def named_programme(entry, names):
+    """``entry``'s summary with its programme's code replaced by the catalogue's name
+    (``names``: ``{code: name}``; "Kartu Jakarta Pintar Plus", not ``KJP_PLUS``).
+    The code is the first place it appears: the summaries' own words are lower case."""
+    code = entry.get("programme_code")
+    name = names.get(code) if code else None
+    if name and name != code:
+        entry["summary"] = entry["summary"].replace(code, name, 1)
+    return entry
 
 
 def _days_between(start, end):

@@ -41,10 +41,7 @@ def record(store, event):
     household = store.household(household_id) if household_id else None
     member_id = (data.get("allocation") or {}).get("member_id")
     member = store.resident(member_id) if member_id else None
-    code = (data.get("allocation") or {}).get("programme_code")
-    name = store.programme_name(code) if code else None
-    store.record(domain.timeline_entry(event, person, member, name),
-                 domain.fact(event, household))
+    store.record(domain.timeline_entry(event, person, member), domain.fact(event, household))
     store.record_step(graduation.step(event, person))
     store.apply_complaint(deadlines.complaint_state(event))
     store.apply_pledge(contributions.pledge(event))

@@ -160,9 +160,11 @@ class MonitoringService(Evaluation, FollowsRegistry, Service):
                                   "rebuilding_since": self._partial(since)})
 
     def _named(self, entries):
-        """``entries`` with ``names``: who each concerns, from the registry projection."""
-        names = {}
+        """``entries`` as an officer reads them: ``names`` (who each concerns, from the
+        registry projection) and programmes by name (``domain.named_programme``)."""
+        names, programmes = {}, self.store.programme_names()
         for entry in entries:
+            domain.named_programme(entry, programmes)
             for rid in entry.get("resident_ids") or ():
                 if rid not in names:
                     names[rid] = (self.store.resident(rid) or {}).get("full_name")

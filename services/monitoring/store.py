@@ -257,11 +257,6 @@ class MonitoringRepository(RegistryProjection):
         """``{programme code: kind}`` of every programme seen."""
         return {p["_id"]: p.get("kind") for p in self.programmes.find({})}
 
-    def programme_name(self, code):
-        """The name of programme ``code`` as last seen, or None."""
-        found = self.programmes.find_one({"_id": code}, {"name": 1})
-        return (found or {}).get("name")
-
     def programme_names(self):
         """``{programme code: name}`` of every programme seen with a name."""
         return {p["_id"]: p["name"] for p in self.programmes.find({}) if p.get("name")}

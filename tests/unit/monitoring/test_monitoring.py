@@ -108,12 +108,13 @@ def test_a_family_timeline_names_whom_each_entry_concerns_in_bahasa(service, fam
         ("Data diperbarui: pekerjaan, nomor HP", ["Siti"])]
 
 
-def test_a_programme_published_is_named_on_the_timeline_not_coded(service, family):
+def test_a_programme_is_named_on_the_timeline_whichever_event_came_first(service, family):
+    # the allocation's event before the programme's: each type has its own queue
+    deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
+        programme_code="KJP_PLUS", amount_idr=300000)}, at="2026-03-10T03:00:00Z")
     deliver(service, PROGRAMME_PUBLISHED, {"programme": {
         "code": "KJP_PLUS", "name": "Kartu Jakarta Pintar Plus", "kind": "education"}},
         aggregate="KJP_PLUS")
-    deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
-        programme_code="KJP_PLUS", amount_idr=300000)}, at="2026-03-10T03:00:00Z")
     deliver(service, ALLOCATION_EVENTS["allocation_created"], {"allocation": allocation(
         id="al_2", programme_code="NEW", amount_idr=1000)},
         at="2026-03-11T03:00:00Z")  # a programme not seen: its code
