@@ -162,8 +162,9 @@ def test_the_rebuilt_figures_equal_the_ones_from_events(admin, officer, public, 
     after = _figures(officer, year)
     assert after == before
     assert _timeline(officer, family) == lived
-    assert ("aid_disbursed", "Menerima bantuan %s (Rp600.000)"
-            % after["report"]["distribution"]["disbursements"][0]["programme_code"]) in lived
+    code = after["report"]["distribution"]["disbursements"][0]["programme_code"]
+    assert ("aid_disbursed", "Menerima bantuan %s (Rp600.000)"  # by name, as the report
+            % after["report"]["programme_names"][code]) in lived
     assert before["report"]["marketplace"]["orders_value_idr"] == 24000
     assert before["funnel"]["cohorts"][0]["supported"] == 1
     [covered] = before["report"]["coverage"]
