@@ -20,6 +20,7 @@ from web.context import PageContext
 from web.i18n import Messages
 from web.jobs import Jobs
 from web.pages import NAV, load_pages
+from web.pages.partners_console import HEALTH_KINDS
 from web.security import (CSRF_COOKIE, CSRF_FIELD, PORTAL_PATHS, SESSION_COOKIE, SESSION_PATH,
                           area_of, clear_cookie, csrf_valid, session_path)
 
@@ -67,7 +68,9 @@ class WebApp:
             hours=lambda value: t("format.hours", n=str(value).replace(".", t(
                 "format.decimal"))) if value is not None else "-",
             number=lambda v: fmt.group_digits(v, t("format.thousands")) if v is not None else "",
-            code=lambda field, value: t.get("codes.%s.%s" % (field, value), value or ""))
+            code=lambda field, value: t.get("codes.%s.%s" % (field, value), value or ""),
+            # programmes that schedule every eligible resident instead of taking places
+            health_kinds=HEALTH_KINDS)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
