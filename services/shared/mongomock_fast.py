@@ -26,11 +26,15 @@ the store will scan.
    arrays, a path through an array) are always candidates. The candidates of
    every indexed top-level entry and ``$and`` member are intersected.
    Before mongomock's filter, which costs tens of microseconds a document,
-   a few entries are judged cheaply for plain values: a string equal to a
-   string, a field's presence (``$exists``), a ``$regex`` (no options or
-   ``i``) on a string. A document one of them refutes cannot match; the
-   others still go through mongomock's filter (a case-insensitive regex
-   on a name, a filter no index serves).
+   a few entries are judged cheaply where plain values decide them: a string
+   equal to a string, a field's presence (``$exists``), a ``$regex`` (no
+   options or ``i``), on a string or an array of strings. A document one of
+   them refutes cannot match. When every entry of the filter (``$and``
+   members included) is of those shapes and each holds, the document matches
+   without mongomock's filter (the officer search's RW and name words); in
+   every other case mongomock's filter decides. Where no document goes
+   through it, it still checks the filter once, on an empty document, so a
+   malformed one is refused as before.
 2. ``Cursor.__next__`` slices the whole result list (``results[skip:]``) for
    every document it returns, so iterating a cursor is quadratic: reading
    190,000 residents took minutes. The patched ``__next__`` indexes instead.
@@ -65,12 +69,14 @@ the store will scan.
    there. A pass whose values are all exact ``str``, or all ``int``/``float``
    (no ``bool``, no NaN, nothing missing, no array), sorts on the values themselves,
    which orders them as that comparison does; any other pass is mongomock's.
-7. A projection that only names top-level fields to include (``{"_id": 1,
-   "version": 1}``, ``{"nik": 1, "_id": 0}``) is copied by taking those fields,
-   as mongomock's ``_copy_only_fields`` does, but without walking every field
-   of the document against the projection: reading every resident's id and
-   version for a drift check's summary spent 85% of its time there. Dotted
-   paths, exclusions and projection operators go to mongomock's.
+7. A projection that only names top-level fields, all to include (``{"_id": 1,
+   "version": 1}``) or all to exclude (``{"history": 0, "_outbox": 0}``), is
+   copied by taking (or leaving) those fields, as mongomock's
+   ``_copy_only_fields`` does, but without walking every field of the document
+   against the projection, and with item 4's short path for plain values:
+   reading every resident's id and version for a drift check's summary spent
+   85% of its time there, a page of the officer search a third of its time.
+   Dotted paths, mixed projections and projection operators go to mongomock's.
 8. mongomock's ``$in`` (and ``$nin``) looks every value of the document up in
    the list, after checking every member of the list for a regex, for each
    document: with the 15,000 households of a registry in the list (a health
@@ -214,6 +220,15 @@ class _Index:
                     del self.buckets[_tag(key)]
 
     def candidates(self, values):
+        if len(values) == 1 and not self.other:
+            # one value's bucket itself, not a copy: _candidates only reads it (an
+            # RW's bucket holds tens of thousands of residents)
+            plain = self.buckets.get((False, values[0]))
+            flagged = self.buckets.get((True, values[0]))
+            if flagged is None:
+                return {} if plain is None else plain
+            if plain is None:
+                return flagged
         found = dict(self.other)
         for value in values:
             # both buckets: mongomock's own filter, applied after, decides 1 vs True
@@ -280,17 +295,34 @@ def _reindex(store, doc_id):
 _ABSENT = object()
 
 
-def _refuter(field, cond):
-    """A cheap test that is False only for documents that cannot match
-    ``{field: cond}``, or None when ``cond`` is not a shape it knows. Only plain
-    values are judged (a string, a field's presence); anything else (an array, a
-    sub-document, a number) is left to mongomock's filter."""
+def _strings(value):
+    """``value`` as the strings a condition on a string is judged against: the
+    value itself, the elements of an array of strings; None for anything else
+    (a number, a sub-document, a mixed array: mongomock's filter judges those)."""
+    if type(value) is str:
+        return (value,)
+    if type(value) is list and all(type(v) is str for v in value):
+        return value
+    return None
+
+
+def _decider(field, cond):
+    """A cheap exact judge of ``{field: cond}``: ``fn(doc)`` answering True or False
+    where plain values decide it (a string equal to a string, a field's presence,
+    a ``$regex`` with no options or ``i`` on strings), None where it leaves the
+    document to mongomock's filter; or no judge (None) for a shape it does not
+    know. As MongoDB, a condition on a string holds for an array when it holds
+    for one of its elements, and a missing field equals no string and matches no
+    regex."""
     if field.startswith("$") or "." in field:
         return None
     if isinstance(cond, str):
         def equal(doc):
             value = doc.get(field, _ABSENT)
-            return not isinstance(value, str) or value == cond
+            if value is _ABSENT:
+                return False
+            found = _strings(value)
+            return None if found is None else cond in found
         return equal
     if not isinstance(cond, dict):
         return None
@@ -306,18 +338,57 @@ def _refuter(field, cond):
 
         def matches(doc):
             value = doc.get(field, _ABSENT)
-            return not isinstance(value, str) or pattern.search(value) is not None
+            if value is _ABSENT:
+                return False
+            found = _strings(value)
+            return None if found is None else any(pattern.search(v) for v in found)
         return matches
     return None
 
 
-def _refuters(filter):
-    """The tests of ``_refuter`` for a filter's top-level entries (all must hold, as
-    every entry of a filter must match), or None when there is none."""
+def _judges(filter):
+    """``(judges, whole)``: the ``_decider`` judges of a filter's top-level entries
+    and of its ``$and`` members' entries (every one must hold), and whether they
+    cover the whole filter, so that a document they all pass matches without
+    mongomock's filter. None when there is no judge."""
     if not isinstance(filter, dict):
         return None
-    tests = [t for t in (_refuter(f, c) for f, c in filter.items()) if t is not None]
-    return tests or None
+    judges, whole = [], True
+    for field, cond in filter.items():
+        if field == "$and" and isinstance(cond, list) and cond:
+            for member in cond:
+                inner = _judges(member)
+                if inner is None:
+                    whole = False
+                else:
+                    judges.extend(inner[0])
+                    whole = whole and inner[1]
+            continue
+        judge = _decider(field, cond)
+        if judge is None:
+            whole = False
+        else:
+            judges.append(judge)
+    return (judges, whole) if judges else None
+
+
+def _matcher(filter, judges):
+    """``fn(doc) -> bool``, what ``filter_applies(filter, doc)`` answers, asking
+    mongomock's filter only when the judges leave the document undecided."""
+    if judges is None:
+        return lambda doc: filter_applies(filter, doc)
+    tests, whole = judges
+
+    def applies(doc):
+        undecided = not whole
+        for test in tests:
+            verdict = test(doc)
+            if verdict is False:
+                return False
+            if verdict is None:
+                undecided = True
+        return filter_applies(filter, doc) if undecided else True
+    return applies
 
 
 def _prefix(cond):
@@ -369,8 +440,10 @@ def _candidates(store, filter):
     if not sets:
         return None
     sets.sort(key=len)
-    best, rest = sets[0], sets[1:]
-    return {k: None for k in best if all(k in other for other in rest)} if rest else best
+    best = sets[0]
+    for other in sets[1:]:
+        best = {k: None for k in best if k in other}
+    return best
 
 
 def _lookup(store, filter):
@@ -431,37 +504,73 @@ def _sort_pass(dataset, key, direction):
                   reverse=direction < 0)
 
 
-def _top_level_inclusion(fields):
-    """``(names, with_id)`` of a projection that includes top-level fields only
-    (item 7), else None (mongomock's own copy)."""
+@functools.lru_cache(maxsize=8)
+def _plain_copy(container):
+    """mongomock's ``_copy_field`` with the short path of item 4 for plain values:
+    exact dicts become ``container``s, lists lists, and strings, numbers, booleans
+    and None are themselves (what ``copy.copy`` gives them); anything else is
+    mongomock's copy."""
+    def walk(value):
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool or value is None:
+            return value
+        if kind is dict:
+            out = container()
+            for key, item in value.items():
+                out[key] = walk(item)
+            return out
+        if kind is list:
+            return [walk(item) for item in value]
+        return mongomock_collection._copy_field(value, container)
+    return walk
+
+
+def _flag(value):
+    """True (include) or False (exclude) for a projection value of 1/0 or a bool,
+    else None."""
+    if value is True or value is False:
+        return value
+    if type(value) is int and value in (0, 1):
+        return value == 1
+    return None
+
+
+def _top_level_projection(fields):
+    """``(names, with_id, include)`` of a projection that names top-level fields
+    only, all to include or all to exclude (item 7), else None (mongomock's own
+    copy)."""
     if not _PROJECTIONS["on"] or type(fields) is not dict:
         return None
-    names, with_id = set(), True
+    names, with_id, kinds = set(), True, set()
     for key, value in fields.items():
-        if type(key) is not str or "." in key or key.startswith("$"):
+        flag = _flag(value)
+        if type(key) is not str or "." in key or key.startswith("$") or flag is None:
             return None
-        include = value is True or (type(value) is int and value == 1)
         if key == "_id":
-            if not include and not (value is False or (type(value) is int and value == 0)):
-                return None
-            with_id = include
-        elif include:
-            names.add(key)
+            with_id = flag
         else:
-            return None
-    return (frozenset(names), with_id) if names else None
+            names.add(key)
+            kinds.add(flag)
+    if len(kinds) != 1:
+        return None  # nothing but _id, or a mix mongomock refuses: its own copy says so
+    return frozenset(names), with_id, kinds.pop()
 
 
-def _copy_included(doc, names, with_id, container):
-    """What ``_copy_only_fields`` answers for a top-level inclusion: the named fields
-    in the document's order, each copied by mongomock's ``_copy_field``, then
-    ``_id`` (last, as mongomock sets it) unless excluded."""
+def _copy_projected(doc, names, with_id, include, container):
+    """What ``_copy_only_fields`` answers for a top-level projection: the fields
+    named (to include) or the others (to exclude) in the document's order, each
+    copied by mongomock's ``_copy_field``; then ``_id`` as mongomock sets it: put
+    last when included and not already copied, removed when excluded."""
     out = container()
-    copy_field = mongomock_collection._copy_field
+    copy_field = _plain_copy(container)
     for key, value in doc.items():
-        if key in names and key != "_id":
-            out[key] = copy_field(value, container)
-    if with_id and "_id" in doc:
+        if key != "_id" and (key in names) is include:
+            out[key] = copy_field(value)
+        elif key == "_id" and not include:
+            out[key] = copy_field(value)
+    if not with_id:
+        out.pop("_id", None)
+    elif "_id" in doc:
         out["_id"] = doc["_id"]
     return out
 
@@ -645,21 +754,20 @@ def install():
         filter = _with_in_sets(filter)
         store = self._store
         ids = _lookup(store, filter)
-        tests = _refuters(filter)
-        if ids is None and tests is None:
+        judges = _judges(filter)
+        if ids is None and judges is None:
             docs = original_iter(self, filter)
-        elif ids is None:
-            if store.is_empty:
-                filter_applies(filter, {})  # mongomock validates the filter even then
-            docs = [d for d in list(store.documents)
-                    if all(t(d) for t in tests) and filter_applies(filter, d)]
         else:
-            store._remove_expired_documents()
-            documents = store._documents
-            tests = tests or ()
-            docs = [documents[k] for k in ids if k in documents
-                    and all(t(documents[k]) for t in tests)
-                    and filter_applies(filter, documents[k])]
+            if (judges is not None and judges[1]) or (ids is None and store.is_empty):
+                # mongomock validates the filter even where its filter judges no document
+                filter_applies(filter, {})
+            applies = _matcher(filter, judges)
+            if ids is None:
+                docs = [d for d in list(store.documents) if applies(d)]
+            else:
+                store._remove_expired_documents()
+                documents = store._documents
+                docs = [documents[k] for k in ids if k in documents and applies(documents[k])]
         touched = getattr(_tracking, "touched", None)
         if touched is None:
             return iter(docs)
@@ -731,10 +839,10 @@ def install():
             collection = factory.func.__self__
             spec, sort, fields, container = factory.args
             aware = collection.codec_options.tz_aware
-            included = _top_level_inclusion(fields)
+            projected = _top_level_projection(fields)
 
             def copy(doc):
-                out = _copy_included(doc, *included, container) if included else \
+                out = _copy_projected(doc, *projected, container) if projected else \
                     collection._copy_only_fields(doc, fields, container)
                 return mongomock_helpers.make_datetime_timezone_aware_in_document(out) \
                     if aware else out
