@@ -38,6 +38,7 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_ME
 
 from services.shared import clock
 from services.shared.errors import NotFound
+from services.shared.rpc import BROKER_ERRORS, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,11 @@ class Claim:
 class ParkingLot:
     """The service's parking lot on the broker: ``park``, ``count``, ``list``, ``claim``.
 
-    Every call opens its own connection (``connect_timeout`` 5 s) and raises the
-    broker's errors when it cannot be reached.
+    Every call opens its own connection (``connect_timeout`` 5 s). Where the
+    broker cannot be reached, ``park`` and ``put`` raise its errors (the event's
+    message is requeued); what an operator asks (``declare``, ``count``,
+    ``list``, ``claim``) raises ``Unavailable`` (503 with Retry-After at the
+    gateway), not a bare broker error that would answer 500.
     """
 
     def __init__(self, service, amqp_uri, ssl=None, login_method=None):
@@ -108,9 +112,20 @@ class ParkingLot:
         # how many messages are ready
         return self.queue(channel).queue_declare().message_count
 
+    @contextlib.contextmanager
+    def _reachable(self):
+        """Broker errors inside as ``Unavailable``, for what an operator asks."""
+        try:
+            yield
+        except BROKER_ERRORS as exc:
+            raise Unavailable("The parking lot of %s cannot be read: the broker does not "
+                              "answer (%s). Try again." % (self.queue.name, type(exc).__name__)
+                              ) from None
+
     def declare(self):
-        """Declare the lot's queue; returns how many events wait in it (int)."""
-        with self._connect() as conn:
+        """Declare the lot's queue; returns how many events wait in it (int).
+        Raises Unavailable when the broker cannot be reached."""
+        with self._reachable(), self._connect() as conn:
             return self._declare(conn.channel())
 
     def park(self, handler, payload, error, attempts):
@@ -143,8 +158,9 @@ class ParkingLot:
         return self.declare()
 
     def list(self):
-        """Every parked document, oldest first; nothing is removed."""
-        with self._connect() as conn:
+        """Every parked document, oldest first; nothing is removed. Raises
+        Unavailable when the broker cannot be reached."""
+        with self._reachable(), self._connect() as conn:
             channel = conn.channel()
             self._declare(channel)
             docs = [_document(message) for message in _take_all(self.queue(channel))]
@@ -156,20 +172,22 @@ class ParkingLot:
         """Hold the parked event ``parked_id`` for a replay: yields a ``Claim``.
 
         Raises NotFound when no event with that id is parked (or another
-        replay holds it).
+        replay holds it); Unavailable when the broker cannot be reached to
+        find it (what the replay itself raises passes through unchanged).
         """
         with self._connect() as conn:
-            channel = conn.channel()
-            self._declare(channel)
-            queue = self.queue(channel)
-            passed, held = [], None
-            for message in _take_all(queue):
-                if _document(message)["id"] == parked_id:
-                    held = message
-                    break
-                passed.append(message)
-            for message in passed:  # the others go back now, not after the handler's run
-                message.reject(requeue=True)
+            with self._reachable():
+                channel = conn.channel()
+                self._declare(channel)
+                queue = self.queue(channel)
+                passed, held = [], None
+                for message in _take_all(queue):
+                    if _document(message)["id"] == parked_id:
+                        held = message
+                        break
+                    passed.append(message)
+                for message in passed:  # the others go back now, not after the handler's run
+                    message.reject(requeue=True)
             if held is None:
                 raise NotFound("No parked event with id %s." % parked_id)
             claim = Claim(_document(held), held.ack, lambda doc: self._publish(channel, doc))
