@@ -113,11 +113,18 @@ def check_programme(data):
     return schedule
 
 
+#: a scheduling that has not failed (yet): what a new request and a success write
+NO_SCHEDULING_FAILURE = {"schedule_error": None, "schedule_attempts": 0,
+                         "schedule_retry_at": None, "schedule_failed_at": None}
+
+
 def scheduling_request(now):
     """The fields that ask for a health programme's schedules to be made in the
     background (``schedules.schedule_due``): a fresh token per request, so a
-    request made while a run goes on is not cleared by that run."""
-    return {"schedule_due": uuid.uuid4().hex, "schedule_requested_at": now}
+    request made while a run goes on is not cleared by that run; a new request
+    is tried at once, whatever an earlier one's failures."""
+    return {"schedule_due": uuid.uuid4().hex, "schedule_requested_at": now,
+            **NO_SCHEDULING_FAILURE}
 
 
 def scheduling_marks(kind, now):

@@ -12,6 +12,7 @@ sweep, ``request_running``). Appointment ids are deterministic, so
 a sweep and an event at the same moment insert each appointment once.
 """
 import datetime
+import logging
 
 import eventlet
 
@@ -19,12 +20,18 @@ from services.shared import clock, rules
 from services.shared.caller import actor_record
 from services.shared.contract import load
 from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from services.shared.nik import mask_niks_in_text
 
 from services.partners import commands, domain, enrolments, events as ev, health
 from services.partners.contract import HEALTH_KINDS, PregnancyIn, RecordIn
 
 PERSON = ("nik", "full_name", "rt", "rw", "household_id")
 YIELD_EVERY = 200
+#: seconds before a failed scheduling is tried again: doubling from the first, capped
+RETRY_FIRST_SECONDS = 10
+RETRY_MAX_SECONDS = 900
+
+log = logging.getLogger(__name__)
 
 
 def _date(text):
@@ -163,9 +170,9 @@ def schedule_due(repo, today=None):
     (``request``): the partners service's short timer. A programme of a partner
     not (yet) verified stays due until it is; one that has ended is cleared
     without scheduling. Returns ``{"programmes", "created", "changed"}``."""
-    today = today or clock.village_today().isoformat()
+    today, now = today or clock.village_today().isoformat(), clock.now_iso()
     total = {"programmes": 0, "created": 0, "changed": 0}
-    due = repo.due_programmes()
+    due = [p for p in repo.due_programmes() if (p.get("schedule_retry_at") or "") <= now]
     if not due:
         return total
     verified = set(repo.verified_partner_ids())
@@ -174,13 +181,38 @@ def schedule_due(repo, today=None):
             continue
         counts = {"created": 0, "changed": 0}
         if programme["ends_on"] >= today:
-            counts = sweep_programme(repo, programme, today)
+            try:
+                counts = sweep_programme(repo, programme, today)
+            except Exception as exc:  # noqa: BLE001 - the other programmes still get theirs
+                _failed(repo, programme, exc)
+                continue
         repo.scheduling_done(programme["_id"], programme["schedule_due"], counts,
                              clock.now_iso())
         total["programmes"] += 1
         total["created"] += counts["created"]
         total["changed"] += counts["changed"]
     return total
+
+
+def retry_delay(attempts):
+    """Seconds before attempt ``attempts + 1`` of a scheduling that failed
+    ``attempts`` times (1 or more): 10 s, 20 s, 40 s ... at most 15 minutes."""
+    return min(RETRY_FIRST_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
+
+
+def _failed(repo, programme, exc):
+    """Record a failed scheduling on the programme (its error shown to officers,
+    NIKs masked) and when it is tried again; logged once per attempt, with the
+    traceback the first time."""
+    attempts = (programme.get("schedule_attempts") or 0) + 1
+    now = clock.now()
+    retry_at = now + datetime.timedelta(seconds=retry_delay(attempts))
+    error = mask_niks_in_text("%s: %s" % (type(exc).__name__, exc))[:500]
+    repo.scheduling_failed(programme["_id"], programme["schedule_due"], error, attempts,
+                           clock.iso(retry_at), clock.iso(now))
+    log.error("scheduling of programme %s failed (attempt %d; next in %d s): %s",
+              programme["_id"], attempts, retry_delay(attempts), error,
+              exc_info=exc if attempts == 1 else None)
 
 
 def request_running(repo, today=None):

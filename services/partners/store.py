@@ -19,6 +19,8 @@ from services.shared.registry_projection import RegistryProjection
 from services.shared.registry_store import flag_missing
 from services.shared.versioned import write_versioned
 
+from services.partners import domain
+
 OUTBOX_COLLECTIONS = ("partners", "programmes", "appointments")
 #: a programme read without its roster (lists)
 NO_ROSTER = dict(HIDE_OUTBOX, enrolments=0)
@@ -120,8 +122,17 @@ class PartnersRepository(RegistryProjection):
         has another token and keeps the programme due. Returns whether it was cleared."""
         return self.programmes.update_one(
             {"_id": programme_id, "schedule_due": token},
-            {"$set": {"schedule_due": None, "scheduled_at": now,
-                      "schedule_counts": counts}}).modified_count == 1
+            {"$set": {"schedule_due": None, "scheduled_at": now, "schedule_counts": counts,
+                      **domain.NO_SCHEDULING_FAILURE}}).modified_count == 1
+
+    def scheduling_failed(self, programme_id, token, error, attempts, retry_at, now):
+        """Record that making request ``token``'s schedules failed: ``error`` (one
+        line), ``attempts`` so far, ``retry_at`` (an instant) before which the timer
+        leaves it. A newer request (another token) is left as it is."""
+        self.programmes.update_one(
+            {"_id": programme_id, "schedule_due": token},
+            {"$set": {"schedule_error": error, "schedule_attempts": attempts,
+                      "schedule_retry_at": retry_at, "schedule_failed_at": now}})
 
     def programme_of_enrolment(self, enrolment_id):
         """The programme (with its roster) holding enrolment ``enrolment_id``, or None."""

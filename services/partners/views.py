@@ -67,9 +67,13 @@ def scheduling_view(doc, public):
     status = "done"
     if doc.get("schedule_due"):
         status = "pending" if public else "waiting_verification"
+        if doc.get("schedule_error"):
+            status = "failed"
     return {"status": status, "requested_at": doc.get("schedule_requested_at"),
             "done_at": doc.get("scheduled_at"), "created": counts.get("created"),
-            "changed": counts.get("changed")}
+            "changed": counts.get("changed"), "error": doc.get("schedule_error"),
+            "attempts": doc.get("schedule_attempts") or 0,
+            "next_attempt_at": doc.get("schedule_retry_at") if status == "failed" else None}
 
 
 def public_programme_view(doc):

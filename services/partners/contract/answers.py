@@ -80,11 +80,18 @@ class SchedulingOut(Answer):
 
     status = fields.String(metadata={"description": "pending (being made in the background), "
                                                    "waiting_verification (the partner is not "
-                                                   "verified yet) or done"})
+                                                   "verified yet), failed (tried again at "
+                                                   "next_attempt_at) or done"})
     requested_at = Instant(allow_none=True)
     done_at = Instant(allow_none=True)
     created = _int()
     changed = _int()
+    error = fields.String(allow_none=True, metadata={
+        "description": "why the last attempt failed (failed only; NIKs masked)"})
+    attempts = _int()
+    next_attempt_at = Instant(allow_none=True, metadata={
+        "description": "when a failed scheduling is tried again (doubling from 10 s, at "
+                       "most 15 minutes apart)"})
 
 
 class PartnerProgrammeOut(Answer):

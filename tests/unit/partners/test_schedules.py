@@ -2,6 +2,7 @@
 recording doses and visits, the cadre's list, overdue announcements."""
 import pytest
 
+from services.partners import schedules
 from services.shared.envelope import make_envelope
 from services.shared.errors import Conflict, NotFound, RuleRefused
 from tests.unit.partners.conftest import ADMIN, OFFICER, TODAY, days_ago, partner_actor
@@ -260,3 +261,46 @@ def test_a_health_programme_without_criteria_is_for_children_or_mothers_only(ser
     mine = list(repo.appointments.find({}, {"resident_id": 1, "kind": 1}))
     assert {(a["resident_id"], a["kind"]) for a in mine} == {(child["id"], "immunisation"),
                                                               (adult["id"], "antenatal_care")}
+
+
+def test_a_scheduling_that_fails_is_shown_tried_later_and_spares_the_others(
+        service, repo, registry, puskesmas, monkeypatch):
+    """One programme whose schedules cannot be made neither stops the others' nor
+    is retried and logged every tick: officers see why and when it is tried again."""
+    registry.household(members=[("child", "F", days_ago(300))])
+    original = schedules.sweep_programme
+    broken = set()
+
+    def sweep(repo_, programme, today=None):
+        if programme["_id"] in broken:
+            raise RuntimeError("appointments store refused the write")
+        return original(repo_, programme, today)
+    monkeypatch.setattr("services.partners.schedules.sweep_programme", sweep)
+    first, owner = puskesmas()
+    assert first["scheduling"]["status"] == "done"
+    body = {"title": "Imunisasi kejar", "kind": "immunisation", "description": "Imunisasi "
+            "kejar untuk balita yang tertinggal.", "location": "Posyandu Melati RW 03",
+            "starts_on": days_ago(10), "ends_on": days_ago(-200), "capacity": 10,
+            "criteria": UNDER_5}
+    failing = service.create_programme(owner["id"], body, OFFICER)
+    working = service.create_programme(owner["id"], dict(body, title="Imunisasi lanjutan"),
+                                       OFFICER)
+    broken.add(failing["id"])
+    assert service.scheduled_due()["programmes"] == 1  # the other one, after it
+    shown = service.get_programme(failing["id"], OFFICER)["scheduling"]
+    assert shown["status"] == "failed" and shown["attempts"] == 1
+    assert "RuntimeError: appointments store refused the write" == shown["error"]
+    assert shown["next_attempt_at"] > shown["requested_at"]
+    assert service.get_programme(working["id"], OFFICER)["scheduling"]["status"] == "done"
+    assert service.scheduled_due()["programmes"] == 0  # not before next_attempt_at
+    assert service.get_programme(failing["id"], OFFICER)["scheduling"]["attempts"] == 1
+    broken.clear()
+    repo.programmes.update_one({"_id": failing["id"]}, {"$set": {
+        "schedule_retry_at": "2000-01-01T00:00:00.000Z"}})  # its time has come
+    assert service.scheduled_due()["programmes"] == 1
+    shown = service.get_programme(failing["id"], OFFICER)["scheduling"]
+    assert shown["status"] == "done" and shown["error"] is None and shown["attempts"] == 0
+
+
+def test_the_wait_before_a_failed_scheduling_doubles_up_to_15_minutes():
+    assert [schedules.retry_delay(n) for n in (1, 2, 3, 7, 20)] == [10, 20, 40, 640, 900]

@@ -198,6 +198,12 @@ def test_the_cadres_list_per_rw_and_recording_a_dose(officer, gateway):
         HEALTH["scheduling"], status="pending")))
     assert "Sedang disusun oleh sistem" in officer.get("/konsol/mitra/program/pp_2").get_data(
         as_text=True)
+    gateway.route("GET", "partner-programmes/pp_2", dict(HEALTH, scheduling=dict(
+        HEALTH["scheduling"], status="failed", error="RuntimeError: store refused the write",
+        attempts=2, next_attempt_at="2026-10-01T02:05:00Z")))
+    assert ("Gagal disusun (RuntimeError: store refused the write); sistem mencoba lagi "
+            "sendiri pada 1 Oktober 2026 09.05 WIB") in officer.get(
+        "/konsol/mitra/program/pp_2").get_data(as_text=True)
     html = officer.get("/konsol/mitra/program/pp_2/jadwal?rw=5").get_data(as_text=True)
     assert gateway.query("GET", "partner-programmes/pp_2/appointments") == {
         "view": "due_or_overdue", "per_page": 200, "rw": "005"}
