@@ -199,7 +199,8 @@ def evaluation_html(year):
     return parts
 
 
-#: complaint categories as the officers' pages name them (web/locale/id.yaml)
+#: complaint categories as the officers' pages name them (web/locale/id.yaml,
+#: ``categories.<code>.name``; a web unit test keeps the two equal)
 CATEGORY_LABELS = {"not_received": "Bantuan belum diterima",
                    "exclusion": "Berhak tetapi tidak terdaftar",
                    "pungli": "Pungutan atau potongan", "schedule": "Jadwal atau tempat",

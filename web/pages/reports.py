@@ -51,7 +51,7 @@ def reports(ctx):
     total = complaints["total"]
     if total["submitted"]:
         pictures["categories"] = charts.bars(
-            [t("categories.%s.label" % c) for c in CATEGORIES],
+            [t("categories.%s.name" % c) for c in CATEGORIES],
             [(t("reports.complaints_count"), [total["by_category"].get(c, 0)
                                                for c in CATEGORIES])], t, horizontal=True)
     if total["resolved"]:

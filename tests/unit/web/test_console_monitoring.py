@@ -152,7 +152,7 @@ def test_the_year_shows_coverage_deadlines_and_contributions(officer, gateway):
     assert "<td>orang</td><td>0</td><td>0</td><td>-</td>" in covered
     assert 'src="data:image/svg+xml;base64,' in covered.split("</figure>", 1)[0]
     timely = html.split("Penyelesaian pengaduan terhadap tenggat", 1)[1]
-    assert ("<td>Jadwal atau tempat pembagian</td><td>3</td><td>2</td><td>1</td><td>1</td>"
+    assert ("<td>Jadwal atau tempat</td><td>3</td><td>2</td><td>1</td><td>1</td>"
             "<td>4</td><td>10,5</td>") in timely
     given = html.split("Kontribusi mitra, janji dan realisasi", 1)[1]
     assert "Rp100.000.000" in given and "Rp40.000.000 (40%)" in given

@@ -77,6 +77,11 @@ def test_every_complaint_category_of_the_contract_has_plain_words():
         assert t("categories.%s.label" % code) and t("categories.%s.hint" % code)
 
 
+def test_officers_pages_name_each_complaint_category_as_the_annual_report_does():
+    from services.monitoring.reports import CATEGORY_LABELS
+    assert {code: t("categories.%s.name" % code) for code in CATEGORIES} == CATEGORY_LABELS
+
+
 def test_every_key_the_templates_and_pages_name_is_in_the_language_file():
     web = os.path.join(ROOT, "web")
     sections = {key.split(".")[0] for key in t.texts}
