@@ -409,3 +409,19 @@ def test_a_long_in_list_matches_what_mongomock_matches(initial, field, op, value
     expected = _same(d for d in everything if filter_applies(flt, d))  # the list, as given
     assert _same(coll.find(flt)) == expected
     assert coll.count_documents(flt) == len(expected)
+
+
+def test_a_collection_looked_up_by_name_is_one_object_that_follows_its_store():
+    install()
+    db = mongomock.MongoClient(tz_aware=True).db
+    first = db["things"]
+    assert db["things"] is first and db.things is first and db.get_collection("things") is first
+    first.insert_one({"_id": 1})
+    db.drop_collection("things")
+    assert list(db["things"].find()) == []  # the same handle sees the dropped store
+    db["things"].insert_one({"_id": 2})
+    assert [d["_id"] for d in first.find()] == [2]
+    # options still give a collection of their own, on the same data
+    other = db.get_collection("things", read_preference=mongomock.read_preferences.PRIMARY)
+    assert other is not first and [d["_id"] for d in other.find()] == [2]
+    assert db.client.db["things"] is first  # the database object is the client's own
