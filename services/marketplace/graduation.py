@@ -104,7 +104,9 @@ def rebuild_business_capital(repo, distribution_call):
     succeeds. Events of the new store applied before the drop are in the export
     (distribution wrote them before publishing), so none is lost."""
     repo.drop_business_capital()
-    return load_business_capital(repo, distribution_call)
+    counts = load_business_capital(repo, distribution_call)
+    repo.path_rebuilt("distribution")
+    return counts
 
 
 def rebuild_trainings(repo, partners_call):
@@ -116,6 +118,7 @@ def rebuild_trainings(repo, partners_call):
     repo.drop_trainings()
     read_ = resync(lambda page, size: partners_call("export_completions", page, size),
                    lambda item: _apply_exported_training(repo, item), per_page=500)
+    repo.path_rebuilt("partners")
     return {"completions": read_}
 
 
@@ -137,9 +140,11 @@ def _apply_exported(repo, item):
 
 
 def paths_for(repo, sellers):
-    """``{seller_id: PathOutOfAidOut}`` for ``sellers`` (stored documents), in a few queries."""
+    """``{seller_id: PathOutOfAidOut}`` for ``sellers`` (stored documents), in a few
+    queries; each says ``rebuilding_since`` while what it is read from is rebuilt."""
     if not sellers:
         return {}
+    since = repo.path_rebuilding_since()
     residents = repo.residents_by_id([s["resident_id"] for s in sellers])
     household = {s["_id"]: (residents.get(s["resident_id"]) or {}).get("household_id")
                  for s in sellers}
@@ -157,8 +162,9 @@ def paths_for(repo, sellers):
         mine_aid = [a for a in aid if household[seller["_id"]] and
                     a.get("household_id") == household[seller["_id"]] and a.get("received_on")]
         mine_training = [t for t in trainings if t.get("resident_id") == seller["resident_id"]]
-        out[seller["_id"]] = views.path_out_of_aid(mine_aid, mine_training, programmes,
-                                                   first_sale.get(seller["_id"]))
+        out[seller["_id"]] = dict(views.path_out_of_aid(
+            mine_aid, mine_training, programmes, first_sale.get(seller["_id"])),
+            rebuilding_since=since)
     return out
 
 

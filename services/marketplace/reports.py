@@ -112,7 +112,8 @@ def _groups(lines, key):
 
 def marketplace_report(repo, year, month):
     """The village's market in a period (``MarketplaceReportOut``); ``graduation`` reads
-    each seller's path out of aid (``graduation.paths_for``)."""
+    each seller's path out of aid (``graduation.paths_for``), partial while
+    ``rebuilding_since`` is set."""
     period = _period(year, month)
     orders = _orders(repo, year)
     by_seller = {}
@@ -134,7 +135,7 @@ def marketplace_report(repo, year, month):
     return {"year": year, "month": month, "sellers": repo.count_sellers_by_status(),
             "totals": tally(orders, period), "by_seller": lines,
             "by_rw": _groups(lines, "rw"), "by_category": _groups(lines, "category"),
-            "graduation": graduates}
+            "graduation": graduates, "rebuilding_since": repo.path_rebuilding_since()}
 
 
 def _graduate(seller, orders, path, period):
@@ -172,4 +173,7 @@ def marketplace_report_csv(report):
     rows += [dict(line, table="rw") for line in report["by_rw"]]
     rows += [dict(line, table="category") for line in report["by_category"]]
     rows += [dict(g, table="graduation", key=g["seller_id"]) for g in report["graduation"]]
+    if report.get("rebuilding_since"):
+        # the graduation rows may miss sellers: a reader of the file is told so
+        rows.append({"table": "rebuilding_since", "key": report["rebuilding_since"]})
     return dict_csv_text(CSV_COLUMNS, rows)

@@ -20,6 +20,7 @@ import datetime
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from services.shared import clock
 from services.shared.outbox import HIDE_OUTBOX, new_document
 from services.shared.projection import apply_snapshot
 from services.shared.registry_projection import RegistryProjection
@@ -32,6 +33,8 @@ KEY_HOURS = 24
 #: never in an answer or an event
 PRIVATE = {"_outbox", "_pending", "holds", "words", "history", "hold_open", "cancelled_by"}
 OPEN = ["placed", "confirmed"]
+#: the meta document marking a rebuild of the path out of aid: ``{owner: since}``
+PATH_REBUILD_ID = "path_rebuild"
 
 
 class MarketplaceRepository(RegistryProjection):
@@ -270,13 +273,34 @@ class MarketplaceRepository(RegistryProjection):
 
     def drop_business_capital(self):
         """Forget every business-capital record and programme kind (distribution's store
-        is new; they are read back from its answers)."""
+        is new; they are read back from its answers), marked as rebuilding first
+        (``path_rebuilding_since``) until ``path_rebuilt("distribution")``."""
+        self._rebuilding("distribution")
         self.aid.delete_many({})
         self.programmes.delete_many({})
 
     def drop_trainings(self):
-        """Forget every training record (partners' store is new; read back from its export)."""
+        """Forget every training record (partners' store is new; read back from its
+        export), marked as rebuilding until ``path_rebuilt("partners")``."""
+        self._rebuilding("partners")
         self.trainings.delete_many({})
+
+    def _rebuilding(self, owner):
+        # $min: a rebuild retried after a failure keeps the moment the record broke
+        self.meta.update_one({"_id": PATH_REBUILD_ID}, {"$min": {owner: clock.now_iso()}},
+                             upsert=True)
+
+    def path_rebuilt(self, owner):
+        """What is kept from ``owner`` is whole again (its rebuild completed)."""
+        self.meta.update_one({"_id": PATH_REBUILD_ID}, {"$unset": {owner: ""}})
+
+    def path_rebuilding_since(self):
+        """When the earliest running (or interrupted) rebuild of the path out of aid
+        began (UTC ISO), or None: until then profiles and the report's graduation
+        may miss business capital or trainings."""
+        doc = self.meta.find_one({"_id": PATH_REBUILD_ID}) or {}
+        marks = [value for key, value in doc.items() if key != "_id" and value]
+        return min(marks) if marks else None
 
     def aid_of_household(self, household_ids):
         return list(self.aid.find({"household_id": {"$in": list(household_ids)}}))

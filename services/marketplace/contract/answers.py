@@ -93,6 +93,10 @@ class PathOutOfAidOut(Answer):
         "description": "first business capital received or training completed"})
     first_sale_on = Day(allow_none=True, metadata={"description": "first completed order"})
     sold_after_support = fields.Boolean()
+    rebuilding_since = Instant(allow_none=True, metadata={
+        "description": "set while the business capital or trainings are read back from "
+                       "their owner's export after it lost its store: until then this path "
+                       "may miss some"})
 
 
 class SellerOut(Answer):
@@ -289,3 +293,6 @@ class MarketplaceReportOut(Answer):
     by_category = fields.List(_nested(GroupSalesOut))
     graduation = fields.List(_nested(GraduateOut), metadata={
         "description": "sellers who received business capital or training and then sold"})
+    rebuilding_since = Instant(allow_none=True, metadata={
+        "description": "set while the path out of aid is rebuilt (see PathOutOfAidOut): "
+                       "graduation may miss sellers until then"})

@@ -173,3 +173,28 @@ def test_each_owners_event_is_applied_then_its_epoch_noted(service, seller):
 def test_an_unknown_owner_is_refused():
     with pytest.raises(ValueError):
         PathCatchUp("complaints")
+
+
+def test_a_path_being_rebuilt_says_so_until_its_rebuild_completes(service, seller):
+    """Between the drop and a complete read-back (a failed one included) a profile
+    and the report's graduation may miss support: they say since when."""
+    repo, (_, doc) = service.store, seller
+    assert path(service, doc)["rebuilding_since"] is None
+    distribution = Owner()
+    distribution.fail = TimeoutError("distribution did not answer")
+    with pytest.raises(TimeoutError):
+        graduation.rebuild_business_capital(repo, distribution)
+    since = path(service, doc)["rebuilding_since"]
+    assert since and since.endswith("Z")
+    report = service.marketplace_report({"year": 2026}, OFFICER)
+    assert report["rebuilding_since"] == since
+    assert "rebuilding_since," + since in service.marketplace_report(
+        {"year": 2026, "format": "csv"}, OFFICER).replace("\r", "")
+    # partners rebuilt meanwhile: distribution's mark stays, with its first moment
+    assert graduation.rebuild_trainings(repo, Owner(export_completions=[])) == {
+        "completions": 0}
+    assert path(service, doc)["rebuilding_since"] == since
+    graduation.rebuild_business_capital(repo, Owner(list_programmes=[UMKM],
+                                                    export_allocations=[]))
+    assert path(service, doc)["rebuilding_since"] is None
+    assert service.marketplace_report({"year": 2026}, OFFICER)["rebuilding_since"] is None

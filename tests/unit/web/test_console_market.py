@@ -58,6 +58,16 @@ def test_a_seller_page_shows_licences_the_path_out_of_aid_and_listings(officer):
                  "Penjualan pertama 10 April 2026", "Sudah berjualan setelah",
                  "Keripik singkong", "2 dipesan", "Verifikasi penjual"):
         assert text in html
+    assert "Catatan ini belum lengkap" not in html
+
+
+def test_a_seller_page_says_when_its_path_out_of_aid_is_being_rebuilt(officer, gateway):
+    rebuilding = dict(SELLER, path_out_of_aid=dict(SELLER["path_out_of_aid"],
+                                                   rebuilding_since="2026-05-01T01:30:00Z"))
+    gateway.route("GET", "sellers/sel_1", rebuilding)
+    html = officer.get("/konsol/pasar/penjual/sel_1").get_data(as_text=True)
+    assert ("Catatan ini belum lengkap: modal usaha dan pelatihan sedang dibaca ulang dari "
+            "layanan pemiliknya sejak 1 Mei 2026 08.30 WIB") in html
 
 
 def test_verify_and_suspend_send_the_officers_choice(officer, gateway):
@@ -115,6 +125,12 @@ def test_the_graduation_list(officer, gateway):
     html = officer.get("/konsol/pasar/kelulusan?tahun=2026").get_data(as_text=True)
     assert gateway.query("GET", "reports/marketplace") == {"year": 2026}
     assert "Keripik Bu Siti" in html and "Rp840.000" in html and "10 April 2026" in html
+    assert "belum lengkap" not in html
+    gateway.route("GET", "reports/marketplace", {"year": 2026, "graduation": [],
+                                                  "rebuilding_since": "2026-05-01T01:30:00Z"})
+    html = officer.get("/konsol/pasar/kelulusan?tahun=2026").get_data(as_text=True)
+    assert ("Daftar ini belum lengkap: catatan modal usaha dan pelatihan sedang dibaca ulang "
+            "dari layanan pemiliknya sejak 1 Mei 2026 08.30 WIB") in html
 
 
 def test_market_console_pages_need_a_login(browser, gateway):
