@@ -182,7 +182,8 @@ def test_the_puskesmas_schedules_a_newborn_and_the_cadre_records_a_dose(admin, o
         "scheduling"]["done_at"], timeout=30)
     assert officer.get("partner-programmes/%s" % programme["id"])["scheduling"] == {
         "status": "done", "requested_at": programme["scheduling"]["requested_at"],
-        "done_at": done, "created": 0, "changed": 0}  # nobody in this RW yet
+        "done_at": done, "created": 0, "changed": 0,  # nobody in this RW yet
+        "error": None, "attempts": 0, "next_attempt_at": None}
     mother = factories.person("head", "F", datetime.date(1996, 3, 3))
     baby = factories.person("child", "F", TODAY - datetime.timedelta(days=40),
                             marital_status="single", occupation_code=1)
