@@ -7,7 +7,7 @@ import re
 
 from services.shared.epoch import store_epoch, summarize
 from services.shared.errors import NotFound
-from services.shared.nik import mask_nik
+from services.shared.nik import FLAG_BIRTH_DATE, FLAG_SEX, FLAG_TEMPORARY, mask_nik
 from services.shared.outbox import HIDE_OUTBOX
 from services.shared.pagination import page_of
 
@@ -24,6 +24,8 @@ NO_HISTORY = dict(HIDE_OUTBOX, history=0)
 IN_CHUNK = 500
 #: the officer search reads at most this many words of ``q`` (more only narrow it)
 MAX_QUERY_WORDS = 8
+#: every flag ``domain.quality_flags`` gives a resident (services.shared.nik)
+RESIDENT_FLAGS = (FLAG_TEMPORARY, FLAG_BIRTH_DATE, FLAG_SEX)
 
 
 class RegistryQueries:
@@ -118,10 +120,12 @@ class RegistryQueries:
                             ("kk_number", kk_number)):
             if value is not None:
                 query[name] = value
+        # a resident's flags are only ever these (domain.quality_flags): "has one of
+        # them" is a look-up an index on quality_flags serves, "has any" is not
         if flagged is True:
-            query["quality_flags.0"] = {"$exists": True}
+            query["quality_flags"] = {"$in": list(RESIDENT_FLAGS)}
         elif flagged is False:
-            query["quality_flags.0"] = {"$exists": False}
+            query["quality_flags"] = {"$nin": list(RESIDENT_FLAGS)}
         total = self.residents.count_documents(query)
         docs = self.residents.find(query, NO_HISTORY).sort(
             [("full_name", 1), ("_id", 1)]).skip(skip).limit(per_page)

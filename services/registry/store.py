@@ -90,6 +90,8 @@ class RegistryRepository(RecordChanges, RegistryQueries):
         backfill_name_tokens(db)
         db["residents"].create_index([("rw", ASCENDING), ("rt", ASCENDING)])
         db["residents"].create_index("temp_key")
+        # the data-quality queue (multikey; queries.search_residents ``flagged``)
+        db["residents"].create_index("quality_flags")
         # what the periodic repair looks for: sparse, present only while a write is open
         for coll, field in (("residents", STAGED), ("residents", STAGED_AT),
                             ("residents", SYNC_HOUSEHOLD), ("households", SYNC_MEMBERS)):

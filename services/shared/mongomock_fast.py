@@ -22,8 +22,9 @@ the store will scan.
    costs the number of distinct values, not of documents; so does an anchored
    ``{"$regex": "^literal"}`` (no options: the officer search's ``name_tokens``).
    Multikey, as MongoDB: a document whose value is an array of scalars is
-   indexed under each element. Other values (sub-documents, empty or nested
-   arrays, a path through an array) are always candidates. The candidates of
+   indexed under each element, an empty array under none (no value the index
+   serves matches it). Other values (sub-documents, nested arrays, a path
+   through an array) are always candidates. The candidates of
    every indexed top-level entry and ``$and`` member are intersected.
    Before mongomock's filter, which costs tens of microseconds a document,
    a few entries are judged cheaply where plain values decide them: a string
@@ -160,7 +161,7 @@ def _range(cond):
 def _key_of(doc, field):
     """The index keys of ``doc`` for ``field`` as ``((type, value), ...)``: one scalar
     (``None`` when missing), or the distinct elements of an array of scalars (a
-    multikey entry: MongoDB indexes each element); or _OTHER (a sub-document, an
+    multikey entry: MongoDB indexes each element; none for an empty one); or _OTHER (a sub-document, an
     empty or nested array, a path through an array). The types tell ``1`` from
     ``1.0`` and ``True`` for ``_Index.unchanged``."""
     value = doc
@@ -173,6 +174,10 @@ def _key_of(doc, field):
             return _OTHER
     if isinstance(value, _INDEXABLE):
         return ((type(value), value),)
+    if type(value) is list and not value:
+        # no key: no string, number or prefix the index serves matches an empty array
+        # (most residents' quality_flags), so it is no look-up's candidate
+        return ()
     if isinstance(value, list) and value and all(isinstance(v, _INDEXABLE) for v in value):
         return tuple(dict.fromkeys((type(v), v) for v in value))
     return _OTHER

@@ -191,3 +191,24 @@ def test_a_page_of_an_array_search_keeps_its_sort_and_count(words):
     page = list(words.find(query).sort([("full_name", 1), ("_id", 1)]).skip(10).limit(5))
     assert [d["full_name"] for d in page] == ["Siti %03d" % n for n in range(11, 16)]
     assert words.count_documents(query) == 50
+
+
+def test_a_multikey_in_finds_arrays_holding_a_value_and_never_an_empty_one(db):
+    """The data-quality queue: ``{"quality_flags": {"$in": [...]}}`` on a multikey
+    index matches a resident with any of the flags, not one whose list is empty or
+    who has none; ``$nin`` answers the others."""
+    db.residents.create_index("quality_flags")
+    db.residents.insert_many([
+        {"_id": "r1", "quality_flags": []},
+        {"_id": "r2", "quality_flags": ["temporary_nik"]},
+        {"_id": "r3", "quality_flags": ["nik_sex_mismatch", "nik_birth_date_mismatch"]},
+        {"_id": "r4"},
+        {"_id": "r5", "quality_flags": ["nik_birth_date_mismatch"]},
+    ])
+    db.residents.update_one({"_id": "r5"}, {"$set": {"quality_flags": []}})  # corrected
+    flags = ["temporary_nik", "nik_birth_date_mismatch", "nik_sex_mismatch"]
+    assert ids(db.residents.find({"quality_flags": {"$in": flags}}).sort("_id")) == ["r2", "r3"]
+    assert db.residents.count_documents({"quality_flags": {"$in": flags}}) == 2
+    assert ids(db.residents.find({"quality_flags": {"$nin": flags}}).sort("_id")) == [
+        "r1", "r4", "r5"]
+    assert ids(db.residents.find({"quality_flags": "nik_sex_mismatch"})) == ["r3"]

@@ -1,5 +1,6 @@
 """The service's RPCs with nameko's worker_factory (no broker): shapes and errors."""
 import base64
+import datetime
 import json
 
 import pytest
@@ -88,3 +89,24 @@ def test_repair_timer_has_nothing_to_do_on_a_healthy_store(service):
     service.register_household(factories.household(), ACTOR)
     assert service.repair_pending_writes() == {"committed": 0, "deleted": 0, "households": 0,
                                                "members": 0}
+
+
+def test_the_data_quality_queue_holds_every_flagged_resident_and_no_other(service):
+    """Each flag a resident can carry puts them in the queue (its query asks for the
+    known flags, which an index serves); an unflagged resident is never in it."""
+    born = datetime.date(1990, 5, 17)
+    members = [factories.person("head", "M", born),                       # no flag
+               factories.person("wife", "F", born, nik=False),            # temporary number
+               factories.person("child", "F", born,                      # NIK says male
+                                nik=factories.nik_for(born, "M", serial=77)),
+               factories.person("child", "M", born,                      # another birth date
+                                nik=factories.nik_for(born.replace(year=born.year - 1), "M",
+                                                      serial=78))]
+    household = service.register_household(factories.household(members=members), ACTOR)
+    flags = {m["full_name"]: m["quality_flags"] for m in household["members"]}
+    assert sorted(map(tuple, flags.values())) == [
+        (), ("nik_birth_date_mismatch",), ("nik_sex_mismatch",), ("temporary_nik",)]
+    queue = {r["full_name"] for r in service.list_flagged()["items"]}
+    assert queue == {name for name, found in flags.items() if found}
+    clean = {r["full_name"] for r in service.search_residents(flagged=False)["items"]}
+    assert clean == {name for name, found in flags.items() if not found}

@@ -111,6 +111,10 @@ def _same(found):
          [("set", {"rw": "x"}, "rw", ["y", 1], False)],
          [{"$and": [{"rw": {"$regex": "^x"}}, {"nik": "1"}]}, {"rw": {"$regex": "^xy"}},
           {"rw": 1}, {"$and": [{"rw": "y"}], "nik": {"$exists": False}}])
+@example([{"nik": []}, {"nik": "x", "rw": []}, {"rw": ["x"]}],  # empty arrays: no index key
+         [("set", {"nik": "x"}, "nik", [], False), ("set", {"rw": ["x"]}, "rw", [], True)],
+         [{"nik": {"$in": ["x", 1]}}, {"nik": "x"}, {"rw": {"$gt": "a"}}, {"rw": {"$regex": "^x"}},
+          {"nik": {"$exists": True}}, {"rw": []}])
 @example([{"rw": [1, 2]}], [("set", {"rw": {"$gt": 1, "$lt": 1.5}}, "nik", "x", False)],
          [{"nik": "x"}, {"rw": {"$gt": 1, "$lt": 1.5}}])  # each bound met by another element
 def test_indexed_answers_equal_a_scan(initial, writes, queries):
