@@ -115,7 +115,7 @@ def check_programme(data):
 
 #: a scheduling that has not failed (yet): what a new request and a success write
 NO_SCHEDULING_FAILURE = {"schedule_error": None, "schedule_attempts": 0,
-                         "schedule_retry_at": None, "schedule_failed_at": None}
+                         "schedule_retry_at": None}
 
 
 def scheduling_request(now):

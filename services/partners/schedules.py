@@ -16,7 +16,7 @@ import logging
 
 import eventlet
 
-from services.shared import clock, rules
+from services.shared import backoff, clock, rules
 from services.shared.caller import actor_record
 from services.shared.contract import load
 from services.shared.errors import Conflict, InvalidInput, NotFound, RuleRefused
@@ -27,9 +27,9 @@ from services.partners.contract import HEALTH_KINDS, PregnancyIn, RecordIn
 
 PERSON = ("nik", "full_name", "rt", "rw", "household_id")
 YIELD_EVERY = 200
-#: seconds before a failed scheduling is tried again: doubling from the first, capped
-RETRY_FIRST_SECONDS = 10
-RETRY_MAX_SECONDS = 900
+#: seconds before a failed scheduling is tried again, doubling; the last is waited
+#: again for as long as it fails (``backoff.base_delay``)
+RETRY_DELAYS = (10, 20, 40, 80, 160, 320, 640, 900)
 
 log = logging.getLogger(__name__)
 
@@ -196,8 +196,9 @@ def schedule_due(repo, today=None):
 
 def retry_delay(attempts):
     """Seconds before attempt ``attempts + 1`` of a scheduling that failed
-    ``attempts`` times (1 or more): 10 s, 20 s, 40 s ... at most 15 minutes."""
-    return min(RETRY_FIRST_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
+    ``attempts`` times (1 or more): 10 s, 20 s, 40 s ... at most 15 minutes,
+    never given up (a scheduling is not an event to park)."""
+    return backoff.base_delay(attempts, RETRY_DELAYS, max_attempts=float("inf"))
 
 
 def _failed(repo, programme, exc):
@@ -205,13 +206,13 @@ def _failed(repo, programme, exc):
     NIKs masked) and when it is tried again; logged once per attempt, with the
     traceback the first time."""
     attempts = (programme.get("schedule_attempts") or 0) + 1
-    now = clock.now()
-    retry_at = now + datetime.timedelta(seconds=retry_delay(attempts))
+    wait = retry_delay(attempts)
+    retry_at = clock.now() + datetime.timedelta(seconds=wait)
     error = mask_niks_in_text("%s: %s" % (type(exc).__name__, exc))[:500]
     repo.scheduling_failed(programme["_id"], programme["schedule_due"], error, attempts,
-                           clock.iso(retry_at), clock.iso(now))
+                           clock.iso(retry_at))
     log.error("scheduling of programme %s failed (attempt %d; next in %d s): %s",
-              programme["_id"], attempts, retry_delay(attempts), error,
+              programme["_id"], attempts, wait, error,
               exc_info=exc if attempts == 1 else None)
 
 

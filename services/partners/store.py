@@ -125,14 +125,14 @@ class PartnersRepository(RegistryProjection):
             {"$set": {"schedule_due": None, "scheduled_at": now, "schedule_counts": counts,
                       **domain.NO_SCHEDULING_FAILURE}}).modified_count == 1
 
-    def scheduling_failed(self, programme_id, token, error, attempts, retry_at, now):
+    def scheduling_failed(self, programme_id, token, error, attempts, retry_at):
         """Record that making request ``token``'s schedules failed: ``error`` (one
         line), ``attempts`` so far, ``retry_at`` (an instant) before which the timer
         leaves it. A newer request (another token) is left as it is."""
         self.programmes.update_one(
             {"_id": programme_id, "schedule_due": token},
             {"$set": {"schedule_error": error, "schedule_attempts": attempts,
-                      "schedule_retry_at": retry_at, "schedule_failed_at": now}})
+                      "schedule_retry_at": retry_at}})
 
     def programme_of_enrolment(self, enrolment_id):
         """The programme (with its roster) holding enrolment ``enrolment_id``, or None."""

@@ -7,7 +7,7 @@ import re
 
 from services.shared.epoch import store_epoch, summarize
 from services.shared.errors import NotFound
-from services.shared.nik import FLAG_BIRTH_DATE, FLAG_SEX, FLAG_TEMPORARY, mask_nik
+from services.shared.nik import RESIDENT_FLAGS, mask_nik
 from services.shared.outbox import HIDE_OUTBOX
 from services.shared.pagination import page_of
 
@@ -24,8 +24,6 @@ NO_HISTORY = dict(HIDE_OUTBOX, history=0)
 IN_CHUNK = 500
 #: the officer search reads at most this many words of ``q`` (more only narrow it)
 MAX_QUERY_WORDS = 8
-#: every flag ``domain.quality_flags`` gives a resident (services.shared.nik)
-RESIDENT_FLAGS = (FLAG_TEMPORARY, FLAG_BIRTH_DATE, FLAG_SEX)
 
 
 class RegistryQueries:

@@ -51,6 +51,8 @@ FLAG_BIRTH_DATE = "nik_birth_date_mismatch"
 FLAG_SEX = "nik_sex_mismatch"
 FLAG_TEMPORARY = "temporary_nik"
 FLAG_KK_DATE = "kk_issue_date_unparsable"
+#: every flag ``nik_quality_flags`` gives a person (the data-quality queue asks for these)
+RESIDENT_FLAGS = (FLAG_TEMPORARY, FLAG_BIRTH_DATE, FLAG_SEX)
 
 
 class NumberRuleError(ValueError):
