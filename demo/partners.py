@@ -2,7 +2,7 @@
 
 ``run(client, out)``: register a CSR partner and have the admin verify it, set
 its pledge for the year and record a delivery, publish an entrepreneurship
-training for youth of deciles 1-4 with 12 places, enrol 20 young residents of
+training for youth of deciles 1-4 with 12 places, enrol up to 20 young residents of
 the sample registry (12 accepted, the rest on a waiting list ordered by need),
 show a refusal naming the criteria, two withdrawals whose places go to the
 first two waiting, sessions with attendance, completions (one refused for low

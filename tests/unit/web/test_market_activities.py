@@ -136,6 +136,15 @@ def test_partner_programmes_say_for_whom_when_where_and_places_left(browser, gat
         assert text in html
     html = browser.get("/kegiatan/pp_1").get_data(as_text=True)
     assert "Desil kesejahteraan 1-4" in html and "Cara ikut" in html
+    assert "daftar tunggu" in html
+
+
+def test_a_health_programme_tells_how_to_take_part_without_enrolling(browser, gateway):
+    gateway.route("GET", "partner-programmes/pp_2", dict(PROGRAMME, id="pp_2",
+                                                         kind="immunisation"))
+    html = browser.get("/kegiatan/pp_2").get_data(as_text=True)
+    assert "tidak perlu mendaftar" in html and "Datang ke posyandu" in html
+    assert "daftar tunggu" not in html and 'href="/kegiatan/jadwal-saya"' in html
 
 
 def test_own_appointments_by_nik_and_birth_date(browser, gateway):
