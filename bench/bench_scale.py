@@ -14,7 +14,9 @@ projection holds every resident:
 - ``POST /api/v1/status-check`` for residents drawn from the file, at
   ``--connections`` concurrent clients for ``--seconds``: answers per second,
   p50/p99; then the officer search ``GET /api/v1/residents?q=&rw=`` (a word of
-  a resident's name, their RW) under the same load; then the baseline, a
+  a resident's name, their RW) under the same load; the officer lists
+  ``GET /api/v1/residents`` (an RW's or everyone's, pages 1-20) and
+  ``GET /api/v1/households?rw=``, the same; then the baseline, a
   trivial nameko HTTP entrypoint making one RPC (``bench/trivial_http.py``),
   same client, same load; then the status check again. Each load records every
   service's CPU while it ran and the machine's load average;
@@ -94,6 +96,18 @@ def with_cpu(pids, measure):
     out["cpu_pct"] = {n: round(100 * (cpu_seconds(p) - start[n]) / elapsed, 1)
                       for n, p in pids.items()}
     out["loadavg"] = os.getloadavg()[0]
+    return out
+
+
+def lists(rows, count, seed):
+    """Officer list pages with no search: an RW's residents or everyone's, pages 1 to
+    20 of 50 (``{"rw": ..., "page": n}``, ``{"page": n}``)."""
+    rng = random.Random(seed + 1)
+    rws = sorted({r["rw"] for r in rows})
+    out = []
+    for n in range(count):
+        page = {"page": rng.randint(1, 20)}
+        out.append(dict(page, rw=rng.choice(rws)) if n % 2 else page)
     return out
 
 
@@ -205,6 +219,7 @@ def run(families, args):
               if len(r["nik"]) == 16 and r["birth_date"]]  # no-NIK persons cannot ask
     bodies = random.Random(families).sample(people, min(500, len(people)))
     officer_queries = searches(file_rows, 200, families)
+    officer_lists = lists(file_rows, 200, families)
     del file_rows
     vhost, amqp_uri = fresh_vhost()
     ready = tempfile.mktemp(suffix=".json", dir=OUT)
@@ -250,6 +265,13 @@ def run(families, args):
         search = with_cpu(pids, lambda: load(url + "/api/v1/residents", officer_queries,
                                              args.connections, args.seconds, method="GET",
                                              headers=headers))
+        resident_lists = with_cpu(pids, lambda: load(url + "/api/v1/residents", officer_lists,
+                                                     args.connections, args.seconds,
+                                                     method="GET", headers=headers))
+        household_lists = with_cpu(pids, lambda: load(
+            url + "/api/v1/households", [{"rw": q["rw"], "page": q.get("page", 1)}
+                                         for q in officer_lists if "rw" in q],
+            args.connections, args.seconds, method="GET", headers=headers))
         baseline_proc, baseline_url = start_baseline(amqp_uri)
         baseline = baseline_proc
         trivial = with_cpu(pids, lambda: load(baseline_url, [{"n": i} for i in range(50)],
@@ -268,6 +290,7 @@ def run(families, args):
             "projection_complete_s": round(settled, 1), "queues_drained_s": round(drained_s, 1),
             "status_check": status, "baseline_trivial_rpc": trivial,
             "status_check_after_baseline": status_again, "officer_search": search,
+            "officer_lists": resident_lists, "household_lists": household_lists,
             "status_vs_baseline": round(status["req_s"] / max(trivial["req_s"], 0.1), 2),
             "idle_loadavg": idle_load,
             "json_mib": round(json_bytes / 2 ** 20, 1),
@@ -303,15 +326,19 @@ def main():
             r["families"], r["residents"], r["import_rows_s"], r["first_10pct_chunks_rows_s"],
             r["last_10pct_chunks_rows_s"], s["req_s"], s["p50_ms"], s["p99_ms"], b["req_s"],
             r["status_vs_baseline"]))
-    print("\n| families | officer search req/s (p50/p99 ms) | status check again req/s "
-          "(p50/p99 ms) | load average (idle / status / baseline) |")
-    print("|---|---|---|---|")
+    print("\n| families | officer search req/s (p50/p99 ms) | resident lists | household "
+          "lists | status check again req/s (p50/p99 ms) | load average (idle / status / "
+          "baseline) |")
+    print("|---|---|---|---|---|---|")
     for r in results:
         o, a = r["officer_search"], r["status_check_after_baseline"]
-        print("| %d | %.1f (%d/%d) | %.1f (%d/%d) | %.1f / %.1f / %.1f |" % (
-            r["families"], o["req_s"], o["p50_ms"], o["p99_ms"], a["req_s"], a["p50_ms"],
-            a["p99_ms"], r["idle_loadavg"], r["status_check"]["loadavg"],
-            r["baseline_trivial_rpc"]["loadavg"]))
+        ls, hs = r["officer_lists"], r["household_lists"]
+        print("| %d | %.1f (%d/%d) | %.1f (%d/%d) | %.1f (%d/%d) | %.1f (%d/%d) | "
+              "%.1f / %.1f / %.1f |" % (
+                  r["families"], o["req_s"], o["p50_ms"], o["p99_ms"], ls["req_s"],
+                  ls["p50_ms"], ls["p99_ms"], hs["req_s"], hs["p50_ms"], hs["p99_ms"],
+                  a["req_s"], a["p50_ms"], a["p99_ms"], r["idle_loadavg"],
+                  r["status_check"]["loadavg"], r["baseline_trivial_rpc"]["loadavg"]))
     print("\n| families | service | idle CPU (% of a core) | peak RSS | data as JSON |")
     print("|---|---|---|---|---|")
     for r in results:

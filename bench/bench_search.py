@@ -18,6 +18,7 @@ import time
 
 import mongomock
 
+from services.shared import mongomock_walk as walk
 from services.shared.mongomock_fast import install
 from services.shared.nik import temporary_number
 from services.registry import domain
@@ -43,6 +44,7 @@ def fill(db, rows):
                                           "2026-12-03T00:00:00Z", {"name": "bench"}))
     for start in range(0, len(docs), 1000):
         db["residents"].insert_many(docs[start:start + 1000])
+    db["households"].insert_many(list(households.values()))
 
 
 def old_search(db, q, rw, per_page=50):
@@ -68,6 +70,7 @@ def main():
     parser.add_argument("--families", type=int, default=50000)
     parser.add_argument("--searches", type=int, default=20)
     parser.add_argument("--old", type=int, default=5, help="searches of the old shape")
+    parser.add_argument("--lists", type=int, default=5, help="list pages of each kind")
     args = parser.parse_args()
     install()
     with open(generate(args.families), encoding="utf-8") as handle:
@@ -92,6 +95,21 @@ def main():
         s["q"], None, s["rw"], None, None, None, 1, 50, 0) for s in asked]))
     print("search (old)  ", timed([lambda s=s: old_search(db, s["q"], s["rw"])
                                    for s in asked[:args.old]]))
+    rws = sorted({r["rw"] for r in rows})
+    lists = {
+        "RW page 1": lambda rw: repo.search_residents(None, None, rw, None, None, None, 1, 50, 0),
+        "RW page 40": lambda rw: repo.search_residents(None, None, rw, None, None, None, 40, 50,
+                                                       1950),
+        "all, page 1": lambda rw: repo.search_residents(None, None, None, None, None, None, 1,
+                                                        50, 0),
+        "households of an RW": lambda rw: repo.search_households(None, None, rw, None, 1, 50, 0),
+    }
+    for name, call in lists.items():
+        for on in (False, True):
+            walk.SWITCH["on"] = on
+            label = "walked, counted off the indexes" if on else "sorted dataset, scanned count"
+            print("%-20s %-32s" % (name, label),
+                  timed([lambda rw=rw, call=call: call(rw) for rw in rws[:args.lists]]))
     print("load average  ", os.getloadavg()[0])
 
 
