@@ -31,9 +31,11 @@ OPEN_ENROLMENT = ("accepted", "waitlisted")
 HEALTH_KINDS = ("immunisation", "antenatal_care")
 #: (key, what it counts, owner) in the order printed
 FIGURES = (
-    ("registry.residents", "residents registered this year (the sample imported)", "registry"),
+    ("registry.residents", "residents registered this year (the sample imported, then the "
+     "births registered)", "registry"),
     ("registry.active", "residents active at year end", "registry"),
-    ("registry.born", "residents born this year (by birth date)", "registry"),
+    ("registry.born", "residents born this year (by birth date: the sample's babies and the "
+     "births registered)", "registry"),
     ("registry.deceased", "died", "registry"),
     ("registry.moved_out", "moved out", "registry"),
     ("distribution.rounds", "rounds of the year's quarters", "distribution"),

@@ -67,8 +67,9 @@ def family_moves(client, out, immunisation):
     out.section("December: the family of KK %s (%d people, RW %s) moves out of the kelurahan"
                 % (family["kk_number"], len(members), family["rw"]))
     before = _open(client, family["kk_number"])
-    today = datetime.date.today().isoformat()
-    late = sum(a["status"] == "scheduled" and a["overdue_on"] <= today for a in read(
+    # partners' own ``overdue`` (late and still givable, on the village's day): the
+    # definition the cadre's list and the key figures count
+    late = sum(a["overdue"] for a in read(
         client, "residents/%s/appointments" % child["nik"])["appointments"]
         if a["programme_id"] == immunisation["id"])
     for member in members:

@@ -56,7 +56,7 @@ from nameko.events import SERVICE_POOL
 from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError
 
-from services.shared import clock
+from services.shared import clock, projection
 from services.shared.contract import UnreadableEvent
 from services.shared.envelope import load_envelope
 from services.shared.errors import Conflict, InvalidInput, RuleRefused
@@ -111,6 +111,12 @@ class InboxRecords:
     def mark_applied(self, handler, event, snapshot):
         pair = "%s:%s" % (handler, event["event_id"])
         if snapshot:
+            # an aggregate's first event usually finds no record: inserting it is the
+            # document the upsert below would make, without the in-memory store's
+            # generic $max/$push path; a record there already is updated
+            if event["aggregate_version"] == 1 and projection.insert_new(
+                    self.inbox, {"_id": self._key(event), "version": 1, "applied": [pair]}):
+                return
             self.inbox.update_one(
                 {"_id": self._key(event)},
                 {"$max": {"version": event["aggregate_version"]},

@@ -124,3 +124,20 @@ def test_apply_snapshot_racing_in_any_order_ends_at_the_newest(db):
     assert not [r for _, r in results if isinstance(r, Exception)]
     assert db.p.find_one({"_id": "r1"}) == {"_id": "r1", "name": "v12", "version": 12}
     assert any(r for _, r in results)
+
+
+def test_a_first_version_is_stored_as_the_upsert_stores_it_and_judged_when_one_is_there(db):
+    # a first version is inserted when nothing is stored (projection.insert_new):
+    # the same document as the conditional upsert makes
+    assert apply_snapshot(db.p, "r1", 1, {"name": "one", "rw": "002"}, epoch="e1")
+    db.q.update_one({"$or": [{"version": {"$lt": 1}}, {"store_epoch": {"$ne": "e1"}}],
+                     "_id": "r1"}, {"$set": {"name": "one", "rw": "002", "version": 1,
+                                             "store_epoch": "e1"}}, upsert=True)
+    assert db.p.find_one({"_id": "r1"}) == db.q.find_one({"_id": "r1"})
+    # stored: a first version again changes nothing; one of a new store replaces it,
+    # keeping the service's own fields
+    db.p.update_one({"_id": "r1"}, {"$set": {"flag": "own"}})
+    assert not apply_snapshot(db.p, "r1", 1, {"name": "again", "rw": "002"}, epoch="e1")
+    assert apply_snapshot(db.p, "r1", 1, {"name": "new store", "rw": "003"}, epoch="e2")
+    assert db.p.find_one({"_id": "r1"}) == {"_id": "r1", "name": "new store", "rw": "003",
+                                            "version": 1, "store_epoch": "e2", "flag": "own"}

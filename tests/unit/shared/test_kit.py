@@ -159,6 +159,21 @@ def test_a_snapshot_handler_skips_older_versions_a_handler_with_effects_does_not
     assert consumer.seen == [("copy", 2, "new"), ("act", 2, "new"), ("act", 1, "old")]
 
 
+def test_two_snapshot_handlers_record_one_first_event_under_one_key():
+    # the first handler inserts the record, the second finds it there and adds to it
+    records = InboxRecords(mongomock.MongoClient().db, MemoryLot())
+    v1 = THING.envelope("t1", 1, {"name": "x"})
+    for handler in ("copy_a", "copy_b"):
+        assert not records.should_skip(handler, v1, True)
+        records.mark_applied(handler, v1, True)
+        assert records.should_skip(handler, v1, True)
+    [doc] = records.inbox.find()
+    assert doc["version"] == 1 and doc["applied"] == [
+        "copy_a:%s" % v1["event_id"], "copy_b:%s" % v1["event_id"]]
+    records.mark_applied("copy_a", THING.envelope("t1", 2, {"name": "y"}), True)
+    assert records.inbox.find_one()["version"] == 2
+
+
 def test_an_unreadable_event_is_parked_not_lost():
     consumer = Consumer()
     Consumer.act_on_thing(consumer, dict(THING.envelope("t1", 1, {"name": "x"}),
