@@ -98,6 +98,10 @@ def run(client, out):
             year, report["registry"]["registrations"], report["registry"]["deactivations"],
             len(report["complaints"]), talks["count"],
             talks["needs"][0]["need"] if talks["needs"] else "-"))
+    out("Coverage counts every household (or person) allocated in a round of the year, "
+        "waiting lists included, as monitoring saw it all year: more than a round's table "
+        "earlier in this job, since families that became eligible later (for UMKM_DESA, "
+        "after an entrepreneurship training) joined the waiting list.")
     for c in report["coverage"]:
         out("Coverage of %s: %d of %d %ss reached (%s%%)." % (
             c["programme_code"], c["reached"], c["eligible"], c["unit"],
