@@ -312,7 +312,7 @@ class _Index:
         return self.buckets.get((False, None), {}), self.nulls
 
     def holding(self):
-        """``{_id: None}`` of the documents holding the field, and how many."""
+        """``{_id: None}`` of the documents holding the field (``holding_count`` of them)."""
         held = dict(self.other)
         held.update(self.nulls)
         held.update(self.empties)
