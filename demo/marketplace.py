@@ -44,23 +44,27 @@ def wait_for_projection(client, out):
 
 
 def capital_recipients(client):
-    """Residents whose family received UMKM_DESA business capital, in a stable order."""
-    found = []
+    """``(NIKs, household ids)`` of the residents who collected their family's UMKM_DESA
+    business capital, the NIKs in a stable order."""
+    found, families = [], set()
     for rnd in client.get("rounds", params={"programme": "UMKM_DESA", "per_page": 200})["items"]:
         page = client.get("rounds/%s/allocations" % rnd["id"],
                           params={"status": "disbursed", "per_page": 200})
         found += [a["recipient_nik"] for a in page["items"]]
-    return sorted(set(found))
+        families.update(a["household_id"] for a in page["items"])
+    return sorted(set(found)), families
 
 
-def other_adults(officer, exclude, wanted):
-    """Active adults (born 1966-2001) of distinct RWs, not among ``exclude``."""
+def other_adults(officer, families, wanted):
+    """Active adults (born 1966-2001) of distinct RWs, of no family in ``families``: a
+    shop of a family that received capital would count as a capital recipient's."""
     picked, rws = [], set()
     for page in range(1, 30):
         items = officer.get("residents", params={"status": "active", "per_page": 200,
                                                  "page": page})["items"]
         for person in sorted(items, key=lambda p: p["nik"] or ""):
-            if person["nik"] and person["nik"] not in exclude and person["rw"] not in rws \
+            if person["nik"] and person.get("household_id") not in families \
+                    and person["rw"] not in rws \
                     and "1966-01-01" <= (person.get("birth_date") or "") <= "2001-12-31":
                 picked.append(person["nik"])
                 rws.add(person["rw"])
@@ -154,8 +158,8 @@ def run(client, out):
     public = client.with_token(None)
     out.section("Marketplace: residents open shops on the village market")
     wait_for_projection(client, out)
-    capital = capital_recipients(officer)
-    niks = (capital[:3] + other_adults(officer, set(capital), len(SHOPS)))[:len(SHOPS)]
+    capital, families = capital_recipients(officer)
+    niks = (capital[:3] + other_adults(officer, families, len(SHOPS)))[:len(SHOPS)]
     if officer.get("sellers", params={"nik": niks[0]})["total"]:
         out("The demo shops exist already (an earlier run); the report as it stands:")
         marketplace_orders.report(officer, out, expected=None)

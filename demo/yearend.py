@@ -69,8 +69,8 @@ def family_moves(client, out, immunisation):
     before = _open(client, family["kk_number"])
     # partners' own ``overdue`` (late and still givable, on the village's day): the
     # definition the cadre's list and the key figures count
-    late = sum(a["overdue"] for a in read(
-        client, "residents/%s/appointments" % child["nik"])["appointments"]
+    late = sum(a["overdue"] for member in members if member["nik"] for a in read(
+        client, "residents/%s/appointments" % member["nik"])["appointments"]
         if a["programme_id"] == immunisation["id"])
     for member in members:
         life.leave(client, member["nik"], "moved_out", "Pindah ke Kabupaten Bogor (surat pindah)")
@@ -91,10 +91,13 @@ def family_moves(client, out, immunisation):
                 if a["nik"] in gone]
         return mine if mine and all(a["status"] != "scheduled" for a in mine) else None
     appointments = poll(partners_followed, "partners to cancel the child's appointments")
-    out("Partners: %s's %d immunisation appointments: %s (%d of them were late, so the "
-        "village's late doses fall by as many)." % (
-            child["full_name"], len(appointments), _counts(a["status"] for a in appointments),
-            late))
+    children = len({a["nik"] for a in appointments})
+    out("Partners: the family's %d immunisation appointments (%s's%s): %s (%d of them were "
+        "late, so the village's late doses fall by as many)." % (
+            len(appointments), child["full_name"],
+            " and %d other child's" % (children - 1) if children == 2 else
+            " and %d other children's" % (children - 1) if children > 2 else "",
+            _counts(a["status"] for a in appointments), late))
 
     def monitoring_followed():
         entries = client.get("households/%s/timeline" % family["id"])["entries"]
