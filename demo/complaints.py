@@ -235,7 +235,8 @@ def _report(officer, out):
         "filing to resolution.)")
     csv_text = officer.raw("GET", "reports/complaints", params={"year": year, "format": "csv"}).text
     lines = csv_text.splitlines()
-    out("CSV export (%d rows), first lines:" % (len(lines) - 1), *lines[:3])
+    out("CSV export (%d rows: each category and \"all\", for the year and each month), "
+        "first lines:" % (len(lines) - 1), *lines[:3])
 
 
 def _pending_allocation(officer):

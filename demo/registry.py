@@ -110,6 +110,9 @@ def show_flagged(client, out, expected):
             page["total"], expected["nik_birth_date_mismatch"], expected["nik_sex_mismatch"],
             expected["temporary_nik"]))
     rows = [dict(r, flags=", ".join(r.get("quality_flags") or [])) for r in page["items"]]
+    if page["total"] > len(rows):
+        out("The first %d of them, by name (the console's data-quality queue lists all):"
+            % len(rows))
     out.table(rows, ["nik", "full_name", "birth_date", "sex", "flags"])
 
 
