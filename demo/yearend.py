@@ -62,7 +62,7 @@ def family_moves(client, out, immunisation):
     if found is None:
         out("(no family with scheduled immunisations to move out)")
         return
-    child, family = found
+    _, family = found
     members = [m for m in family["members"] if m["status"] == "active"]
     out.section("December: the family of KK %s (%d people, RW %s) moves out of the kelurahan"
                 % (family["kk_number"], len(members), family["rw"]))
@@ -90,13 +90,10 @@ def family_moves(client, out, immunisation):
         mine = [a for a in every(client, immunisation, "all", rw=family["rw"])
                 if a["nik"] in gone]
         return mine if mine and all(a["status"] != "scheduled" for a in mine) else None
-    appointments = poll(partners_followed, "partners to cancel the child's appointments")
-    children = len({a["nik"] for a in appointments})
-    out("Partners: the family's %d immunisation appointments (%s's%s): %s (%d of them were "
+    appointments = poll(partners_followed, "partners to cancel the family's appointments")
+    out("Partners: the family's %d immunisation appointments (of %s): %s (%d of them were "
         "late, so the village's late doses fall by as many)." % (
-            len(appointments), child["full_name"],
-            " and %d other child's" % (children - 1) if children == 2 else
-            " and %d other children's" % (children - 1) if children > 2 else "",
+            len(appointments), ", ".join(sorted({a["full_name"] for a in appointments})),
             _counts(a["status"] for a in appointments), late))
 
     def monitoring_followed():

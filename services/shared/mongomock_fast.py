@@ -140,8 +140,8 @@ _installed = False
 _tracking = threading.local()
 _OTHER = object()
 _INDEXABLE = (str, int, float, bool, datetime.datetime, type(None))
-#: the keys of a document whose field is missing or null
-_NULL_KEY = ((type(None), None),)
+#: the index key of a missing or null value
+_NULL_KEY = (type(None), None)
 _ABSENT = object()
 #: mongomock's own datetime walks, kept before ``install`` replaces them
 ORIGINAL_TO_NAIVE = mongomock_helpers.patch_datetime_awareness_in_document
@@ -263,7 +263,7 @@ class _Index:
         if keys is _OTHER:
             self.other[doc_id] = None
             return
-        if _NULL_KEY[0] in keys and self.field in doc:
+        if _NULL_KEY in keys and self.field in doc:
             self.nulls[doc_id] = None  # null, or an array holding null: present
         elif not keys:
             self.empties[doc_id] = None  # an empty array: present, in no bucket
@@ -282,7 +282,7 @@ class _Index:
         if keys != _key_of(doc, self.field):
             return False
         # missing and null share keys; ``nulls`` tells them apart
-        return keys is _OTHER or _NULL_KEY[0] not in keys or \
+        return keys is _OTHER or _NULL_KEY not in keys or \
             (doc_id in self.nulls) == (self.field in doc)
 
     def remove(self, doc_id):
@@ -563,9 +563,11 @@ def _candidates(store, filter):
     return best
 
 
-def _lookup(store, filter):
-    """Candidate ``_id``s for ``filter`` in natural order, or None: scan."""
-    best = _candidates(store, filter)
+def _lookup(store, filter, best=_ABSENT):
+    """Candidate ``_id``s for ``filter`` in natural order, or None: scan. ``best``: the
+    filter's ``_candidates`` when a caller has them already."""
+    if best is _ABSENT:
+        best = _candidates(store, filter)
     if best is None:
         return None
     seq = store._bansos_seq
@@ -849,11 +851,11 @@ class _Copies:
             position += 1
 
 
-def _sorted_documents(collection, spec, sort):
+def _sorted_documents(collection, spec, sort, candidates=_ABSENT):
     """The stored documents matching ``spec`` in ``sort`` order, uncopied: the first
     half of mongomock 4.3's ``Collection._get_dataset``, line for line, each sort
-    pass through ``_sort_pass``."""
-    dataset = collection._iter_documents(spec)
+    pass through ``_sort_pass``. ``candidates``: the filter's, when known."""
+    dataset = collection._iter_documents(spec, candidates)
     if sort:
         if isinstance(sort, dict):
             sort = sort.items()
@@ -897,10 +899,10 @@ def install():
     operators["$in"] = in_op
     operators["$nin"] = lambda doc_val, search_val: not in_op(doc_val, search_val)
 
-    def _iter_documents(self, filter):
+    def _iter_documents(self, filter, candidates=_ABSENT):
         filter = _with_in_sets(filter)
         store = self._store
-        ids = _lookup(store, filter)
+        ids = _lookup(store, filter, candidates)
         judges = _judges(filter)
         if ids is None and judges is None:
             docs = original_iter(self, filter)
@@ -955,6 +957,7 @@ def install():
     def drop(self):
         store_drop(self)
         self.__dict__.pop("_bansos_indexes", None)
+        self.__dict__.pop("_bansos_id_order", None)
 
     def create_index(self, index_name, index_dict):
         store_create(self, index_name, index_dict)
@@ -994,10 +997,11 @@ def install():
                 return mongomock_helpers.make_datetime_timezone_aware_in_document(out) \
                     if aware else out
             limit = abs(self._limit) if self._limit else 0
-            raw = walk.walked(collection, spec, sort, (self._skip or 0) + limit) \
-                if limit else None
-            results = _Copies(_sorted_documents(collection, spec, sort) if raw is None
-                              else raw, copy)
+            raw, candidates = walk.walked(collection, spec, sort, (self._skip or 0) + limit) \
+                if limit else (None, _ABSENT)
+            # a walk that declines hands over the candidates it found: not looked up twice
+            results = _Copies(_sorted_documents(collection, spec, sort, candidates)
+                              if raw is None else raw, copy)
             # copied now, as mongomock copies: what the cursor will answer is the
             # state of the store when the query ran, whatever is written meanwhile
             skip = self._skip or 0

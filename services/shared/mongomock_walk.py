@@ -47,6 +47,7 @@ def _order_of(store, field):
     documents are ``buckets[key]`` (``_Index.ordered``); for ``_id`` (every id a
     string, or every id a number) the keys are the ids and ``buckets`` None. None
     when the field does not sort as its values or is not indexed."""
+    index = fast._indexes(store).get(field)  # also what makes ``_bansos_seq``
     if field == "_id":
         cached = store.__dict__.get("_bansos_id_order")
         if cached is None:
@@ -55,7 +56,6 @@ def _order_of(store, field):
             cached = store._bansos_id_order = (
                 sorted(ids) if len(kinds) == 1 and None not in kinds else None,)
         return None if cached[0] is None else (cached[0], None)
-    index = fast._indexes(store).get(field)
     ordered = index.ordered() if index is not None else None
     return None if ordered is None else (ordered, index.buckets)
 
@@ -90,8 +90,10 @@ def _walk(documents, keys, buckets, seq, rest, candidates, applies):
 
 
 def walked(collection, spec, sort, wanted):
-    """The documents matching ``spec`` in ``sort`` order as a ``Walked``, or None where
-    mongomock's dataset (every match, sorted) costs less or the walk does not apply.
+    """``(walk, candidates)``: the documents matching ``spec`` in ``sort`` order as a
+    ``Walked``, or None where mongomock's dataset (every match, sorted) costs less
+    or the walk does not apply; with the filter's ``_candidates`` when they were
+    looked up (else ``mongomock_fast._ABSENT``), for the dataset to use.
 
     It applies when the first sort field sorts as its values (``_order_of``). It
     costs less unless the filter's indexes give few candidates: walking to the
@@ -99,24 +101,24 @@ def walked(collection, spec, sort, wanted):
     sorting ``candidates`` matches costs about ``candidates`` each; with
     ``candidates ** 2 <= wanted * documents`` the candidates are sorted instead
     (an officer's search by name gives a few hundred, an RW tens of thousands)."""
+    declined = (None, fast._ABSENT)
     if not SWITCH["on"] or not sort:
-        return None
+        return declined
     sort = list(sort.items() if isinstance(sort, dict) else sort)
     if any(not isinstance(key, str) or key.startswith("$") for key, _ in sort):
-        return None
+        return declined
     store = collection._store
     store._remove_expired_documents()
     documents = store._documents
     if not documents:
-        return None
-    fast._indexes(store)
+        return declined
     order = _order_of(store, sort[0][0])
     if order is None:
-        return None
+        return declined
     filter = fast._with_in_sets(spec or {})
     candidates = fast._candidates(store, filter)
     if candidates is not None and len(candidates) ** 2 <= wanted * len(documents):
-        return None
+        return None, candidates
     applies = None
     if filter:
         judges = fast._judges(filter)
@@ -127,7 +129,7 @@ def walked(collection, spec, sort, wanted):
     if sort[0][1] < 0:
         keys = reversed(keys)
     return Walked(_walk(documents, keys, buckets, store._bansos_seq, sort[1:], candidates,
-                        applies))
+                        applies)), candidates
 
 
 def _exact_sets(store, filter, matched, lacked):
