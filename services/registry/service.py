@@ -15,6 +15,7 @@ from services.shared.contract import Page, dump, dump_page, load
 from services.shared.epoch import SharedAnswer
 from services.shared.errors import InvalidInput
 from services.shared.inbox import consumes
+from services.shared.bundle import BUNDLE_AT
 from services.shared.mongo import MongoStore
 from services.shared.pagination import page_args, page_of
 from services.shared.rpc import command, rpc
@@ -37,7 +38,10 @@ HOUSEHOLD_FIELDS = tuple(HouseholdFields().fields)
 
 class RegistryService(Service):
     name = "registry"
-    store = MongoStore(RegistryRepository, outbox=["households", "residents"], epoch=True)
+    # an import's chunk is announced in bundles: its followers handle each event as
+    # if it came alone, without the broker's and nameko's work per message
+    store = MongoStore(RegistryRepository, outbox=["households", "residents"], epoch=True,
+                       bundle_at=BUNDLE_AT)
     import_runner = ImportJobRunner()
     #: per process: the followers' drift checks ask at the same moment
     _summaries = SharedAnswer()

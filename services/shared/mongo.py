@@ -66,6 +66,9 @@ class MongoStore(DependencyProvider):
     On a real server (``MONGO_URI`` set) instances may share the database, so
     the relay publishes only while it holds the service's relay lease
     (``OUTBOX_LEASE_SECONDS``, default 15; ``services.shared.lease``).
+    With ``bundle_at=n`` a relay publish of at least ``n`` events goes as bundles
+    (``services.shared.bundle``): only for an owner whose every consumer declares
+    ``@bundles`` (the registry's followers).
     """
 
     def __init__(self, repository_class, outbox=(), epoch=False, **relay_options):

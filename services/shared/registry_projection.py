@@ -18,7 +18,8 @@ partners, marketplace, monitoring):
   newer, so events that arrive meanwhile may come in any order.
 - ``epoch.judge``: what an event of a given registry store epoch does.
 - ``FollowsRegistry``: a mixin for a ``Service`` that declares the catch-up, the
-  snapshot handlers of the five registry events, the drift timer
+  snapshot handlers of the five registry events, the handler of the registry's
+  bundles (an import's events in one message, ``services.shared.bundle``), the drift timer
   (``REGISTRY_DRIFT_SECONDS``), its ``ping`` (with the last drift check) and the
   RPCs ``projection_status`` / ``rebuild_projection``. A service that must *do*
   something on an event (close allocations, withdraw enrolments) overrides that
@@ -29,6 +30,7 @@ import logging
 
 from marshmallow import fields
 
+from services.shared.bundle import bundles, dispatch
 from services.shared.contract import Answer, dump
 from services.shared.epoch import judge
 from services.shared.fields import Instant
@@ -145,6 +147,12 @@ class FollowsRegistry:
     @consumes(RESIDENT_DEACTIVATED, snapshot=True)
     def handle_resident_deactivated(self, event):
         self.apply_registry_event(event)
+
+    @bundles("registry")
+    def handle_registry_bundle(self, payload):
+        """An import's events in one message (``services.shared.bundle``): each goes to
+        this service's handler of its type, as if it had come alone."""
+        return dispatch(self, payload)
 
     @every("registry_drift_seconds")
     def check_registry_drift(self):

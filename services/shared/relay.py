@@ -28,6 +28,7 @@ import eventlet
 from eventlet.queue import Empty, LightQueue
 from kombu import Connection
 
+from services.shared.bundle import bundled
 from services.shared.lease import AlwaysHeld
 from services.shared.outbox import OUTBOX, PENDING, ensure_outbox_index
 
@@ -135,8 +136,10 @@ class OutboxRelay:
 
     def __init__(self, container, db, collections, batch_size=500,
                  poll_interval=0.5, full_scan_interval=60.0, publisher=None, lease=None,
-                 epoch=None):
+                 epoch=None, bundle_at=None):
         self.container = container
+        # a publish of at least ``bundle_at`` events goes as bundles (services.shared.bundle)
+        self.bundle_at = bundle_at
         # ``epoch()``: the store's epoch, stamped on each event as it is published;
         # read per batch, so a store replaced under a running process is told apart
         self.epoch = epoch
@@ -255,7 +258,8 @@ class OutboxRelay:
         if events:
             if not self.lease.holds():
                 raise LeaseLost()
-            self.publisher.publish(events)
+            self.publisher.publish(bundled(events, self.container.service_name,
+                                           self.bundle_at))
             self._mark_sent(coll, docs)
         return len(events)
 

@@ -28,9 +28,11 @@ its error, in the service's parking lot on the broker
 (the broker is gone): the message is requeued instead, and comes back when
 the broker does.
 """
+import json
 import logging
 import traceback
 from functools import partial
+from types import SimpleNamespace
 
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import get_producer
@@ -130,6 +132,16 @@ class RetryingEventHandler(DecodeSafeEventHandler):
                 return result, exc_info
         self.queue_consumer.ack_message(message)
         return result, exc_info
+
+    def retry_alone(self, event, exc_info):
+        """Schedule ``event`` (an envelope that failed here inside a bundle,
+        ``services.shared.bundle``) as a first failure of this handler: a copy
+        waits in the retry path and comes back on this handler's own queue, or it
+        is parked when one attempt is all it allows. Raises what publishing raises."""
+        body = json.dumps(event, ensure_ascii=False).encode("utf-8")
+        message = SimpleNamespace(body=body, headers={}, content_type="application/json",
+                                  content_encoding="utf-8")
+        self._retry_later_or_park(event, message, exc_info)
 
     def _retry_later_or_park(self, body, message, exc_info):
         failed = attempts_of(message) + 1
