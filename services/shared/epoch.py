@@ -61,7 +61,9 @@ def summarize(collection, query=None):
     answered nothing else (504s) for the seconds a drift check's summary took.
     """
     count, acc = 0, 0
-    for doc in collection.find(query or {}, {"_id": 1, "version": 1}):
+    # in batches: the in-memory store then copies as it is read, between the yields
+    cursor = collection.find(query or {}, {"_id": 1, "version": 1})
+    for doc in cursor.batch_size(SUMMARY_YIELD_EVERY):
         count += 1
         acc ^= item_hash(doc["_id"], doc.get("version", 1))
         if count % SUMMARY_YIELD_EVERY == 0:

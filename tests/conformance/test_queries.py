@@ -212,3 +212,13 @@ def test_a_multikey_in_finds_arrays_holding_a_value_and_never_an_empty_one(db):
     assert ids(db.residents.find({"quality_flags": {"$nin": flags}}).sort("_id")) == [
         "r1", "r4", "r5"]
     assert ids(db.residents.find({"quality_flags": "nik_sex_mismatch"})) == ["r3"]
+
+
+def test_a_cursor_read_in_small_batches_answers_every_match_once(db):
+    """The drift check's summary reads its cursor in batches (``batch_size``): the
+    server sends them one by one, the in-memory store copies them as read."""
+    db.things.insert_many([{"_id": "t%03d" % i, "version": 1 + i % 3} for i in range(25)])
+    cursor = db.things.find({"version": {"$gte": 2}}, {"_id": 1, "version": 1}).batch_size(4)
+    found = list(cursor)
+    assert [d["_id"] for d in found] == ["t%03d" % i for i in range(25) if i % 3]
+    assert all(set(d) == {"_id", "version"} for d in found)

@@ -66,7 +66,9 @@ filters = st.one_of(entries, entries, st.builds(
                                                                max_size=1)))
 ops = st.lists(st.one_of(
     st.tuples(st.just("insert"), docs),
-    st.tuples(st.just("set"), filters, st.sampled_from(FIELDS), values, st.booleans()),
+    # "z" leads no index: an update writing it alone rechecks none (item 13)
+    st.tuples(st.just("set"), filters, st.sampled_from(FIELDS + ["z", "a"]), values,
+              st.booleans()),
     st.tuples(st.just("replace"), filters, docs, st.booleans()),
     st.tuples(st.just("delete"), filters, st.booleans()),
     st.tuples(st.just("find_one_and_update"), filters, st.sampled_from(FIELDS), values),
@@ -209,6 +211,27 @@ def test_a_cursor_answers_the_store_as_it_was_when_the_query_ran(coll):
     assert [d["v"] for d in cursor] == [2, 3]
 
 
+def test_a_cursor_with_a_batch_size_copies_each_batch_as_it_is_read(coll, monkeypatch):
+    copied = []
+    original = mongomock.collection.Collection._copy_only_fields
+
+    def counting(self, doc, fields, container):
+        copied.append(doc["_id"])
+        return original(self, doc, fields, container)
+    monkeypatch.setattr(mongomock.collection.Collection, "_copy_only_fields", counting)
+    coll.insert_many([{"_id": "n%d" % i, "v": 10 + i} for i in range(6)])
+    cursor = coll.find({"v": {"$gte": 10}}).batch_size(2)
+    assert [next(cursor)["_id"] for _ in range(2)] == ["n0", "n1"]
+    assert copied == ["n0", "n1"]  # the rest waits for its read
+    coll.update_one({"_id": "n4"}, {"$set": {"v": 99}})
+    # read later, as from a real server's later batch: as it is then
+    assert [(d["_id"], d["v"]) for d in cursor] == [("n2", 12), ("n3", 13), ("n4", 99),
+                                                    ("n5", 15)]
+    assert [d["_id"] for d in coll.find({}).sort("v", -1).batch_size(4).limit(2)] == ["n4", "n5"]
+    with pytest.raises(ValueError):
+        coll.find({}).batch_size(-1)
+
+
 # Property: the short paths for plain values give what mongomock's own walks give.
 import collections  # noqa: E402
 import contextlib  # noqa: E402
@@ -296,6 +319,25 @@ def test_an_update_refused_by_a_unique_index_leaves_the_document_as_it_was():
     assert kept["history"][0]["at"] == dt.datetime(2026, 12, 2, 18, 2, 3, 456000,
                                                    tzinfo=dt.timezone.utc)
     assert coll.find_one({"nik": "a"})["_id"] == 1 and coll.find_one({"nik": "b"})["_id"] == 2
+
+
+def test_an_update_writing_no_unique_field_counts_and_keeps_what_mongodb_does():
+    install()
+    coll = mongomock.MongoClient().db.fast
+    coll.create_index("nik", unique=True)
+    coll.create_index("rw")
+    coll.insert_many([{"_id": "a", "nik": "1", "rw": "001", "box": [1], "n": 1},
+                      {"_id": "b", "nik": "2", "rw": "002", "box": [], "n": 1}])
+    # "b" already holds what the first sets: matched, not modified
+    assert coll.update_many({}, {"$set": {"box": []}, "$inc": {"n": 0}}).modified_count == 1
+    assert coll.update_many({"rw": "001"}, {"$set": {"rw": "002", "box": [2]}}) \
+        .modified_count == 1
+    assert sorted(d["_id"] for d in coll.find({"rw": "002"})) == ["a", "b"]
+    assert coll.find_one({"rw": "001"}) is None
+    with pytest.raises(mongomock.DuplicateKeyError):
+        coll.update_one({"_id": "a"}, {"$set": {"nik": "2", "box": [3]}})
+    assert coll.find_one({"_id": "a"}) == {"_id": "a", "nik": "1", "rw": "002", "box": [2], "n": 1}
+    assert coll.find_one({"nik": "1"})["_id"] == "a"
 
 
 # Property: sorting on plain values orders documents as mongomock's own sort does.
