@@ -17,6 +17,7 @@ import copy
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 from marshmallow.schema import SchemaMeta
 
+from services.shared import tolerant_read
 from services.shared.envelope import make_envelope
 from services.shared.errors import InvalidInput, from_marshmallow
 
@@ -106,7 +107,7 @@ def load(schema, payload, *, partial=False, detail="The request body is invalid.
 def read(schema, data):
     """Another service's data read with a ``Tolerant`` schema (unknown keys ignored);
     raises marshmallow's ValidationError."""
-    return _instance(schema).load(data)
+    return tolerant_read.load(_instance(schema), data)
 
 
 def dump(schema, value, many=False):
@@ -169,7 +170,7 @@ class EventType:
             data = self.upcasters[version](copy.deepcopy(data))
             version += 1
         try:
-            data = _instance(self.schemas[version]).load(data)
+            data = tolerant_read.load(_instance(self.schemas[version]), data)
         except ValidationError as exc:
             raise UnreadableEvent("%s payload: %s" % (self.name, exc.messages)) from None
         return dict(envelope, schema_version=version, data=data)

@@ -8,7 +8,7 @@ import uuid
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from services.shared import clock
+from services.shared import clock, tolerant_read
 
 SCHEMA_VERSION = 1
 
@@ -68,4 +68,4 @@ _ENVELOPE = EnvelopeSchema()  # built once: a schema instance is reusable and co
 
 def load_envelope(payload):
     """Validate an incoming envelope; raises marshmallow.ValidationError."""
-    return _ENVELOPE.load(payload)
+    return tolerant_read.load(_ENVELOPE, payload)
