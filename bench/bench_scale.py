@@ -20,7 +20,9 @@ projection holds every resident:
   trivial nameko HTTP entrypoint making one RPC (``bench/trivial_http.py``),
   same client, same load; then the status check again. Each load records every
   service's CPU while it ran and the machine's load average;
-- peak resident memory (VmHWM) of each service beside the file's rows as JSON.
+- peak resident memory (VmHWM) of each service beside the file's rows as JSON;
+- CPU seconds of each service and of the broker (``beam.smp``, shared by every
+  vhost: run nothing else meanwhile) from the upload until every queue drained.
 
 Prints one JSON object per size, then the tables bench/RESULTS.md quotes.
 """
@@ -182,6 +184,19 @@ def chunk_rates(log_path, job_id):
     return rate(chunks[:tenth]), rate(chunks[-tenth:]), len(chunks)
 
 
+def broker_pid():
+    """The RabbitMQ node's Erlang VM (``beam.smp``): the broker's share of the import."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/comm" % entry) as handle:
+                    if handle.read().strip() == "beam.smp":
+                        return int(entry)
+            except OSError:
+                continue
+    return None
+
+
 def start_baseline(amqp_uri):
     port = free_port()
     config = tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=OUT, delete=False)
@@ -240,6 +255,8 @@ def run(families, args):
             info = json.load(handle)
         url, headers = info["url"], {"Authorization": "Bearer " + info["admin_token"]}
         pids = services_of(proc.pid)
+        workers = dict(pids, broker=broker_pid()) if broker_pid() else dict(pids)
+        import_cpu = {n: cpu_seconds(p) for n, p in workers.items()}
         started = time.time()
         job, imported, uploaded, read = import_job(url, headers, csv_path)
         residents = job["created_residents"]
@@ -256,6 +273,7 @@ def run(families, args):
         settled = time.time() - started
         wait(lambda: drained(vhost), 3600, "every queue to drain")  # every consumer caught up
         drained_s = time.time() - started
+        import_cpu = {n: round(cpu_seconds(p) - import_cpu[n], 1) for n, p in workers.items()}
         start_cpu = {n: cpu_seconds(p) for n, p in pids.items()}
         time.sleep(args.idle)
         idle_load = os.getloadavg()[0]
@@ -288,6 +306,7 @@ def run(families, args):
             "chunks": chunks, "first_10pct_chunks_rows_s": first,
             "last_10pct_chunks_rows_s": last,
             "projection_complete_s": round(settled, 1), "queues_drained_s": round(drained_s, 1),
+            "import_cpu_s": import_cpu,
             "status_check": status, "baseline_trivial_rpc": trivial,
             "status_check_after_baseline": status_again, "officer_search": search,
             "officer_lists": resident_lists, "household_lists": household_lists,
@@ -339,6 +358,11 @@ def main():
                   ls["p50_ms"], ls["p99_ms"], hs["req_s"], hs["p50_ms"], hs["p99_ms"],
                   a["req_s"], a["p50_ms"], a["p99_ms"], r["idle_loadavg"],
                   r["status_check"]["loadavg"], r["baseline_trivial_rpc"]["loadavg"]))
+    print("\n| families | CPU seconds from the upload until every queue drained |")
+    print("|---|---|")
+    for r in results:
+        print("| %d | %s |" % (r["families"], ", ".join(
+            "%s %.1f" % kv for kv in sorted(r["import_cpu_s"].items(), key=lambda kv: -kv[1]))))
     print("\n| families | service | idle CPU (% of a core) | peak RSS | data as JSON |")
     print("|---|---|---|---|---|")
     for r in results:
