@@ -10,12 +10,12 @@ import base64
 import binascii
 
 from services.shared import clock
+from services.shared.bundle import BUNDLE_AT
 from services.shared.caller import actor_record
 from services.shared.contract import Page, dump, dump_page, load
 from services.shared.epoch import SharedAnswer
 from services.shared.errors import InvalidInput
 from services.shared.inbox import consumes
-from services.shared.bundle import BUNDLE_AT
 from services.shared.mongo import MongoStore
 from services.shared.pagination import page_args, page_of
 from services.shared.rpc import command, rpc

@@ -93,8 +93,8 @@ class UnconfirmedPublisher(Publisher):
     The caller waits for the reply under its own deadline whatever happens to
     it: a reply the broker drops is answered by that deadline (504), as one
     whose confirm failed is. Waiting for the confirm was a round trip per
-    reply, a third of distribution's CPU under the public status check's load
-    (bench/RESULTS.md, "Replies without confirms"). A broker that is down
+    reply, 23% of distribution's profile under the public status check's load
+    (docs/reliability.md, "A broker outage costs a reply"). A broker that is down
     still fails the publish at once (``DecodeSafeRpcConsumer.handle_result``).
     Requests keep their confirms: a request to a service with no queue comes
     back unroutable and the caller is told at once (503)."""

@@ -186,14 +186,20 @@ def test_a_page_answers_what_every_match_copied_answers(initial, writes, flt, so
     assert _same([first] if first is not None else []) == _same(expected[:1])
 
 
-def test_a_page_copies_only_its_documents(coll, monkeypatch):
-    copied = []
+@pytest.fixture
+def copied(monkeypatch):
+    """The ``_id`` of every document mongomock copies out of the store, in order."""
+    seen = []
     original = mongomock.collection.Collection._copy_only_fields
 
     def counting(self, doc, fields, container):
-        copied.append(doc["_id"])
+        seen.append(doc["_id"])
         return original(self, doc, fields, container)
     monkeypatch.setattr(mongomock.collection.Collection, "_copy_only_fields", counting)
+    return seen
+
+
+def test_a_page_copies_only_its_documents(coll, copied):
     coll.insert_many([{"_id": "n%d" % i, "v": 10 + i} for i in range(200)])
     assert [d["_id"] for d in coll.find({"v": {"$gte": 2}}).sort("v", -1).skip(1).limit(2)] \
         == ["n198", "n197"]
@@ -211,14 +217,7 @@ def test_a_cursor_answers_the_store_as_it_was_when_the_query_ran(coll):
     assert [d["v"] for d in cursor] == [2, 3]
 
 
-def test_a_cursor_with_a_batch_size_copies_each_batch_as_it_is_read(coll, monkeypatch):
-    copied = []
-    original = mongomock.collection.Collection._copy_only_fields
-
-    def counting(self, doc, fields, container):
-        copied.append(doc["_id"])
-        return original(self, doc, fields, container)
-    monkeypatch.setattr(mongomock.collection.Collection, "_copy_only_fields", counting)
+def test_a_cursor_with_a_batch_size_copies_each_batch_as_it_is_read(coll, copied):
     coll.insert_many([{"_id": "n%d" % i, "v": 10 + i} for i in range(6)])
     cursor = coll.find({"v": {"$gte": 10}}).batch_size(2)
     assert [next(cursor)["_id"] for _ in range(2)] == ["n0", "n1"]
