@@ -255,7 +255,8 @@ def run(families, args):
             info = json.load(handle)
         url, headers = info["url"], {"Authorization": "Bearer " + info["admin_token"]}
         pids = services_of(proc.pid)
-        workers = dict(pids, broker=broker_pid()) if broker_pid() else dict(pids)
+        broker = broker_pid()
+        workers = dict(pids, broker=broker) if broker else dict(pids)
         import_cpu = {n: cpu_seconds(p) for n, p in workers.items()}
         started = time.time()
         job, imported, uploaded, read = import_job(url, headers, csv_path)

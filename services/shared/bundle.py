@@ -17,6 +17,7 @@ of its own in that handler's retry path (``services.shared.retry``), as a
 first failure there, while the bundle's other events are applied; a bundle
 delivered twice changes nothing, each event being skipped by the inbox.
 """
+import functools
 import logging
 import sys
 
@@ -42,23 +43,21 @@ def bundled(events, source, at=BUNDLE_AT, most=BUNDLE_MAX):
     (or ``at`` is None), else envelopes of type ``events_bundled`` of at most
     ``most`` each (``{"events": [envelope, ...]}``, ``aggregate_id`` "bundle")."""
     if at is None or len(events) < at:
-        return list(events)
+        return events
     return [make_envelope(BUNDLE_TYPE, source, "bundle", 1,
                           {"events": list(events[i:i + most])},
                           correlation_id=events[i].get("correlation_id"))
             for i in range(0, len(events), most)]
 
 
+@functools.lru_cache(maxsize=None)
 def _handlers(cls):
     """``{(source, type): [method name]}`` of ``cls``'s ``consumes`` handlers."""
-    found = cls.__dict__.get("_bundle_handlers")
-    if found is None:
-        found = {}
-        for name in dir(cls):
-            key = getattr(getattr(cls, name, None), "consumes_event", None)
-            if key:
-                found.setdefault(tuple(key), []).append(name)
-        cls._bundle_handlers = found
+    found = {}
+    for name in dir(cls):
+        key = getattr(getattr(cls, name, None), "consumes_event", None)
+        if key:
+            found.setdefault(tuple(key), []).append(name)
     return found
 
 

@@ -109,14 +109,16 @@ class ReplyResponder(Responder):
 class DecodeSafeRpcConsumer(RpcConsumer):
     queue_consumer = DecodeSafeQueueConsumer()
 
+    def _responder(self, message):
+        config = self.container.config
+        return ReplyResponder(config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+                              config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+                              ssl=config.get(AMQP_SSL_CONFIG_KEY),
+                              login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+
     def _send_reply(self, message, result, exc_info):
         """nameko's ``RpcConsumer.handle_result``, its reply unconfirmed."""
-        config = self.container.config
-        responder = ReplyResponder(config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
-                                   config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
-                                   message, ssl=config.get(AMQP_SSL_CONFIG_KEY),
-                                   login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
-        result, exc_info = responder.send_response(result, exc_info)
+        result, exc_info = self._responder(message).send_response(result, exc_info)
         self.queue_consumer.ack_message(message)
         return result, exc_info
 
@@ -141,13 +143,8 @@ class DecodeSafeRpcConsumer(RpcConsumer):
 
     def handle_undecodable(self, message, exc):
         """Answer the caller at once: its request was invalid input."""
-        config = self.container.config
-        responder = Responder(config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
-                              config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
-                              ssl=config.get(AMQP_SSL_CONFIG_KEY),
-                              login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
         error = InvalidInput(UNDECODABLE, {"_body": ["could not be decoded"]})
-        responder.send_response(None, (InvalidInput, error, None))
+        self._responder(message).send_response(None, (InvalidInput, error, None))
 
     handle_undecodable.outcome = "answered with InvalidInput"
 

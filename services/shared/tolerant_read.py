@@ -38,9 +38,9 @@ def _reader(field):
         check = _string
     elif kind is fields.Integer:
         check = _integer
-    elif kind is fields.Boolean and not field.truthy and not field.falsy:
-        return None  # a Boolean with no sets reads anything truthy: marshmallow's call
     elif kind is fields.Boolean:
+        if not field.truthy and not field.falsy:
+            return None  # a Boolean with no sets reads anything truthy: marshmallow's call
         check = _boolean
     elif kind is fields.List and type(field.inner) is fields.String \
             and _plain_field(field.inner) and field.inner.allow_none is False:
@@ -132,7 +132,10 @@ def _compile(steps):
 def load(instance, data):
     """``instance.load(data)`` (a marshmallow schema instance), through its plan when
     it has one and the data fits it; raises marshmallow's ValidationError."""
-    reader = plan(type(instance))
+    # an instance built with options (``only``, ``partial``...) reads otherwise
+    plain = instance.only is None and not instance.exclude and not instance.partial \
+        and not instance.many and instance.unknown == EXCLUDE
+    reader = plan(type(instance)) if plain else None
     if reader is not None:
         out = reader(data)
         if out is not _DOUBT:

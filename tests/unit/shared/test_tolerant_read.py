@@ -107,3 +107,10 @@ def test_a_schema_with_a_validator_or_a_data_key_has_no_plan():
         rw = fields.String()
     assert tolerant_read.plan(Checked) is None and tolerant_read.plan(Renamed) is None
     assert tolerant_read.plan(Plain) is not None
+
+
+def test_an_instance_built_with_options_reads_as_marshmallow_reads_it():
+    from services.registry.contract.events import ResidentSnapshot
+    data = {"id": "r1", "rw": "002", "full_name": "Siti"}
+    only = ResidentSnapshot(only=("id", "rw"))
+    assert tolerant_read.load(only, data) == only.load(data) == {"id": "r1", "rw": "002"}
