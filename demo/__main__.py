@@ -141,7 +141,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         out("", "The main job was interrupted.")
         return 130
-    out("", "The main job %s." % ("finished" if ok else "FAILED"))
+    out("", "The main job finished: every step worked and every figure agreed." if ok
+        else "The main job FAILED: the step that failed says why, above.")
     return 0 if ok else 1
 
 

@@ -93,9 +93,12 @@ def run(client, out):
     evaluation.run(client, out, year)
     report = client.get("reports/annual/%d" % year)
     talks = report["discussions"]
-    out("Year %d: %d residents registered, deactivations %s; %d complaint categories; "
+    gone = report["registry"]["deactivations"]
+    out("Year %d: %d residents registered, %s; %d complaint categories; "
         "%d discussions, top need: %s." % (
-            year, report["registry"]["registrations"], report["registry"]["deactivations"],
+            year, report["registry"]["registrations"], ", ".join(
+                "%d %s" % (n, why.replace("_", " ")) for why, n in sorted(gone.items()))
+            or "nobody deactivated",
             len(report["complaints"]), talks["count"],
             talks["needs"][0]["need"] if talks["needs"] else "-"))
     out("Coverage counts every household (or person) allocated in a round of the year, "

@@ -106,9 +106,9 @@ def show_flagged(client, out, expected):
     out.section("Data quality: records to verify")
     page = client.get("residents", params={"flagged": "true", "per_page": SHOWN})
     out("%d residents carry a data-quality flag (the sample holds %d NIK/birth-date "
-        "mismatches, %d NIK/sex mismatches and %d people without a NIK)." % (
+        "mismatches, %d NIK/sex mismatches and %d %s without a NIK)." % (
             page["total"], expected["nik_birth_date_mismatch"], expected["nik_sex_mismatch"],
-            expected["temporary_nik"]))
+            expected["temporary_nik"], "person" if expected["temporary_nik"] == 1 else "people"))
     rows = [dict(r, flags=", ".join(r.get("quality_flags") or [])) for r in page["items"]]
     if page["total"] > len(rows):
         out("The first %d of them, by name (the console's data-quality queue lists all):"
